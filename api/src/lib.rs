@@ -1,1 +1,42 @@
-//! x
+//! The NAP 1325 Registry: the canonical registry of Ukraine's National Action Plan for UN Security
+//! Council Resolution 1325 "Women, Peace and Security", served as a GraphQL API.
+//!
+//! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
+//! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
+//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging).
+//! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod reference_data;
+pub mod telemetry;
+
+use sea_orm::DatabaseConnection;
+
+use graphql::RegistrySchema;
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The GraphQL schema, reading from the same pool.
+    pub schema: RegistrySchema,
+}
+
+impl AppState {
+    /// State over an open, migrated database.
+    pub fn new(db: DatabaseConnection) -> Self {
+        let schema = graphql::build_schema(db.clone());
+        Self { db, schema }
+    }
+}
+
+/// The service's HTTP application, shared by `serve` and the tests.
+pub fn app(state: AppState) -> axum::Router {
+    http::router(state)
+}

@@ -1,1 +1,150 @@
-fn main() {}
+//! The `nap-registry` command: serve the API (the default), migrate, seed, or print the schema.
+
+use clap::{Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+use nap_registry::{
+    AppState, app,
+    config::{Config, ConfigFlags, SeedOnStart},
+    db, graphql,
+    reference_data::{self, SyntheticSize},
+    telemetry,
+};
+use tokio::net::TcpListener;
+
+/// The NAP 1325 Registry: the canonical registry of Ukraine's National Action Plan for UNSCR 1325.
+#[derive(Parser, Debug)]
+#[command(name = "nap-registry", version, about)]
+struct Cli {
+    #[command(flatten)]
+    config: ConfigFlags,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Migrate, load reference data into an empty registry, and serve the API (the default).
+    Serve,
+    /// Apply or roll back schema migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Load the canonical reference data (idempotent: a second run changes nothing).
+    Seed {
+        /// Also load a deterministic synthetic registry: small, medium or large.
+        #[arg(long, value_name = "SIZE")]
+        synthetic: Option<SyntheticSize>,
+    },
+    /// Print the GraphQL schema (SDL) to standard output.
+    PrintSchema,
+}
+
+#[derive(Subcommand, Debug)]
+enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the most recent migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+        /// Roll back every migration (drops all tables and data).
+        #[arg(long, conflicts_with = "steps")]
+        all: bool,
+    },
+    /// Show which migrations are applied and which are pending.
+    Status,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::PrintSchema) = cli.command {
+        #[expect(clippy::print_stdout, reason = "printing the schema is this command's output")]
+        {
+            print!("{}", graphql::schema_builder().finish().sdl());
+        }
+        return Ok(());
+    }
+    let config = Config::from_env(&cli.config)?;
+    telemetry::init(&config.log_filter, config.log_format)?;
+    let db = db::connect(&config.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config, db).await,
+        Command::Migrate { action } => {
+            match action {
+                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Down { all: true, .. } => Migrator::down(&db, None).await?,
+                MigrateAction::Down { steps, .. } => Migrator::down(&db, Some(steps)).await?,
+                MigrateAction::Status => Migrator::status(&db).await?,
+            }
+            Ok(())
+        }
+        Command::Seed { synthetic } => {
+            db::migrate_up(&db).await?;
+            let report = match synthetic {
+                Some(size) => reference_data::load_synthetic(&db, size).await?,
+                None => reference_data::load_canonical(&db).await?,
+            };
+            tracing::info!("reference data loaded\n{report}");
+            Ok(())
+        }
+        Command::PrintSchema => Ok(()),
+    }
+}
+
+async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    tracing::info!(database = %config.database_url.redacted(), "applying migrations");
+    db::migrate_up(&db).await?;
+    let load = match config.seed_on_start {
+        SeedOnStart::Always => true,
+        SeedOnStart::IfEmpty => reference_data::registry_is_empty(&db).await?,
+        SeedOnStart::Never => false,
+    };
+    if load {
+        let report = reference_data::load_canonical(&db).await?;
+        tracing::info!("canonical reference data loaded\n{report}");
+    }
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
+    tracing::info!(
+        "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
+        addr = listener.local_addr()?
+    );
+    axum::serve(listener, app(AppState::new(db)))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

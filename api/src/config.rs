@@ -1,0 +1,313 @@
+//! The service's configuration: one typed `Config`, read once at start-up from command-line flags
+//! and environment variables (a flag wins over its variable), with defaults that run the embedded
+//! SQLite registry out of the box. A bad value stops start-up with an error naming the variable.
+//! Every variable is documented in `.env.example` and the README.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+/// Values given on the command line; each overrides the environment variable named beside it.
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ConfigFlags {
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db` [env: DATABASE_URL]
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the embedded database and generated keys [env: NAP_DATA_DIR] [default: ./data]
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `nap_registry=debug,sqlx=warn` [env: NAP_LOG] [default: info]
+    #[arg(long, global = true)]
+    pub log: Option<String>,
+    /// Log format: `text` or `json` [env: NAP_LOG_FORMAT] [default: text]
+    #[arg(long, global = true)]
+    pub log_format: Option<String>,
+    /// Address to serve on [env: NAP_BIND] [default: 127.0.0.1:8080]
+    #[arg(long, global = true)]
+    pub bind: Option<String>,
+    /// When `serve` loads the canonical reference data: `if-empty`, `always` or `never`
+    /// [env: NAP_SEED_ON_START] [default: if-empty]
+    #[arg(long, global = true)]
+    pub seed_on_start: Option<String>,
+}
+
+/// The configuration the service runs with.
+#[derive(Clone)]
+pub struct Config {
+    /// Where the registry's data lives.
+    pub database_url: DatabaseUrl,
+    /// Directory for the embedded database and generated files.
+    pub data_dir: PathBuf,
+    /// Address the HTTP server binds to.
+    pub bind: SocketAddr,
+    /// `tracing` filter directives.
+    pub log_filter: String,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// When `serve` loads the canonical reference data.
+    pub seed_on_start: SeedOnStart,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &self.database_url)
+            .field("data_dir", &self.data_dir)
+            .field("bind", &self.bind)
+            .field("log_filter", &self.log_filter)
+            .field("log_format", &self.log_format)
+            .field("seed_on_start", &self.seed_on_start)
+            .finish()
+    }
+}
+
+/// A configuration value that could not be used; the message names the variable or flag.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid {source_name}: {message}")]
+pub struct ConfigError {
+    /// The variable (or flag) the value came from, e.g. `NAP_BIND` or `--bind`.
+    pub source_name: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// The database the registry runs on, with a `Debug` that hides any password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL as given, password included: pass it to the driver, never to a log.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is the embedded SQLite backend.
+    pub fn is_sqlite(&self) -> bool {
+        self.0.starts_with("sqlite:")
+    }
+
+    /// The URL with any password replaced by `***`, safe to log.
+    pub fn redacted(&self) -> String {
+        match (self.0.find("://"), self.0.find('@')) {
+            (Some(scheme_end), Some(at)) if at > scheme_end => {
+                let credentials = &self.0[scheme_end + 3..at];
+                match credentials.find(':') {
+                    Some(colon) => format!(
+                        "{}{}:***{}",
+                        &self.0[..scheme_end + 3],
+                        &credentials[..colon],
+                        &self.0[at..]
+                    ),
+                    None => self.0.clone(),
+                }
+            }
+            _ => self.0.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.redacted())
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// When `serve` loads the canonical reference data before it starts answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedOnStart {
+    /// Only into a registry that has no reference data yet (the default: edits are never undone).
+    IfEmpty,
+    /// On every start, bringing reference data up to the version shipped with the binary.
+    Always,
+    /// Never; run `nap-registry seed` yourself.
+    Never,
+}
+
+impl FromStr for SeedOnStart {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "if-empty" => Ok(Self::IfEmpty),
+            "always" => Ok(Self::Always),
+            "never" => Ok(Self::Never),
+            _ => Err(format!("`{value}` is not one of if-empty, always, never")),
+        }
+    }
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err(format!("`{value}` is not one of text, json")),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the configuration from the process environment and the given flags.
+    pub fn from_env(flags: &ConfigFlags) -> Result<Self, ConfigError> {
+        Self::load(flags, |name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration from `flags`, then `env`, then the defaults.
+    pub fn load(flags: &ConfigFlags, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let pick = |flag: &Option<String>, flag_name: &str, variable: &str| -> Option<(String, String)> {
+            match flag {
+                Some(value) => Some((value.clone(), flag_name.to_owned())),
+                None => env(variable)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (v, variable.to_owned())),
+            }
+        };
+        let invalid = |source_name: String, message: String| ConfigError { source_name, message };
+
+        let data_dir = match (&flags.data_dir, env("NAP_DATA_DIR").filter(|v| !v.is_empty())) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(dir)) => PathBuf::from(dir),
+            (None, None) => PathBuf::from("data"),
+        };
+
+        let database_url = match pick(&flags.database_url, "--database-url", "DATABASE_URL") {
+            Some((url, source)) => {
+                let supported = ["sqlite:", "postgres://", "postgresql://"];
+                if !supported.iter().any(|scheme| url.starts_with(scheme)) {
+                    return Err(invalid(
+                        source,
+                        "must start with sqlite:, postgres:// or postgresql://".to_owned(),
+                    ));
+                }
+                DatabaseUrl(url)
+            }
+            None => DatabaseUrl(format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("nap-registry.sqlite").display()
+            )),
+        };
+
+        let bind = match pick(&flags.bind, "--bind", "NAP_BIND") {
+            Some((value, source)) => value.parse::<SocketAddr>().map_err(|error| {
+                invalid(
+                    source,
+                    format!("`{value}` is not a socket address such as 127.0.0.1:8080 ({error})"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+
+        let log_filter = match pick(&flags.log, "--log", "NAP_LOG") {
+            Some((value, source)) => {
+                tracing_subscriber::EnvFilter::try_new(&value)
+                    .map_err(|error| invalid(source, format!("`{value}` is not a log filter ({error})")))?;
+                value
+            }
+            None => "info".to_owned(),
+        };
+
+        let log_format = match pick(&flags.log_format, "--log-format", "NAP_LOG_FORMAT") {
+            Some((value, source)) => value.parse().map_err(|message| invalid(source, message))?,
+            None => LogFormat::Text,
+        };
+
+        let seed_on_start = match pick(&flags.seed_on_start, "--seed-on-start", "NAP_SEED_ON_START") {
+            Some((value, source)) => value.parse().map_err(|message| invalid(source, message))?,
+            None => SeedOnStart::IfEmpty,
+        };
+
+        Ok(Self {
+            database_url,
+            data_dir,
+            bind,
+            log_filter,
+            log_format,
+            seed_on_start,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(flags: &ConfigFlags, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::load(flags, |name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_the_embedded_registry() {
+        let config = load(&ConfigFlags::default(), &[]).unwrap();
+        assert!(config.database_url.is_sqlite());
+        assert_eq!(
+            config.database_url.expose(),
+            "sqlite://data/nap-registry.sqlite?mode=rwc"
+        );
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.log_filter, "info");
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.seed_on_start, SeedOnStart::IfEmpty);
+    }
+
+    #[test]
+    fn flags_override_variables() {
+        let flags = ConfigFlags {
+            bind: Some("0.0.0.0:9000".into()),
+            ..Default::default()
+        };
+        let config = load(&flags, &[("NAP_BIND", "127.0.0.1:1")]).unwrap();
+        assert_eq!(config.bind.to_string(), "0.0.0.0:9000");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            ("NAP_BIND", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+            ("NAP_LOG", "info,=[[["),
+            ("NAP_LOG_FORMAT", "xml"),
+            ("NAP_SEED_ON_START", "sometimes"),
+        ];
+        for (variable, value) in cases {
+            let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();
+            assert_eq!(error.source_name, variable);
+            assert!(
+                error.to_string().starts_with(&format!("invalid {variable}:")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_flag_names_the_flag() {
+        let flags = ConfigFlags {
+            bind: Some("nowhere".into()),
+            ..Default::default()
+        };
+        assert_eq!(load(&flags, &[]).unwrap_err().source_name, "--bind");
+    }
+
+    #[test]
+    fn passwords_never_reach_debug_output() {
+        let config = load(
+            &ConfigFlags::default(),
+            &[("DATABASE_URL", "postgres://app:s3cret@db:5432/nap")],
+        )
+        .unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(printed.contains("postgres://app:***@db:5432/nap"), "{printed}");
+    }
+}

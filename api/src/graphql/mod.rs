@@ -1,0 +1,11 @@
+//! The GraphQL API: the schema and its limits (`schema`), the query entry points (`query`), the
+//! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
+//! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
+
+pub mod language;
+pub mod node_id;
+pub mod query;
+pub mod schema;
+pub mod types;
+
+pub use schema::{RegistrySchema, build_schema, schema_builder};

@@ -1,0 +1,373 @@
+//! The canonical reference data: the 27 regions, the coordinating bodies and regional military
+//! administrations, the target-group vocabulary, and the national plans with their legal acts and
+//! goals, built from the embedded files into a `Dataset` with stable keys.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    enums::{PlanItemStatus, RegionKind},
+    legal_act, organisation, organisation_identifier, organisation_name, plan, plan_item, plan_legal_act,
+    region, target_group, vocabulary,
+};
+use uuid::Uuid;
+
+use super::{
+    dataset::{Dataset, placeholder_time},
+    files::{self, OrganisationsFile, PlansFile, TargetGroupsFile},
+};
+use crate::domain::{ids::stable_id, numbering::ItemNumber};
+
+/// Builds the canonical dataset from the embedded files, checking every cross-reference.
+pub fn canonical_dataset() -> Result<Dataset, String> {
+    let mut data = Dataset::default();
+    let t = placeholder_time();
+
+    let mut region_ids = HashMap::new();
+    for record in files::parse_regions(files::REGIONS_CSV)? {
+        let kind = match record.kind.as_str() {
+            "region" => RegionKind::Oblast,
+            "city" => RegionKind::City,
+            "republic" => RegionKind::AutonomousRepublic,
+            other => return Err(format!("regions.csv: unknown kind `{other}` for {}", record.code)),
+        };
+        let id = stable_id("region", &record.code);
+        region_ids.insert(record.code.clone(), id);
+        data.regions.push(region::Model {
+            id,
+            code: record.code,
+            kind,
+            name_uk: record.name_uk,
+            name_en: record.name_en,
+            name_romanized: record.name_romanized,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+        });
+    }
+    let region_id = |code: &Option<String>, context: &str| -> Result<Option<Uuid>, String> {
+        code.as_ref()
+            .map(|code| {
+                region_ids
+                    .get(code)
+                    .copied()
+                    .ok_or(format!("{context}: unknown region `{code}`"))
+            })
+            .transpose()
+    };
+
+    let organisations: OrganisationsFile =
+        files::parse_json("organisations.json", files::ORGANISATIONS_JSON)?;
+    let mut organisation_ids = HashMap::new();
+    for record in organisations.organisations {
+        let id = stable_id("organisation", &record.code);
+        if organisation_ids.insert(record.code.clone(), id).is_some() {
+            return Err(format!("organisations.json: duplicate code `{}`", record.code));
+        }
+        for identifier in &record.identifiers {
+            let scheme = identifier_scheme(identifier).ok_or(format!(
+                "organisations.json: `{identifier}` is not an org-id identifier"
+            ))?;
+            data.organisation_identifiers
+                .push(organisation_identifier::Model {
+                    id: stable_id("organisation-identifier", identifier),
+                    organisation_id: id,
+                    scheme,
+                    identifier: identifier.clone(),
+                    created_at: t,
+                    updated_at: t,
+                    version: 1,
+                });
+        }
+        let history: Vec<(
+            Option<String>,
+            Option<String>,
+            Option<chrono::NaiveDate>,
+            Option<chrono::NaiveDate>,
+        )> = if record.names.is_empty() {
+            vec![(record.name_uk.clone(), record.name_en.clone(), None, None)]
+        } else {
+            record
+                .names
+                .into_iter()
+                .map(|n| (n.name_uk, n.name_en, n.valid_from, n.valid_until))
+                .collect()
+        };
+        for (index, (name_uk, name_en, valid_from, valid_until)) in history.into_iter().enumerate() {
+            data.organisation_names.push(organisation_name::Model {
+                id: stable_id("organisation-name", &format!("{}#{index}", record.code)),
+                organisation_id: id,
+                name_uk,
+                name_en,
+                valid_from,
+                valid_until,
+                created_at: t,
+                updated_at: t,
+                version: 1,
+            });
+        }
+        data.organisations.push(organisation::Model {
+            id,
+            region_id: region_id(&record.region, &format!("organisation {}", record.code))?,
+            code: record.code,
+            kind: record.kind,
+            name_uk: record.name_uk,
+            name_en: record.name_en,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+        });
+    }
+    let organisation_id = |code: &str, context: &str| -> Result<Uuid, String> {
+        organisation_ids
+            .get(code)
+            .copied()
+            .ok_or(format!("{context}: unknown organisation `{code}`"))
+    };
+
+    let groups: TargetGroupsFile = files::parse_json("target-groups.json", files::TARGET_GROUPS_JSON)?;
+    let vocabulary_id = stable_id("vocabulary", &groups.vocabulary.code);
+    data.vocabularies.push(vocabulary::Model {
+        id: vocabulary_id,
+        code: groups.vocabulary.code,
+        edition: groups.vocabulary.edition,
+        title_uk: groups.vocabulary.title_uk,
+        title_en: groups.vocabulary.title_en,
+        status: groups.vocabulary.status,
+        source_document: groups.vocabulary.source_document,
+        created_at: t,
+        updated_at: t,
+        version: 1,
+    });
+    let group_codes: HashSet<&str> = groups.target_groups.iter().map(|g| g.code.as_str()).collect();
+    for (position, group) in groups.target_groups.iter().enumerate() {
+        if let Some(replacement) = &group.replaced_by
+            && !group_codes.contains(replacement.as_str())
+        {
+            return Err(format!(
+                "target-groups.json: `{}` is replaced by unknown `{replacement}`",
+                group.code
+            ));
+        }
+        data.target_groups.push(target_group::Model {
+            id: stable_id("target-group", &group.code),
+            vocabulary_id,
+            code: group.code.clone(),
+            position: i32::try_from(position + 1).map_err(|e| e.to_string())?,
+            label_uk: group.label_uk.clone(),
+            label_en: group.label_en.clone(),
+            description_uk: group.description_uk.clone(),
+            description_en: group.description_en.clone(),
+            status: group.status,
+            replaced_by_id: group
+                .replaced_by
+                .as_deref()
+                .map(|code| stable_id("target-group", code)),
+            created_at: t,
+            updated_at: t,
+            version: 1,
+        });
+    }
+    // A replacement must exist before the rows that point to it.
+    data.target_groups
+        .sort_by_key(|group| group.replaced_by_id.is_some());
+
+    let plans: PlansFile = files::parse_json("plans.json", files::PLANS_JSON)?;
+    let mut act_ids = HashMap::new();
+    for act in &plans.legal_acts {
+        act_ids.insert(act.key.clone(), stable_id("legal-act", &act.key));
+    }
+    for act in plans.legal_acts {
+        let amends_id = act
+            .amends
+            .as_ref()
+            .map(|key| {
+                act_ids
+                    .get(key)
+                    .copied()
+                    .ok_or(format!("plans.json: act `{}` amends unknown `{key}`", act.key))
+            })
+            .transpose()?;
+        data.legal_acts.push(legal_act::Model {
+            id: act_ids[&act.key],
+            issuer_id: organisation_id(&act.issuer, &format!("legal act {}", act.key))?,
+            kind: act.kind,
+            number: act.number,
+            adopted_on: act.adopted_on,
+            title_uk: act.title_uk,
+            title_en: act.title_en,
+            url: act.url,
+            amends_id,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+        });
+    }
+    data.legal_acts.sort_by_key(|act| act.amends_id.is_some());
+
+    let plan_codes: HashSet<String> = plans.plans.iter().map(|p| p.code.clone()).collect();
+    let plan_ref = |code: &Option<String>, context: &str| -> Result<Option<Uuid>, String> {
+        code.as_ref()
+            .map(|code| {
+                plan_codes
+                    .contains(code)
+                    .then(|| stable_id("plan", code))
+                    .ok_or(format!("{context}: unknown plan `{code}`"))
+            })
+            .transpose()
+    };
+    for record in plans.plans {
+        let context = format!("plan {}", record.code);
+        if record.start_year > record.end_year {
+            return Err(format!("{context}: start year after end year"));
+        }
+        let plan_id = stable_id("plan", &record.code);
+        for link in &record.legal_acts {
+            let act_id = *act_ids
+                .get(&link.act)
+                .ok_or(format!("{context}: unknown legal act `{}`", link.act))?;
+            data.plan_legal_acts.push(plan_legal_act::Model {
+                id: stable_id(
+                    "plan-legal-act",
+                    &format!("{}|{}|{}", record.code, link.act, link.role.as_wire()),
+                ),
+                plan_id,
+                legal_act_id: act_id,
+                role: link.role,
+                created_at: t,
+                updated_at: t,
+                version: 1,
+            });
+        }
+        let mut items = Vec::new();
+        let mut numbers = HashSet::new();
+        for item in &record.items {
+            let number = ItemNumber::parse(&item.number).map_err(|e| format!("{context}: {e}"))?;
+            numbers.insert(number.to_string());
+            items.push((number, item));
+        }
+        for (number, item) in items {
+            let parent_id = match number.parent() {
+                Some(parent) if numbers.contains(&parent.to_string()) => {
+                    Some(stable_id("plan-item", &parent.canonical_code(&record.code)))
+                }
+                Some(parent) => return Err(format!("{context}: item {number} has no parent {parent}")),
+                None => None,
+            };
+            let code = number.canonical_code(&record.code);
+            data.plan_items.push(plan_item::Model {
+                id: stable_id("plan-item", &code),
+                plan_id,
+                kind: number.kind(),
+                number: number.to_string(),
+                sort_key: number.sort_key(),
+                code,
+                parent_id,
+                title_uk: item.title_uk.clone(),
+                title_en: item.title_en.clone(),
+                description_uk: item.description_uk.clone(),
+                description_en: item.description_en.clone(),
+                status: PlanItemStatus::Active,
+                withdrawal_reason: None,
+                withdrawn_at: None,
+                start_year: item.start_year,
+                end_year: item.end_year,
+                created_at: t,
+                updated_at: t,
+                version: 1,
+            });
+        }
+        data.plans.push(plan::Model {
+            id: plan_id,
+            level: record.level,
+            title_uk: record.title_uk,
+            title_en: record.title_en,
+            start_year: record.start_year,
+            end_year: record.end_year,
+            status: record.status,
+            parent_plan_id: plan_ref(&record.parent_plan, &context)?,
+            supersedes_id: plan_ref(&record.supersedes, &context)?,
+            region_id: region_id(&record.region, &context)?,
+            owner_organisation_id: organisation_id(&record.owner, &context)?,
+            source_document: record.source_document,
+            code: record.code,
+            created_at: t,
+            updated_at: t,
+            version: 1,
+        });
+    }
+    data.plan_items
+        .sort_by(|a, b| a.sort_key.len().cmp(&b.sort_key.len()).then(a.code.cmp(&b.code)));
+    order_plans(&mut data.plans);
+    Ok(data)
+}
+
+/// Orders plans so that every plan comes after the plans it localizes or supersedes.
+pub(super) fn order_plans(plans: &mut Vec<plan::Model>) {
+    let mut ordered: Vec<plan::Model> = Vec::with_capacity(plans.len());
+    let mut placed: HashSet<Uuid> = HashSet::new();
+    while !plans.is_empty() {
+        let before = plans.len();
+        let (ready, waiting): (Vec<_>, Vec<_>) = plans.drain(..).partition(|plan| {
+            [plan.parent_plan_id, plan.supersedes_id]
+                .iter()
+                .flatten()
+                .all(|id| placed.contains(id))
+        });
+        placed.extend(ready.iter().map(|plan| plan.id));
+        ordered.extend(ready);
+        *plans = waiting;
+        if plans.len() == before {
+            // A cycle or a reference outside the dataset: keep the rest as given, the database decides.
+            ordered.append(plans);
+        }
+    }
+    *plans = ordered;
+}
+
+/// The scheme of an org-id identifier: its first two parts (`UA-EDR-12345678` gives `UA-EDR`,
+/// `XM-DAC-5-1` gives `XM-DAC`), or `None` when it is not `{country or XM/XI}-{list}-{value}`.
+pub fn identifier_scheme(identifier: &str) -> Option<String> {
+    let mut parts = identifier.splitn(3, '-');
+    let (country, list, value) = (parts.next()?, parts.next()?, parts.next()?);
+    let code_ok =
+        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let value_ok = !value.is_empty() && !value.chars().any(char::is_whitespace);
+    (country.len() == 2 && code_ok(country) && code_ok(list) && value_ok).then(|| format!("{country}-{list}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_canonical_files_build_a_consistent_dataset() {
+        let data = canonical_dataset().unwrap();
+        assert_eq!(data.regions.len(), 27);
+        assert_eq!(data.target_groups.len(), 19);
+        assert_eq!(data.plans.len(), 2);
+        let goals = |plan: &str| {
+            data.plan_items
+                .iter()
+                .filter(|i| i.code.starts_with(plan))
+                .count()
+        };
+        assert_eq!(goals("UA-NAP-2021-2025/"), 5);
+        assert_eq!(goals("UA-NAP-2026-2030/"), 4);
+        let administrations = data
+            .organisations
+            .iter()
+            .filter(|o| o.kind == entity::enums::OrganisationKind::RegionalAdministration)
+            .count();
+        assert_eq!(administrations, 25, "24 oblasts and Kyiv city");
+    }
+
+    #[test]
+    fn identifier_schemes() {
+        assert_eq!(identifier_scheme("UA-EDR-12345678").as_deref(), Some("UA-EDR"));
+        assert_eq!(identifier_scheme("XM-DAC-41146").as_deref(), Some("XM-DAC"));
+        assert_eq!(identifier_scheme("XM-DAC-5-1").as_deref(), Some("XM-DAC"));
+        assert_eq!(identifier_scheme("12345678"), None);
+        assert_eq!(identifier_scheme("UA-EDR-"), None);
+        assert_eq!(identifier_scheme("ua-edr-1"), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! The `project_regions` table: a region a project works in.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `project_regions`. A region a project works in.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "project_regions")]
+pub struct Model {
+    /// Immutable key; never changes and is never reused.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The project.
+    pub project_link_id: Uuid,
+    /// The region.
+    pub region_id: Uuid,
+    /// When the row was created.
+    pub created_at: DateTimeUtc,
+    /// When the row was last changed.
+    pub updated_at: DateTimeUtc,
+    /// Starts at 1 and grows by one on every change (optimistic concurrency).
+    pub version: i32,
+}
+
+/// The rows of other tables that `project_regions` points to.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The row `project_link_id` refers to.
+    #[sea_orm(
+        belongs_to = "super::project_link::Entity",
+        from = "Column::ProjectLinkId",
+        to = "super::project_link::Column::Id"
+    )]
+    ProjectLink,
+    /// The row `region_id` refers to.
+    #[sea_orm(
+        belongs_to = "super::region::Entity",
+        from = "Column::RegionId",
+        to = "super::region::Column::Id"
+    )]
+    Region,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
