@@ -1,1 +1,16 @@
-fn main() {}
+//! Black-box tests of the NAP 1325 registry, in one test binary. Each test gets its own fresh
+//! database on the backend `TEST_DATABASE_URL` names (SQLite by default; see `common::database`),
+//! migrated by the real Migrator, and talks to the service through its real router or binary.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test helper that cannot do its job should fail the test loudly, with the reason"
+)]
+
+mod common;
+
+mod command_line;
+mod migrations;
+mod plans;
+mod reference_data;
+mod schema_contract;

@@ -18,11 +18,12 @@ pub struct PlanFilter {
     pub status: Option<PlanStatus>,
 }
 
-/// Reading the registry. Everything here is public.
+/// The query root of the schema.
 #[derive(Default)]
 pub struct QueryRoot;
 
-#[Object]
+/// Reading the registry. Everything here is public and needs no token.
+#[Object(name = "Query")]
 impl QueryRoot {
     /// Plans, ordered by code.
     async fn plans(&self, ctx: &Context<'_>, filter: Option<PlanFilter>) -> async_graphql::Result<Vec<Plan>> {

@@ -15,7 +15,7 @@ const MAX_COMPLEXITY: usize = 20_000;
 
 /// The schema with its limits and without request data: what `print-schema` prints.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
 }

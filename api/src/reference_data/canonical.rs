@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{
     dataset::{Dataset, placeholder_time},
-    files::{self, OrganisationsFile, PlansFile, TargetGroupsFile},
+    files::{self, NameRecord, OrganisationsFile, PlansFile, TargetGroupsFile},
 };
 use crate::domain::{ids::stable_id, numbering::ItemNumber};
 
@@ -78,28 +78,24 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
                     version: 1,
                 });
         }
-        let history: Vec<(
-            Option<String>,
-            Option<String>,
-            Option<chrono::NaiveDate>,
-            Option<chrono::NaiveDate>,
-        )> = if record.names.is_empty() {
-            vec![(record.name_uk.clone(), record.name_en.clone(), None, None)]
+        let history = if record.names.is_empty() {
+            vec![NameRecord {
+                name_uk: record.name_uk.clone(),
+                name_en: record.name_en.clone(),
+                valid_from: None,
+                valid_until: None,
+            }]
         } else {
-            record
-                .names
-                .into_iter()
-                .map(|n| (n.name_uk, n.name_en, n.valid_from, n.valid_until))
-                .collect()
+            record.names
         };
-        for (index, (name_uk, name_en, valid_from, valid_until)) in history.into_iter().enumerate() {
+        for (index, name) in history.into_iter().enumerate() {
             data.organisation_names.push(organisation_name::Model {
                 id: stable_id("organisation-name", &format!("{}#{index}", record.code)),
                 organisation_id: id,
-                name_uk,
-                name_en,
-                valid_from,
-                valid_until,
+                name_uk: name.name_uk,
+                name_en: name.name_en,
+                valid_from: name.valid_from,
+                valid_until: name.valid_until,
                 created_at: t,
                 updated_at: t,
                 version: 1,

@@ -241,14 +241,14 @@ impl Dataset {
     }
 }
 
-async fn upsert<R: SeedRow>(
+async fn upsert<R>(
     db: &impl sea_orm::ConnectionTrait,
     table: &'static str,
     rows: &[R],
     now: DateTime<Utc>,
 ) -> Result<TableReport, DbErr>
 where
-    R: sea_orm::IntoActiveModel<R::Active>,
+    R: SeedRow + sea_orm::IntoActiveModel<R::Active>,
 {
     let mut report = TableReport {
         table,

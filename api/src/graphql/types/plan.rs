@@ -9,10 +9,11 @@ use crate::graphql::{
     node_id,
 };
 
-/// A national, regional, departmental or local action plan for UN Security Council Resolution
-/// 1325 "Women, Peace and Security".
+/// A plan row, resolved as the GraphQL `Plan` type.
 pub struct Plan(pub plan::Model);
 
+/// A national, regional, departmental or local action plan for UN Security Council Resolution
+/// 1325 "Women, Peace and Security".
 #[Object]
 impl Plan {
     /// Global ID, stable across restarts and re-seeding.

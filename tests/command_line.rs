@@ -1,0 +1,166 @@
+//! The `nap-registry` binary as an operator runs it: the embedded default serves from a new
+//! SQLite file, a bad setting stops start-up naming the variable, and `print-schema` prints the
+//! contract.
+
+use std::{
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_nap-registry");
+
+/// A child process killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A minimal HTTP/1.1 exchange, so the test needs no HTTP client library.
+async fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn command(directory: &Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .current_dir(directory)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+#[tokio::test]
+async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
+    let directory = tempdir();
+    let port = free_port();
+    // Only the port is set, so that parallel test runs do not collide on 8080.
+    let _server = Server(
+        command(&directory)
+            .env("NAP_BIND", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nap-registry"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http(port, "GET", "/healthz", "").await.is_none() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        directory.join("data/nap-registry.sqlite").exists(),
+        "no SQLite file under ./data"
+    );
+    let (status, body) = http(port, "POST", "/graphql", r#"{"query":"{ plans { code } }"}"#)
+        .await
+        .expect("GraphQL answer");
+    assert_eq!(status, 200);
+    assert_eq!(
+        body,
+        r#"{"data":{"plans":[{"code":"UA-NAP-2021-2025"},{"code":"UA-NAP-2026-2030"}]}}"#
+    );
+    let (status, page) = http(port, "GET", "/graphiql", "").await.expect("GraphiQL page");
+    assert_eq!(status, 200);
+    assert!(page.contains("graphiql"), "{page}");
+    std::fs::remove_dir_all(&directory).ok();
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_naming_the_variable() {
+    let directory = tempdir();
+    for (variable, value) in [
+        ("NAP_BIND", "everywhere"),
+        ("DATABASE_URL", "mysql://db"),
+        ("NAP_LOG_FORMAT", "xml"),
+    ] {
+        let output = command(&directory)
+            .env(variable, value)
+            .output()
+            .expect("run nap-registry");
+        assert!(!output.status.success(), "{variable}={value} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("invalid {variable}")),
+            "{variable}: {stderr}"
+        );
+    }
+    assert!(
+        !directory.join("data").exists(),
+        "a refused start-up created files"
+    );
+    std::fs::remove_dir_all(&directory).ok();
+}
+
+#[test]
+fn print_schema_prints_the_committed_contract() {
+    let output = Command::new(BINARY)
+        .arg("print-schema")
+        .output()
+        .expect("run print-schema");
+    assert!(output.status.success());
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql")).unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
+}
+
+#[test]
+fn seed_command_is_idempotent_and_reports_it() {
+    let directory = tempdir();
+    let run = || {
+        let output = command(&directory).args(["seed"]).output().expect("run seed");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let first = run();
+    assert!(
+        first.contains("regions                             27         0         0"),
+        "{first}"
+    );
+    let second = run();
+    assert!(
+        second.contains("regions                              0         0        27"),
+        "{second}"
+    );
+    std::fs::remove_dir_all(&directory).ok();
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let directory = std::env::temp_dir().join(format!("nap-registry-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&directory).unwrap();
+    directory
+}
