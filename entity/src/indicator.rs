@@ -29,6 +29,9 @@ pub struct Model {
     /// Where the values come from.
     #[sea_orm(column_type = "Text")]
     pub data_source: Option<String>,
+    /// Lower-cased code and texts in both languages, maintained by the registry for case-insensitive search on both backends.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

@@ -20,6 +20,9 @@ pub struct Model {
     pub name_en: Option<String>,
     /// The region a regional or local body serves.
     pub region_id: Option<Uuid>,
+    /// Lower-cased code and texts in both languages, maintained by the registry for case-insensitive search on both backends.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

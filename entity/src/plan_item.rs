@@ -45,6 +45,9 @@ pub struct Model {
     pub start_year: Option<i32>,
     /// Last year of the item's time frame.
     pub end_year: Option<i32>,
+    /// Lower-cased code and texts in both languages, maintained by the registry for case-insensitive search on both backends.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

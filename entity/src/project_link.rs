@@ -32,6 +32,9 @@ pub struct Model {
     pub gender_marker: Option<i16>,
     /// The organisation that maintains this link.
     pub owner_organisation_id: Uuid,
+    /// Lower-cased code and texts in both languages, maintained by the registry for case-insensitive search on both backends.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

@@ -34,6 +34,7 @@ impl MigrationTrait for Migration {
                     .col(string_null("name_uk"))
                     .col(string_null("name_en"))
                     .col(uuid_null("region_id"))
+                    .col(text("search_text"))
                     .foreign_key(&mut foreign_key(
                         "organisations",
                         "region_id",

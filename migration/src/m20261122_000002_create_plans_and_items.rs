@@ -108,6 +108,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("withdrawn_at"))
                     .col(integer_null("start_year"))
                     .col(integer_null("end_year"))
+                    .col(text("search_text"))
                     .foreign_key(&mut foreign_key(
                         "plan_items",
                         "plan_id",

@@ -25,6 +25,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("direction", 32))
                     .col(string_null("sdg_indicator"))
                     .col(text_null("data_source"))
+                    .col(text("search_text"))
                     .foreign_key(&mut foreign_key(
                         "indicators",
                         "plan_item_id",

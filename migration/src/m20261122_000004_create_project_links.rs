@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(text_null("url"))
                     .col(small_integer_null("gender_marker"))
                     .col(uuid("owner_organisation_id"))
+                    .col(text("search_text"))
                     .foreign_key(&mut foreign_key(
                         "project_links",
                         "owner_organisation_id",

@@ -3,4 +3,6 @@
 
 pub mod ids;
 pub mod numbering;
+pub mod pagination;
 pub mod plans;
+pub mod search;

@@ -111,6 +111,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             created_at: t,
             updated_at: t,
             version: 1,
+            search_text: String::new(),
         });
     }
     let organisation_id = |code: &str, context: &str| -> Result<Uuid, String> {
@@ -270,6 +271,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
                 created_at: t,
                 updated_at: t,
                 version: 1,
+                search_text: String::new(),
             });
         }
         data.plans.push(plan::Model {
@@ -294,6 +296,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
     data.plan_items
         .sort_by(|a, b| a.sort_key.len().cmp(&b.sort_key.len()).then(a.code.cmp(&b.code)));
     order_plans(&mut data.plans);
+    data.fill_search_text();
     Ok(data)
 }
 

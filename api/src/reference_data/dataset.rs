@@ -19,6 +19,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::domain::search;
+
 /// Rows per query: well under the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
 const ROWS_PER_STATEMENT: usize = 500;
 
@@ -202,6 +204,36 @@ impl fmt::Display for SeedReport {
 }
 
 impl Dataset {
+    /// Computes the `search_text` of every searchable row from its other columns.
+    pub fn fill_search_text(&mut self) {
+        for item in &mut self.plan_items {
+            item.search_text = search::plan_item_text(item);
+        }
+        for indicator in &mut self.indicators {
+            indicator.search_text = search::indicator_text(indicator);
+        }
+        for link in &mut self.project_links {
+            link.search_text = search::project_link_text(link);
+        }
+        for organisation in &mut self.organisations {
+            let identifiers = self
+                .organisation_identifiers
+                .iter()
+                .filter(|i| i.organisation_id == organisation.id)
+                .map(|i| i.identifier.as_str());
+            let names = self
+                .organisation_names
+                .iter()
+                .filter(|n| n.organisation_id == organisation.id);
+            let former: Vec<&str> = names
+                .flat_map(|n| [n.name_uk.as_deref(), n.name_en.as_deref()])
+                .flatten()
+                .collect();
+            organisation.search_text =
+                search::organisation_text(organisation, identifiers.chain(former.iter().copied()));
+        }
+    }
+
     /// Loads every row in one transaction: either all of it lands or none of it does.
     pub async fn load(&self, db: &DatabaseConnection) -> Result<SeedReport, DbErr> {
         let now = Utc::now();

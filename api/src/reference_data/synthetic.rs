@@ -188,6 +188,7 @@ pub fn synthetic_dataset(size: SyntheticSize, canonical: &Dataset) -> Dataset {
             created_at: t,
             updated_at: t,
             version: 1,
+            search_text: String::new(),
         });
     }
     let pick_org = |rng: &mut Sequence, kinds: &[OrganisationKind]| -> Option<Uuid> {
@@ -330,6 +331,7 @@ pub fn synthetic_dataset(size: SyntheticSize, canonical: &Dataset) -> Dataset {
                 created_at: t,
                 updated_at: t,
                 version: 1,
+                search_text: String::new(),
             });
             let baseline = (rng.below(400) as f64) / 10.0;
             for (kind, start, end, value) in [
@@ -441,6 +443,7 @@ pub fn synthetic_dataset(size: SyntheticSize, canonical: &Dataset) -> Dataset {
             created_at: t,
             updated_at: t,
             version: 1,
+            search_text: String::new(),
         });
         for (role, organisation_id) in [
             (ParticipantRole::Funding, funder),
@@ -573,6 +576,7 @@ fn push_item(data: &mut Dataset, plan_code: &str, plan_id: Uuid, number: &str) -
         created_at: t,
         updated_at: t,
         version: 1,
+        search_text: String::new(),
     });
     id
 }
