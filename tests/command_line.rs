@@ -82,13 +82,18 @@ async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
         directory.join("data/nap-registry.sqlite").exists(),
         "no SQLite file under ./data"
     );
-    let (status, body) = http(port, "POST", "/graphql", r#"{"query":"{ plans { code } }"}"#)
-        .await
-        .expect("GraphQL answer");
+    let (status, body) = http(
+        port,
+        "POST",
+        "/graphql",
+        r#"{"query":"{ plans { nodes { code } } }"}"#,
+    )
+    .await
+    .expect("GraphQL answer");
     assert_eq!(status, 200);
     assert_eq!(
         body,
-        r#"{"data":{"plans":[{"code":"UA-NAP-2021-2025"},{"code":"UA-NAP-2026-2030"}]}}"#
+        r#"{"data":{"plans":{"nodes":[{"code":"UA-NAP-2021-2025"},{"code":"UA-NAP-2026-2030"}]}}}"#
     );
     let (status, page) = http(port, "GET", "/graphiql", "").await.expect("GraphiQL page");
     assert_eq!(status, 200);

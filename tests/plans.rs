@@ -15,11 +15,12 @@ async fn plans_lists_the_seeded_national_plans() {
         .graphql("{ plans { id code level status startYear endYear } }", json!({}))
         .await;
     assert_eq!(response.status, 200);
+    assert_eq!(response.data()["plans"]["totalCount"], 2);
     assert_eq!(
-        response.data()["plans"],
+        response.data()["plans"]["nodes"],
         json!([
             { "id": NAP_2021_2025_ID, "code": "UA-NAP-2021-2025", "level": "NATIONAL", "status": "EXPIRED", "startYear": 2021, "endYear": 2025 },
-            { "id": response.data()["plans"][1]["id"], "code": "UA-NAP-2026-2030", "level": "NATIONAL", "status": "DRAFT", "startYear": 2026, "endYear": 2030 }
+            { "id": response.data()["plans"]["nodes"][1]["id"], "code": "UA-NAP-2026-2030", "level": "NATIONAL", "status": "DRAFT", "startYear": 2026, "endYear": 2030 }
         ])
     );
 }
@@ -28,13 +29,13 @@ async fn plans_lists_the_seeded_national_plans() {
 async fn plans_filter_by_status() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans(filter: {status: DRAFT}) { code } }", json!({}))
+        .graphql("{ plans(filter: {status: DRAFT}) { nodes { code } } }", json!({}))
         .await;
-    assert_eq!(response.data()["plans"], json!([{ "code": "UA-NAP-2026-2030" }]));
+    assert_eq!(response.data()["plans"]["nodes"], json!([{ "code": "UA-NAP-2026-2030" }]));
     let response = app
-        .graphql("{ plans(filter: {level: REGIONAL}) { code } }", json!({}))
+        .graphql("{ plans(filter: {level: REGIONAL}) { totalCount nodes { code } } }", json!({}))
         .await;
-    assert_eq!(response.data()["plans"], json!([]));
+    assert_eq!(response.data()["plans"], json!({ "totalCount": 0, "nodes": [] }));
 }
 
 #[tokio::test]
@@ -89,7 +90,7 @@ async fn plan_with_an_unknown_code_is_null_without_errors() {
 async fn plans_query_with_a_wrong_enum_value_is_rejected() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans(filter: {status: FOREVER}) { code } }", json!({}))
+        .graphql("{ plans(filter: {status: FOREVER}) { nodes { code } } }", json!({}))
         .await;
     assert!(
         response.body["errors"][0]["message"]

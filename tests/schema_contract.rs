@@ -1,4 +1,7 @@
-//! The committed `schema.graphql` is the public contract: it must match what the code serves.
+//! The committed `schema.graphql` is the public contract: it must match what the code serves, and
+//! every part of it must be described for the integrators who learn the API from it.
+
+use serde_json::Value;
 
 #[test]
 fn committed_schema_matches_the_code() {
@@ -15,28 +18,57 @@ fn committed_schema_matches_the_code() {
     );
 }
 
-#[test]
-fn every_type_and_field_is_described() {
-    let sdl = nap_registry::graphql::schema_builder().finish().sdl();
-    // async-graphql prints a description as a string before its definition: look for bare ones.
-    let mut previous = "";
-    let mut undocumented = Vec::new();
-    for line in sdl.lines().map(str::trim) {
-        let defines = line.starts_with("type ")
-            || line.starts_with("enum ")
-            || line.starts_with("input ")
-            || (line.contains(':')
-                && !line.starts_with('"')
-                && !line.starts_with('#')
-                && !line.starts_with("schema"));
-        if defines && !previous.ends_with('"') && !line.starts_with("query:") {
-            undocumented.push(line.to_owned());
+const INTROSPECTION: &str = r#"{ __schema { types {
+    name kind description
+    fields { name description args { name description } }
+    inputFields { name description }
+    enumValues { name description }
+} } }"#;
+
+fn described(value: &Value) -> bool {
+    value["description"]
+        .as_str()
+        .is_some_and(|d| !d.trim().is_empty())
+}
+
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_is_described() {
+    let schema = nap_registry::graphql::schema_builder().finish();
+    let response = schema.execute(INTROSPECTION).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    let builtin = ["String", "Int", "Float", "Boolean", "ID"];
+    let mut missing = Vec::new();
+    for ty in data["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || builtin.contains(&name) {
+            continue;
         }
-        previous = line;
+        if !described(ty) {
+            missing.push(format!("type {name}"));
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap();
+            if !described(field) {
+                missing.push(format!("{name}.{field_name}"));
+            }
+            for arg in field["args"].as_array().into_iter().flatten() {
+                if !described(arg) {
+                    missing.push(format!("{name}.{field_name}({})", arg["name"].as_str().unwrap()));
+                }
+            }
+        }
+        for list in ["inputFields", "enumValues"] {
+            for item in ty[list].as_array().into_iter().flatten() {
+                if !described(item) {
+                    missing.push(format!("{name}.{}", item["name"].as_str().unwrap()));
+                }
+            }
+        }
     }
     assert!(
-        undocumented.is_empty(),
-        "undocumented schema elements:\n{}",
-        undocumented.join("\n")
+        missing.is_empty(),
+        "undescribed schema elements:\n{}",
+        missing.join("\n")
     );
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub plan_item_id: Uuid,
     /// Code within the item, e.g. `I1`.
     pub code: String,
+    /// The item's plan code and sort key, then this code: lists of indicators follow the plan's numbering.
+    pub sort_key: String,
     /// Ukrainian name.
     #[sea_orm(column_type = "Text")]
     pub name_uk: Option<String>,

@@ -45,6 +45,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         create_index(manager, "organisations", &["code"], true).await?;
+        create_index(manager, "organisations", &["kind"], false).await?;
         create_index(manager, "organisations", &["region_id"], false).await?;
         manager
             .create_table(

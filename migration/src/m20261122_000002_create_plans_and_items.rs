@@ -127,6 +127,7 @@ impl MigrationTrait for Migration {
         create_index(manager, "plan_items", &["plan_id", "number"], true).await?;
         create_index(manager, "plan_items", &["code"], true).await?;
         create_index(manager, "plan_items", &["plan_id", "sort_key"], false).await?;
+        create_index(manager, "plan_items", &["sort_key", "code"], false).await?;
         create_index(manager, "plan_items", &["parent_id"], false).await?;
         manager
             .create_table(
@@ -216,6 +217,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         create_index(manager, "target_groups", &["code"], true).await?;
+        create_index(manager, "target_groups", &["position", "code"], false).await?;
         create_index(manager, "target_groups", &["vocabulary_id"], false).await?;
         create_index(manager, "target_groups", &["replaced_by_id"], false).await?;
         manager

@@ -19,6 +19,7 @@ impl MigrationTrait for Migration {
                 with_row_metadata(Table::create().table("indicators"))
                     .col(uuid("plan_item_id"))
                     .col(string("code"))
+                    .col(string("sort_key"))
                     .col(text_null("name_uk"))
                     .col(text_null("name_en"))
                     .col(string("unit"))
@@ -36,6 +37,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         create_index(manager, "indicators", &["plan_item_id", "code"], true).await?;
+        create_index(manager, "indicators", &["sort_key"], false).await?;
         manager
             .create_table(
                 with_row_metadata(Table::create().table("indicator_values"))

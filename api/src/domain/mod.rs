@@ -1,8 +1,15 @@
 //! The domain layer: the registry's rules and its SeaORM queries. It knows nothing of HTTP or
 //! GraphQL; resolvers and CLI commands call into it and convert what it returns.
 
+pub mod coverage;
 pub mod ids;
+pub mod indicators;
+pub mod lookup;
 pub mod numbering;
+pub mod organisations;
 pub mod pagination;
+pub mod plan_items;
 pub mod plans;
+pub mod project_links;
 pub mod search;
+pub mod target_groups;

@@ -33,12 +33,16 @@ pub struct PageRequest {
 
 /// One value of a sort key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
 pub enum KeyValue {
     /// A text column.
+    #[serde(rename = "t")]
     Text(String),
     /// An integer column.
+    #[serde(rename = "i")]
     Int(i64),
+    /// A UUID column (ordered by its bytes on both backends).
+    #[serde(rename = "u")]
+    Uuid(Uuid),
 }
 
 impl KeyValue {
@@ -46,6 +50,7 @@ impl KeyValue {
         match self {
             Self::Text(text) => Expr::val(text),
             Self::Int(number) => Expr::val(number),
+            Self::Uuid(id) => Expr::val(id),
         }
     }
 }
@@ -64,7 +69,7 @@ impl From<i32> for KeyValue {
 
 impl From<Uuid> for KeyValue {
     fn from(id: Uuid) -> Self {
-        Self::Text(id.to_string())
+        Self::Uuid(id)
     }
 }
 
@@ -267,14 +272,23 @@ fn compare(a: &[KeyValue], b: &[KeyValue]) -> std::cmp::Ordering {
         let ordering = match (x, y) {
             (KeyValue::Text(x), KeyValue::Text(y)) => x.cmp(y),
             (KeyValue::Int(x), KeyValue::Int(y)) => x.cmp(y),
-            (KeyValue::Int(_), KeyValue::Text(_)) => std::cmp::Ordering::Less,
-            (KeyValue::Text(_), KeyValue::Int(_)) => std::cmp::Ordering::Greater,
+            (KeyValue::Uuid(x), KeyValue::Uuid(y)) => x.as_bytes().cmp(y.as_bytes()),
+            // Keys of one list always have the same shape; a mixed pair cannot come from a valid cursor.
+            (x, y) => discriminant(x).cmp(&discriminant(y)),
         };
         if ordering != std::cmp::Ordering::Equal {
             return ordering;
         }
     }
     std::cmp::Ordering::Equal
+}
+
+fn discriminant(value: &KeyValue) -> u8 {
+    match value {
+        KeyValue::Text(_) => 0,
+        KeyValue::Int(_) => 1,
+        KeyValue::Uuid(_) => 2,
+    }
 }
 
 #[cfg(test)]

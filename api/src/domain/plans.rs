@@ -4,8 +4,12 @@ use entity::{
     enums::{PlanLevel, PlanStatus},
     plan,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 
+use super::{
+    lookup,
+    pagination::{KeyValue, Page, PageRequest, paginate},
+};
 use crate::error::ApiResult;
 
 /// Narrows a list of plans; every field left empty matches all plans.
@@ -15,10 +19,18 @@ pub struct PlanFilter {
     pub level: Option<PlanLevel>,
     /// Only plans with this status.
     pub status: Option<PlanStatus>,
+    /// Only plans of the region with this ISO 3166-2 code.
+    pub region: Option<String>,
+    /// Only plans that localize the plan with this code.
+    pub parent_plan: Option<String>,
 }
 
-/// Plans matching `filter`, ordered by code.
-pub async fn list_plans(db: &impl ConnectionTrait, filter: &PlanFilter) -> ApiResult<Vec<plan::Model>> {
+/// A page of plans matching `filter`, ordered by code.
+pub async fn list_plans(
+    db: &impl ConnectionTrait,
+    filter: &PlanFilter,
+    page: &PageRequest,
+) -> ApiResult<Page<plan::Model>> {
     let mut query = plan::Entity::find();
     if let Some(level) = filter.level {
         query = query.filter(plan::Column::Level.eq(level));
@@ -26,7 +38,26 @@ pub async fn list_plans(db: &impl ConnectionTrait, filter: &PlanFilter) -> ApiRe
     if let Some(status) = filter.status {
         query = query.filter(plan::Column::Status.eq(status));
     }
-    Ok(query.order_by_asc(plan::Column::Code).all(db).await?)
+    if let Some(code) = &filter.region {
+        query = query.filter(lookup::equals_key(
+            plan::Column::RegionId,
+            lookup::region_id(db, code).await?,
+        ));
+    }
+    if let Some(code) = &filter.parent_plan {
+        query = query.filter(lookup::equals_key(
+            plan::Column::ParentPlanId,
+            lookup::plan_id(db, code).await?,
+        ));
+    }
+    paginate(
+        db,
+        query,
+        &[Expr::col(plan::Column::Code)],
+        |p| vec![KeyValue::from(p.code.as_str())],
+        page,
+    )
+    .await
 }
 
 /// The plan with `code`, if there is one.

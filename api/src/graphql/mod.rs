@@ -2,7 +2,9 @@
 //! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
+pub mod context;
 pub mod language;
+pub mod loaders;
 pub mod node_id;
 pub mod query;
 pub mod schema;

@@ -15,12 +15,12 @@ const MAX_COMPLEXITY: usize = 20_000;
 
 /// The schema with its limits and without request data: what `print-schema` prints.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
 }
 
-/// The schema served over HTTP, reading from `db`.
+/// The schema served over HTTP, reading from `db`. Each request must also carry fresh `Loaders`.
 pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
     schema_builder().data(db).finish()
 }

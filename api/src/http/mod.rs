@@ -10,7 +10,10 @@ use axum::{
     routing::get,
 };
 
-use crate::{AppState, graphql::language::Language};
+use crate::{
+    AppState,
+    graphql::{language::Language, loaders::Loaders},
+};
 
 /// The service's router over `state`.
 pub fn router(state: AppState) -> Router {
@@ -27,9 +30,11 @@ async fn graphql(
     request: GraphQLRequest,
 ) -> GraphQLResponse {
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    // Loaders are per request: they batch within it and never share a cache with another request.
+    let loaders = Loaders::new(&state.db);
     state
         .schema
-        .execute(request.into_inner().data(language))
+        .execute(request.into_inner().data(language).data(loaders))
         .await
         .into()
 }

@@ -296,7 +296,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
     data.plan_items
         .sort_by(|a, b| a.sort_key.len().cmp(&b.sort_key.len()).then(a.code.cmp(&b.code)));
     order_plans(&mut data.plans);
-    data.fill_search_text();
+    data.fill_derived_columns();
     Ok(data)
 }
 

@@ -204,13 +204,18 @@ impl fmt::Display for SeedReport {
 }
 
 impl Dataset {
-    /// Computes the `search_text` of every searchable row from its other columns.
-    pub fn fill_search_text(&mut self) {
+    /// Computes the columns the registry derives from others: `search_text` of every searchable
+    /// row, and the `sort_key` of indicators (from their item's code).
+    pub fn fill_derived_columns(&mut self) {
         for item in &mut self.plan_items {
             item.search_text = search::plan_item_text(item);
         }
+        let items: HashMap<Uuid, &plan_item::Model> = self.plan_items.iter().map(|i| (i.id, i)).collect();
         for indicator in &mut self.indicators {
             indicator.search_text = search::indicator_text(indicator);
+            if let Some(item) = items.get(&indicator.plan_item_id) {
+                indicator.sort_key = crate::domain::indicators::sort_key(item, &indicator.code);
+            }
         }
         for link in &mut self.project_links {
             link.search_text = search::project_link_text(link);

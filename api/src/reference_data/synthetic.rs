@@ -311,6 +311,7 @@ pub fn synthetic_dataset(size: SyntheticSize, canonical: &Dataset) -> Dataset {
                 id: indicator_id,
                 plan_item_id: task_id,
                 code: format!("I{number}"),
+                sort_key: String::new(),
                 name_uk: Some(format!(
                     "Синтетичний показник {number} завдання {}",
                     task_index + 1

@@ -1,15 +1,25 @@
-//! The `Plan` type.
+//! `Plan`, its legal acts, and the acts themselves.
 
-use async_graphql::{ID, Object};
-use entity::plan;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{legal_act, plan, plan_legal_act};
 
-use super::enums::{PlanLevel, PlanStatus};
+use super::{
+    coverage::RegionLocalization,
+    enums::{LegalActKind, PlanActRole, PlanLevel, PlanStatus},
+    organisation::Organisation,
+    plan_item::PlanItem,
+    region::Region,
+};
 use crate::graphql::{
+    context::{db, language, loaders},
     language::{Language, LocalizedText},
+    loaders::{group, many, one},
     node_id,
 };
 
 /// A plan row, resolved as the GraphQL `Plan` type.
+#[derive(Clone)]
 pub struct Plan(pub plan::Model);
 
 /// A national, regional, departmental or local action plan for UN Security Council Resolution
@@ -17,7 +27,7 @@ pub struct Plan(pub plan::Model);
 #[Object]
 impl Plan {
     /// Global ID, stable across restarts and re-seeding.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         node_id::encode("Plan", self.0.id)
     }
 
@@ -38,11 +48,15 @@ impl Plan {
 
     /// The plan's title in `lang` (default: the request's `Accept-Language`, else Ukrainian),
     /// falling back to the other language; null only where no title is known in either.
-    async fn title(&self, ctx: &async_graphql::Context<'_>, lang: Option<Language>) -> Option<String> {
-        let lang = lang
-            .or_else(|| ctx.data_opt::<Language>().copied())
-            .unwrap_or_default();
-        lang.pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
     /// The title in both languages, each null where the official wording is not known.
@@ -69,4 +83,189 @@ impl Plan {
     async fn version(&self) -> i32 {
         self.0.version
     }
+
+    /// When the record was created in the registry.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The region of a regional plan.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+    }
+
+    /// The organisation that maintains the plan in the registry.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(one(&loaders(ctx)?.organisations, self.0.owner_organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    /// The national plan this regional, departmental or local plan localizes.
+    async fn parent_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        let Some(id) = self.0.parent_plan_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
+    }
+
+    /// The regional, departmental and local plans that localize this plan, by code.
+    async fn localizing_plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        Ok(group(&loaders(ctx)?.plans_by_parent, self.0.id)
+            .await?
+            .into_iter()
+            .map(Plan)
+            .collect())
+    }
+
+    /// The plan this one replaces.
+    async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        let Some(id) = self.0.supersedes_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
+    }
+
+    /// The plans that replace this one (drafts included).
+    async fn superseded_by(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        Ok(group(&loaders(ctx)?.plans_by_superseded, self.0.id)
+            .await?
+            .into_iter()
+            .map(Plan)
+            .collect())
+    }
+
+    /// The legal acts that approve, amend or repeal the plan, by date.
+    async fn legal_acts(&self, ctx: &Context<'_>) -> Result<Vec<PlanLegalAct>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.plan_acts_by_plan, self.0.id).await?;
+        let acts = many(&loaders.legal_acts, links.iter().map(|l| l.legal_act_id)).await?;
+        let mut result: Vec<PlanLegalAct> = links
+            .into_iter()
+            .filter_map(|link| {
+                let act = acts.iter().find(|a| a.id == link.legal_act_id)?.clone();
+                Some(PlanLegalAct { link, act })
+            })
+            .collect();
+        result.sort_by(|a, b| {
+            a.act
+                .adopted_on
+                .cmp(&b.act.adopted_on)
+                .then(a.act.number.cmp(&b.act.number))
+        });
+        Ok(result)
+    }
+
+    /// The plan's strategic goals, by number: the top of its tree. Follow `children` for the rest.
+    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        Ok(group(&loaders(ctx)?.goals_by_plan, self.0.id)
+            .await?
+            .into_iter()
+            .map(PlanItem)
+            .collect())
+    }
+
+    /// For a national plan: every region with its regional plan (or none), the plan's status and
+    /// approving act, and how many of this plan's items it implements. Empty for other levels.
+    async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<Vec<RegionLocalization>> {
+        Ok(crate::domain::coverage::plan_coverage(db(ctx)?, &self.0)
+            .await?
+            .into_iter()
+            .map(RegionLocalization)
+            .collect())
+    }
 }
+
+/// A legal act's relation to a plan.
+pub struct PlanLegalAct {
+    link: plan_legal_act::Model,
+    act: legal_act::Model,
+}
+
+/// What a legal act does to a plan.
+#[Object]
+impl PlanLegalAct {
+    /// Approves, amends or repeals.
+    async fn role(&self) -> PlanActRole {
+        self.link.role.into()
+    }
+
+    /// The act.
+    async fn act(&self) -> LegalAct {
+        LegalAct(self.act.clone())
+    }
+}
+
+/// A legal act row, resolved as `LegalAct`.
+pub struct LegalAct(pub legal_act::Model);
+
+/// A legal act such as the Cabinet of Ministers order that approves a plan.
+#[Object]
+impl LegalAct {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("LegalAct", self.0.id)
+    }
+
+    /// Order, resolution, decree, law, decision or other.
+    async fn kind(&self) -> LegalActKind {
+        self.0.kind.into()
+    }
+
+    /// The act's number as cited, e.g. `1544-r`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// The act's date.
+    async fn adopted_on(&self) -> NaiveDate {
+        self.0.adopted_on
+    }
+
+    /// The act's title in `lang`, falling back to the other language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The title in both languages.
+    async fn titles(&self) -> LocalizedText {
+        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// Where the official text is published.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// The body that issued the act.
+    async fn issuer(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(one(&loaders(ctx)?.organisations, self.0.issuer_id)
+            .await?
+            .map(Organisation))
+    }
+
+    /// The act this one amends.
+    async fn amends(&self, ctx: &Context<'_>) -> Result<Option<LegalAct>> {
+        let Some(id) = self.0.amends_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.legal_acts, id).await?.map(LegalAct))
+    }
+}
+
+super::common::connection_type!(PlanConnection, PlanEdge, Plan, "plans");

@@ -1,0 +1,134 @@
+//! Localization coverage: which regions have localized a national plan, and how far.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    enums::{PlanActRole, PlanLevel},
+    legal_act, plan, plan_item, plan_item_implementation, plan_legal_act, region,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+
+/// One region's localization of a national plan.
+#[derive(Debug, Clone)]
+pub struct RegionCoverage {
+    /// The region.
+    pub region: region::Model,
+    /// Its regional plan localizing the national plan, if it has one (the most recent when several).
+    pub plan: Option<plan::Model>,
+    /// The act approving that plan, if recorded.
+    pub approval: Option<legal_act::Model>,
+    /// How many distinct items of the national plan the regional plan implements.
+    pub implemented_items: u64,
+}
+
+/// For a national plan, every region with its regional plan (or none); empty for other levels.
+/// Runs a fixed number of queries whatever the number of regions and items.
+pub async fn plan_coverage(
+    db: &impl ConnectionTrait,
+    national: &plan::Model,
+) -> ApiResult<Vec<RegionCoverage>> {
+    if national.level != PlanLevel::National {
+        return Ok(Vec::new());
+    }
+    let regions = region::Entity::find()
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await?;
+    let mut regional = plan::Entity::find()
+        .filter(plan::Column::ParentPlanId.eq(national.id))
+        .filter(plan::Column::Level.eq(PlanLevel::Regional))
+        .order_by_desc(plan::Column::StartYear)
+        .order_by_desc(plan::Column::Code)
+        .all(db)
+        .await?;
+    // Keep the most recent plan per region.
+    let mut seen = HashSet::new();
+    regional.retain(|p| p.region_id.is_some_and(|r| seen.insert(r)));
+    let plan_ids: Vec<Uuid> = regional.iter().map(|p| p.id).collect();
+
+    let approvals: Vec<plan_legal_act::Model> = plan_legal_act::Entity::find()
+        .filter(plan_legal_act::Column::PlanId.is_in(plan_ids.clone()))
+        .filter(plan_legal_act::Column::Role.eq(PlanActRole::Approves))
+        .all(db)
+        .await?;
+    let acts: HashMap<Uuid, legal_act::Model> = legal_act::Entity::find()
+        .filter(legal_act::Column::Id.is_in(approvals.iter().map(|a| a.legal_act_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+
+    // (implementing item's plan, implemented national item) pairs.
+    let regional_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::Id)
+        .column(plan_item::Column::PlanId)
+        .filter(plan_item::Column::PlanId.is_in(plan_ids))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let national_items: HashSet<Uuid> = plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::Id)
+        .filter(plan_item::Column::PlanId.eq(national.id))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let links: Vec<(Uuid, Uuid)> = plan_item_implementation::Entity::find()
+        .select_only()
+        .column(plan_item_implementation::Column::ImplementingItemId)
+        .column(plan_item_implementation::Column::ImplementedItemId)
+        .filter(
+            plan_item_implementation::Column::ImplementingItemId.in_subquery(
+                sea_orm::QueryTrait::into_query(
+                    plan_item::Entity::find()
+                        .select_only()
+                        .column(plan_item::Column::Id)
+                        .filter(plan_item::Column::PlanId.is_in(regional.iter().map(|p| p.id))),
+                ),
+            ),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut implemented: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (implementing, target) in links {
+        if let Some(plan) = regional_items.get(&implementing)
+            && national_items.contains(&target)
+        {
+            implemented.entry(*plan).or_default().insert(target);
+        }
+    }
+
+    Ok(regions
+        .into_iter()
+        .map(|region| {
+            let plan = regional.iter().find(|p| p.region_id == Some(region.id)).cloned();
+            let approval = plan.as_ref().and_then(|p| {
+                approvals
+                    .iter()
+                    .find(|a| a.plan_id == p.id)
+                    .and_then(|a| acts.get(&a.legal_act_id))
+                    .cloned()
+            });
+            let implemented_items = plan
+                .as_ref()
+                .and_then(|p| implemented.get(&p.id))
+                .map_or(0, |set| set.len() as u64);
+            RegionCoverage {
+                region,
+                plan,
+                approval,
+                implemented_items,
+            }
+        })
+        .collect())
+}

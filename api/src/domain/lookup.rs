@@ -1,0 +1,121 @@
+//! Resolving the codes clients use (plan codes, item codes, ISO region codes, organisation codes
+//! and identifiers, target group codes) to keys. An unknown code resolves to `None`: as a filter it
+//! matches nothing, as a single lookup it gives null.
+
+use entity::{organisation, organisation_identifier, plan, plan_item, region, target_group, vocabulary};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+
+use crate::error::ApiResult;
+
+/// The key of the plan with `code`.
+pub async fn plan_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    Ok(plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .filter(plan::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The key of the plan item with canonical `code`.
+pub async fn plan_item_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    Ok(plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::Id)
+        .filter(plan_item::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The key of the region with ISO 3166-2 `code`.
+pub async fn region_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    Ok(region::Entity::find()
+        .select_only()
+        .column(region::Column::Id)
+        .filter(region::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The key of the target group with `code`.
+pub async fn target_group_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    Ok(target_group::Entity::find()
+        .select_only()
+        .column(target_group::Column::Id)
+        .filter(target_group::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The key of the vocabulary with `code`.
+pub async fn vocabulary_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    Ok(vocabulary::Entity::find()
+        .select_only()
+        .column(vocabulary::Column::Id)
+        .filter(vocabulary::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The key of the organisation with registry `code_or_identifier` (e.g. `rma-ua-12`) or org-id
+/// identifier (e.g. `UA-EDR-12345678`).
+pub async fn organisation_id(db: &impl ConnectionTrait, code_or_identifier: &str) -> ApiResult<Option<Uuid>> {
+    let by_identifier = organisation_identifier::Entity::find()
+        .select_only()
+        .column(organisation_identifier::Column::OrganisationId)
+        .filter(organisation_identifier::Column::Identifier.eq(code_or_identifier))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if by_identifier.is_some() {
+        return Ok(by_identifier);
+    }
+    Ok(organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::Id)
+        .filter(organisation::Column::Code.eq(code_or_identifier))
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?)
+}
+
+/// The keys of the items under `root` (not `root` itself), at any depth.
+pub async fn descendant_item_ids(db: &impl ConnectionTrait, root: Uuid) -> ApiResult<Vec<Uuid>> {
+    let mut found = Vec::new();
+    let mut level = vec![root];
+    // At most three levels lie below a strategic goal.
+    for _ in 0..3 {
+        if level.is_empty() {
+            break;
+        }
+        level = plan_item::Entity::find()
+            .select_only()
+            .column(plan_item::Column::Id)
+            .filter(plan_item::Column::ParentId.is_in(level))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+        found.extend(level.iter().copied());
+    }
+    Ok(found)
+}
+
+/// `column = key`, or a condition no row meets when the code behind `key` was unknown.
+pub fn equals_key(column: impl ColumnTrait, key: Option<Uuid>) -> sea_orm::Condition {
+    match key {
+        Some(key) => sea_orm::Condition::all().add(column.eq(key)),
+        None => nothing(),
+    }
+}
+
+/// A condition no row meets.
+pub fn nothing() -> sea_orm::Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    sea_orm::Condition::all().add(Expr::val(1).eq(Expr::val(0)))
+}

@@ -1,0 +1,135 @@
+//! Reading plan items.
+
+use entity::{
+    enums::{PlanItemKind, PlanItemStatus, ResponsibilityRole},
+    plan, plan_item, plan_item_target_group, responsibility,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::Expr,
+};
+
+use super::{
+    lookup,
+    pagination::{KeyValue, Page, PageRequest, paginate},
+    search::contains_all_words,
+};
+use crate::error::ApiResult;
+
+/// Narrows `planItems`; empty fields match everything.
+#[derive(Debug, Default, Clone)]
+pub struct PlanItemFilter {
+    /// Code of the plan.
+    pub plan: Option<String>,
+    /// Kind of item.
+    pub kind: Option<PlanItemKind>,
+    /// Canonical code of the parent item.
+    pub parent: Option<String>,
+    /// Active or withdrawn.
+    pub status: Option<PlanItemStatus>,
+    /// Code of a target group the items serve.
+    pub target_group: Option<String>,
+    /// Code or identifier of an organisation responsible for the items (in `role`, if given).
+    pub organisation: Option<String>,
+    /// Role of the responsible organisation.
+    pub role: Option<ResponsibilityRole>,
+    /// ISO code of the region whose plans the items belong to.
+    pub region: Option<String>,
+    /// Words that must all appear in the code or title (either language, any case).
+    pub search: Option<String>,
+}
+
+/// A page of plan items matching `filter`, by number then code.
+pub async fn list_plan_items(
+    db: &impl ConnectionTrait,
+    filter: &PlanItemFilter,
+    page: &PageRequest,
+) -> ApiResult<Page<plan_item::Model>> {
+    let mut query = plan_item::Entity::find();
+    if let Some(code) = &filter.plan {
+        query = query.filter(lookup::equals_key(
+            plan_item::Column::PlanId,
+            lookup::plan_id(db, code).await?,
+        ));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(plan_item::Column::Kind.eq(kind));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(plan_item::Column::Status.eq(status));
+    }
+    if let Some(code) = &filter.parent {
+        query = query.filter(lookup::equals_key(
+            plan_item::Column::ParentId,
+            lookup::plan_item_id(db, code).await?,
+        ));
+    }
+    if let Some(code) = &filter.target_group {
+        let group = lookup::target_group_id(db, code).await?;
+        let items = plan_item_target_group::Entity::find()
+            .select_only()
+            .column(plan_item_target_group::Column::PlanItemId)
+            .filter(lookup::equals_key(
+                plan_item_target_group::Column::TargetGroupId,
+                group,
+            ));
+        query = query.filter(plan_item::Column::Id.in_subquery(items.into_query()));
+    }
+    if filter.organisation.is_some() || filter.role.is_some() {
+        let mut items = responsibility::Entity::find()
+            .select_only()
+            .column(responsibility::Column::PlanItemId);
+        if let Some(code) = &filter.organisation {
+            let organisation = lookup::organisation_id(db, code).await?;
+            items = items.filter(lookup::equals_key(
+                responsibility::Column::OrganisationId,
+                organisation,
+            ));
+        }
+        if let Some(role) = filter.role {
+            items = items.filter(responsibility::Column::Role.eq(role));
+        }
+        query = query.filter(plan_item::Column::Id.in_subquery(items.into_query()));
+    }
+    if let Some(code) = &filter.region {
+        let region = lookup::region_id(db, code).await?;
+        let plans = plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
+            .filter(lookup::equals_key(plan::Column::RegionId, region));
+        query = query.filter(plan_item::Column::PlanId.in_subquery(plans.into_query()));
+    }
+    if let Some(search) = &filter.search {
+        query = query.filter(contains_all_words(
+            Expr::col(plan_item::Column::SearchText),
+            "filter.search",
+            search,
+        )?);
+    }
+    paginate(
+        db,
+        query,
+        &[
+            Expr::col(plan_item::Column::SortKey),
+            Expr::col(plan_item::Column::Code),
+        ],
+        |i| {
+            vec![
+                KeyValue::from(i.sort_key.as_str()),
+                KeyValue::from(i.code.as_str()),
+            ]
+        },
+        page,
+    )
+    .await
+}
+
+/// The plan item with canonical `code`, if there is one.
+pub async fn find_plan_item_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ApiResult<Option<plan_item::Model>> {
+    Ok(plan_item::Entity::find()
+        .filter(plan_item::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}

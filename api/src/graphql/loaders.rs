@@ -1,0 +1,388 @@
+//! DataLoaders, created fresh for every request (never shared between requests, so no request
+//! sees another's cache). Every relation a resolver follows goes through one of these: the loads of
+//! all objects at the same depth of a query are batched into one SQL statement, so the number of
+//! statements a query issues depends on its shape, not on how many objects it returns.
+
+use std::{collections::HashMap, hash::Hash, sync::Arc};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{
+    funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
+    organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
+    plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
+    project_plan_item, project_region, region, responsibility, target_group, vocabulary,
+};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
+    Value,
+};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// The error a loader shares with every resolver waiting on its batch.
+pub type LoadError = Arc<DbErr>;
+
+impl From<LoadError> for ApiError {
+    fn from(error: LoadError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+/// Rows of `E` whose `column` equals one of the keys, grouped by that column; each group is in
+/// `order`. With `column` the primary key this loads rows by id.
+pub struct RowsBy<E: EntityTrait> {
+    db: DatabaseConnection,
+    column: E::Column,
+    order: Vec<E::Column>,
+    condition: Option<Condition>,
+}
+
+impl<E: EntityTrait> RowsBy<E> {
+    fn new(db: &DatabaseConnection, column: E::Column, order: &[E::Column]) -> Self {
+        Self {
+            db: db.clone(),
+            column,
+            order: order.to_vec(),
+            condition: None,
+        }
+    }
+
+    fn only(mut self, condition: Condition) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+}
+
+fn uuid_of(value: Value) -> Option<Uuid> {
+    match value {
+        Value::Uuid(Some(id)) => Some(id),
+        _ => None,
+    }
+}
+
+impl<E> Loader<Uuid> for RowsBy<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<E::Model>>, LoadError> {
+        let mut query = E::find().filter(self.column.is_in(keys.iter().copied()));
+        if let Some(condition) = &self.condition {
+            query = query.filter(condition.clone());
+        }
+        for column in &self.order {
+            query = query.order_by_asc(*column);
+        }
+        let rows = query.all(&self.db).await.map_err(Arc::new)?;
+        let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::with_capacity(keys.len());
+        for row in rows {
+            if let Some(key) = uuid_of(row.get(self.column)) {
+                grouped.entry(key).or_default().push(row);
+            }
+        }
+        Ok(grouped)
+    }
+}
+
+/// Every region, by code, under the key `()`.
+pub struct AllRegions(DatabaseConnection);
+
+impl Loader<()> for AllRegions {
+    type Value = Vec<region::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, _: &[()]) -> Result<HashMap<(), Vec<region::Model>>, LoadError> {
+        let regions = region::Entity::find()
+            .order_by_asc(region::Column::Code)
+            .all(&self.0)
+            .await
+            .map_err(Arc::new)?;
+        Ok(HashMap::from([((), regions)]))
+    }
+}
+
+/// A loader of rows grouped by a key column.
+pub type Group<E> = DataLoader<RowsBy<E>>;
+
+/// Every loader a request may use.
+pub struct Loaders {
+    /// Plans by id.
+    pub plans: Group<plan::Entity>,
+    /// Plans by the plan they localize.
+    pub plans_by_parent: Group<plan::Entity>,
+    /// Plans by the plan they supersede.
+    pub plans_by_superseded: Group<plan::Entity>,
+    /// Plans by region.
+    pub plans_by_region: Group<plan::Entity>,
+    /// Plans by owner organisation.
+    pub plans_by_owner: Group<plan::Entity>,
+    /// Legal act links by plan.
+    pub plan_acts_by_plan: Group<plan_legal_act::Entity>,
+    /// Legal acts by id.
+    pub legal_acts: Group<legal_act::Entity>,
+    /// Plan items by id.
+    pub plan_items: Group<plan_item::Entity>,
+    /// Strategic goals by plan.
+    pub goals_by_plan: Group<plan_item::Entity>,
+    /// Plan items by parent item.
+    pub items_by_parent: Group<plan_item::Entity>,
+    /// Funding lines by item.
+    pub funding_by_item: Group<funding_line::Entity>,
+    /// Responsibilities by item.
+    pub responsibilities_by_item: Group<responsibility::Entity>,
+    /// Responsibilities by organisation.
+    pub responsibilities_by_organisation: Group<responsibility::Entity>,
+    /// Target group links by item.
+    pub target_group_links_by_item: Group<plan_item_target_group::Entity>,
+    /// Target group links by target group.
+    pub item_links_by_target_group: Group<plan_item_target_group::Entity>,
+    /// Implementation links by the localizing item.
+    pub implemented_by_item: Group<plan_item_implementation::Entity>,
+    /// Implementation links by the national item.
+    pub localizations_by_item: Group<plan_item_implementation::Entity>,
+    /// Indicators by item.
+    pub indicators_by_item: Group<indicator::Entity>,
+    /// Indicator values by indicator.
+    pub values_by_indicator: Group<indicator_value::Entity>,
+    /// Target groups by id.
+    pub target_groups: Group<target_group::Entity>,
+    /// Vocabularies by id.
+    pub vocabularies: Group<vocabulary::Entity>,
+    /// Organisations by id.
+    pub organisations: Group<organisation::Entity>,
+    /// Name history by organisation.
+    pub names_by_organisation: Group<organisation_name::Entity>,
+    /// Identifiers by organisation.
+    pub identifiers_by_organisation: Group<organisation_identifier::Entity>,
+    /// Successions by predecessor.
+    pub successions_by_predecessor: Group<organisation_succession::Entity>,
+    /// Successions by successor.
+    pub successions_by_successor: Group<organisation_succession::Entity>,
+    /// Regions by id.
+    pub regions: Group<region::Entity>,
+    /// Every region, by code (loaded once per request).
+    pub all_regions: DataLoader<AllRegions>,
+    /// Indicators by id.
+    pub indicators: Group<indicator::Entity>,
+    /// Project links by id.
+    pub project_links: Group<project_link::Entity>,
+    /// Participants by project.
+    pub participants_by_project: Group<project_participant::Entity>,
+    /// Participations by organisation.
+    pub participants_by_organisation: Group<project_participant::Entity>,
+    /// DAC purposes by project.
+    pub purposes_by_project: Group<project_dac_purpose::Entity>,
+    /// Region links by project.
+    pub regions_by_project: Group<project_region::Entity>,
+    /// Project links by region.
+    pub projects_by_region: Group<project_region::Entity>,
+    /// Item links by project.
+    pub items_by_project: Group<project_plan_item::Entity>,
+    /// Project links by item.
+    pub projects_by_item: Group<project_plan_item::Entity>,
+}
+
+fn loader<E>(rows: RowsBy<E>) -> Group<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    DataLoader::new(rows, tokio::spawn)
+}
+
+impl Loaders {
+    /// Fresh loaders for one request.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        use plan_item::Column as Item;
+        Self {
+            plans: loader(RowsBy::new(db, plan::Column::Id, &[])),
+            plans_by_parent: loader(RowsBy::new(db, plan::Column::ParentPlanId, &[plan::Column::Code])),
+            plans_by_superseded: loader(RowsBy::new(db, plan::Column::SupersedesId, &[plan::Column::Code])),
+            plans_by_region: loader(RowsBy::new(db, plan::Column::RegionId, &[plan::Column::Code])),
+            plans_by_owner: loader(RowsBy::new(
+                db,
+                plan::Column::OwnerOrganisationId,
+                &[plan::Column::Code],
+            )),
+            plan_acts_by_plan: loader(RowsBy::new(
+                db,
+                plan_legal_act::Column::PlanId,
+                &[plan_legal_act::Column::Role],
+            )),
+            legal_acts: loader(RowsBy::new(db, legal_act::Column::Id, &[])),
+            plan_items: loader(RowsBy::new(db, Item::Id, &[])),
+            goals_by_plan: loader(
+                RowsBy::new(db, Item::PlanId, &[Item::SortKey])
+                    .only(Condition::all().add(Item::ParentId.is_null())),
+            ),
+            items_by_parent: loader(RowsBy::new(db, Item::ParentId, &[Item::SortKey])),
+            funding_by_item: loader(RowsBy::new(
+                db,
+                funding_line::Column::PlanItemId,
+                &[funding_line::Column::Id],
+            )),
+            responsibilities_by_item: loader(RowsBy::new(
+                db,
+                responsibility::Column::PlanItemId,
+                &[responsibility::Column::Role, responsibility::Column::Id],
+            )),
+            responsibilities_by_organisation: loader(RowsBy::new(
+                db,
+                responsibility::Column::OrganisationId,
+                &[responsibility::Column::Id],
+            )),
+            target_group_links_by_item: loader(RowsBy::new(
+                db,
+                plan_item_target_group::Column::PlanItemId,
+                &[plan_item_target_group::Column::Id],
+            )),
+            item_links_by_target_group: loader(RowsBy::new(
+                db,
+                plan_item_target_group::Column::TargetGroupId,
+                &[plan_item_target_group::Column::Id],
+            )),
+            implemented_by_item: loader(RowsBy::new(
+                db,
+                plan_item_implementation::Column::ImplementingItemId,
+                &[plan_item_implementation::Column::Id],
+            )),
+            localizations_by_item: loader(RowsBy::new(
+                db,
+                plan_item_implementation::Column::ImplementedItemId,
+                &[plan_item_implementation::Column::Id],
+            )),
+            indicators_by_item: loader(RowsBy::new(
+                db,
+                indicator::Column::PlanItemId,
+                &[indicator::Column::Code],
+            )),
+            values_by_indicator: loader(RowsBy::new(
+                db,
+                indicator_value::Column::IndicatorId,
+                &[
+                    indicator_value::Column::PeriodStartYear,
+                    indicator_value::Column::PeriodEndYear,
+                    indicator_value::Column::Kind,
+                    indicator_value::Column::Sex,
+                    indicator_value::Column::Id,
+                ],
+            )),
+            target_groups: loader(RowsBy::new(db, target_group::Column::Id, &[])),
+            vocabularies: loader(RowsBy::new(db, vocabulary::Column::Id, &[])),
+            organisations: loader(RowsBy::new(db, organisation::Column::Id, &[])),
+            names_by_organisation: loader(RowsBy::new(
+                db,
+                organisation_name::Column::OrganisationId,
+                &[
+                    organisation_name::Column::ValidFrom,
+                    organisation_name::Column::Id,
+                ],
+            )),
+            identifiers_by_organisation: loader(RowsBy::new(
+                db,
+                organisation_identifier::Column::OrganisationId,
+                &[organisation_identifier::Column::Identifier],
+            )),
+            successions_by_predecessor: loader(RowsBy::new(
+                db,
+                organisation_succession::Column::PredecessorId,
+                &[organisation_succession::Column::Id],
+            )),
+            successions_by_successor: loader(RowsBy::new(
+                db,
+                organisation_succession::Column::SuccessorId,
+                &[organisation_succession::Column::Id],
+            )),
+            regions: loader(RowsBy::new(db, region::Column::Id, &[])),
+            all_regions: DataLoader::new(AllRegions(db.clone()), tokio::spawn),
+            indicators: loader(RowsBy::new(db, indicator::Column::Id, &[])),
+            project_links: loader(RowsBy::new(db, project_link::Column::Id, &[])),
+            participants_by_project: loader(RowsBy::new(
+                db,
+                project_participant::Column::ProjectLinkId,
+                &[project_participant::Column::Role, project_participant::Column::Id],
+            )),
+            participants_by_organisation: loader(RowsBy::new(
+                db,
+                project_participant::Column::OrganisationId,
+                &[project_participant::Column::Id],
+            )),
+            purposes_by_project: loader(RowsBy::new(
+                db,
+                project_dac_purpose::Column::ProjectLinkId,
+                &[project_dac_purpose::Column::Code],
+            )),
+            regions_by_project: loader(RowsBy::new(
+                db,
+                project_region::Column::ProjectLinkId,
+                &[project_region::Column::Id],
+            )),
+            projects_by_region: loader(RowsBy::new(
+                db,
+                project_region::Column::RegionId,
+                &[project_region::Column::Id],
+            )),
+            items_by_project: loader(RowsBy::new(
+                db,
+                project_plan_item::Column::ProjectLinkId,
+                &[project_plan_item::Column::Id],
+            )),
+            projects_by_item: loader(RowsBy::new(
+                db,
+                project_plan_item::Column::PlanItemId,
+                &[project_plan_item::Column::Id],
+            )),
+        }
+    }
+}
+
+/// Loads the rows grouped under `key` (empty when there are none).
+pub async fn group<E>(loader: &Group<E>, key: Uuid) -> Result<Vec<E::Model>, ApiError>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    Ok(loader.load_one(key).await?.unwrap_or_default())
+}
+
+/// Loads the one row with id `key`, if it exists.
+pub async fn one<E>(loader: &Group<E>, key: Uuid) -> Result<Option<E::Model>, ApiError>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+{
+    Ok(loader
+        .load_one(key)
+        .await?
+        .and_then(|rows| rows.into_iter().next()))
+}
+
+/// Loads the rows with ids `keys`, in the order of `keys`, skipping ids that do not exist.
+pub async fn many<E, K>(loader: &Group<E>, keys: K) -> Result<Vec<E::Model>, ApiError>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync,
+    E::Column: Send + Sync,
+    K: IntoIterator<Item = Uuid>,
+{
+    let keys: Vec<Uuid> = keys.into_iter().collect();
+    let found = loader.load_many(keys.iter().copied()).await?;
+    Ok(keys
+        .iter()
+        .filter_map(|key| found.get(key).and_then(|rows| rows.first().cloned()))
+        .collect())
+}
+
+/// Deduplicates keys while keeping their first-seen order.
+pub fn unique<K: Hash + Eq + Copy>(keys: impl IntoIterator<Item = K>) -> Vec<K> {
+    let mut seen = std::collections::HashSet::new();
+    keys.into_iter().filter(|key| seen.insert(*key)).collect()
+}

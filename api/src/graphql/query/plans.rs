@@ -1,0 +1,64 @@
+//! `plans` and `plan`.
+
+use async_graphql::{Context, InputObject, Object, Result};
+
+use crate::{
+    domain::plans::{self, PlanFilter as Filter},
+    graphql::{
+        context::db,
+        types::{
+            common::{connection, page_request},
+            enums::{PlanLevel, PlanStatus},
+            plan::{Plan, PlanConnection},
+        },
+    },
+};
+
+/// Narrows `plans`; fields left out match every plan.
+#[derive(InputObject, Debug, Default)]
+pub struct PlanFilter {
+    /// Only plans of this level.
+    pub level: Option<PlanLevel>,
+    /// Only plans with this status.
+    pub status: Option<PlanStatus>,
+    /// Only plans of the region with this ISO 3166-2 code, e.g. `UA-12`.
+    pub region: Option<String>,
+    /// Only plans that localize the plan with this code, e.g. `UA-NAP-2021-2025`.
+    pub parent_plan: Option<String>,
+}
+
+#[derive(Default)]
+pub struct PlanQuery;
+
+#[Object]
+impl PlanQuery {
+    /// Plans, ordered by code.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which objects to return; leave out to return all.")] filter: Option<PlanFilter>,
+        #[graphql(desc = "Return the first n plans (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return plans after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n plans (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return plans before this cursor.")] before: Option<String>,
+    ) -> Result<PlanConnection> {
+        let filter = filter.unwrap_or_default();
+        let filter = Filter {
+            level: filter.level.map(Into::into),
+            status: filter.status.map(Into::into),
+            region: filter.region,
+            parent_plan: filter.parent_plan,
+        };
+        let page = plans::list_plans(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
+        Ok(connection(page, Plan))
+    }
+
+    /// The plan with this code (e.g. `UA-NAP-2021-2025`), or null if there is none.
+    async fn plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The plan code, e.g. `UA-NAP-2021-2025`.")] code: String,
+    ) -> Result<Option<Plan>> {
+        Ok(plans::find_plan_by_code(db(ctx)?, &code).await?.map(Plan))
+    }
+}

@@ -1,0 +1,64 @@
+//! `targetGroups` and `targetGroup`.
+
+use async_graphql::{Context, InputObject, Object, Result};
+
+use crate::{
+    domain::target_groups::{self, TargetGroupFilter as Filter},
+    graphql::{
+        context::db,
+        types::{
+            common::{connection, page_request},
+            enums::VocabularyStatus,
+            target_group::{TargetGroup, TargetGroupConnection},
+        },
+    },
+};
+
+/// Narrows `targetGroups`; fields left out match every group.
+#[derive(InputObject, Debug, Default)]
+pub struct TargetGroupFilter {
+    /// Only groups of the vocabulary version with this code, e.g. `UA-NAP-TG-2020`.
+    pub vocabulary: Option<String>,
+    /// Only active or only withdrawn groups.
+    pub status: Option<VocabularyStatus>,
+}
+
+#[derive(Default)]
+pub struct TargetGroupQuery;
+
+#[Object]
+impl TargetGroupQuery {
+    /// Target groups, in published order.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which objects to return; leave out to return all.")] filter: Option<
+            TargetGroupFilter,
+        >,
+        #[graphql(desc = "Return the first n groups (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return groups after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n groups (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return groups before this cursor.")] before: Option<String>,
+    ) -> Result<TargetGroupConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = Filter {
+            vocabulary: f.vocabulary,
+            status: f.status.map(Into::into),
+        };
+        let page =
+            target_groups::list_target_groups(db(ctx)?, &filter, &page_request(first, after, last, before))
+                .await?;
+        Ok(connection(page, TargetGroup))
+    }
+
+    /// The target group with this code (e.g. `internally-displaced-persons`), or null if there is none.
+    async fn target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The target group code, e.g. `internally-displaced-persons`.")] code: String,
+    ) -> Result<Option<TargetGroup>> {
+        Ok(target_groups::find_target_group_by_code(db(ctx)?, &code)
+            .await?
+            .map(TargetGroup))
+    }
+}

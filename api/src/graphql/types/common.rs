@@ -1,0 +1,122 @@
+//! Small types shared by several areas: amounts of money, and Relay connections with `totalCount`.
+
+use async_graphql::SimpleObject;
+
+use crate::domain::pagination::{Page, PageRequest};
+
+/// An amount of money in one currency. Amounts in different currencies are never added up.
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    /// The amount as a decimal string with two fraction digits, e.g. `125000.00` (exact, unlike a float).
+    pub amount: String,
+    /// ISO 4217 currency code, e.g. `UAH`, `EUR`, `USD`.
+    pub currency: String,
+}
+
+impl Money {
+    /// Money from an amount in hundredths of the currency unit.
+    pub fn from_cents(cents: i64, currency: &str) -> Self {
+        let sign = if cents < 0 { "-" } else { "" };
+        let absolute = cents.unsigned_abs();
+        Self {
+            amount: format!("{sign}{}.{:02}", absolute / 100, absolute % 100),
+            currency: currency.to_owned(),
+        }
+    }
+
+    /// Money when both the amount and the currency are known.
+    pub fn maybe(cents: Option<i64>, currency: Option<&str>) -> Option<Self> {
+        Some(Self::from_cents(cents?, currency?))
+    }
+}
+
+/// Declares a Relay connection type and its edge type for `$node`, with `totalCount` and `nodes`.
+macro_rules! connection_type {
+    ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ", with cursors to fetch the pages around it.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $connection {
+            /// The objects of this page, each with its cursor.
+            pub edges: Vec<$edge>,
+            /// The objects of this page, without cursors.
+            pub nodes: Vec<$node>,
+            /// Where this page lies in the whole list.
+            pub page_info: async_graphql::connection::PageInfo,
+            /// How many objects the whole list has (across all pages) with the filters given.
+            pub total_count: u64,
+        }
+
+        #[doc = concat!("One of ", $what, " with its cursor.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// An opaque cursor: pass it as `after` or `before` to page on from this object.
+            pub cursor: String,
+            /// The object.
+            pub node: $node,
+        }
+
+        impl $crate::graphql::types::common::FromPage<$node> for $connection {
+            fn from_page<M>(page: $crate::domain::pagination::Page<M>, wrap: impl Fn(M) -> $node) -> Self {
+                let edges: Vec<$edge> = page
+                    .rows
+                    .into_iter()
+                    .map(|(cursor, row)| $edge {
+                        cursor,
+                        node: wrap(row),
+                    })
+                    .collect();
+                Self {
+                    nodes: edges.iter().map(|edge| edge.node.clone()).collect(),
+                    page_info: async_graphql::connection::PageInfo {
+                        has_previous_page: page.has_previous_page,
+                        has_next_page: page.has_next_page,
+                        start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+                        end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+                    },
+                    edges,
+                    total_count: page.total_count,
+                }
+            }
+        }
+    };
+}
+pub(crate) use connection_type;
+
+/// A connection type built from a page of rows.
+pub trait FromPage<T> {
+    /// The connection of the page's rows wrapped as `T`.
+    fn from_page<M>(page: Page<M>, wrap: impl Fn(M) -> T) -> Self;
+}
+
+/// Turns a page of rows into the connection `C` of their GraphQL objects.
+pub fn connection<M, T, C: FromPage<T>>(page: Page<M>, wrap: impl Fn(M) -> T) -> C {
+    C::from_page(page, wrap)
+}
+
+/// The Relay arguments of a field as a page request.
+pub fn page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageRequest {
+    PageRequest {
+        first,
+        after,
+        last,
+        before,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Money;
+
+    #[test]
+    fn amounts_are_exact_decimal_strings() {
+        assert_eq!(Money::from_cents(12_500_000, "UAH").amount, "125000.00");
+        assert_eq!(Money::from_cents(5, "EUR").amount, "0.05");
+        assert_eq!(Money::from_cents(-150, "USD").amount, "-1.50");
+        assert_eq!(Money::maybe(None, Some("UAH")), None);
+    }
+}

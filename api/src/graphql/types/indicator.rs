@@ -1,0 +1,159 @@
+//! `Indicator` and its values.
+
+use async_graphql::{Context, ID, Object, Result};
+use entity::{indicator, indicator_value};
+
+use super::{
+    enums::{IndicatorDirection, IndicatorValueKind, Sex},
+    organisation::Organisation,
+    plan_item::PlanItem,
+    region::Region,
+};
+use crate::graphql::{
+    context::{language, loaders},
+    language::{Language, LocalizedText},
+    loaders::{group, one},
+    node_id,
+};
+
+/// An indicator row, resolved as `Indicator`.
+#[derive(Clone)]
+pub struct Indicator(pub indicator::Model);
+
+/// A measure of progress of a goal or task, with baseline, target and actual values.
+#[Object]
+impl Indicator {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("Indicator", self.0.id)
+    }
+
+    /// Code within its plan item, e.g. `I1`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The name in `lang`, falling back to the other language.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    }
+
+    /// The name in both languages.
+    async fn names(&self) -> LocalizedText {
+        LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    }
+
+    /// Unit of measure, e.g. `percent` or `persons`.
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+
+    /// Whether higher, lower or steady is better.
+    async fn direction(&self) -> IndicatorDirection {
+        self.0.direction.into()
+    }
+
+    /// The related SDG indicator, e.g. `5.5.1`.
+    async fn sdg_indicator(&self) -> Option<&str> {
+        self.0.sdg_indicator.as_deref()
+    }
+
+    /// The UN's address of the related SDG indicator, e.g. `http://metadata.un.org/sdg/5.5.1`.
+    async fn sdg_indicator_uri(&self) -> Option<String> {
+        self.0
+            .sdg_indicator
+            .as_deref()
+            .map(|code| format!("http://metadata.un.org/sdg/{code}"))
+    }
+
+    /// Where the values come from.
+    async fn data_source(&self) -> Option<&str> {
+        self.0.data_source.as_deref()
+    }
+
+    /// The plan item it measures.
+    async fn plan_item(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
+        Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
+            .await?
+            .map(PlanItem))
+    }
+
+    /// Baseline, target and actual values by period, optionally only of one kind or sex.
+    async fn values(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only values of this kind.")] kind: Option<IndicatorValueKind>,
+        #[graphql(desc = "Only values for this sex (F, M or T for total).")] sex: Option<Sex>,
+    ) -> Result<Vec<IndicatorValue>> {
+        let values = group(&loaders(ctx)?.values_by_indicator, self.0.id).await?;
+        let kind = kind.map(entity::enums::IndicatorValueKind::from);
+        let sex = sex.map(entity::enums::Sex::from);
+        Ok(values
+            .into_iter()
+            .filter(|v| kind.is_none_or(|k| v.kind == k) && sex.is_none_or(|s| v.sex == s))
+            .map(IndicatorValue)
+            .collect())
+    }
+}
+
+/// An indicator value row.
+pub struct IndicatorValue(pub indicator_value::Model);
+
+/// A baseline, target or actual value of an indicator for a year or a stage (range of years).
+#[Object]
+impl IndicatorValue {
+    /// Baseline, target or actual.
+    async fn kind(&self) -> IndicatorValueKind {
+        self.0.kind.into()
+    }
+
+    /// First year of the period.
+    async fn period_start_year(&self) -> i32 {
+        self.0.period_start_year
+    }
+
+    /// Last year of the period (the same as the first for a single year).
+    async fn period_end_year(&self) -> i32 {
+        self.0.period_end_year
+    }
+
+    /// The value in the indicator's unit.
+    async fn value(&self) -> f64 {
+        self.0.value
+    }
+
+    /// F, M or T (total).
+    async fn sex(&self) -> Sex {
+        self.0.sex.into()
+    }
+
+    /// The region the value is for; null for the whole country.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+    }
+
+    /// Where this value comes from.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+
+    /// The organisation that reported it.
+    async fn reported_by(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(id) = self.0.reported_by_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.organisations, id).await?.map(Organisation))
+    }
+}
+
+super::common::connection_type!(IndicatorConnection, IndicatorEdge, Indicator, "indicators");

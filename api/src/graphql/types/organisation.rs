@@ -1,0 +1,201 @@
+//! `Organisation`: a body that owns plans, carries out items, funds or implements projects.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::NaiveDate;
+use entity::{organisation, organisation_name};
+
+use super::{
+    common::{connection, page_request},
+    enums::{OrganisationKind, ParticipantRole},
+    plan::Plan,
+    plan_item::{Responsibility, ResponsibilityConnection},
+    project_link::{ProjectLink, ProjectLinkConnection},
+    region::Region,
+};
+use crate::{
+    domain::pagination::{KeyValue, paginate_loaded},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one, unique},
+        node_id,
+    },
+};
+
+/// An organisation row, resolved as `Organisation`.
+#[derive(Clone)]
+pub struct Organisation(pub organisation::Model);
+
+/// A ministry, administration, community, civil-society or international organisation, or donor.
+#[Object]
+impl Organisation {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("Organisation", self.0.id)
+    }
+
+    /// The registry's stable short key, e.g. `ministry-of-social-policy` or `rma-ua-12`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// What kind of body it is.
+    async fn kind(&self) -> OrganisationKind {
+        self.0.kind.into()
+    }
+
+    /// The current name in `lang`, falling back to the other language.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    }
+
+    /// The current name in both languages.
+    async fn names(&self) -> LocalizedText {
+        LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    }
+
+    /// Every name the organisation has had, oldest first where dates are known.
+    async fn name_history(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationName>> {
+        Ok(group(&loaders(ctx)?.names_by_organisation, self.0.id)
+            .await?
+            .into_iter()
+            .map(OrganisationName)
+            .collect())
+    }
+
+    /// Org-id identifiers, e.g. `UA-EDR-12345678` (EDRPOU) or `XM-DAC-41146`.
+    async fn identifiers(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(group(&loaders(ctx)?.identifiers_by_organisation, self.0.id)
+            .await?
+            .into_iter()
+            .map(|i| i.identifier)
+            .collect())
+    }
+
+    /// The region a regional or local body serves.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(id) = self.0.region_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+    }
+
+    /// Bodies whose functions this organisation took over.
+    async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.successions_by_successor, self.0.id).await?;
+        Ok(
+            many(&loaders.organisations, links.iter().map(|l| l.predecessor_id))
+                .await?
+                .into_iter()
+                .map(Organisation)
+                .collect(),
+        )
+    }
+
+    /// Bodies that took over this organisation's functions.
+    async fn successors(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.successions_by_predecessor, self.0.id).await?;
+        Ok(many(&loaders.organisations, links.iter().map(|l| l.successor_id))
+            .await?
+            .into_iter()
+            .map(Organisation)
+            .collect())
+    }
+
+    /// The plans this organisation maintains, by code.
+    async fn owned_plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        Ok(group(&loaders(ctx)?.plans_by_owner, self.0.id)
+            .await?
+            .into_iter()
+            .map(Plan)
+            .collect())
+    }
+
+    /// The plan items this organisation carries out, with its role in each.
+    async fn responsibilities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
+    ) -> Result<ResponsibilityConnection> {
+        let mut rows = group(&loaders(ctx)?.responsibilities_by_organisation, self.0.id).await?;
+        rows.sort_by_key(|r| *r.id.as_bytes());
+        let page = paginate_loaded(
+            rows,
+            |r| vec![KeyValue::from(r.id)],
+            &page_request(first, after, last, before),
+        )?;
+        Ok(connection(page, Responsibility))
+    }
+
+    /// Project links this organisation takes part in, optionally only in one IATI role.
+    async fn project_links(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only projects where the organisation has this role.")] role: Option<
+            ParticipantRole,
+        >,
+        #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return links before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectLinkConnection> {
+        let loaders = loaders(ctx)?;
+        let role = role.map(entity::enums::ParticipantRole::from);
+        let participations = group(&loaders.participants_by_organisation, self.0.id).await?;
+        let ids = unique(
+            participations
+                .iter()
+                .filter(|p| role.is_none_or(|r| p.role == r))
+                .map(|p| p.project_link_id),
+        );
+        let mut projects = many(&loaders.project_links, ids).await?;
+        projects.sort_by_key(|p| *p.id.as_bytes());
+        let page = paginate_loaded(
+            projects,
+            |p| vec![KeyValue::from(p.id)],
+            &page_request(first, after, last, before),
+        )?;
+        Ok(connection(page, ProjectLink))
+    }
+}
+
+/// A name history row.
+pub struct OrganisationName(pub organisation_name::Model);
+
+/// A name an organisation has had, with the period it was used when known.
+#[Object]
+impl OrganisationName {
+    /// The name in both languages.
+    async fn names(&self) -> LocalizedText {
+        LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    }
+
+    /// First day the name was used, when known.
+    async fn valid_from(&self) -> Option<NaiveDate> {
+        self.0.valid_from
+    }
+
+    /// Last day the name was used; null for the current name or when not known.
+    async fn valid_until(&self) -> Option<NaiveDate> {
+        self.0.valid_until
+    }
+}
+
+super::common::connection_type!(
+    OrganisationConnection,
+    OrganisationEdge,
+    Organisation,
+    "organisations"
+);

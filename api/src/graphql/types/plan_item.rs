@@ -1,0 +1,330 @@
+//! `PlanItem` (strategic goal, operational goal, task or activity) with its funding lines and
+//! responsibilities.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{funding_line, plan_item, responsibility};
+
+use super::{
+    common::{Money, connection, page_request},
+    coverage::ItemLocalization,
+    enums::{FundingSource, PlanItemKind, PlanItemStatus, ResponsibilityRole},
+    indicator::Indicator,
+    organisation::Organisation,
+    plan::Plan,
+    project_link::{ProjectLink, ProjectLinkConnection},
+    region::Region,
+    target_group::TargetGroup,
+};
+use crate::{
+    domain::pagination::{KeyValue, paginate_loaded},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one, unique},
+        node_id,
+    },
+};
+
+/// A plan item row, resolved as `PlanItem`.
+#[derive(Clone)]
+pub struct PlanItem(pub plan_item::Model);
+
+/// A strategic goal, operational goal, task or activity (measure) of a plan, cited by its
+/// canonical code, e.g. `UA-NAP-2021-2025/3.1.12`.
+#[Object]
+impl PlanItem {
+    /// Global ID, stable across restarts and re-seeding.
+    pub async fn id(&self) -> ID {
+        node_id::encode("PlanItem", self.0.id)
+    }
+
+    /// Canonical code: the plan code, `/`, and the number. Never changes meaning; a withdrawn
+    /// item's code is never reused.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Position in the plan, e.g. `3.1.12` (strategic goal 3, operational goal 1, task 12).
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// Strategic goal, operational goal, task or activity.
+    async fn kind(&self) -> PlanItemKind {
+        self.0.kind.into()
+    }
+
+    /// Active or withdrawn.
+    async fn status(&self) -> PlanItemStatus {
+        self.0.status.into()
+    }
+
+    /// The title in `lang` (default: the request's `Accept-Language`, else Ukrainian), falling
+    /// back to the other language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The title in both languages.
+    async fn titles(&self) -> LocalizedText {
+        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The description in `lang`, falling back to the other language.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    }
+
+    /// The description in both languages.
+    async fn descriptions(&self) -> LocalizedText {
+        LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    }
+
+    /// Why the item was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
+    /// When the item was withdrawn.
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// First year of the item's time frame.
+    async fn start_year(&self) -> Option<i32> {
+        self.0.start_year
+    }
+
+    /// Last year of the item's time frame.
+    async fn end_year(&self) -> Option<i32> {
+        self.0.end_year
+    }
+
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the record was created in the registry.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The plan the item belongs to.
+    async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
+        Ok(one(&loaders(ctx)?.plans, self.0.plan_id).await?.map(Plan))
+    }
+
+    /// The item one level up; null for a strategic goal.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.plan_items, id).await?.map(PlanItem))
+    }
+
+    /// The items one level down, by number.
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        Ok(group(&loaders(ctx)?.items_by_parent, self.0.id)
+            .await?
+            .into_iter()
+            .map(PlanItem)
+            .collect())
+    }
+
+    /// The path from the strategic goal down to this item's parent (empty for a strategic goal).
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        let loaders = loaders(ctx)?;
+        let mut path = Vec::new();
+        let mut next = self.0.parent_id;
+        // Numbers have at most four levels, so this follows at most three parents.
+        while let Some(id) = next {
+            let Some(parent) = one(&loaders.plan_items, id).await? else {
+                break;
+            };
+            next = parent.parent_id;
+            path.push(PlanItem(parent));
+            if path.len() > 4 {
+                break;
+            }
+        }
+        path.reverse();
+        Ok(path)
+    }
+
+    /// The indicators that measure the item, by code.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+        Ok(group(&loaders(ctx)?.indicators_by_item, self.0.id)
+            .await?
+            .into_iter()
+            .map(Indicator)
+            .collect())
+    }
+
+    /// The target groups the item serves, in the order of their vocabulary.
+    async fn target_groups(&self, ctx: &Context<'_>) -> Result<Vec<TargetGroup>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.target_group_links_by_item, self.0.id).await?;
+        let mut groups = many(&loaders.target_groups, links.iter().map(|l| l.target_group_id)).await?;
+        groups.sort_by(|a, b| a.position.cmp(&b.position).then(a.code.cmp(&b.code)));
+        Ok(groups.into_iter().map(TargetGroup).collect())
+    }
+
+    /// Who carries the item out, and in what role.
+    async fn responsibilities(&self, ctx: &Context<'_>) -> Result<Vec<Responsibility>> {
+        Ok(group(&loaders(ctx)?.responsibilities_by_item, self.0.id)
+            .await?
+            .into_iter()
+            .map(Responsibility)
+            .collect())
+    }
+
+    /// The item's sources of financing with their estimated amounts.
+    async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
+        Ok(group(&loaders(ctx)?.funding_by_item, self.0.id)
+            .await?
+            .into_iter()
+            .map(FundingLine)
+            .collect())
+    }
+
+    /// The national items this regional, departmental or local item implements.
+    async fn implements(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.implemented_by_item, self.0.id).await?;
+        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
+        items.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(items.into_iter().map(PlanItem).collect())
+    }
+
+    /// The items of regional, departmental and local plans that implement this item, by code.
+    async fn localizations(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.localizations_by_item, self.0.id).await?;
+        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
+        items.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(items.into_iter().map(PlanItem).collect())
+    }
+
+    /// Which regions' plans implement this item and which do not (meaningful for national items).
+    async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<ItemLocalization> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.localizations_by_item, self.0.id).await?;
+        let items = many(
+            &loaders.plan_items,
+            unique(links.iter().map(|l| l.implementing_item_id)),
+        )
+        .await?;
+        let plans = many(&loaders.plans, unique(items.iter().map(|i| i.plan_id))).await?;
+        let implementing: Vec<uuid::Uuid> = unique(plans.iter().filter_map(|p| p.region_id));
+        let regions = loaders.all_regions.load_one(()).await?.unwrap_or_default();
+        let (yes, no): (Vec<_>, Vec<_>) = regions.into_iter().partition(|r| implementing.contains(&r.id));
+        Ok(ItemLocalization {
+            implementing_regions: yes.into_iter().map(Region).collect(),
+            not_implementing_regions: no.into_iter().map(Region).collect(),
+        })
+    }
+
+    /// Donor and partner projects linked to this item.
+    async fn project_links(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return links before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectLinkConnection> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.projects_by_item, self.0.id).await?;
+        let mut projects = many(
+            &loaders.project_links,
+            unique(links.iter().map(|l| l.project_link_id)),
+        )
+        .await?;
+        projects.sort_by_key(|p| *p.id.as_bytes());
+        let page = paginate_loaded(
+            projects,
+            |p| vec![KeyValue::from(p.id)],
+            &page_request(first, after, last, before),
+        )?;
+        Ok(connection(page, ProjectLink))
+    }
+}
+
+/// A funding line row.
+pub struct FundingLine(pub funding_line::Model);
+
+/// A source of financing of a plan item with its estimated amount.
+#[Object]
+impl FundingLine {
+    /// State budget, local budget, international assistance or other.
+    async fn source(&self) -> FundingSource {
+        self.0.source.into()
+    }
+
+    /// The estimated amount; null when the plan gives none.
+    async fn estimated_amount(&self) -> Option<Money> {
+        Money::maybe(self.0.estimated_amount_cents, self.0.currency.as_deref())
+    }
+
+    /// As the plan states it, e.g. "within budget allocations".
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// A responsibility row.
+#[derive(Clone)]
+pub struct Responsibility(pub responsibility::Model);
+
+/// An organisation's role in carrying out a plan item.
+#[Object]
+impl Responsibility {
+    /// Responsible executor, co-executor, by consent or coordinator.
+    async fn role(&self) -> ResponsibilityRole {
+        self.0.role.into()
+    }
+
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+
+    /// The plan item.
+    async fn plan_item(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
+        Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
+            .await?
+            .map(PlanItem))
+    }
+}
+
+super::common::connection_type!(PlanItemConnection, PlanItemEdge, PlanItem, "plan items");
+
+super::common::connection_type!(
+    ResponsibilityConnection,
+    ResponsibilityEdge,
+    Responsibility,
+    "responsibilities"
+);

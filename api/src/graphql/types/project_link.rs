@@ -1,0 +1,149 @@
+//! `ProjectLink`: a donor or partner project linked to plan items.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::NaiveDate;
+use entity::{project_link, project_participant};
+
+use super::{
+    common::Money, enums::ParticipantRole, organisation::Organisation, plan_item::PlanItem, region::Region,
+};
+use crate::graphql::{
+    context::{language, loaders},
+    language::{Language, LocalizedText},
+    loaders::{group, many, one},
+    node_id,
+};
+
+/// A project link row, resolved as `ProjectLink`.
+#[derive(Clone)]
+pub struct ProjectLink(pub project_link::Model);
+
+/// A donor or partner project (often published in IATI) and the plan items it contributes to.
+#[Object]
+impl ProjectLink {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("ProjectLink", self.0.id)
+    }
+
+    /// The IATI activity identifier, when the project is published in IATI.
+    async fn iati_identifier(&self) -> Option<&str> {
+        self.0.iati_identifier.as_deref()
+    }
+
+    /// The title in `lang`, falling back to the other language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The title in both languages.
+    async fn titles(&self) -> LocalizedText {
+        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The project's budget.
+    async fn budget(&self) -> Option<Money> {
+        Money::maybe(self.0.budget_amount_cents, self.0.budget_currency.as_deref())
+    }
+
+    /// Planned or actual start.
+    async fn start_date(&self) -> Option<NaiveDate> {
+        self.0.start_date
+    }
+
+    /// Planned or actual end.
+    async fn end_date(&self) -> Option<NaiveDate> {
+        self.0.end_date
+    }
+
+    /// The project's public page.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// OECD gender-equality policy marker: 0 not targeted, 1 significant, 2 principal objective.
+    async fn gender_marker(&self) -> Option<i16> {
+        self.0.gender_marker
+    }
+
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// OECD DAC purpose codes, e.g. `15170` (women's rights organisations).
+    async fn dac_purposes(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)
+            .await?
+            .into_iter()
+            .map(|p| p.code)
+            .collect())
+    }
+
+    /// Participating organisations with their IATI roles.
+    async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<ProjectParticipant>> {
+        Ok(group(&loaders(ctx)?.participants_by_project, self.0.id)
+            .await?
+            .into_iter()
+            .map(ProjectParticipant)
+            .collect())
+    }
+
+    /// The regions the project works in, by code.
+    async fn regions(&self, ctx: &Context<'_>) -> Result<Vec<Region>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.regions_by_project, self.0.id).await?;
+        let mut regions = many(&loaders.regions, links.iter().map(|l| l.region_id)).await?;
+        regions.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(regions.into_iter().map(Region).collect())
+    }
+
+    /// The plan items the project contributes to, by code.
+    async fn plan_items(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.items_by_project, self.0.id).await?;
+        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.plan_item_id)).await?;
+        items.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(items.into_iter().map(PlanItem).collect())
+    }
+
+    /// The organisation that maintains this link in the registry.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(one(&loaders(ctx)?.organisations, self.0.owner_organisation_id)
+            .await?
+            .map(Organisation))
+    }
+}
+
+/// A participant row.
+pub struct ProjectParticipant(pub project_participant::Model);
+
+/// An organisation taking part in a project.
+#[Object]
+impl ProjectParticipant {
+    /// Funding, accountable, extending or implementing (IATI roles 1 to 4).
+    async fn role(&self) -> ParticipantRole {
+        self.0.role.into()
+    }
+
+    /// The organisation.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
+            .await?
+            .map(Organisation))
+    }
+}
+
+super::common::connection_type!(
+    ProjectLinkConnection,
+    ProjectLinkEdge,
+    ProjectLink,
+    "project links"
+);

@@ -1,0 +1,100 @@
+//! `Region`: a first-level subdivision of Ukraine.
+
+use async_graphql::{Context, ID, Object, Result};
+use entity::region;
+
+use super::{
+    common::{connection, page_request},
+    enums::RegionKind,
+    plan::Plan,
+    project_link::{ProjectLink, ProjectLinkConnection},
+};
+use crate::{
+    domain::pagination::{KeyValue, paginate_loaded},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, unique},
+        node_id,
+    },
+};
+
+/// A region row, resolved as `Region`.
+#[derive(Clone)]
+pub struct Region(pub region::Model);
+
+/// An oblast, a city with special status (Kyiv, Sevastopol) or the Autonomous Republic of Crimea,
+/// keyed by its ISO 3166-2:UA code.
+#[Object]
+impl Region {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("Region", self.0.id)
+    }
+
+    /// ISO 3166-2:UA code, e.g. `UA-12`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Oblast, city or autonomous republic.
+    async fn kind(&self) -> RegionKind {
+        self.0.kind.into()
+    }
+
+    /// The name in `lang`, falling back to the other language.
+    async fn name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(Some(&self.0.name_uk), Some(&self.0.name_en))
+    }
+
+    /// The name in both languages.
+    async fn names(&self) -> LocalizedText {
+        LocalizedText::new(Some(&self.0.name_uk), Some(&self.0.name_en))
+    }
+
+    /// The official romanization, e.g. `Dnipropetrovska oblast`.
+    async fn name_romanized(&self) -> &str {
+        &self.0.name_romanized
+    }
+
+    /// The region's plans (regional, local), by code.
+    async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
+        Ok(group(&loaders(ctx)?.plans_by_region, self.0.id)
+            .await?
+            .into_iter()
+            .map(Plan)
+            .collect())
+    }
+
+    /// Donor and partner projects working in the region.
+    async fn project_links(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return links before this cursor.")] before: Option<String>,
+    ) -> Result<ProjectLinkConnection> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.projects_by_region, self.0.id).await?;
+        let mut projects = many(
+            &loaders.project_links,
+            unique(links.iter().map(|l| l.project_link_id)),
+        )
+        .await?;
+        projects.sort_by_key(|p| *p.id.as_bytes());
+        let page = paginate_loaded(
+            projects,
+            |p| vec![KeyValue::from(p.id)],
+            &page_request(first, after, last, before),
+        )?;
+        Ok(connection(page, ProjectLink))
+    }
+}

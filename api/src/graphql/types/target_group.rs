@@ -1,0 +1,196 @@
+//! `TargetGroup` and its `Vocabulary`.
+
+use async_graphql::{Context, ID, Object, Result};
+use entity::{target_group, vocabulary};
+
+use super::{
+    common::{connection, page_request},
+    enums::VocabularyStatus,
+    indicator::Indicator,
+    plan_item::{PlanItem, PlanItemConnection},
+};
+use crate::{
+    domain::pagination::{KeyValue, paginate_loaded},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one, unique},
+        node_id,
+    },
+};
+
+/// A target group row, resolved as `TargetGroup`.
+#[derive(Clone)]
+pub struct TargetGroup(pub target_group::Model);
+
+/// A group of people plan items serve, from a versioned vocabulary (e.g. internally displaced persons).
+#[Object]
+impl TargetGroup {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("TargetGroup", self.0.id)
+    }
+
+    /// Stable code, e.g. `internally-displaced-persons`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// The label in `lang`, falling back to the other language.
+    async fn label(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.label_uk.as_deref(), self.0.label_en.as_deref())
+    }
+
+    /// The label in both languages.
+    async fn labels(&self) -> LocalizedText {
+        LocalizedText::new(self.0.label_uk.as_deref(), self.0.label_en.as_deref())
+    }
+
+    /// The full published wording in `lang` where the label shortens it.
+    async fn description(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    }
+
+    /// The full wording in both languages.
+    async fn descriptions(&self) -> LocalizedText {
+        LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    }
+
+    /// Position in the published list.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+
+    /// Active or withdrawn.
+    async fn status(&self) -> VocabularyStatus {
+        self.0.status.into()
+    }
+
+    /// The vocabulary version the group was published in.
+    async fn vocabulary(&self, ctx: &Context<'_>) -> Result<Option<Vocabulary>> {
+        Ok(one(&loaders(ctx)?.vocabularies, self.0.vocabulary_id)
+            .await?
+            .map(Vocabulary))
+    }
+
+    /// The group that replaces this one, when it was renamed or withdrawn.
+    async fn replaced_by(&self, ctx: &Context<'_>) -> Result<Option<TargetGroup>> {
+        let Some(id) = self.0.replaced_by_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.target_groups, id).await?.map(TargetGroup))
+    }
+
+    /// The plan items that serve this group, by number then code.
+    async fn plan_items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n items (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n items (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> Result<PlanItemConnection> {
+        let items = self.items(ctx).await?;
+        let page = paginate_loaded(
+            items,
+            |i| {
+                vec![
+                    KeyValue::from(i.sort_key.as_str()),
+                    KeyValue::from(i.code.as_str()),
+                ]
+            },
+            &page_request(first, after, last, before),
+        )?;
+        Ok(connection(page, PlanItem))
+    }
+
+    /// The indicators of the plan items that serve this group.
+    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+        let loaders = loaders(ctx)?;
+        let items = self.items(ctx).await?;
+        let batches = loaders
+            .indicators_by_item
+            .load_many(items.iter().map(|i| i.id))
+            .await?;
+        Ok(items
+            .iter()
+            .flat_map(|item| batches.get(&item.id).cloned().unwrap_or_default())
+            .map(Indicator)
+            .collect())
+    }
+}
+
+impl TargetGroup {
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<entity::plan_item::Model>> {
+        let loaders = loaders(ctx)?;
+        let links = group(&loaders.item_links_by_target_group, self.0.id).await?;
+        let mut items = many(&loaders.plan_items, unique(links.iter().map(|l| l.plan_item_id))).await?;
+        items.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.code.cmp(&b.code)));
+        Ok(items)
+    }
+}
+
+/// A vocabulary row.
+pub struct Vocabulary(pub vocabulary::Model);
+
+/// A published version of a code list, such as the target groups of the 2021-2025 plan.
+#[Object]
+impl Vocabulary {
+    /// Stable code of this version, e.g. `UA-NAP-TG-2020`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Edition label, e.g. `2020`.
+    async fn edition(&self) -> &str {
+        &self.0.edition
+    }
+
+    /// The title in `lang`, falling back to the other language.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+        )]
+        lang: Option<Language>,
+    ) -> Option<String> {
+        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// The title in both languages.
+    async fn titles(&self) -> LocalizedText {
+        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    }
+
+    /// Active, or withdrawn in favour of a newer version.
+    async fn status(&self) -> VocabularyStatus {
+        self.0.status.into()
+    }
+
+    /// Where the list was published.
+    async fn source_document(&self) -> Option<&str> {
+        self.0.source_document.as_deref()
+    }
+}
+
+super::common::connection_type!(
+    TargetGroupConnection,
+    TargetGroupEdge,
+    TargetGroup,
+    "target groups"
+);
