@@ -12,7 +12,7 @@ const NAP_2021_2025_ID: &str = "UGxhbjoxMWE5NjllMC00ZjE5LTVjYTMtOGU0My0zYmUxZTM4
 async fn plans_lists_the_seeded_national_plans() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans { id code level status startYear endYear } }", json!({}))
+        .graphql("{ plans { totalCount nodes { id code level status startYear endYear } } }", json!({}))
         .await;
     assert_eq!(response.status, 200);
     assert_eq!(response.data()["plans"]["totalCount"], 2);
