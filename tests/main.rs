@@ -10,7 +10,12 @@
 mod common;
 
 mod command_line;
+mod coverage_and_totals;
 mod migrations;
+mod pagination;
 mod plans;
+mod query_cost;
+mod read_entry_points;
+mod read_relations;
 mod reference_data;
 mod schema_contract;

@@ -12,7 +12,10 @@ const NAP_2021_2025_ID: &str = "UGxhbjoxMWE5NjllMC00ZjE5LTVjYTMtOGU0My0zYmUxZTM4
 async fn plans_lists_the_seeded_national_plans() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans { totalCount nodes { id code level status startYear endYear } } }", json!({}))
+        .graphql(
+            "{ plans { totalCount nodes { id code level status startYear endYear } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(response.status, 200);
     assert_eq!(response.data()["plans"]["totalCount"], 2);
@@ -31,9 +34,15 @@ async fn plans_filter_by_status() {
     let response = app
         .graphql("{ plans(filter: {status: DRAFT}) { nodes { code } } }", json!({}))
         .await;
-    assert_eq!(response.data()["plans"]["nodes"], json!([{ "code": "UA-NAP-2026-2030" }]));
+    assert_eq!(
+        response.data()["plans"]["nodes"],
+        json!([{ "code": "UA-NAP-2026-2030" }])
+    );
     let response = app
-        .graphql("{ plans(filter: {level: REGIONAL}) { totalCount nodes { code } } }", json!({}))
+        .graphql(
+            "{ plans(filter: {level: REGIONAL}) { totalCount nodes { code } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(response.data()["plans"], json!({ "totalCount": 0, "nodes": [] }));
 }
@@ -90,7 +99,10 @@ async fn plan_with_an_unknown_code_is_null_without_errors() {
 async fn plans_query_with_a_wrong_enum_value_is_rejected() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans(filter: {status: FOREVER}) { nodes { code } } }", json!({}))
+        .graphql(
+            "{ plans(filter: {status: FOREVER}) { nodes { code } } }",
+            json!({}),
+        )
         .await;
     assert!(
         response.body["errors"][0]["message"]

@@ -2,6 +2,7 @@
 //! `TestApp` that sends GraphQL requests through the service's real router.
 
 pub mod database;
+pub mod fixture;
 
 use axum::{
     Router,
@@ -12,6 +13,10 @@ use http_body_util::BodyExt;
 use nap_registry::{AppState, app, db, reference_data};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
 use tower::ServiceExt;
 
 pub use database::TestDatabase;
@@ -20,6 +25,8 @@ pub use database::TestDatabase;
 pub struct TestApp {
     /// The pool the service uses.
     pub db: DatabaseConnection,
+    /// How many SQL statements the pool has run so far.
+    pub statements: Arc<AtomicUsize>,
     router: Router,
     /// Kept so the database lives as long as the app.
     _database: TestDatabase,
@@ -34,6 +41,13 @@ pub struct GraphqlResponse {
 }
 
 impl GraphqlResponse {
+    /// The `extensions.code` of the first error.
+    pub fn error_code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code: {}", self.body))
+    }
+
     /// `data`, after asserting that there are no errors.
     pub fn data(&self) -> &Value {
         assert!(
@@ -55,14 +69,34 @@ impl TestApp {
         app
     }
 
+    /// A migrated database with the canonical reference data and the hand-made fixture.
+    pub async fn with_fixture() -> Self {
+        let app = Self::migrated().await;
+        fixture::load(&app.db).await;
+        app
+    }
+
+    /// Sends `query` and returns the answer with the number of SQL statements it took.
+    pub async fn graphql_counting(&self, query: &str, variables: Value) -> (GraphqlResponse, usize) {
+        let before = self.statements.load(Ordering::SeqCst);
+        let response = self.graphql(query, variables).await;
+        (response, self.statements.load(Ordering::SeqCst) - before)
+    }
+
     /// A migrated, empty database.
     pub async fn migrated() -> Self {
         let database = TestDatabase::create().await;
-        let db = database.connect().await;
+        let mut db = database.connect().await;
         db::migrate_up(&db).await.expect("migrate the test database");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
         let router = app(AppState::new(db.clone()));
         Self {
             db,
+            statements,
             router,
             _database: database,
         }

@@ -187,13 +187,18 @@ pub struct Loaders {
     pub projects_by_item: Group<project_plan_item::Entity>,
 }
 
+/// Keys per batch: far above what one level of a query holds (a 1,000-object tree has 1,000 keys at
+/// its widest), so a batch is split only for huge responses, yet within the bind-parameter limits
+/// of SQLite (32,766) and PostgreSQL (65,535).
+const MAX_BATCH: usize = 10_000;
+
 fn loader<E>(rows: RowsBy<E>) -> Group<E>
 where
     E: EntityTrait,
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    DataLoader::new(rows, tokio::spawn)
+    DataLoader::new(rows, tokio::spawn).max_batch_size(MAX_BATCH)
 }
 
 impl Loaders {

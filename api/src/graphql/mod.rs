@@ -3,6 +3,7 @@
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
 pub mod context;
+pub mod errors;
 pub mod language;
 pub mod loaders;
 pub mod node_id;

@@ -12,7 +12,7 @@ use axum::{
 
 use crate::{
     AppState,
-    graphql::{language::Language, loaders::Loaders},
+    graphql::{errors, language::Language, loaders::Loaders},
 };
 
 /// The service's router over `state`.
@@ -32,11 +32,12 @@ async fn graphql(
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Loaders are per request: they batch within it and never share a cache with another request.
     let loaders = Loaders::new(&state.db);
-    state
+    let mut response = state
         .schema
         .execute(request.into_inner().data(language).data(loaders))
-        .await
-        .into()
+        .await;
+    errors::assign_missing_codes(&mut response);
+    response.into()
 }
 
 async fn graphiql() -> impl IntoResponse {

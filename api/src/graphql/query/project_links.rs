@@ -1,14 +1,13 @@
 //! `projectLinks` and the donor dashboard's `projectLinkSummary`.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use chrono::NaiveDate;
 
 use crate::{
     domain::project_links::{self, ProjectLinkFilter as Filter},
     graphql::{
         context::db,
         types::{
-            common::{connection, page_request},
+            common::{Date, connection, page_request},
             dashboard::ProjectLinkSummary,
             project_link::{ProjectLink, ProjectLinkConnection},
         },
@@ -31,7 +30,7 @@ pub struct ProjectLinkFilter {
     /// Only projects working in the region with this ISO 3166-2 code.
     pub region: Option<String>,
     /// Only projects running on this date (a missing start or end date counts as open).
-    pub active_on: Option<NaiveDate>,
+    pub active_on: Option<Date>,
     /// Only the project with this IATI activity identifier.
     pub iati_identifier: Option<String>,
     /// Only projects whose IATI identifier or title contains every word of this text.
@@ -46,7 +45,7 @@ impl From<ProjectLinkFilter> for Filter {
             plan_item: f.plan_item,
             include_descendants: f.include_descendants,
             region: f.region,
-            active_on: f.active_on,
+            active_on: f.active_on.map(|d| d.0),
             iati_identifier: f.iati_identifier,
             search: f.search,
         }
@@ -82,7 +81,7 @@ impl ProjectLinkQuery {
     async fn project_link_summary(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which objects to return; leave out to return all.")] filter: Option<
+        #[graphql(desc = "Which links to count; leave out to count all.")] filter: Option<
             ProjectLinkFilter,
         >,
     ) -> Result<ProjectLinkSummary> {

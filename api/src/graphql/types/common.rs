@@ -1,8 +1,37 @@
 //! Small types shared by several areas: amounts of money, and Relay connections with `totalCount`.
 
-use async_graphql::SimpleObject;
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+use chrono::NaiveDate;
 
 use crate::domain::pagination::{Page, PageRequest};
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2020-10-28`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2020-10-28`.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| {
+                    InputValueError::custom(format!("`{text}` is not a date in the form YYYY-MM-DD"))
+                }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// The GraphQL date of an optional stored date.
+pub fn date(value: Option<NaiveDate>) -> Option<Date> {
+    value.map(Date)
+}
 
 /// An amount of money in one currency. Amounts in different currencies are never added up.
 #[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
@@ -46,7 +75,7 @@ macro_rules! connection_type {
             pub total_count: u64,
         }
 
-        #[doc = concat!("One of ", $what, " with its cursor.")]
+        #[doc = concat!("One of the ", $what, " of a page, with its cursor.")]
         #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
             /// An opaque cursor: pass it as `after` or `before` to page on from this object.

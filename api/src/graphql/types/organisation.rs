@@ -1,11 +1,10 @@
 //! `Organisation`: a body that owns plans, carries out items, funds or implements projects.
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::NaiveDate;
 use entity::{organisation, organisation_name};
 
 use super::{
-    common::{connection, page_request},
+    common::{Date, connection, date, page_request},
     enums::{OrganisationKind, ParticipantRole},
     plan::Plan,
     plan_item::{Responsibility, ResponsibilityConnection},
@@ -61,13 +60,21 @@ impl Organisation {
         LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
     }
 
-    /// Every name the organisation has had, oldest first where dates are known.
+    /// Every name the organisation has had, oldest first: by dates where known, the current name last.
     async fn name_history(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationName>> {
-        Ok(group(&loaders(ctx)?.names_by_organisation, self.0.id)
-            .await?
-            .into_iter()
-            .map(OrganisationName)
-            .collect())
+        let mut names = group(&loaders(ctx)?.names_by_organisation, self.0.id).await?;
+        let is_current = |n: &organisation_name::Model| {
+            n.valid_until.is_none() && n.name_uk == self.0.name_uk && n.name_en == self.0.name_en
+        };
+        names.sort_by(|a, b| {
+            (is_current(a), a.valid_from, a.valid_until, a.id).cmp(&(
+                is_current(b),
+                b.valid_from,
+                b.valid_until,
+                b.id,
+            ))
+        });
+        Ok(names.into_iter().map(OrganisationName).collect())
     }
 
     /// Org-id identifiers, e.g. `UA-EDR-12345678` (EDRPOU) or `XM-DAC-41146`.
@@ -183,13 +190,13 @@ impl OrganisationName {
     }
 
     /// First day the name was used, when known.
-    async fn valid_from(&self) -> Option<NaiveDate> {
-        self.0.valid_from
+    async fn valid_from(&self) -> Option<Date> {
+        date(self.0.valid_from)
     }
 
     /// Last day the name was used; null for the current name or when not known.
-    async fn valid_until(&self) -> Option<NaiveDate> {
-        self.0.valid_until
+    async fn valid_until(&self) -> Option<Date> {
+        date(self.0.valid_until)
     }
 }
 

@@ -1,10 +1,11 @@
 //! `Plan`, its legal acts, and the acts themselves.
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{legal_act, plan, plan_legal_act};
 
 use super::{
+    common::Date,
     coverage::RegionLocalization,
     enums::{LegalActKind, PlanActRole, PlanLevel, PlanStatus},
     organisation::Organisation,
@@ -226,8 +227,8 @@ impl LegalAct {
     }
 
     /// The act's date.
-    async fn adopted_on(&self) -> NaiveDate {
-        self.0.adopted_on
+    async fn adopted_on(&self) -> Date {
+        Date(self.0.adopted_on)
     }
 
     /// The act's title in `lang`, falling back to the other language.

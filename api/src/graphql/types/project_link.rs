@@ -1,11 +1,14 @@
 //! `ProjectLink`: a donor or partner project linked to plan items.
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::NaiveDate;
 use entity::{project_link, project_participant};
 
 use super::{
-    common::Money, enums::ParticipantRole, organisation::Organisation, plan_item::PlanItem, region::Region,
+    common::{Date, Money, date},
+    enums::ParticipantRole,
+    organisation::Organisation,
+    plan_item::PlanItem,
+    region::Region,
 };
 use crate::graphql::{
     context::{language, loaders},
@@ -54,13 +57,13 @@ impl ProjectLink {
     }
 
     /// Planned or actual start.
-    async fn start_date(&self) -> Option<NaiveDate> {
-        self.0.start_date
+    async fn start_date(&self) -> Option<Date> {
+        date(self.0.start_date)
     }
 
     /// Planned or actual end.
-    async fn end_date(&self) -> Option<NaiveDate> {
-        self.0.end_date
+    async fn end_date(&self) -> Option<Date> {
+        date(self.0.end_date)
     }
 
     /// The project's public page.
