@@ -136,7 +136,10 @@ fn print_schema_prints_the_committed_contract() {
     assert!(output.status.success());
     let committed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../schema.graphql")).unwrap();
-    assert!(String::from_utf8(output.stdout).unwrap() == committed, "print-schema differs from schema.graphql");
+    assert!(
+        String::from_utf8(output.stdout).unwrap() == committed,
+        "print-schema differs from schema.graphql"
+    );
 }
 
 #[test]

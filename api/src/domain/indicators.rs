@@ -60,7 +60,7 @@ pub async fn list_indicators(
     }
     if let Some(search) = &filter.search {
         query = query.filter(contains_all_words(
-            Expr::col(indicator::Column::SearchText),
+            &Expr::col(indicator::Column::SearchText),
             "filter.search",
             search,
         )?);

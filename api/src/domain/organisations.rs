@@ -39,7 +39,7 @@ pub async fn list_organisations(
     }
     if let Some(search) = &filter.search {
         query = query.filter(contains_all_words(
-            Expr::col(organisation::Column::SearchText),
+            &Expr::col(organisation::Column::SearchText),
             "filter.search",
             search,
         )?);

@@ -381,8 +381,7 @@ mod tests {
             (vec![4, 5], true, false)
         );
         let before = last.rows[0].0.clone();
-        let previous =
-            paginate_loaded(rows.clone(), key, &request(None, None, Some(2), Some(before))).unwrap();
+        let previous = paginate_loaded(rows, key, &request(None, None, Some(2), Some(before))).unwrap();
         assert_eq!(keys(&previous), vec![2, 3]);
         let empty = paginate_loaded(Vec::<i32>::new(), key, &request(Some(2), None, None, None)).unwrap();
         assert_eq!(

@@ -100,7 +100,7 @@ pub async fn list_plan_items(
     }
     if let Some(search) = &filter.search {
         query = query.filter(contains_all_words(
-            Expr::col(plan_item::Column::SearchText),
+            &Expr::col(plan_item::Column::SearchText),
             "filter.search",
             search,
         )?);

@@ -112,7 +112,7 @@ pub async fn filtered(
     }
     if let Some(search) = &filter.search {
         query = query.filter(contains_all_words(
-            Expr::col(project_link::Column::SearchText),
+            &Expr::col(project_link::Column::SearchText),
             "filter.search",
             search,
         )?);

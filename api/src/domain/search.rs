@@ -79,7 +79,7 @@ pub fn organisation_text<'a>(
 
 /// A condition matching rows whose `column` contains every word of `query`; `field` names the
 /// argument in errors.
-pub fn contains_all_words(column: Expr, field: &str, query: &str) -> ApiResult<Condition> {
+pub fn contains_all_words(column: &Expr, field: &str, query: &str) -> ApiResult<Condition> {
     if query.chars().count() > MAX_QUERY_LENGTH {
         return Err(ApiError::invalid(
             field,
@@ -132,7 +132,7 @@ mod tests {
             &"x".repeat(MAX_QUERY_LENGTH + 1),
             "a b c d e f g h i j k",
         ] {
-            let error = contains_all_words(column.clone(), "filter.search", bad).unwrap_err();
+            let error = contains_all_words(&column, "filter.search", bad).unwrap_err();
             assert_eq!(error.code(), "BAD_USER_INPUT");
             assert!(error.message().starts_with("filter.search:"));
         }

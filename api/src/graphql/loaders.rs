@@ -54,9 +54,9 @@ impl<E: EntityTrait> RowsBy<E> {
     }
 }
 
-fn uuid_of(value: Value) -> Option<Uuid> {
+fn uuid_of(value: &Value) -> Option<Uuid> {
     match value {
-        Value::Uuid(Some(id)) => Some(id),
+        Value::Uuid(Some(id)) => Some(*id),
         _ => None,
     }
 }
@@ -81,7 +81,7 @@ where
         let rows = query.all(&self.db).await.map_err(Arc::new)?;
         let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::with_capacity(keys.len());
         for row in rows {
-            if let Some(key) = uuid_of(row.get(self.column)) {
+            if let Some(key) = uuid_of(&row.get(self.column)) {
                 grouped.entry(key).or_default().push(row);
             }
         }

@@ -81,9 +81,7 @@ impl ProjectLinkQuery {
     async fn project_link_summary(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which links to count; leave out to count all.")] filter: Option<
-            ProjectLinkFilter,
-        >,
+        #[graphql(desc = "Which links to count; leave out to count all.")] filter: Option<ProjectLinkFilter>,
     ) -> Result<ProjectLinkSummary> {
         let filter = Filter::from(filter.unwrap_or_default());
         Ok(ProjectLinkSummary(
