@@ -19,3 +19,4 @@ mod read_entry_points;
 mod read_relations;
 mod reference_data;
 mod schema_contract;
+mod snapshots;
