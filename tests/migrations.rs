@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::TestDatabase;
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 25] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -27,6 +27,9 @@ const TABLES: [&str; 22] = [
     "project_dac_purposes",
     "project_regions",
     "project_plan_items",
+    "api_tokens",
+    "audit_events",
+    "registry_state",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -76,8 +79,8 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
-    assert!(remaining.contains(&"plan_items"));
-    assert!(!remaining.contains(&"project_links"));
+    assert!(remaining.contains(&"plan_items") && remaining.contains(&"project_links"));
+    assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
         1

@@ -34,6 +34,11 @@ pub struct Model {
     /// Lower-cased code and texts in both languages, maintained by the registry for case-insensitive search on both backends.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
+    /// When the row was withdrawn; empty while it is in force.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    /// Why it was withdrawn.
+    #[sea_orm(column_type = "Text")]
+    pub withdrawal_reason: Option<String>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

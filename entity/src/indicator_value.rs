@@ -29,6 +29,11 @@ pub struct Model {
     pub source: Option<String>,
     /// The organisation that reported it.
     pub reported_by_id: Option<Uuid>,
+    /// When the row was withdrawn; empty while it is in force.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    /// Why it was withdrawn.
+    #[sea_orm(column_type = "Text")]
+    pub withdrawal_reason: Option<String>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

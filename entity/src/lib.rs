@@ -2,6 +2,8 @@
 //! (`enums`). This crate knows nothing of HTTP, GraphQL or tokens; the `api` crate's domain layer
 //! is the only code that queries these tables.
 
+pub mod api_token;
+pub mod audit_event;
 pub mod enums;
 pub mod funding_line;
 pub mod indicator;
@@ -21,6 +23,7 @@ pub mod project_link;
 pub mod project_participant;
 pub mod project_plan_item;
 pub mod project_region;
+pub mod registry_state;
 pub mod region;
 pub mod responsibility;
 pub mod target_group;
@@ -28,6 +31,9 @@ pub mod vocabulary;
 
 /// The entities under short names, for `use entity::prelude::*`.
 pub mod prelude {
+    pub use super::api_token::Entity as ApiToken;
+    pub use super::audit_event::Entity as AuditEvent;
+    pub use super::registry_state::Entity as RegistryState;
     pub use super::funding_line::Entity as FundingLine;
     pub use super::indicator::Entity as Indicator;
     pub use super::indicator_value::Entity as IndicatorValue;

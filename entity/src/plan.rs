@@ -37,6 +37,11 @@ pub struct Model {
     /// The document the registry's record of this plan is taken from.
     #[sea_orm(column_type = "Text")]
     pub source_document: Option<String>,
+    /// When the row was withdrawn; empty while it is in force.
+    pub withdrawn_at: Option<DateTimeUtc>,
+    /// Why it was withdrawn.
+    #[sea_orm(column_type = "Text")]
+    pub withdrawal_reason: Option<String>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

@@ -12,6 +12,9 @@ mod m20261122_000001_create_regions_and_organisations;
 mod m20261122_000002_create_plans_and_items;
 mod m20261122_000003_create_indicators;
 mod m20261122_000004_create_project_links;
+mod m20261122_000005_create_tokens_audit_and_withdrawals;
+
+pub use m20261122_000005_create_tokens_audit_and_withdrawals::REGISTRY_STATE_ID;
 
 /// Applies the registry's migrations in order.
 pub struct Migrator;
@@ -24,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_plans_and_items::Migration),
             Box::new(m20261122_000003_create_indicators::Migration),
             Box::new(m20261122_000004_create_project_links::Migration),
+            Box::new(m20261122_000005_create_tokens_audit_and_withdrawals::Migration),
         ]
     }
 }
