@@ -4,7 +4,7 @@ use crate::enums::FundingSource;
 use sea_orm::entity::prelude::*;
 
 /// One row of `funding_lines`. A source of financing of a plan item with its estimated amount.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "funding_lines")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -4,7 +4,7 @@ use crate::enums::IndicatorDirection;
 use sea_orm::entity::prelude::*;
 
 /// One row of `indicators`. A measure of progress of a goal or task.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "indicators")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

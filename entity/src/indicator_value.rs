@@ -4,7 +4,7 @@ use crate::enums::{IndicatorValueKind, Sex};
 use sea_orm::entity::prelude::*;
 
 /// One row of `indicator_values`. A baseline, target or actual value of an indicator for a period.
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "indicator_values")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

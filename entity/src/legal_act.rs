@@ -4,7 +4,7 @@ use crate::enums::LegalActKind;
 use sea_orm::entity::prelude::*;
 
 /// One row of `legal_acts`. A legal act that approves, amends or repeals a plan.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "legal_acts")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

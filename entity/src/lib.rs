@@ -23,8 +23,8 @@ pub mod project_link;
 pub mod project_participant;
 pub mod project_plan_item;
 pub mod project_region;
-pub mod registry_state;
 pub mod region;
+pub mod registry_state;
 pub mod responsibility;
 pub mod target_group;
 pub mod vocabulary;
@@ -33,7 +33,6 @@ pub mod vocabulary;
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
     pub use super::audit_event::Entity as AuditEvent;
-    pub use super::registry_state::Entity as RegistryState;
     pub use super::funding_line::Entity as FundingLine;
     pub use super::indicator::Entity as Indicator;
     pub use super::indicator_value::Entity as IndicatorValue;
@@ -53,6 +52,7 @@ pub mod prelude {
     pub use super::project_plan_item::Entity as ProjectPlanItem;
     pub use super::project_region::Entity as ProjectRegion;
     pub use super::region::Entity as Region;
+    pub use super::registry_state::Entity as RegistryState;
     pub use super::responsibility::Entity as Responsibility;
     pub use super::target_group::Entity as TargetGroup;
     pub use super::vocabulary::Entity as Vocabulary;

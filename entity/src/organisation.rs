@@ -4,7 +4,7 @@ use crate::enums::OrganisationKind;
 use sea_orm::entity::prelude::*;
 
 /// One row of `organisations`. A body that owns plans, carries out plan items, funds or implements projects.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisations")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

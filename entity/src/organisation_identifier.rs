@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `organisation_identifiers`. An org-id identifier of an organisation, e.g. `UA-EDR-12345678` or `XM-DAC-41146`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation_identifiers")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `organisation_names`. One name an organisation has had, so renamed bodies stay traceable.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation_names")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

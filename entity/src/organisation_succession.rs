@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `organisation_successions`. A predecessor/successor link between organisations (merger, split, reorganisation).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "organisation_successions")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -4,7 +4,7 @@ use crate::enums::{PlanLevel, PlanStatus};
 use sea_orm::entity::prelude::*;
 
 /// One row of `plans`. A national, regional, departmental or local action plan for UNSCR 1325.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "plans")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -4,7 +4,7 @@ use crate::enums::{PlanItemKind, PlanItemStatus};
 use sea_orm::entity::prelude::*;
 
 /// One row of `plan_items`. A strategic goal, operational goal, task or activity of a plan.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "plan_items")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `plan_item_implementations`. A regional, departmental or local item implementing a national item.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "plan_item_implementations")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

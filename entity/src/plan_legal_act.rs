@@ -4,7 +4,7 @@ use crate::enums::PlanActRole;
 use sea_orm::entity::prelude::*;
 
 /// One row of `plan_legal_acts`. Which legal acts approve, amend or repeal which plans.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "plan_legal_acts")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

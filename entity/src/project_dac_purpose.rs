@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `project_dac_purposes`. An OECD DAC purpose code of a project, e.g. `15170`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "project_dac_purposes")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `project_links`. A donor or partner project linked to plan items.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "project_links")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

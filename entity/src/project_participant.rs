@@ -4,7 +4,7 @@ use crate::enums::ParticipantRole;
 use sea_orm::entity::prelude::*;
 
 /// One row of `project_participants`. An organisation taking part in a project, with its IATI role.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "project_participants")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

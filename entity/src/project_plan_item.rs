@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One row of `project_plan_items`. A plan item a project contributes to.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "project_plan_items")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -4,7 +4,7 @@ use crate::enums::RegionKind;
 use sea_orm::entity::prelude::*;
 
 /// One row of `regions`. A first-level subdivision of Ukraine, keyed for users by its ISO 3166-2:UA code.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "regions")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

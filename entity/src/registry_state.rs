@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The one row of `registry_state`.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "registry_state")]
 pub struct Model {
     /// Fixed key of the single row.

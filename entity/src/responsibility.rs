@@ -4,7 +4,7 @@ use crate::enums::ResponsibilityRole;
 use sea_orm::entity::prelude::*;
 
 /// One row of `responsibilities`. An organisation's role in carrying out a plan item.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "responsibilities")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

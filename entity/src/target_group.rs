@@ -4,7 +4,7 @@ use crate::enums::VocabularyStatus;
 use sea_orm::entity::prelude::*;
 
 /// One row of `target_groups`. A group of people a plan item serves, from a versioned vocabulary.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "target_groups")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

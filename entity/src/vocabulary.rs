@@ -4,7 +4,7 @@ use crate::enums::VocabularyStatus;
 use sea_orm::entity::prelude::*;
 
 /// One row of `vocabularies`. A published version of a code list, such as the NAP target groups of 2020.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "vocabularies")]
 pub struct Model {
     /// Immutable key; never changes and is never reused.

@@ -13,7 +13,13 @@ pub const REGISTRY_STATE_ID: &str = "00000000-0000-0000-0000-000000001325";
 pub struct Migration;
 
 /// Tables that gain `withdrawn_at` and `withdrawal_reason`.
-const WITHDRAWABLE: [&str; 5] = ["plans", "indicators", "indicator_values", "organisations", "project_links"];
+const WITHDRAWABLE: [&str; 5] = [
+    "plans",
+    "indicators",
+    "indicator_values",
+    "organisations",
+    "project_links",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -28,7 +34,12 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone("expires_at"))
                     .col(timestamp_with_time_zone_null("revoked_at"))
                     .col(timestamp_with_time_zone_null("last_used_at"))
-                    .foreign_key(&mut foreign_key("api_tokens", "organisation_id", "organisations", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "api_tokens",
+                        "organisation_id",
+                        "organisations",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -50,7 +61,12 @@ impl MigrationTrait for Migration {
                     .col(text_null("before"))
                     .col(text_null("after"))
                     .col(boolean("public"))
-                    .foreign_key(&mut foreign_key("audit_events", "organisation_id", "organisations", ForeignKeyAction::Restrict))
+                    .foreign_key(&mut foreign_key(
+                        "audit_events",
+                        "organisation_id",
+                        "organisations",
+                        ForeignKeyAction::Restrict,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -81,10 +97,20 @@ impl MigrationTrait for Migration {
 
         for table in WITHDRAWABLE {
             manager
-                .alter_table(Table::alter().table(table).add_column(timestamp_with_time_zone_null("withdrawn_at")).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .add_column(timestamp_with_time_zone_null("withdrawn_at"))
+                        .to_owned(),
+                )
                 .await?;
             manager
-                .alter_table(Table::alter().table(table).add_column(text_null("withdrawal_reason")).to_owned())
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .add_column(text_null("withdrawal_reason"))
+                        .to_owned(),
+                )
                 .await?;
         }
         Ok(())
@@ -92,8 +118,17 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in WITHDRAWABLE {
-            manager.alter_table(Table::alter().table(table).drop_column("withdrawal_reason").to_owned()).await?;
-            manager.alter_table(Table::alter().table(table).drop_column("withdrawn_at").to_owned()).await?;
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(table)
+                        .drop_column("withdrawal_reason")
+                        .to_owned(),
+                )
+                .await?;
+            manager
+                .alter_table(Table::alter().table(table).drop_column("withdrawn_at").to_owned())
+                .await?;
         }
         for table in ["registry_state", "audit_events", "api_tokens"] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;

@@ -1,6 +1,8 @@
 //! The domain layer: the registry's rules and its SeaORM queries. It knows nothing of HTTP or
 //! GraphQL; resolvers and CLI commands call into it and convert what it returns.
 
+pub mod access;
+pub mod audit;
 pub mod coverage;
 pub mod ids;
 pub mod indicators;
@@ -13,3 +15,5 @@ pub mod plans;
 pub mod project_links;
 pub mod search;
 pub mod target_groups;
+pub mod validation;
+pub mod write;

@@ -1,0 +1,183 @@
+//! The audit trail and the public change feed. Every write runs in a `WriteTransaction`: it
+//! first takes the next number of the registry's change sequence (which also makes concurrent
+//! writers wait their turn, so numbers follow commit order without gaps), and records exactly one
+//! audit event before it commits.
+
+use chrono::{DateTime, Utc};
+use entity::{audit_event, registry_state};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait},
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{access::Actor, ids::new_id};
+use crate::error::{ApiError, ApiResult};
+
+/// The key of the single `registry_state` row.
+pub fn registry_state_id() -> Uuid {
+    Uuid::parse_str(migration::REGISTRY_STATE_ID).unwrap_or_default()
+}
+
+/// What a write did to an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Created it.
+    Create,
+    /// Changed its fields.
+    Update,
+    /// Withdrew it (published objects are withdrawn, never deleted).
+    Withdraw,
+    /// Linked it to another object.
+    Link,
+    /// Removed a link to another object.
+    Unlink,
+    /// Issued a token.
+    Issue,
+    /// Revoked a token.
+    Revoke,
+}
+
+impl Action {
+    /// The stored and published name.
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            Self::Create => "CREATE",
+            Self::Update => "UPDATE",
+            Self::Withdraw => "WITHDRAW",
+            Self::Link => "LINK",
+            Self::Unlink => "UNLINK",
+            Self::Issue => "ISSUE",
+            Self::Revoke => "REVOKE",
+        }
+    }
+}
+
+/// One audited change.
+pub struct Change<'a, T: Serialize> {
+    /// GraphQL type name, e.g. `PlanItem`.
+    pub entity_type: &'static str,
+    /// The object's key.
+    pub entity_id: Uuid,
+    /// Its human code, if it has one.
+    pub entity_code: Option<&'a str>,
+    /// What happened.
+    pub action: Action,
+    /// Its version after the change.
+    pub version: i32,
+    /// The object before.
+    pub before: Option<&'a T>,
+    /// The object after.
+    pub after: Option<&'a T>,
+    /// Whether it belongs to the public change feed.
+    pub public: bool,
+}
+
+/// A database transaction for one write, holding the next change sequence number.
+pub struct WriteTransaction {
+    /// The transaction; everything the write does goes through it.
+    pub txn: DatabaseTransaction,
+    /// Who writes.
+    pub actor: Actor,
+    /// The change sequence number of this write.
+    pub sequence: i64,
+    /// The time of the write, used for every timestamp it sets.
+    pub now: DateTime<Utc>,
+    audited: bool,
+}
+
+impl WriteTransaction {
+    /// Opens the transaction and takes the next change sequence number.
+    pub async fn begin(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Self> {
+        let txn = db.begin().await?;
+        let now = Utc::now();
+        registry_state::Entity::update_many()
+            .col_expr(
+                registry_state::Column::ChangeSequence,
+                Expr::col(registry_state::Column::ChangeSequence).add(1),
+            )
+            .col_expr(registry_state::Column::UpdatedAt, Expr::val(now))
+            .filter(registry_state::Column::Id.eq(registry_state_id()))
+            .exec(&txn)
+            .await?;
+        let state = registry_state::Entity::find_by_id(registry_state_id())
+            .one(&txn)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Internal("registry_state row is missing: run the migrations".to_owned())
+            })?;
+        Ok(Self {
+            txn,
+            actor: actor.clone(),
+            sequence: state.change_sequence,
+            now,
+            audited: false,
+        })
+    }
+
+    /// Records the write's audit event (exactly one per write).
+    pub async fn audit<T: Serialize>(&mut self, change: Change<'_, T>) -> ApiResult<()> {
+        if self.audited {
+            return Err(ApiError::Internal("a write recorded two audit events".to_owned()));
+        }
+        let json = |value: Option<&T>| -> ApiResult<Option<String>> {
+            value
+                .map(|v| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string())))
+                .transpose()
+        };
+        audit_event::ActiveModel {
+            id: Set(new_id()),
+            sequence: Set(self.sequence),
+            occurred_at: Set(self.now),
+            organisation_id: Set(self.actor.organisation()),
+            token_id: Set(self.actor.token()),
+            actor: Set(self.actor.audit_name()),
+            entity_type: Set(change.entity_type.to_owned()),
+            entity_id: Set(change.entity_id),
+            entity_code: Set(change.entity_code.map(str::to_owned)),
+            action: Set(change.action.as_wire().to_owned()),
+            entity_version: Set(change.version),
+            before: Set(json(change.before)?),
+            after: Set(json(change.after)?),
+            public: Set(change.public),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
+            version: Set(1),
+        }
+        .insert(&self.txn)
+        .await?;
+        self.audited = true;
+        Ok(())
+    }
+
+    /// Commits the write; a write without its audit event is refused and rolled back.
+    pub async fn commit(self) -> ApiResult<()> {
+        if !self.audited {
+            return Err(ApiError::Internal("a write without an audit event".to_owned()));
+        }
+        Ok(self.txn.commit().await?)
+    }
+}
+
+/// Refuses a write based on a stale version.
+pub fn check_version(expected: i32, stored: i32, what: &str) -> ApiResult<()> {
+    if expected == stored {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!(
+            "{what} was changed by someone else (version {stored}, you sent {expected}); read it again and retry"
+        )))
+    }
+}
+
+/// The latest change sequence number: what a reader has seen when nothing changes after it.
+pub async fn current_sequence(db: &impl ConnectionTrait) -> ApiResult<i64> {
+    Ok(registry_state::Entity::find_by_id(registry_state_id())
+        .one(db)
+        .await?
+        .map_or(0, |s| s.change_sequence))
+}

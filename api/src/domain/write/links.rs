@@ -1,0 +1,283 @@
+//! Links between objects: an item's target groups, responsibilities and `implements` links, and a
+//! project's plan items. A link change is a change of the item (or project) that owns it: it
+//! grows that object's version and is audited on it as LINK or UNLINK.
+
+use entity::{
+    enums::{PlanLevel, ResponsibilityRole, VocabularyStatus},
+    plan_item, plan_item_implementation, plan_item_target_group, project_link, project_plan_item,
+    responsibility, target_group,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+
+use super::{existing, item_by_code, organisation_by_key, plan_items, project_links};
+use crate::{
+    domain::{
+        access::Scope,
+        audit::{Action, WriteTransaction},
+        ids::new_id,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// Whether a link is being added or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkChange {
+    /// Add the link (adding an existing link is an error).
+    Link,
+    /// Remove the link (removing a missing link is an error).
+    Unlink,
+}
+
+impl LinkChange {
+    fn action(self) -> Action {
+        match self {
+            Self::Link => Action::Link,
+            Self::Unlink => Action::Unlink,
+        }
+    }
+}
+
+async fn touch_item(
+    write: &mut WriteTransaction,
+    item: plan_item::Model,
+    change: LinkChange,
+) -> ApiResult<plan_item::Model> {
+    let mut after = item.clone();
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write
+        .audit(plan_items::change(&saved, change.action(), Some(&item)))
+        .await?;
+    Ok(saved)
+}
+
+async fn editable_item(write: &WriteTransaction, code: &str) -> ApiResult<plan_item::Model> {
+    let item = item_by_code(&write.txn, "input.planItem", code).await?;
+    plan_items::editable_plan(write, item.plan_id).await?;
+    Ok(item)
+}
+
+fn already(field: &str, what: &str) -> ApiError {
+    ApiError::invalid(field, format!("{what} is already linked"))
+}
+
+fn missing(field: &str, what: &str) -> ApiError {
+    ApiError::invalid(field, format!("{what} is not linked"))
+}
+
+/// Links or unlinks a target group (by code) and a plan item (by canonical code).
+pub async fn target_group(
+    write: &mut WriteTransaction,
+    item: &str,
+    group: &str,
+    change: LinkChange,
+) -> ApiResult<plan_item::Model> {
+    let item = editable_item(write, item).await?;
+    let group = target_group::Entity::find()
+        .filter(target_group::Column::Code.eq(group))
+        .one(&write.txn)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid("input.targetGroup", format!("there is no target group `{group}`"))
+        })?;
+    let link = plan_item_target_group::Entity::find()
+        .filter(plan_item_target_group::Column::PlanItemId.eq(item.id))
+        .filter(plan_item_target_group::Column::TargetGroupId.eq(group.id))
+        .one(&write.txn)
+        .await?;
+    match (change, link) {
+        (LinkChange::Link, Some(_)) => {
+            return Err(already(
+                "input.targetGroup",
+                &format!("target group `{}`", group.code),
+            ));
+        }
+        (LinkChange::Unlink, None) => {
+            return Err(missing(
+                "input.targetGroup",
+                &format!("target group `{}`", group.code),
+            ));
+        }
+        (LinkChange::Link, None) => {
+            if group.status == VocabularyStatus::Withdrawn {
+                return Err(ApiError::invalid(
+                    "input.targetGroup",
+                    format!("target group `{}` is withdrawn", group.code),
+                ));
+            }
+            plan_item_target_group::Model {
+                id: new_id(),
+                plan_item_id: item.id,
+                target_group_id: group.id,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(&write.txn)
+            .await?;
+        }
+        (LinkChange::Unlink, Some(link)) => {
+            plan_item_target_group::Entity::delete_by_id(link.id)
+                .exec(&write.txn)
+                .await?;
+        }
+    }
+    touch_item(write, item, change).await
+}
+
+/// Adds or removes an organisation's responsibility for a plan item.
+pub async fn responsibility(
+    write: &mut WriteTransaction,
+    item: &str,
+    organisation: &str,
+    role: ResponsibilityRole,
+    change: LinkChange,
+) -> ApiResult<plan_item::Model> {
+    let item = editable_item(write, item).await?;
+    let organisation = organisation_by_key(&write.txn, "input.organisation", organisation).await?;
+    let existing_row = responsibility::Entity::find()
+        .filter(responsibility::Column::PlanItemId.eq(item.id))
+        .filter(responsibility::Column::OrganisationId.eq(organisation.id))
+        .filter(responsibility::Column::Role.eq(role))
+        .one(&write.txn)
+        .await?;
+    let what = format!("`{}` as {}", organisation.code, role.as_wire());
+    match (change, existing_row) {
+        (LinkChange::Link, Some(_)) => return Err(already("input.organisation", &what)),
+        (LinkChange::Unlink, None) => return Err(missing("input.organisation", &what)),
+        (LinkChange::Link, None) => {
+            responsibility::Model {
+                id: new_id(),
+                plan_item_id: item.id,
+                organisation_id: organisation.id,
+                role,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(&write.txn)
+            .await?;
+        }
+        (LinkChange::Unlink, Some(row)) => {
+            responsibility::Entity::delete_by_id(row.id)
+                .exec(&write.txn)
+                .await?;
+        }
+    }
+    touch_item(write, item, change).await
+}
+
+/// Links or unlinks a regional, departmental or local item and the national item it implements.
+pub async fn implementation(
+    write: &mut WriteTransaction,
+    item: &str,
+    national: &str,
+    change: LinkChange,
+) -> ApiResult<plan_item::Model> {
+    let item = editable_item(write, item).await?;
+    let plan = existing::<entity::plan::Entity>(&write.txn, item.plan_id, "plan").await?;
+    if plan.level == PlanLevel::National {
+        return Err(ApiError::invalid(
+            "input.planItem",
+            "a national item implements no other item",
+        ));
+    }
+    let target = item_by_code(&write.txn, "input.implements", national).await?;
+    let target_plan = existing::<entity::plan::Entity>(&write.txn, target.plan_id, "plan").await?;
+    if target_plan.level != PlanLevel::National {
+        return Err(ApiError::invalid(
+            "input.implements",
+            format!("`{national}` is not an item of a national plan"),
+        ));
+    }
+    if plan.parent_plan_id.is_some_and(|parent| parent != target_plan.id) {
+        return Err(ApiError::invalid(
+            "input.implements",
+            format!("`{national}` is not in the plan {} localizes", plan.code),
+        ));
+    }
+    let link = plan_item_implementation::Entity::find()
+        .filter(plan_item_implementation::Column::ImplementingItemId.eq(item.id))
+        .filter(plan_item_implementation::Column::ImplementedItemId.eq(target.id))
+        .one(&write.txn)
+        .await?;
+    match (change, link) {
+        (LinkChange::Link, Some(_)) => return Err(already("input.implements", &format!("`{national}`"))),
+        (LinkChange::Unlink, None) => return Err(missing("input.implements", &format!("`{national}`"))),
+        (LinkChange::Link, None) => {
+            plan_item_implementation::Model {
+                id: new_id(),
+                implementing_item_id: item.id,
+                implemented_item_id: target.id,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(&write.txn)
+            .await?;
+        }
+        (LinkChange::Unlink, Some(link)) => {
+            plan_item_implementation::Entity::delete_by_id(link.id)
+                .exec(&write.txn)
+                .await?;
+        }
+    }
+    touch_item(write, item, change).await
+}
+
+/// Links or unlinks a project link (by key) and a plan item (by canonical code).
+pub async fn project_item(
+    write: &mut WriteTransaction,
+    project: uuid::Uuid,
+    item: &str,
+    change: LinkChange,
+) -> ApiResult<project_link::Model> {
+    let before = existing::<project_link::Entity>(&write.txn, project, "project link").await?;
+    write
+        .actor
+        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
+    let item = item_by_code(&write.txn, "input.planItem", item).await?;
+    let link = project_plan_item::Entity::find()
+        .filter(project_plan_item::Column::ProjectLinkId.eq(project))
+        .filter(project_plan_item::Column::PlanItemId.eq(item.id))
+        .one(&write.txn)
+        .await?;
+    match (change, link) {
+        (LinkChange::Link, Some(_)) => return Err(already("input.planItem", &format!("`{}`", item.code))),
+        (LinkChange::Unlink, None) => return Err(missing("input.planItem", &format!("`{}`", item.code))),
+        (LinkChange::Link, None) => {
+            project_plan_item::Model {
+                id: new_id(),
+                project_link_id: project,
+                plan_item_id: item.id,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(&write.txn)
+            .await?;
+        }
+        (LinkChange::Unlink, Some(link)) => {
+            project_plan_item::Entity::delete_by_id(link.id)
+                .exec(&write.txn)
+                .await?;
+        }
+    }
+    let mut after = before.clone();
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write
+        .audit(project_links::change(&saved, change.action(), Some(&before)))
+        .await?;
+    Ok(saved)
+}

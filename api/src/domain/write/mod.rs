@@ -1,0 +1,78 @@
+//! Writes: every change to the registry, each in one transaction with one audit event (see
+//! `super::audit`). A write checks who may make it (`super::access`), validates its input with
+//! field-named errors (`super::validation`), refuses stale versions with CONFLICT, and changes
+//! nothing unless all of it succeeds.
+
+pub mod indicators;
+pub mod links;
+pub mod organisations;
+pub mod plan_items;
+pub mod plans;
+pub mod project_links;
+pub mod target_groups;
+pub mod tokens;
+
+use entity::{organisation, plan, plan_item};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::lookup;
+use crate::error::{ApiError, ApiResult};
+
+/// A change to an optional field: leave it, clear it, or set it.
+pub type Patch<T> = Option<Option<T>>;
+
+/// Loads the plan with `code`, or a field-named error.
+pub async fn plan_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan::Model> {
+    plan::Entity::find()
+        .filter(plan::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, format!("there is no plan `{code}`")))
+}
+
+/// Loads the plan item with canonical `code`, or a field-named error.
+pub async fn item_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan_item::Model> {
+    plan_item::Entity::find()
+        .filter(plan_item::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, format!("there is no plan item `{code}`")))
+}
+
+/// Loads the organisation with registry code or identifier `key`, or a field-named error.
+pub async fn organisation_by_key(
+    db: &impl ConnectionTrait,
+    field: &str,
+    key: &str,
+) -> ApiResult<organisation::Model> {
+    let id = lookup::organisation_id(db, key).await?;
+    let found = match id {
+        Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    found.ok_or_else(|| ApiError::invalid(field, format!("there is no organisation `{key}`")))
+}
+
+/// The key of the region with ISO code `code`, or a field-named error.
+pub async fn region_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<Uuid> {
+    lookup::region_id(db, code).await?.ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            format!("`{code}` is not an ISO 3166-2:UA region code such as UA-12"),
+        )
+    })
+}
+
+/// Loads the row of `E` with key `id` for a write, or NOT_FOUND naming `what`.
+pub async fn existing<E: EntityTrait>(db: &impl ConnectionTrait, id: Uuid, what: &str) -> ApiResult<E::Model>
+where
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound {
+            what: what.to_owned(),
+        })
+}

@@ -1,0 +1,264 @@
+//! Creating, changing and withdrawing plan items. The number fixes the item's kind and parent;
+//! it never changes, and a withdrawn item's number (and so its code) is never used again.
+
+use entity::{enums::PlanItemStatus, plan, plan_item};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{Patch, existing, plan_by_code};
+use crate::{
+    domain::{
+        audit::{Action, Change, WriteTransaction, check_version},
+        ids::new_id,
+        numbering::ItemNumber,
+        search, validation,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// A new plan item.
+#[derive(Debug, Clone, Default)]
+pub struct NewPlanItem {
+    /// Code of the plan.
+    pub plan: String,
+    /// Number, e.g. `3.1.12`; its parent `3.1` must exist and be active.
+    pub number: String,
+    /// Ukrainian title.
+    pub title_uk: Option<String>,
+    /// English title.
+    pub title_en: Option<String>,
+    /// Ukrainian description.
+    pub description_uk: Option<String>,
+    /// English description.
+    pub description_en: Option<String>,
+    /// First year of its time frame.
+    pub start_year: Option<i32>,
+    /// Last year of its time frame.
+    pub end_year: Option<i32>,
+}
+
+/// The plan an item belongs to, after checking that the actor may edit it.
+pub async fn editable_plan(write: &WriteTransaction, plan_id: Uuid) -> ApiResult<plan::Model> {
+    let plan = existing::<plan::Entity>(&write.txn, plan_id, "plan").await?;
+    write
+        .actor
+        .require_plan_editor(plan.level, plan.owner_organisation_id)?;
+    Ok(plan)
+}
+
+fn check_time_frame(start: Option<i32>, end: Option<i32>) -> ApiResult<()> {
+    match (start, end) {
+        (Some(start), Some(end)) => validation::period("input.startYear", start, "input.endYear", end),
+        (Some(year), None) => validation::period("input.startYear", year, "input.startYear", year),
+        (None, Some(year)) => validation::period("input.endYear", year, "input.endYear", year),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Creates a plan item.
+pub async fn create_plan_item(
+    write: &mut WriteTransaction,
+    input: NewPlanItem,
+) -> ApiResult<plan_item::Model> {
+    let plan = plan_by_code(&write.txn, "input.plan", &input.plan).await?;
+    write
+        .actor
+        .require_plan_editor(plan.level, plan.owner_organisation_id)?;
+    let db = &write.txn;
+    let number =
+        ItemNumber::parse(&input.number).map_err(|message| ApiError::invalid("input.number", message))?;
+    let taken = plan_item::Entity::find()
+        .filter(plan_item::Column::PlanId.eq(plan.id))
+        .filter(plan_item::Column::Number.eq(number.to_string()))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(ApiError::invalid(
+            "input.number",
+            format!(
+                "{number} is already used in {} (a withdrawn item's number is never reused)",
+                plan.code
+            ),
+        ));
+    }
+    let parent_id = match number.parent() {
+        None => None,
+        Some(parent_number) => {
+            let parent = plan_item::Entity::find()
+                .filter(plan_item::Column::PlanId.eq(plan.id))
+                .filter(plan_item::Column::Number.eq(parent_number.to_string()))
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "input.number",
+                        format!("its parent {parent_number} does not exist in {}", plan.code),
+                    )
+                })?;
+            if parent.status == PlanItemStatus::Withdrawn {
+                return Err(ApiError::invalid(
+                    "input.number",
+                    format!("its parent {parent_number} is withdrawn"),
+                ));
+            }
+            Some(parent.id)
+        }
+    };
+    check_time_frame(input.start_year, input.end_year)?;
+    let mut model = plan_item::Model {
+        id: new_id(),
+        plan_id: plan.id,
+        kind: number.kind(),
+        code: number.canonical_code(&plan.code),
+        number: number.to_string(),
+        sort_key: number.sort_key(),
+        parent_id,
+        title_uk: validation::optional_text("input.titleUk", input.title_uk.as_deref(), 2000)?,
+        title_en: validation::optional_text("input.titleEn", input.title_en.as_deref(), 2000)?,
+        description_uk: validation::optional_text(
+            "input.descriptionUk",
+            input.description_uk.as_deref(),
+            20_000,
+        )?,
+        description_en: validation::optional_text(
+            "input.descriptionEn",
+            input.description_en.as_deref(),
+            20_000,
+        )?,
+        status: PlanItemStatus::Active,
+        withdrawal_reason: None,
+        withdrawn_at: None,
+        start_year: input.start_year,
+        end_year: input.end_year,
+        search_text: String::new(),
+        created_at: write.now,
+        updated_at: write.now,
+        version: 1,
+    };
+    if model.title_uk.is_none() && model.title_en.is_none() {
+        return Err(ApiError::invalid(
+            "input.titleUk",
+            "give a title in at least one language",
+        ));
+    }
+    model.search_text = search::plan_item_text(&model);
+    let created = model.into_active_model().reset_all().insert(db).await?;
+    write.audit(change(&created, Action::Create, None)).await?;
+    Ok(created)
+}
+
+/// Changes to a plan item; fields left out keep their values. The number never changes.
+#[derive(Debug, Clone, Default)]
+pub struct PlanItemChanges {
+    /// Ukrainian title.
+    pub title_uk: Patch<String>,
+    /// English title.
+    pub title_en: Patch<String>,
+    /// Ukrainian description.
+    pub description_uk: Patch<String>,
+    /// English description.
+    pub description_en: Patch<String>,
+    /// First year of the time frame.
+    pub start_year: Patch<i32>,
+    /// Last year of the time frame.
+    pub end_year: Patch<i32>,
+}
+
+/// Changes a plan item based on `version`.
+pub async fn update_plan_item(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    changes: PlanItemChanges,
+) -> ApiResult<plan_item::Model> {
+    let before = existing::<plan_item::Entity>(&write.txn, id, "plan item").await?;
+    editable_plan(write, before.plan_id).await?;
+    check_version(version, before.version, "the plan item")?;
+    let mut after = before.clone();
+    if let Some(v) = changes.title_uk {
+        after.title_uk = validation::optional_text("input.titleUk", v.as_deref(), 2000)?;
+    }
+    if let Some(v) = changes.title_en {
+        after.title_en = validation::optional_text("input.titleEn", v.as_deref(), 2000)?;
+    }
+    if let Some(v) = changes.description_uk {
+        after.description_uk = validation::optional_text("input.descriptionUk", v.as_deref(), 20_000)?;
+    }
+    if let Some(v) = changes.description_en {
+        after.description_en = validation::optional_text("input.descriptionEn", v.as_deref(), 20_000)?;
+    }
+    if let Some(v) = changes.start_year {
+        after.start_year = v;
+    }
+    if let Some(v) = changes.end_year {
+        after.end_year = v;
+    }
+    check_time_frame(after.start_year, after.end_year)?;
+    if after.title_uk.is_none() && after.title_en.is_none() {
+        return Err(ApiError::invalid(
+            "input.titleUk",
+            "give a title in at least one language",
+        ));
+    }
+    after.search_text = search::plan_item_text(&after);
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write.audit(change(&saved, Action::Update, Some(&before))).await?;
+    Ok(saved)
+}
+
+/// Withdraws a published item with a reason. Its active children must be withdrawn first.
+pub async fn withdraw_plan_item(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    reason: &str,
+) -> ApiResult<plan_item::Model> {
+    let before = existing::<plan_item::Entity>(&write.txn, id, "plan item").await?;
+    editable_plan(write, before.plan_id).await?;
+    check_version(version, before.version, "the plan item")?;
+    if before.status == PlanItemStatus::Withdrawn {
+        return Err(ApiError::invalid("input.id", "the item is already withdrawn"));
+    }
+    let active_children = plan_item::Entity::find()
+        .filter(plan_item::Column::ParentId.eq(id))
+        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
+        .count(&write.txn)
+        .await?;
+    if active_children > 0 {
+        return Err(ApiError::invalid(
+            "input.id",
+            format!("withdraw its {active_children} active child item(s) first"),
+        ));
+    }
+    let mut after = before.clone();
+    after.status = PlanItemStatus::Withdrawn;
+    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
+    after.withdrawn_at = Some(write.now);
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write
+        .audit(change(&saved, Action::Withdraw, Some(&before)))
+        .await?;
+    Ok(saved)
+}
+
+/// The audit entry of a write to `after`.
+pub fn change<'a>(
+    after: &'a plan_item::Model,
+    action: Action,
+    before: Option<&'a plan_item::Model>,
+) -> Change<'a, plan_item::Model> {
+    Change {
+        entity_type: "PlanItem",
+        entity_id: after.id,
+        entity_code: Some(&after.code),
+        action,
+        version: after.version,
+        before,
+        after: Some(after),
+        public: true,
+    }
+}

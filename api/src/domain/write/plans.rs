@@ -1,0 +1,244 @@
+//! Creating, changing and withdrawing plans (national plans by administrators; regional,
+//! departmental and local plans by their owners).
+
+use entity::{
+    enums::{PlanLevel, PlanStatus},
+    plan,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{Patch, existing, organisation_by_key, plan_by_code, region_by_code};
+use crate::{
+    domain::{
+        audit::{Action, Change, WriteTransaction, check_version},
+        ids::new_id,
+        validation,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// A new plan.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    /// Stable code, e.g. `UA-46-RAP-2026-2030`.
+    pub code: String,
+    /// Level.
+    pub level: PlanLevel,
+    /// Ukrainian title.
+    pub title_uk: Option<String>,
+    /// English title.
+    pub title_en: Option<String>,
+    /// First year.
+    pub start_year: i32,
+    /// Last year.
+    pub end_year: i32,
+    /// Status (DRAFT when left out).
+    pub status: Option<PlanStatus>,
+    /// Code of the national plan this plan localizes (required for regional plans).
+    pub parent_plan: Option<String>,
+    /// Code of the plan it replaces.
+    pub supersedes: Option<String>,
+    /// ISO code of the region (required for regional plans).
+    pub region: Option<String>,
+    /// Owner's code or identifier (the acting organisation when left out).
+    pub owner: Option<String>,
+    /// Where the record is taken from.
+    pub source_document: Option<String>,
+}
+
+/// Creates a plan.
+pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiResult<plan::Model> {
+    let db = &write.txn;
+    let code = validation::code("input.code", &input.code)?;
+    validation::period(
+        "input.startYear",
+        input.start_year,
+        "input.endYear",
+        input.end_year,
+    )?;
+    let owner = match &input.owner {
+        Some(key) => organisation_by_key(db, "input.owner", key).await?.id,
+        None => write
+            .actor
+            .organisation()
+            .ok_or_else(|| ApiError::invalid("input.owner", "required from the command line"))?,
+    };
+    write.actor.require_plan_editor(input.level, owner)?;
+    if plan::Entity::find()
+        .filter(plan::Column::Code.eq(&code))
+        .count(db)
+        .await?
+        > 0
+    {
+        return Err(ApiError::invalid(
+            "input.code",
+            format!("a plan `{code}` already exists"),
+        ));
+    }
+    let parent = match &input.parent_plan {
+        Some(code) => Some(plan_by_code(db, "input.parentPlan", code).await?),
+        None => None,
+    };
+    if let Some(parent) = &parent
+        && parent.level != PlanLevel::National
+    {
+        return Err(ApiError::invalid(
+            "input.parentPlan",
+            "a plan localizes a national plan",
+        ));
+    }
+    if input.level == PlanLevel::National && parent.is_some() {
+        return Err(ApiError::invalid(
+            "input.parentPlan",
+            "a national plan localizes no other plan",
+        ));
+    }
+    let region_id = match &input.region {
+        Some(code) => Some(region_by_code(db, "input.region", code).await?),
+        None => None,
+    };
+    if input.level == PlanLevel::Regional && (region_id.is_none() || parent.is_none()) {
+        let field = if region_id.is_none() {
+            "input.region"
+        } else {
+            "input.parentPlan"
+        };
+        return Err(ApiError::invalid(
+            field,
+            "a regional plan needs its region and the national plan it localizes",
+        ));
+    }
+    let supersedes_id = match &input.supersedes {
+        Some(code) => Some(plan_by_code(db, "input.supersedes", code).await?.id),
+        None => None,
+    };
+    let model = plan::Model {
+        id: new_id(),
+        code,
+        level: input.level,
+        title_uk: validation::optional_text("input.titleUk", input.title_uk.as_deref(), 1000)?,
+        title_en: validation::optional_text("input.titleEn", input.title_en.as_deref(), 1000)?,
+        start_year: input.start_year,
+        end_year: input.end_year,
+        status: input.status.unwrap_or(PlanStatus::Draft),
+        parent_plan_id: parent.map(|p| p.id),
+        supersedes_id,
+        region_id,
+        owner_organisation_id: owner,
+        source_document: validation::optional_text(
+            "input.sourceDocument",
+            input.source_document.as_deref(),
+            2000,
+        )?,
+        withdrawn_at: None,
+        withdrawal_reason: None,
+        created_at: write.now,
+        updated_at: write.now,
+        version: 1,
+    };
+    let created = model.clone().into_active_model().reset_all().insert(db).await?;
+    write.audit(change(&created, Action::Create, None)).await?;
+    Ok(created)
+}
+
+/// Changes to a plan; fields left out keep their values.
+#[derive(Debug, Clone, Default)]
+pub struct PlanChanges {
+    /// Ukrainian title.
+    pub title_uk: Patch<String>,
+    /// English title.
+    pub title_en: Patch<String>,
+    /// First year.
+    pub start_year: Option<i32>,
+    /// Last year.
+    pub end_year: Option<i32>,
+    /// Status.
+    pub status: Option<PlanStatus>,
+    /// Source document.
+    pub source_document: Patch<String>,
+}
+
+/// Changes a plan based on `version`.
+pub async fn update_plan(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    changes: PlanChanges,
+) -> ApiResult<plan::Model> {
+    let db = &write.txn;
+    let before = existing::<plan::Entity>(db, id, "plan").await?;
+    write
+        .actor
+        .require_plan_editor(before.level, before.owner_organisation_id)?;
+    check_version(version, before.version, "the plan")?;
+    let mut after = before.clone();
+    if let Some(title) = changes.title_uk {
+        after.title_uk = validation::optional_text("input.titleUk", title.as_deref(), 1000)?;
+    }
+    if let Some(title) = changes.title_en {
+        after.title_en = validation::optional_text("input.titleEn", title.as_deref(), 1000)?;
+    }
+    after.start_year = changes.start_year.unwrap_or(after.start_year);
+    after.end_year = changes.end_year.unwrap_or(after.end_year);
+    validation::period(
+        "input.startYear",
+        after.start_year,
+        "input.endYear",
+        after.end_year,
+    )?;
+    after.status = changes.status.unwrap_or(after.status);
+    if let Some(source) = changes.source_document {
+        after.source_document = validation::optional_text("input.sourceDocument", source.as_deref(), 2000)?;
+    }
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(db).await?;
+    write.audit(change(&saved, Action::Update, Some(&before))).await?;
+    Ok(saved)
+}
+
+/// Withdraws a plan: it stays readable, marked withdrawn with the reason.
+pub async fn withdraw_plan(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    reason: &str,
+) -> ApiResult<plan::Model> {
+    let db = &write.txn;
+    let before = existing::<plan::Entity>(db, id, "plan").await?;
+    write
+        .actor
+        .require_plan_editor(before.level, before.owner_organisation_id)?;
+    check_version(version, before.version, "the plan")?;
+    if before.withdrawn_at.is_some() {
+        return Err(ApiError::invalid("input.id", "the plan is already withdrawn"));
+    }
+    let mut after = before.clone();
+    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
+    after.withdrawn_at = Some(write.now);
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(db).await?;
+    write
+        .audit(change(&saved, Action::Withdraw, Some(&before)))
+        .await?;
+    Ok(saved)
+}
+
+fn change<'a>(
+    after: &'a plan::Model,
+    action: Action,
+    before: Option<&'a plan::Model>,
+) -> Change<'a, plan::Model> {
+    Change {
+        entity_type: "Plan",
+        entity_id: after.id,
+        entity_code: Some(&after.code),
+        action,
+        version: after.version,
+        before,
+        after: Some(after),
+        public: true,
+    }
+}

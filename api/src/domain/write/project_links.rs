@@ -1,0 +1,368 @@
+//! Creating, changing and withdrawing project links (by the organisations that own them).
+
+use chrono::NaiveDate;
+use entity::{
+    enums::ParticipantRole, project_dac_purpose, project_link, project_participant, project_plan_item,
+    project_region,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use uuid::Uuid;
+
+use super::{Patch, existing, item_by_code, organisation_by_key, region_by_code};
+use crate::{
+    domain::{
+        access::Scope,
+        audit::{Action, Change, WriteTransaction, check_version},
+        ids::new_id,
+        search, validation,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// A budget as the client gives it.
+#[derive(Debug, Clone)]
+pub struct BudgetInput {
+    /// Decimal amount, e.g. `1250.50`.
+    pub amount: String,
+    /// ISO 4217 currency.
+    pub currency: String,
+}
+
+/// The fields of a project link.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectLinkFields {
+    /// Ukrainian title.
+    pub title_uk: Patch<String>,
+    /// English title.
+    pub title_en: Patch<String>,
+    /// IATI activity identifier.
+    pub iati_identifier: Patch<String>,
+    /// Budget.
+    pub budget: Patch<BudgetInput>,
+    /// Start date.
+    pub start_date: Patch<NaiveDate>,
+    /// End date.
+    pub end_date: Patch<NaiveDate>,
+    /// Public page.
+    pub url: Patch<String>,
+    /// OECD gender marker 0-2.
+    pub gender_marker: Patch<i32>,
+    /// DAC purpose codes (replaces the list when given).
+    pub dac_purposes: Option<Vec<String>>,
+    /// Participants as (organisation code or identifier, role) (replaces the list when given).
+    pub participants: Option<Vec<(String, ParticipantRole)>>,
+    /// ISO region codes (replaces the list when given).
+    pub regions: Option<Vec<String>>,
+}
+
+async fn apply(
+    write: &WriteTransaction,
+    link: &mut project_link::Model,
+    fields: &ProjectLinkFields,
+) -> ApiResult<()> {
+    let db = &write.txn;
+    if let Some(v) = &fields.title_uk {
+        link.title_uk = validation::optional_text("input.titleUk", v.as_deref(), 1000)?;
+    }
+    if let Some(v) = &fields.title_en {
+        link.title_en = validation::optional_text("input.titleEn", v.as_deref(), 1000)?;
+    }
+    if link.title_uk.is_none() && link.title_en.is_none() {
+        return Err(ApiError::invalid(
+            "input.titleEn",
+            "give a title in at least one language",
+        ));
+    }
+    if let Some(v) = &fields.iati_identifier {
+        link.iati_identifier = match v {
+            Some(text) => {
+                let id = validation::iati_identifier("input.iatiIdentifier", text)?;
+                let taken = project_link::Entity::find()
+                    .filter(project_link::Column::IatiIdentifier.eq(&id))
+                    .filter(project_link::Column::Id.ne(link.id))
+                    .count(db)
+                    .await?;
+                if taken > 0 {
+                    return Err(ApiError::invalid(
+                        "input.iatiIdentifier",
+                        format!("`{id}` is already linked"),
+                    ));
+                }
+                Some(id)
+            }
+            None => None,
+        };
+    }
+    if let Some(v) = &fields.budget {
+        match v {
+            Some(budget) => {
+                link.budget_amount_cents =
+                    Some(validation::amount_cents("input.budget.amount", &budget.amount)?);
+                link.budget_currency = Some(validation::currency("input.budget.currency", &budget.currency)?);
+            }
+            None => {
+                link.budget_amount_cents = None;
+                link.budget_currency = None;
+            }
+        }
+    }
+    if let Some(v) = fields.start_date {
+        link.start_date = v;
+    }
+    if let Some(v) = fields.end_date {
+        link.end_date = v;
+    }
+    if let (Some(start), Some(end)) = (link.start_date, link.end_date)
+        && end < start
+    {
+        return Err(ApiError::invalid(
+            "input.endDate",
+            "the project ends before it starts",
+        ));
+    }
+    if let Some(v) = &fields.url {
+        link.url = v
+            .as_deref()
+            .map(|u| validation::url("input.url", u))
+            .transpose()?;
+    }
+    if let Some(v) = fields.gender_marker {
+        link.gender_marker = match v {
+            Some(marker @ 0..=2) => Some(i16::try_from(marker).unwrap_or_default()),
+            Some(other) => {
+                return Err(ApiError::invalid(
+                    "input.genderMarker",
+                    format!("{other} is not 0, 1 or 2"),
+                ));
+            }
+            None => None,
+        };
+    }
+    link.search_text = search::project_link_text(link);
+    Ok(())
+}
+
+async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLinkFields) -> ApiResult<()> {
+    let db = &write.txn;
+    let now = write.now;
+    if let Some(codes) = &fields.dac_purposes {
+        let mut valid = Vec::new();
+        for (index, code) in codes.iter().enumerate() {
+            valid.push(validation::dac_purpose(
+                &format!("input.dacPurposes[{index}]"),
+                code,
+            )?);
+        }
+        valid.sort();
+        valid.dedup();
+        project_dac_purpose::Entity::delete_many()
+            .filter(project_dac_purpose::Column::ProjectLinkId.eq(id))
+            .exec(db)
+            .await?;
+        for code in valid {
+            project_dac_purpose::Model {
+                id: new_id(),
+                project_link_id: id,
+                code,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+    }
+    if let Some(participants) = &fields.participants {
+        let mut rows: Vec<(Uuid, ParticipantRole)> = Vec::new();
+        for (index, (key, role)) in participants.iter().enumerate() {
+            let organisation =
+                organisation_by_key(db, &format!("input.participants[{index}].organisation"), key).await?;
+            if !rows.contains(&(organisation.id, *role)) {
+                rows.push((organisation.id, *role));
+            }
+        }
+        project_participant::Entity::delete_many()
+            .filter(project_participant::Column::ProjectLinkId.eq(id))
+            .exec(db)
+            .await?;
+        for (organisation_id, role) in rows {
+            project_participant::Model {
+                id: new_id(),
+                project_link_id: id,
+                organisation_id,
+                role,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+    }
+    if let Some(codes) = &fields.regions {
+        let mut ids = Vec::new();
+        for (index, code) in codes.iter().enumerate() {
+            let region = region_by_code(db, &format!("input.regions[{index}]"), code).await?;
+            if !ids.contains(&region) {
+                ids.push(region);
+            }
+        }
+        project_region::Entity::delete_many()
+            .filter(project_region::Column::ProjectLinkId.eq(id))
+            .exec(db)
+            .await?;
+        for region_id in ids {
+            project_region::Model {
+                id: new_id(),
+                project_link_id: id,
+                region_id,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates a project link owned by `owner` (the acting organisation when left out), linked to
+/// the plan items with canonical codes `plan_items`.
+pub async fn create_project_link(
+    write: &mut WriteTransaction,
+    owner: Option<&str>,
+    fields: ProjectLinkFields,
+    plan_items: &[String],
+) -> ApiResult<project_link::Model> {
+    let owner = match owner {
+        Some(key) => organisation_by_key(&write.txn, "input.owner", key).await?.id,
+        None => write
+            .actor
+            .organisation()
+            .ok_or_else(|| ApiError::invalid("input.owner", "required from the command line"))?,
+    };
+    write.actor.require_owner(Scope::ProjectsWrite, owner)?;
+    let mut link = project_link::Model {
+        id: new_id(),
+        title_uk: None,
+        title_en: None,
+        iati_identifier: None,
+        budget_amount_cents: None,
+        budget_currency: None,
+        start_date: None,
+        end_date: None,
+        url: None,
+        gender_marker: None,
+        owner_organisation_id: owner,
+        search_text: String::new(),
+        withdrawn_at: None,
+        withdrawal_reason: None,
+        created_at: write.now,
+        updated_at: write.now,
+        version: 1,
+    };
+    apply(write, &mut link, &fields).await?;
+    let created = link.into_active_model().reset_all().insert(&write.txn).await?;
+    replace_children(write, created.id, &fields).await?;
+    for (index, code) in plan_items.iter().enumerate() {
+        let item = item_by_code(&write.txn, &format!("input.planItems[{index}]"), code).await?;
+        let exists = project_plan_item::Entity::find()
+            .filter(project_plan_item::Column::ProjectLinkId.eq(created.id))
+            .filter(project_plan_item::Column::PlanItemId.eq(item.id))
+            .count(&write.txn)
+            .await?;
+        if exists == 0 {
+            project_plan_item::Model {
+                id: new_id(),
+                project_link_id: created.id,
+                plan_item_id: item.id,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            }
+            .into_active_model()
+            .reset_all()
+            .insert(&write.txn)
+            .await?;
+        }
+    }
+    write.audit(change(&created, Action::Create, None)).await?;
+    Ok(created)
+}
+
+/// Changes a project link based on `version`.
+pub async fn update_project_link(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    fields: ProjectLinkFields,
+) -> ApiResult<project_link::Model> {
+    let before = existing::<project_link::Entity>(&write.txn, id, "project link").await?;
+    write
+        .actor
+        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
+    check_version(version, before.version, "the project link")?;
+    let mut after = before.clone();
+    apply(write, &mut after, &fields).await?;
+    replace_children(write, id, &fields).await?;
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write.audit(change(&saved, Action::Update, Some(&before))).await?;
+    Ok(saved)
+}
+
+/// Withdraws a project link with a reason.
+pub async fn withdraw_project_link(
+    write: &mut WriteTransaction,
+    id: Uuid,
+    version: i32,
+    reason: &str,
+) -> ApiResult<project_link::Model> {
+    let before = existing::<project_link::Entity>(&write.txn, id, "project link").await?;
+    write
+        .actor
+        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
+    check_version(version, before.version, "the project link")?;
+    if before.withdrawn_at.is_some() {
+        return Err(ApiError::invalid(
+            "input.id",
+            "the project link is already withdrawn",
+        ));
+    }
+    let mut after = before.clone();
+    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
+    after.withdrawn_at = Some(write.now);
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    write
+        .audit(change(&saved, Action::Withdraw, Some(&before)))
+        .await?;
+    Ok(saved)
+}
+
+/// The audit entry of a write to `after`.
+pub fn change<'a>(
+    after: &'a project_link::Model,
+    action: Action,
+    before: Option<&'a project_link::Model>,
+) -> Change<'a, project_link::Model> {
+    Change {
+        entity_type: "ProjectLink",
+        entity_id: after.id,
+        entity_code: after.iati_identifier.as_deref(),
+        action,
+        version: after.version,
+        before,
+        after: Some(after),
+        public: true,
+    }
+}
