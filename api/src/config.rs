@@ -44,6 +44,14 @@ pub struct Config {
     pub log_format: LogFormat,
     /// When `serve` loads the canonical reference data.
     pub seed_on_start: SeedOnStart,
+    /// The token signing key (PKCS#8 PEM); generated into the data directory when not given.
+    pub jwt_private_key_file: Option<PathBuf>,
+    /// Further public keys (PEM) whose tokens stay valid, for key rotation.
+    pub jwt_public_key_files: Vec<PathBuf>,
+    /// The `iss` of issued tokens, required of presented ones.
+    pub jwt_issuer: String,
+    /// The `aud` of issued tokens, required of presented ones.
+    pub jwt_audience: String,
 }
 
 impl fmt::Debug for Config {
@@ -55,6 +63,10 @@ impl fmt::Debug for Config {
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("seed_on_start", &self.seed_on_start)
+            .field("jwt_private_key_file", &self.jwt_private_key_file)
+            .field("jwt_public_key_files", &self.jwt_public_key_files)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
             .finish()
     }
 }
@@ -223,6 +235,32 @@ impl Config {
             None => SeedOnStart::IfEmpty,
         };
 
+        let jwt_private_key_file = env("NAP_JWT_PRIVATE_KEY_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
+        if let Some(path) = &jwt_private_key_file
+            && !path.is_file()
+        {
+            return Err(invalid("NAP_JWT_PRIVATE_KEY_FILE".to_owned(), format!("{} is not a file", path.display())));
+        }
+        let jwt_public_key_files: Vec<PathBuf> = env("NAP_JWT_PUBLIC_KEY_FILES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .collect();
+        if let Some(missing) = jwt_public_key_files.iter().find(|p| !p.is_file()) {
+            return Err(invalid("NAP_JWT_PUBLIC_KEY_FILES".to_owned(), format!("{} is not a file", missing.display())));
+        }
+        let name = |variable: &str, default: &str| -> Result<String, ConfigError> {
+            let value = env(variable).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+            if value.chars().any(char::is_whitespace) || value.len() > 200 {
+                return Err(invalid(variable.to_owned(), format!("`{value}` must be one word of at most 200 characters")));
+            }
+            Ok(value)
+        };
+        let jwt_issuer = name("NAP_JWT_ISSUER", "nap-1325-registry")?;
+        let jwt_audience = name("NAP_JWT_AUDIENCE", "nap-1325-registry")?;
+
         Ok(Self {
             database_url,
             data_dir,
@@ -230,6 +268,10 @@ impl Config {
             log_filter,
             log_format,
             seed_on_start,
+            jwt_private_key_file,
+            jwt_public_key_files,
+            jwt_issuer,
+            jwt_audience,
         })
     }
 }
@@ -279,6 +321,9 @@ mod tests {
             ("NAP_LOG", "info,=[[["),
             ("NAP_LOG_FORMAT", "xml"),
             ("NAP_SEED_ON_START", "sometimes"),
+            ("NAP_JWT_PRIVATE_KEY_FILE", "/nonexistent/key.pem"),
+            ("NAP_JWT_PUBLIC_KEY_FILES", "/nonexistent/a.pem"),
+            ("NAP_JWT_ISSUER", "two words"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

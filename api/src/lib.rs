@@ -6,6 +6,7 @@
 //! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -15,8 +16,11 @@ pub mod http;
 pub mod reference_data;
 pub mod telemetry;
 
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 
+use auth::{Authenticator, TokenService};
 use graphql::RegistrySchema;
 
 /// What every request handler shares.
@@ -26,13 +30,16 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The GraphQL schema, reading from the same pool.
     pub schema: RegistrySchema,
+    /// Checks bearer tokens.
+    pub authenticator: Authenticator,
 }
 
 impl AppState {
-    /// State over an open, migrated database.
-    pub fn new(db: DatabaseConnection) -> Self {
-        let schema = graphql::build_schema(db.clone());
-        Self { db, schema }
+    /// State over an open, migrated database and the registry's token service.
+    pub fn new(db: DatabaseConnection, tokens: Arc<TokenService>) -> Self {
+        let schema = graphql::build_schema(db.clone(), Arc::clone(&tokens));
+        let authenticator = Authenticator::new(tokens, db.clone());
+        Self { db, schema, authenticator }
     }
 }
 

@@ -1,9 +1,14 @@
 //! The `nap-registry` command: serve the API (the default), migrate, seed, or print the schema.
 
+mod command_line;
+
+use std::sync::Arc;
+
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use nap_registry::{
     AppState, app,
+    auth::{KeyRing, TokenService},
     config::{Config, ConfigFlags, SeedOnStart},
     db, graphql,
     reference_data::{self, SyntheticSize},
@@ -38,6 +43,71 @@ enum Command {
     },
     /// Print the GraphQL schema (SDL) to standard output.
     PrintSchema,
+    /// Manage organisations as the operator.
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
+    },
+    /// Issue, list and revoke API tokens as the operator.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum OrgAction {
+    /// Register an organisation.
+    Create {
+        /// Registry code, e.g. `ua-womens-fund`.
+        #[arg(long)]
+        code: String,
+        /// Kind, e.g. CIVIL_SOCIETY, DONOR, CENTRAL_AUTHORITY.
+        #[arg(long)]
+        kind: String,
+        /// Ukrainian name.
+        #[arg(long)]
+        name_uk: Option<String>,
+        /// English name.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// Org-id identifier, e.g. UA-EDR-12345678 (repeatable).
+        #[arg(long = "identifier")]
+        identifiers: Vec<String>,
+        /// ISO 3166-2 code of the region it serves.
+        #[arg(long)]
+        region: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenAction {
+    /// Issue a token and print it (it is shown only this once).
+    Issue {
+        /// The organisation: registry code or identifier.
+        #[arg(long)]
+        org: String,
+        /// Scopes, comma-separated: registry:admin, plans:write, projects:write, indicators:report, tokens:manage.
+        #[arg(long)]
+        scopes: String,
+        /// Lifetime: days (`90d`), weeks (`12w`) or years (`1y`), at most a year.
+        #[arg(long, default_value = "90d")]
+        ttl: String,
+        /// What the token is for.
+        #[arg(long)]
+        label: String,
+    },
+    /// List tokens (never their strings).
+    List {
+        /// Only this organisation's (code or identifier).
+        #[arg(long)]
+        org: Option<String>,
+    },
+    /// Revoke a token by its id (the `jti`).
+    Revoke {
+        /// The token id.
+        jti: uuid::Uuid,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,7 +161,23 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::PrintSchema => Ok(()),
+        Command::Org { action } => command_line::org(&db, action).await,
+        Command::Token { action } => command_line::token(&db, &*token_service(&config)?, action).await,
     }
+}
+
+/// Loads the signing keys (generating them on first use) into the token service.
+fn token_service(config: &Config) -> anyhow::Result<Arc<TokenService>> {
+    let (keys, generated) =
+        KeyRing::load(config.jwt_private_key_file.as_deref(), &config.jwt_public_key_files, &config.data_dir)?;
+    if let Some(path) = generated {
+        tracing::info!(
+            kid = %keys.signing_kid,
+            "generated a new token signing key at {}: keep it (tokens are valid only while it is), or set NAP_JWT_PRIVATE_KEY_FILE",
+            path.display()
+        );
+    }
+    Ok(Arc::new(TokenService::new(keys, config.jwt_issuer.clone(), config.jwt_audience.clone())))
 }
 
 async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
@@ -113,7 +199,8 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    axum::serve(listener, app(AppState::new(db)))
+    let tokens = token_service(config)?;
+    axum::serve(listener, app(AppState::new(db, tokens)))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");

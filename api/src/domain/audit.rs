@@ -181,3 +181,59 @@ pub async fn current_sequence(db: &impl ConnectionTrait) -> ApiResult<i64> {
         .await?
         .map_or(0, |s| s.change_sequence))
 }
+
+/// Narrows `auditEvents`.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only events of objects of this type, e.g. `PlanItem`.
+    pub entity_type: Option<String>,
+    /// Only events of this object.
+    pub entity_id: Option<Uuid>,
+    /// Only events of this organisation (administrators only; others always see their own).
+    pub organisation: Option<Uuid>,
+}
+
+/// A page of the audit events `viewer` may see: administrators all, other organisations their own.
+pub async fn list_audit_events(
+    db: &impl ConnectionTrait,
+    viewer: &Actor,
+    filter: &AuditFilter,
+    page: &super::pagination::PageRequest,
+) -> ApiResult<super::pagination::Page<audit_event::Model>> {
+    let mut query = audit_event::Entity::find();
+    if !viewer.has(super::access::Scope::Admin) {
+        query = query.filter(audit_event::Column::OrganisationId.eq(viewer.organisation()));
+    } else if let Some(organisation) = filter.organisation {
+        query = query.filter(audit_event::Column::OrganisationId.eq(organisation));
+    }
+    if let Some(entity_type) = &filter.entity_type {
+        query = query.filter(audit_event::Column::EntityType.eq(entity_type.as_str()));
+    }
+    if let Some(id) = filter.entity_id {
+        query = query.filter(audit_event::Column::EntityId.eq(id));
+    }
+    super::pagination::paginate(
+        db,
+        query,
+        &[Expr::col(audit_event::Column::Sequence)],
+        |e| vec![super::pagination::KeyValue::Int(e.sequence)],
+        page,
+    )
+    .await
+}
+
+/// A page of the public change feed, oldest first.
+pub async fn list_changes(
+    db: &impl ConnectionTrait,
+    page: &super::pagination::PageRequest,
+) -> ApiResult<super::pagination::Page<audit_event::Model>> {
+    let query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
+    super::pagination::paginate(
+        db,
+        query,
+        &[Expr::col(audit_event::Column::Sequence)],
+        |e| vec![super::pagination::KeyValue::Int(e.sequence)],
+        page,
+    )
+    .await
+}

@@ -1,10 +1,36 @@
 //! What resolvers take from the request context: the database, the request's loaders, and the
 //! reader's language.
 
-use async_graphql::Context;
+use std::sync::Arc;
+
+use async_graphql::{Context, MaybeUndefined};
 use sea_orm::DatabaseConnection;
 
 use super::{language::Language, loaders::Loaders};
+use crate::{
+    auth::TokenService,
+    domain::{access::Actor, write::Patch},
+    error::ApiError,
+};
+
+/// The organisation acting through the request's token; UNAUTHENTICATED without one.
+pub fn actor<'a>(ctx: &Context<'a>) -> Result<&'a Actor, ApiError> {
+    ctx.data_opt::<Actor>().ok_or(ApiError::Unauthenticated)
+}
+
+/// The service that signs tokens.
+pub fn token_service<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<TokenService>> {
+    ctx.data::<Arc<TokenService>>()
+}
+
+/// An optional input field as a change: left out keeps, null clears, a value sets.
+pub fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(value) => Some(Some(value)),
+    }
+}
 
 /// The database pool.
 pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection> {

@@ -169,6 +169,8 @@ pub struct Loaders {
     pub all_regions: DataLoader<AllRegions>,
     /// Indicators by id.
     pub indicators: Group<indicator::Entity>,
+    /// Indicator values by id.
+    pub indicator_values: Group<indicator_value::Entity>,
     /// Project links by id.
     pub project_links: Group<project_link::Entity>,
     /// Participants by project.
@@ -307,6 +309,7 @@ impl Loaders {
             regions: loader(RowsBy::new(db, region::Column::Id, &[])),
             all_regions: DataLoader::new(AllRegions(db.clone()), tokio::spawn),
             indicators: loader(RowsBy::new(db, indicator::Column::Id, &[])),
+            indicator_values: loader(RowsBy::new(db, indicator_value::Column::Id, &[])),
             project_links: loader(RowsBy::new(db, project_link::Column::Id, &[])),
             participants_by_project: loader(RowsBy::new(
                 db,

@@ -6,6 +6,7 @@ pub mod context;
 pub mod errors;
 pub mod language;
 pub mod loaders;
+pub mod mutation;
 pub mod node_id;
 pub mod query;
 pub mod schema;

@@ -22,6 +22,16 @@ pub fn decode(field: &str, id: &str) -> ApiResult<(String, Uuid)> {
     Ok((type_name.to_owned(), key))
 }
 
+/// The key of a global ID that must be of `type_name`; `field` names the argument in errors.
+pub fn decode_as(field: &str, id: &str, type_name: &str) -> ApiResult<Uuid> {
+    let (found, key) = decode(field, id)?;
+    if found == type_name {
+        Ok(key)
+    } else {
+        Err(ApiError::invalid(field, format!("expected the ID of a {type_name}, got one of a {found}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,16 @@
 //! Builds the schema and sets the limits every request runs under.
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 
-use super::query::QueryRoot;
+use crate::auth::TokenService;
+
+use super::{mutation::MutationRoot, query::QueryRoot};
 
 /// The registry's GraphQL schema.
-pub type RegistrySchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type RegistrySchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Deepest selection a query may make; the standard introspection query needs 13.
 const MAX_DEPTH: usize = 16;
@@ -14,13 +18,14 @@ const MAX_DEPTH: usize = 16;
 const MAX_COMPLEXITY: usize = 20_000;
 
 /// The schema with its limits and without request data: what `print-schema` prints.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
 }
 
-/// The schema served over HTTP, reading from `db`. Each request must also carry fresh `Loaders`.
-pub fn build_schema(db: DatabaseConnection) -> RegistrySchema {
-    schema_builder().data(db).finish()
+/// The schema served over HTTP, reading from `db` and signing tokens with `tokens`. Each request
+/// also carries fresh `Loaders` and, when authenticated, its `Actor`.
+pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>) -> RegistrySchema {
+    schema_builder().data(db).data(tokens).finish()
 }

@@ -1,17 +1,23 @@
-//! HTTP routes: `/graphql` (POST, and GET for queries), `/graphiql`, and `/healthz`.
+//! HTTP routes: `/graphql` (POST, and GET for queries), `/graphiql`, `/healthz`, and the token
+//! verification keys at `/.well-known/jwks.json`.
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
-    Router,
+    Json, Router,
     extract::State,
-    http::{HeaderMap, header::ACCEPT_LANGUAGE},
-    response::{Html, IntoResponse},
+    http::{
+        HeaderMap, HeaderValue, StatusCode,
+        header::{ACCEPT_LANGUAGE, AUTHORIZATION, WWW_AUTHENTICATE},
+    },
+    response::{Html, IntoResponse, Response},
     routing::get,
 };
+use serde_json::json;
 
 use crate::{
     AppState,
+    error::ApiError,
     graphql::{errors, language::Language, loaders::Loaders},
 };
 
@@ -21,32 +27,52 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(healthz))
+        .route("/.well-known/jwks.json", get(jwks))
         .with_state(state)
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+    let authorization = headers.get(AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
+    let actor = match state.authenticator.authenticate(authorization).await {
+        Ok(actor) => actor,
+        Err(error) => return refused(&error),
+    };
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Loaders are per request: they batch within it and never share a cache with another request.
-    let loaders = Loaders::new(&state.db);
-    let mut response = state
-        .schema
-        .execute(request.into_inner().data(language).data(loaders))
-        .await;
+    let mut request = request.into_inner().data(language).data(Loaders::new(&state.db));
+    if let Some(actor) = actor {
+        request = request.data(actor);
+    }
+    let mut response = state.schema.execute(request).await;
     errors::assign_missing_codes(&mut response);
-    response.into()
+    GraphQLResponse::from(response).into_response()
+}
+
+/// The answer to a request whose token is not accepted: 401 with a GraphQL error body.
+fn refused(error: &ApiError) -> Response {
+    if let ApiError::Database(_) | ApiError::Internal(_) = error {
+        tracing::error!(?error, "could not check a token");
+    }
+    let status = if error.code() == "UNAUTHENTICATED" { StatusCode::UNAUTHORIZED } else { StatusCode::INTERNAL_SERVER_ERROR };
+    let message = if status == StatusCode::UNAUTHORIZED {
+        "the bearer token is not accepted: malformed, badly signed, for another issuer or audience, expired, revoked or unknown".to_owned()
+    } else {
+        error.message()
+    };
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": error.code() } }] });
+    let mut response = (status, Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+    }
+    response
+}
+
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
+    Json(state.authenticator.tokens().keys().jwks())
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("NAP 1325 Registry")
-            .finish(),
-    )
+    Html(GraphiQLSource::build().endpoint("/graphql").title("NAP 1325 Registry").finish())
 }
 
 async fn healthz() -> &'static str {

@@ -1,6 +1,7 @@
 //! The query entry points, one object per area, merged into the schema's `Query` type. Everything
 //! here is public and needs no token.
 
+mod audit;
 mod indicators;
 mod node;
 mod organisations;
@@ -22,4 +23,5 @@ pub struct QueryRoot(
     target_groups::TargetGroupQuery,
     organisations::OrganisationQuery,
     project_links::ProjectLinkQuery,
+    audit::AuditQuery,
 );

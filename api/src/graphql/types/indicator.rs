@@ -78,6 +78,21 @@ impl Indicator {
         self.0.data_source.as_deref()
     }
 
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the indicator was withdrawn; null while in force.
+    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
     /// The plan item it measures.
     async fn plan_item(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
         Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
@@ -104,11 +119,32 @@ impl Indicator {
 }
 
 /// An indicator value row.
+#[derive(Clone)]
 pub struct IndicatorValue(pub indicator_value::Model);
 
 /// A baseline, target or actual value of an indicator for a year or a stage (range of years).
 #[Object]
 impl IndicatorValue {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        node_id::encode("IndicatorValue", self.0.id)
+    }
+
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When the value was withdrawn; null while in force.
+    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
     /// Baseline, target or actual.
     async fn kind(&self) -> IndicatorValueKind {
         self.0.kind.into()

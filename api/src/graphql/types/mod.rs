@@ -1,6 +1,7 @@
 //! Output types of the GraphQL API, one module per area. Each wraps a domain row and resolves
 //! fields from it; none exposes a database model directly.
 
+pub mod audit;
 pub mod common;
 pub mod coverage;
 pub mod dashboard;
@@ -13,3 +14,4 @@ pub mod plan_item;
 pub mod project_link;
 pub mod region;
 pub mod target_group;
+pub mod token;

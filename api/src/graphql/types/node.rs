@@ -4,7 +4,7 @@ use async_graphql::{ID, Interface};
 use uuid::Uuid;
 
 use super::{
-    indicator::Indicator, organisation::Organisation, plan::LegalAct, plan::Plan, plan_item::PlanItem,
+    indicator::{Indicator, IndicatorValue}, organisation::Organisation, plan::LegalAct, plan::Plan, plan_item::PlanItem,
     project_link::ProjectLink, region::Region, target_group::TargetGroup,
 };
 use crate::{
@@ -26,6 +26,8 @@ pub enum Node {
     PlanItem(PlanItem),
     /// An indicator.
     Indicator(Indicator),
+    /// A value of an indicator.
+    IndicatorValue(IndicatorValue),
     /// A target group.
     TargetGroup(TargetGroup),
     /// An organisation.

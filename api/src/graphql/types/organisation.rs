@@ -43,6 +43,21 @@ impl Organisation {
         self.0.kind.into()
     }
 
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was withdrawn; null while in force.
+    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
     /// The current name in `lang`, falling back to the other language.
     async fn name(
         &self,

@@ -85,6 +85,16 @@ impl Plan {
         self.0.version
     }
 
+    /// When it was withdrawn; null while in force.
+    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
     /// When the record was created in the registry.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

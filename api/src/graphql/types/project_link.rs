@@ -81,6 +81,16 @@ impl ProjectLink {
         self.0.version
     }
 
+    /// When it was withdrawn; null while in force.
+    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.withdrawn_at
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawal_reason(&self) -> Option<&str> {
+        self.0.withdrawal_reason.as_deref()
+    }
+
     /// OECD DAC purpose codes, e.g. `15170` (women's rights organisations).
     async fn dac_purposes(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)

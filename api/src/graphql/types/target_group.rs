@@ -80,6 +80,11 @@ impl TargetGroup {
         self.0.status.into()
     }
 
+    /// Version of the record; grows by one with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
     /// The vocabulary version the group was published in.
     async fn vocabulary(&self, ctx: &Context<'_>) -> Result<Option<Vocabulary>> {
         Ok(one(&loaders(ctx)?.vocabularies, self.0.vocabulary_id)

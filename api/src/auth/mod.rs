@@ -1,0 +1,74 @@
+//! Authentication: the registry's signing keys (`keys`), the JWTs it issues and accepts
+//! (`tokens`), and turning a request's `Authorization` header into the acting organisation
+//! (`Authenticator`). Who may do what once authenticated is `crate::domain::access`.
+
+pub mod keys;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use entity::api_token;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
+
+use crate::{
+    domain::{
+        access::{Actor, parse_scopes},
+        write::tokens::is_active,
+    },
+    error::{ApiError, ApiResult},
+};
+
+pub use keys::KeyRing;
+pub use tokens::TokenService;
+
+/// How often `last_used_at` is written for a token in steady use.
+const LAST_USED_RESOLUTION: Duration = Duration::seconds(60);
+
+/// Checks bearer tokens against the keys and the token records.
+#[derive(Clone)]
+pub struct Authenticator {
+    tokens: Arc<TokenService>,
+    db: DatabaseConnection,
+}
+
+impl Authenticator {
+    /// An authenticator over `tokens` and the token records in `db`.
+    pub fn new(tokens: Arc<TokenService>, db: DatabaseConnection) -> Self {
+        Self { tokens, db }
+    }
+
+    /// The token service (to issue tokens and publish keys).
+    pub fn tokens(&self) -> &TokenService {
+        &self.tokens
+    }
+
+    /// The actor behind an `Authorization` header value: `None` when there is no header, an
+    /// UNAUTHENTICATED error when the token is malformed, badly signed, for another issuer or
+    /// audience, expired, revoked or unknown.
+    pub async fn authenticate(&self, header: Option<&str>) -> ApiResult<Option<Actor>> {
+        let Some(header) = header else { return Ok(None) };
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthenticated)?;
+        let claims = self.tokens.verify(token)?;
+        let record = api_token::Entity::find_by_id(claims.jti).one(&self.db).await?.ok_or(ApiError::Unauthenticated)?;
+        if record.organisation_id != claims.org || !is_active(&record) {
+            return Err(ApiError::Unauthenticated);
+        }
+        let scopes = parse_scopes(&record.scopes).map_err(ApiError::Internal)?;
+        let now = Utc::now();
+        if record.last_used_at.is_none_or(|last| now - last > LAST_USED_RESOLUTION) {
+            let mut used = record.clone();
+            used.last_used_at = Some(now);
+            // Bookkeeping only: a failure here must not refuse a valid token.
+            if let Err(error) = used.into_active_model().reset_all().update(&self.db).await {
+                tracing::warn!(%error, "could not record token use");
+            }
+        }
+        Ok(Some(Actor::Token { organisation_id: record.organisation_id, token_id: record.id, scopes }))
+    }
+}

@@ -1,0 +1,162 @@
+//! The JWTs the registry issues and accepts: EdDSA only, with a `kid`, pinned issuer and
+//! audience, and required `exp` (at most a year after `iat`) and `jti`. A token is also checked
+//! against its record (see `super::Authenticator`), so revocation takes effect at once.
+
+use std::collections::BTreeSet;
+
+use jsonwebtoken::{Algorithm, Header, Validation, decode, decode_header, encode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::keys::KeyRing;
+use crate::{
+    domain::access::{Scope, format_scopes},
+    error::{ApiError, ApiResult},
+};
+
+/// Longest accepted lifetime, in seconds (a year and a day of leeway).
+const MAX_LIFETIME_SECONDS: i64 = 366 * 24 * 3600;
+
+/// The claims of a registry token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Claims {
+    /// Issuer: the registry.
+    pub iss: String,
+    /// Audience: the registry's API.
+    pub aud: String,
+    /// Subject: `organisation:<key>`.
+    pub sub: String,
+    /// The organisation the token acts for.
+    pub org: Uuid,
+    /// Granted scopes, as wire strings.
+    pub scopes: Vec<String>,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch); required.
+    pub exp: i64,
+    /// Token id: the key of its record.
+    pub jti: Uuid,
+}
+
+/// Signs and verifies registry tokens.
+#[derive(Debug)]
+pub struct TokenService {
+    keys: KeyRing,
+    issuer: String,
+    audience: String,
+}
+
+impl TokenService {
+    /// A service using `keys`, for `issuer` and `audience`.
+    pub fn new(keys: KeyRing, issuer: String, audience: String) -> Self {
+        Self { keys, issuer, audience }
+    }
+
+    /// The keys, to publish them.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+
+    /// Signs a token for the record `jti` of `organisation`.
+    pub fn sign(
+        &self,
+        jti: Uuid,
+        organisation: Uuid,
+        scopes: &BTreeSet<Scope>,
+        issued_at: chrono::DateTime<chrono::Utc>,
+        expires_at: chrono::DateTime<chrono::Utc>,
+    ) -> ApiResult<String> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.keys.signing_kid.clone());
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: format!("organisation:{organisation}"),
+            org: organisation,
+            scopes: format_scopes(scopes).split(' ').map(str::to_owned).collect(),
+            iat: issued_at.timestamp(),
+            exp: expires_at.timestamp(),
+            jti,
+        };
+        encode(&header, &claims, self.keys.signing_key()).map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))
+    }
+
+    /// Verifies `token`: algorithm, key, signature, issuer, audience, expiry and lifetime.
+    pub fn verify(&self, token: &str) -> ApiResult<Claims> {
+        let header = decode_header(token).map_err(|_| ApiError::Unauthenticated)?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(ApiError::Unauthenticated);
+        }
+        let key = header.kid.as_deref().and_then(|kid| self.keys.find(kid)).ok_or(ApiError::Unauthenticated)?;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub", "jti"]);
+        validation.leeway = 30;
+        let claims = decode::<Claims>(token, &key.decoding, &validation).map_err(|_| ApiError::Unauthenticated)?.claims;
+        if claims.exp - claims.iat > MAX_LIFETIME_SECONDS {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+    use ed25519_dalek::SigningKey;
+
+    use super::*;
+
+    fn service(seed: u8, issuer: &str, audience: &str) -> TokenService {
+        let keys = KeyRing::new(&SigningKey::from_bytes(&[seed; 32]), vec![]).unwrap();
+        TokenService::new(keys, issuer.to_owned(), audience.to_owned())
+    }
+
+    fn token(service: &TokenService, issued: chrono::DateTime<Utc>, expires: chrono::DateTime<Utc>) -> String {
+        let scopes = [Scope::PlansWrite].into_iter().collect();
+        service.sign(Uuid::from_u128(1), Uuid::from_u128(2), &scopes, issued, expires).unwrap()
+    }
+
+    #[test]
+    fn accepts_its_own_tokens() {
+        let registry = service(1, "nap", "api");
+        let now = Utc::now();
+        let claims = registry.verify(&token(&registry, now, now + Duration::days(90))).unwrap();
+        assert_eq!(claims.org, Uuid::from_u128(2));
+        assert_eq!(claims.scopes, ["plans:write"]);
+    }
+
+    #[test]
+    fn refuses_expired_foreign_misaddressed_and_overlong_tokens() {
+        let registry = service(1, "nap", "api");
+        let now = Utc::now();
+        let cases = [
+            ("expired", token(&registry, now - Duration::days(10), now - Duration::days(1))),
+            ("other key", token(&service(2, "nap", "api"), now, now + Duration::days(1))),
+            ("other issuer", token(&service(1, "evil", "api"), now, now + Duration::days(1))),
+            ("other audience", token(&service(1, "nap", "other"), now, now + Duration::days(1))),
+            ("lives too long", token(&registry, now, now + Duration::days(400))),
+            ("garbage", "not.a.token".to_owned()),
+        ];
+        for (case, token) in cases {
+            let error = registry.verify(&token).unwrap_err();
+            assert_eq!(error.code(), "UNAUTHENTICATED", "{case}");
+        }
+    }
+
+    #[test]
+    fn refuses_unsigned_and_tampered_tokens() {
+        let registry = service(1, "nap", "api");
+        let now = Utc::now();
+        let good = token(&registry, now, now + Duration::days(1));
+        let parts: Vec<&str> = good.split('.').collect();
+        let none_header = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, r#"{"alg":"none","typ":"JWT"}"#);
+        let unsigned = format!("{none_header}.{}.", parts[1]);
+        assert_eq!(registry.verify(&unsigned).unwrap_err().code(), "UNAUTHENTICATED");
+        let mut tampered_payload = parts[1].to_owned();
+        tampered_payload.replace_range(4..5, if &tampered_payload[4..5] == "A" { "B" } else { "A" });
+        let tampered = format!("{}.{tampered_payload}.{}", parts[0], parts[2]);
+        assert_eq!(registry.verify(&tampered).unwrap_err().code(), "UNAUTHENTICATED");
+    }
+}

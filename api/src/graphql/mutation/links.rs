@@ -1,0 +1,107 @@
+//! Linking and unlinking: target groups, responsibilities and `implements` links of plan items,
+//! and the plan items of project links.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+use super::{in_write, plan_items::PlanItemPayload, project_links::ProjectLinkPayload};
+use crate::{
+    domain::write::links::{self, LinkChange},
+    graphql::{
+        node_id::decode_as,
+        types::{enums::ResponsibilityRole, plan_item::PlanItem, project_link::ProjectLink},
+    },
+};
+
+/// A plan item and a target group.
+#[derive(InputObject)]
+pub struct PlanItemTargetGroupInput {
+    /// Canonical code of the item.
+    pub plan_item: String,
+    /// Code of the target group.
+    pub target_group: String,
+}
+
+/// A plan item, an organisation and its role.
+#[derive(InputObject)]
+pub struct ResponsibilityInput {
+    /// Canonical code of the item.
+    pub plan_item: String,
+    /// Registry code or identifier of the organisation.
+    pub organisation: String,
+    /// Its role.
+    pub role: ResponsibilityRole,
+}
+
+/// A regional, departmental or local item and the national item it implements.
+#[derive(InputObject)]
+pub struct ImplementationInput {
+    /// Canonical code of the localizing item.
+    pub plan_item: String,
+    /// Canonical code of the national item it implements.
+    pub implements: String,
+}
+
+/// A project link and a plan item.
+#[derive(InputObject)]
+pub struct ProjectPlanItemInput {
+    /// The project link's global ID.
+    pub project_link: ID,
+    /// Canonical code of the plan item.
+    pub plan_item: String,
+}
+
+#[derive(Default)]
+pub struct LinkMutation;
+
+#[Object]
+impl LinkMutation {
+    /// Links a target group to a plan item.
+    async fn link_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::target_group(&mut write, &input.plan_item, &input.target_group, LinkChange::Link));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Removes a target group from a plan item.
+    async fn unlink_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::target_group(&mut write, &input.plan_item, &input.target_group, LinkChange::Unlink));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Makes an organisation responsible for a plan item in a role.
+    async fn add_responsibility(&self, ctx: &Context<'_>, #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::responsibility(&mut write, &input.plan_item, &input.organisation, input.role.into(), LinkChange::Link));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Removes an organisation's role for a plan item.
+    async fn remove_responsibility(&self, ctx: &Context<'_>, #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::responsibility(&mut write, &input.plan_item, &input.organisation, input.role.into(), LinkChange::Unlink));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Records that a regional, departmental or local item implements a national item.
+    async fn link_implementation(&self, ctx: &Context<'_>, #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::implementation(&mut write, &input.plan_item, &input.implements, LinkChange::Link));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Removes an `implements` link.
+    async fn unlink_implementation(&self, ctx: &Context<'_>, #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::implementation(&mut write, &input.plan_item, &input.implements, LinkChange::Unlink));
+        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    }
+
+    /// Links a project to a plan item it contributes to.
+    async fn link_project_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput) -> Result<ProjectLinkPayload> {
+        let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
+        let link = in_write!(ctx, |write| links::project_item(&mut write, project, &input.plan_item, LinkChange::Link));
+        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+    }
+
+    /// Removes a project's link to a plan item.
+    async fn unlink_project_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput) -> Result<ProjectLinkPayload> {
+        let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
+        let link = in_write!(ctx, |write| links::project_item(&mut write, project, &input.plan_item, LinkChange::Unlink));
+        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+    }
+}

@@ -1,0 +1,42 @@
+//! The mutations, one object per area, merged into the schema's `Mutation` type. Every mutation
+//! needs a bearer token; each runs in one transaction with one audit event, and a refused or failed
+//! mutation changes nothing. Mutations are named `verbNoun` and take one `input` object.
+
+mod indicators;
+mod links;
+mod organisations;
+mod plan_items;
+mod plans;
+mod project_links;
+mod target_groups;
+mod tokens;
+
+use async_graphql::MergedObject;
+
+/// The mutation root of the schema.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    plans::PlanMutation,
+    plan_items::PlanItemMutation,
+    indicators::IndicatorMutation,
+    target_groups::TargetGroupMutation,
+    organisations::OrganisationMutation,
+    project_links::ProjectLinkMutation,
+    links::LinkMutation,
+    tokens::TokenMutation,
+);
+
+/// Runs `$body` (an expression using `write`) in a write transaction for the request's actor and
+/// commits it; evaluates to the body's value.
+macro_rules! in_write {
+    ($ctx:expr, |$write:ident| $body:expr) => {{
+        let actor = $crate::graphql::context::actor($ctx)?;
+        let db = $crate::graphql::context::db($ctx)?;
+        let mut $write = $crate::domain::audit::WriteTransaction::begin(db, actor).await?;
+        let value = $body.await?;
+        $write.commit().await?;
+        value
+    }};
+}
+pub(crate) use in_write;

@@ -1,0 +1,66 @@
+//! `auditEvents` (for organisations with a token) and the public `changes` feed.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+use crate::{
+    domain::audit::{self, AuditFilter},
+    graphql::{
+        context::{actor, db},
+        node_id,
+        types::{
+            audit::{AuditEvent, AuditEventConnection, Change, ChangeConnection},
+            common::{connection, page_request},
+        },
+    },
+};
+
+/// Narrows `auditEvents`.
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    /// Only events of objects of this type, e.g. `PlanItem`.
+    pub entity_type: Option<String>,
+    /// Only events of the object with this global ID.
+    pub entity: Option<ID>,
+    /// Only events of the organisation with this global ID (administrators only).
+    pub organisation: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit trail, oldest first: every acknowledged write with who made it and the object
+    /// before and after. Administrators see every event; other organisations see their own.
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events to return; leave out for all you may see.")] filter: Option<AuditEventFilter>,
+        #[graphql(desc = "Return the first n events (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return events after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return the last n events (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return events before this cursor.")] before: Option<String>,
+    ) -> Result<AuditEventConnection> {
+        let viewer = actor(ctx)?;
+        let f = filter.unwrap_or_default();
+        let filter = AuditFilter {
+            entity_type: f.entity_type,
+            entity_id: f.entity.map(|id| node_id::decode("filter.entity", &id).map(|(_, key)| key)).transpose()?,
+            organisation: f.organisation.map(|id| node_id::decode_as("filter.organisation", &id, "Organisation")).transpose()?,
+        };
+        let page = audit::list_audit_events(db(ctx)?, viewer, &filter, &page_request(first, after, last, before)).await?;
+        Ok(connection(page, AuditEvent))
+    }
+
+    /// The public feed of changes to the canonical structure, oldest first. Keep the `endCursor`
+    /// of the last page and pass it as `after` to receive only what changed since.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Return the first n changes (at most 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return changes after this cursor (the last one you processed).")] after: Option<String>,
+    ) -> Result<ChangeConnection> {
+        let page = audit::list_changes(db(ctx)?, &page_request(first, after, None, None)).await?;
+        Ok(connection(page, Change))
+    }
+}

@@ -1,0 +1,118 @@
+//! The audit trail (`AuditEvent`) and the public change feed (`Change`).
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+
+use super::organisation::Organisation;
+use crate::graphql::{context::loaders, loaders::one, node_id};
+
+/// An audit event row.
+#[derive(Clone)]
+pub struct AuditEvent(pub audit_event::Model);
+
+/// One acknowledged write: who made it, to what, and the object before and after.
+#[Object]
+impl AuditEvent {
+    /// Position in the registry's change sequence.
+    async fn sequence(&self) -> i64 {
+        self.0.sequence
+    }
+
+    /// When the write happened.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// The organisation that made it; null for the operator's command line.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(id) = self.0.organisation_id else { return Ok(None) };
+        Ok(one(&loaders(ctx)?.organisations, id).await?.map(Organisation))
+    }
+
+    /// The token used, as `token:<jti>`, or `cli`.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+
+    /// Type of the changed object, e.g. `PlanItem`.
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+
+    /// Global ID of the changed object.
+    async fn entity_id(&self) -> ID {
+        node_id::encode(&self.0.entity_type, self.0.entity_id)
+    }
+
+    /// The changed object's code, when it has one.
+    async fn entity_code(&self) -> Option<&str> {
+        self.0.entity_code.as_deref()
+    }
+
+    /// CREATE, UPDATE, WITHDRAW, LINK, UNLINK, ISSUE or REVOKE.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The object's version after the write.
+    async fn version(&self) -> i32 {
+        self.0.entity_version
+    }
+
+    /// The object before the write, as JSON text; null for a creation.
+    async fn before(&self) -> Option<&str> {
+        self.0.before.as_deref()
+    }
+
+    /// The object after the write, as JSON text.
+    async fn after(&self) -> Option<&str> {
+        self.0.after.as_deref()
+    }
+}
+
+/// A public change row.
+#[derive(Clone)]
+pub struct Change(pub audit_event::Model);
+
+/// A change to the registry's canonical structure, for incremental sync.
+#[Object]
+impl Change {
+    /// Position in the change sequence; pass the last one you processed as `after`.
+    async fn sequence(&self) -> i64 {
+        self.0.sequence
+    }
+
+    /// Type of the changed object, e.g. `PlanItem`.
+    async fn entity_type(&self) -> &str {
+        &self.0.entity_type
+    }
+
+    /// Global ID of the changed object; fetch it with `node(id:)`.
+    async fn entity_id(&self) -> ID {
+        node_id::encode(&self.0.entity_type, self.0.entity_id)
+    }
+
+    /// The changed object's code, when it has one.
+    async fn entity_code(&self) -> Option<&str> {
+        self.0.entity_code.as_deref()
+    }
+
+    /// CREATE, UPDATE, WITHDRAW, LINK or UNLINK.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The object's version after the change.
+    async fn version(&self) -> i32 {
+        self.0.entity_version
+    }
+
+    /// When it changed.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+}
+
+super::common::connection_type!(AuditEventConnection, AuditEventEdge, AuditEvent, "audit events");
+super::common::connection_type!(ChangeConnection, ChangeEdge, Change, "changes");
