@@ -12,6 +12,7 @@ mod common;
 mod command_line;
 mod coverage_and_totals;
 mod migrations;
+mod mutations;
 mod pagination;
 mod plans;
 mod query_cost;

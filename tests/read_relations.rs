@@ -142,7 +142,7 @@ async fn organisation_relations_reach_names_identifiers_responsibilities_plans_a
     );
     assert_eq!(
         codes(&data["msp"]["ownedPlans"]),
-        [NATIONAL, LVIV, KHARKIV, "UA-NAP-2021-2025", "UA-NAP-2026-2030"]
+        [NATIONAL, "UA-NAP-2021-2025", "UA-NAP-2026-2030"]
     );
     assert_eq!(data["msp"]["responsibilities"]["totalCount"], 1);
     assert_eq!(data["donor"]["code"], "fx-donor-a");

@@ -6,51 +6,9 @@ use entity::{
     prelude::*,
 };
 use nap_registry::reference_data::{self, Dataset, SyntheticSize};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::Value;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::common::TestApp;
-
-/// Every row of every table, as JSON, in key order.
-async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)> {
-    macro_rules! dump_tables {
-        ($($module:ident),+ $(,)?) => {
-            vec![$((
-                stringify!($module),
-                entity::$module::Entity::find()
-                    .order_by_asc(entity::$module::Column::Id)
-                    .into_json()
-                    .all(db)
-                    .await
-                    .expect("dump table"),
-            )),+]
-        };
-    }
-    dump_tables!(
-        region,
-        organisation,
-        organisation_name,
-        organisation_identifier,
-        organisation_succession,
-        legal_act,
-        plan,
-        plan_legal_act,
-        vocabulary,
-        target_group,
-        plan_item,
-        funding_line,
-        responsibility,
-        plan_item_target_group,
-        plan_item_implementation,
-        indicator,
-        indicator_value,
-        project_link,
-        project_participant,
-        project_dac_purpose,
-        project_region,
-        project_plan_item,
-    )
-}
+use crate::common::{TestApp, dump};
 
 /// The 27 subdivisions of ISO 3166-2:UA, independent of the project's data file.
 const ISO_3166_2_UA: [(&str, &str, &str); 27] = [

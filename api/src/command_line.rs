@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::{OrgAction, TokenAction};
 
+#[expect(clippy::needless_pass_by_value, reason = "the shape `map_err` calls")]
 fn fail(error: nap_registry::error::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{}", error.message())
 }
@@ -23,13 +24,31 @@ fn fail(error: nap_registry::error::ApiError) -> anyhow::Error {
 /// Runs an `org` command.
 pub async fn org(db: &DatabaseConnection, action: OrgAction) -> anyhow::Result<()> {
     match action {
-        OrgAction::Create { code, kind, name_uk, name_en, identifiers, region } => {
+        OrgAction::Create {
+            code,
+            kind,
+            name_uk,
+            name_en,
+            identifiers,
+            region,
+        } => {
             let kind: OrganisationKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
-                .map_err(|_| anyhow::anyhow!("--kind: `{kind}` is not an organisation kind such as CIVIL_SOCIETY"))?;
-            let mut write = WriteTransaction::begin(db, &Actor::CommandLine).await.map_err(fail)?;
+                .map_err(|_| {
+                    anyhow::anyhow!("--kind: `{kind}` is not an organisation kind such as CIVIL_SOCIETY")
+                })?;
+            let mut write = WriteTransaction::begin(db, &Actor::CommandLine)
+                .await
+                .map_err(fail)?;
             let created = write::organisations::create_organisation(
                 &mut write,
-                NewOrganisation { code, kind, name_uk, name_en, identifiers, region },
+                NewOrganisation {
+                    code,
+                    kind,
+                    name_uk,
+                    name_en,
+                    identifiers,
+                    region,
+                },
             )
             .await
             .map_err(fail)?;
@@ -54,15 +73,39 @@ fn ttl_days(text: &str) -> anyhow::Result<i64> {
 }
 
 /// Runs a `token` command.
-pub async fn token(db: &DatabaseConnection, tokens: &TokenService, action: TokenAction) -> anyhow::Result<()> {
+pub async fn token(
+    db: &DatabaseConnection,
+    tokens: &TokenService,
+    action: TokenAction,
+) -> anyhow::Result<()> {
     match action {
-        TokenAction::Issue { org, scopes, ttl, label } => {
-            let scopes: BTreeSet<Scope> = parse_scopes(&scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
+        TokenAction::Issue {
+            org,
+            scopes,
+            ttl,
+            label,
+        } => {
+            let scopes: BTreeSet<Scope> =
+                parse_scopes(&scopes).map_err(|e| anyhow::anyhow!("--scopes: {e}"))?;
             let days = ttl_days(&ttl)?;
-            let mut write = WriteTransaction::begin(db, &Actor::CommandLine).await.map_err(fail)?;
-            let organisation = write::organisation_by_key(&write.txn, "--org", &org).await.map_err(fail)?;
-            let record = record_token(&mut write, organisation.id, &scopes, days, &label).await.map_err(fail)?;
-            let token = tokens.sign(record.id, organisation.id, &scopes, record.created_at, record.expires_at).map_err(fail)?;
+            let mut write = WriteTransaction::begin(db, &Actor::CommandLine)
+                .await
+                .map_err(fail)?;
+            let organisation = write::organisation_by_key(&write.txn, "--org", &org)
+                .await
+                .map_err(fail)?;
+            let record = record_token(&mut write, organisation.id, &scopes, days, &label)
+                .await
+                .map_err(fail)?;
+            let token = tokens
+                .sign(
+                    record.id,
+                    organisation.id,
+                    &scopes,
+                    record.created_at,
+                    record.expires_at,
+                )
+                .map_err(fail)?;
             write.commit().await.map_err(fail)?;
             tracing::info!(jti = %record.id, organisation = %organisation.code, expires = %record.expires_at, "token issued; it is printed once on standard output");
             #[expect(clippy::print_stdout, reason = "the token string is this command's output")]
@@ -74,26 +117,38 @@ pub async fn token(db: &DatabaseConnection, tokens: &TokenService, action: Token
         TokenAction::List { org } => {
             let mut query = api_token::Entity::find().order_by_asc(api_token::Column::CreatedAt);
             if let Some(key) = org {
-                let organisation = write::organisation_by_key(db, "--org", &key).await.map_err(fail)?;
+                let organisation = write::organisation_by_key(db, "--org", &key)
+                    .await
+                    .map_err(fail)?;
                 query = query.filter(api_token::Column::OrganisationId.eq(organisation.id));
             }
             let rows = query.all(db).await?;
             let organisations = organisation::Entity::find().all(db).await?;
             #[expect(clippy::print_stdout, reason = "the list is this command's output")]
             for row in rows {
-                let code = organisations.iter().find(|o| o.id == row.organisation_id).map_or("?", |o| o.code.as_str());
+                let code = organisations
+                    .iter()
+                    .find(|o| o.id == row.organisation_id)
+                    .map_or("?", |o| o.code.as_str());
                 let state = match (row.revoked_at, row.expires_at < chrono::Utc::now()) {
                     (Some(at), _) => format!("revoked {at}"),
                     (None, true) => "expired".to_owned(),
                     (None, false) => "active".to_owned(),
                 };
-                let last = row.last_used_at.map_or_else(|| "never".to_owned(), |at| at.to_string());
-                println!("{}\t{code}\t{}\t{}\texpires {}\t{state}\tlast used {last}", row.id, row.scopes, row.label, row.expires_at);
+                let last = row
+                    .last_used_at
+                    .map_or_else(|| "never".to_owned(), |at| at.to_string());
+                println!(
+                    "{}\t{code}\t{}\t{}\texpires {}\t{state}\tlast used {last}",
+                    row.id, row.scopes, row.label, row.expires_at
+                );
             }
             Ok(())
         }
         TokenAction::Revoke { jti } => {
-            let mut write = WriteTransaction::begin(db, &Actor::CommandLine).await.map_err(fail)?;
+            let mut write = WriteTransaction::begin(db, &Actor::CommandLine)
+                .await
+                .map_err(fail)?;
             let revoked = write::tokens::revoke_token(&mut write, jti).await.map_err(fail)?;
             write.commit().await.map_err(fail)?;
             tracing::info!(jti = %revoked.id, "token revoked");

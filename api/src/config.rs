@@ -235,11 +235,16 @@ impl Config {
             None => SeedOnStart::IfEmpty,
         };
 
-        let jwt_private_key_file = env("NAP_JWT_PRIVATE_KEY_FILE").filter(|v| !v.is_empty()).map(PathBuf::from);
+        let jwt_private_key_file = env("NAP_JWT_PRIVATE_KEY_FILE")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
         if let Some(path) = &jwt_private_key_file
             && !path.is_file()
         {
-            return Err(invalid("NAP_JWT_PRIVATE_KEY_FILE".to_owned(), format!("{} is not a file", path.display())));
+            return Err(invalid(
+                "NAP_JWT_PRIVATE_KEY_FILE".to_owned(),
+                format!("{} is not a file", path.display()),
+            ));
         }
         let jwt_public_key_files: Vec<PathBuf> = env("NAP_JWT_PUBLIC_KEY_FILES")
             .unwrap_or_default()
@@ -249,12 +254,20 @@ impl Config {
             .map(PathBuf::from)
             .collect();
         if let Some(missing) = jwt_public_key_files.iter().find(|p| !p.is_file()) {
-            return Err(invalid("NAP_JWT_PUBLIC_KEY_FILES".to_owned(), format!("{} is not a file", missing.display())));
+            return Err(invalid(
+                "NAP_JWT_PUBLIC_KEY_FILES".to_owned(),
+                format!("{} is not a file", missing.display()),
+            ));
         }
         let name = |variable: &str, default: &str| -> Result<String, ConfigError> {
-            let value = env(variable).filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned());
+            let value = env(variable)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned());
             if value.chars().any(char::is_whitespace) || value.len() > 200 {
-                return Err(invalid(variable.to_owned(), format!("`{value}` must be one word of at most 200 characters")));
+                return Err(invalid(
+                    variable.to_owned(),
+                    format!("`{value}` must be one word of at most 200 characters"),
+                ));
             }
             Ok(value)
         };

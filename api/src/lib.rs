@@ -39,7 +39,11 @@ impl AppState {
     pub fn new(db: DatabaseConnection, tokens: Arc<TokenService>) -> Self {
         let schema = graphql::build_schema(db.clone(), Arc::clone(&tokens));
         let authenticator = Authenticator::new(tokens, db.clone());
-        Self { db, schema, authenticator }
+        Self {
+            db,
+            schema,
+            authenticator,
+        }
     }
 }
 

@@ -168,8 +168,11 @@ async fn main() -> anyhow::Result<()> {
 
 /// Loads the signing keys (generating them on first use) into the token service.
 fn token_service(config: &Config) -> anyhow::Result<Arc<TokenService>> {
-    let (keys, generated) =
-        KeyRing::load(config.jwt_private_key_file.as_deref(), &config.jwt_public_key_files, &config.data_dir)?;
+    let (keys, generated) = KeyRing::load(
+        config.jwt_private_key_file.as_deref(),
+        &config.jwt_public_key_files,
+        &config.data_dir,
+    )?;
     if let Some(path) = generated {
         tracing::info!(
             kid = %keys.signing_kid,
@@ -177,7 +180,11 @@ fn token_service(config: &Config) -> anyhow::Result<Arc<TokenService>> {
             path.display()
         );
     }
-    Ok(Arc::new(TokenService::new(keys, config.jwt_issuer.clone(), config.jwt_audience.clone())))
+    Ok(Arc::new(TokenService::new(
+        keys,
+        config.jwt_issuer.clone(),
+        config.jwt_audience.clone(),
+    )))
 }
 
 async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {

@@ -63,7 +63,11 @@ fn add_plan(
         parent_plan_id: parent.map(|p| stable_id("plan", p)),
         supersedes_id: None,
         region_id: region_code.map(region),
-        owner_organisation_id: org("ministry-of-social-policy"),
+        // Regional plans belong to their region's military administration.
+        owner_organisation_id: region_code.map_or_else(
+            || org("ministry-of-social-policy"),
+            |code| org(&format!("rma-{}", code.to_lowercase())),
+        ),
         source_document: Some("Test fixture".to_owned()),
         withdrawn_at: None,
         withdrawal_reason: None,

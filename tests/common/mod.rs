@@ -11,8 +11,18 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use nap_registry::{AppState, app, db, reference_data};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+use nap_registry::{
+    auth::{KeyRing, TokenService},
+    domain::{
+        access::{Actor, Scope},
+        audit::WriteTransaction,
+        write,
+    },
+};
 use std::sync::{
     Arc,
     atomic::{AtomicUsize, Ordering},
@@ -27,9 +37,22 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// How many SQL statements the pool has run so far.
     pub statements: Arc<AtomicUsize>,
+    /// The service's token signer (a fixed test key).
+    pub tokens: Arc<TokenService>,
     router: Router,
     /// Kept so the database lives as long as the app.
     _database: TestDatabase,
+}
+
+/// A token service with a fixed key (`seed`) and the default issuer and audience.
+pub fn test_token_service(seed: u8) -> TokenService {
+    test_token_service_for(seed, "nap-1325-registry")
+}
+
+/// A token service with a fixed key (`seed`) for `audience`.
+pub fn test_token_service_for(seed: u8, audience: &str) -> TokenService {
+    let keys = KeyRing::new(&ed25519_dalek::SigningKey::from_bytes(&[seed; 32]), vec![]).unwrap();
+    TokenService::new(keys, "nap-1325-registry".to_owned(), audience.to_owned())
 }
 
 /// A GraphQL answer: the HTTP status and the JSON body.
@@ -93,13 +116,83 @@ impl TestApp {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let router = app(AppState::new(db.clone()));
+        let tokens = Arc::new(test_token_service(1));
+        let router = app(AppState::new(db.clone(), Arc::clone(&tokens)));
         Self {
             db,
             statements,
+            tokens,
             router,
             _database: database,
         }
+    }
+
+    /// Records a token for the organisation `code` with `scopes` (as the operator) and signs it.
+    pub async fn token_for(&self, code: &str, scopes: &[Scope]) -> String {
+        self.token_signed_by(&self.tokens, code, scopes).await
+    }
+
+    /// Records a token and signs it with `signer` (which may use another key or audience).
+    pub async fn token_signed_by(&self, signer: &TokenService, code: &str, scopes: &[Scope]) -> String {
+        let scopes: BTreeSet<Scope> = scopes.iter().copied().collect();
+        let mut write = WriteTransaction::begin(&self.db, &Actor::CommandLine)
+            .await
+            .unwrap();
+        let organisation = write::organisation_by_key(&write.txn, "org", code).await.unwrap();
+        let record = write::tokens::record_token(&mut write, organisation.id, &scopes, 30, "test")
+            .await
+            .unwrap();
+        write.commit().await.unwrap();
+        signer
+            .sign(
+                record.id,
+                organisation.id,
+                &scopes,
+                record.created_at,
+                record.expires_at,
+            )
+            .unwrap()
+    }
+
+    /// A token whose record is valid but whose JWT expired yesterday.
+    pub async fn expired_token_for(&self, code: &str, scopes: &[Scope]) -> String {
+        let scopes: BTreeSet<Scope> = scopes.iter().copied().collect();
+        let mut write = WriteTransaction::begin(&self.db, &Actor::CommandLine)
+            .await
+            .unwrap();
+        let organisation = write::organisation_by_key(&write.txn, "org", code).await.unwrap();
+        let record = write::tokens::record_token(&mut write, organisation.id, &scopes, 30, "test")
+            .await
+            .unwrap();
+        write.commit().await.unwrap();
+        let now = chrono::Utc::now();
+        self.tokens
+            .sign(
+                record.id,
+                organisation.id,
+                &scopes,
+                now - chrono::Duration::days(10),
+                now - chrono::Duration::days(1),
+            )
+            .unwrap()
+    }
+
+    /// A signed token for `code` whose record has been revoked.
+    pub async fn revoked_token_for(&self, code: &str, scopes: &[Scope]) -> String {
+        let token = self.token_for(code, scopes).await;
+        let claims = self.tokens.verify(&token).unwrap();
+        let mut write = WriteTransaction::begin(&self.db, &Actor::CommandLine)
+            .await
+            .unwrap();
+        write::tokens::revoke_token(&mut write, claims.jti).await.unwrap();
+        write.commit().await.unwrap();
+        token
+    }
+
+    /// Sends `query` with a bearer token.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GraphqlResponse {
+        self.graphql_with_headers(query, variables, &[("authorization", &format!("Bearer {token}"))])
+            .await
     }
 
     /// Sends `query` with `variables` as an anonymous client.
@@ -131,4 +224,47 @@ impl TestApp {
             .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
         GraphqlResponse { status, body }
     }
+}
+
+/// Every row of every table, as JSON, in key order.
+pub async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)> {
+    macro_rules! dump_tables {
+        ($($module:ident),+ $(,)?) => {
+            vec![$((
+                stringify!($module),
+                entity::$module::Entity::find()
+                    .order_by_asc(entity::$module::Column::Id)
+                    .into_json()
+                    .all(db)
+                    .await
+                    .expect("dump table"),
+            )),+]
+        };
+    }
+    dump_tables!(
+        region,
+        organisation,
+        organisation_name,
+        organisation_identifier,
+        organisation_succession,
+        legal_act,
+        plan,
+        plan_legal_act,
+        vocabulary,
+        target_group,
+        plan_item,
+        funding_line,
+        responsibility,
+        plan_item_target_group,
+        plan_item_implementation,
+        indicator,
+        indicator_value,
+        project_link,
+        project_participant,
+        project_dac_purpose,
+        project_region,
+        project_plan_item,
+        audit_event,
+        registry_state,
+    )
 }

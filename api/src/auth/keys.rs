@@ -41,24 +41,37 @@ pub struct KeyRing {
 impl fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kids: Vec<&str> = self.verification.iter().map(|k| k.kid.as_str()).collect();
-        f.debug_struct("KeyRing").field("signing_kid", &self.signing_kid).field("verification", &kids).finish_non_exhaustive()
+        f.debug_struct("KeyRing")
+            .field("signing_kid", &self.signing_kid)
+            .field("verification", &kids)
+            .finish_non_exhaustive()
     }
 }
 
 /// The key id of a public key: the first 16 hex digits of its SHA-256.
 pub fn key_id(public: &[u8; 32]) -> String {
-    Sha256::digest(public).iter().take(8).map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(public)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn verification_key(public: VerifyingKey) -> VerificationKey {
     let bytes = public.to_bytes();
-    VerificationKey { kid: key_id(&bytes), public: bytes, decoding: DecodingKey::from_ed_der(&bytes) }
+    VerificationKey {
+        kid: key_id(&bytes),
+        public: bytes,
+        decoding: DecodingKey::from_ed_der(&bytes),
+    }
 }
 
 impl KeyRing {
     /// A key ring around `signing`, also accepting `extra` public keys.
     pub fn new(signing: &SigningKey, extra: Vec<VerifyingKey>) -> anyhow::Result<Self> {
-        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("cannot encode the signing key: {e}"))?;
+        let der = signing
+            .to_pkcs8_der()
+            .map_err(|e| anyhow::anyhow!("cannot encode the signing key: {e}"))?;
         let mut verification = vec![verification_key(signing.verifying_key())];
         for key in extra {
             let key = verification_key(key);
@@ -66,12 +79,20 @@ impl KeyRing {
                 verification.push(key);
             }
         }
-        Ok(Self { signing_kid: verification[0].kid.clone(), signing: EncodingKey::from_ed_der(der.as_bytes()), verification })
+        Ok(Self {
+            signing_kid: verification[0].kid.clone(),
+            signing: EncodingKey::from_ed_der(der.as_bytes()),
+            verification,
+        })
     }
 
     /// Loads the configured key, or the generated one in `data_dir` (generating it on first use).
     /// Returns the ring and, when a key was generated now, where it was written.
-    pub fn load(private_key_file: Option<&Path>, public_key_files: &[PathBuf], data_dir: &Path) -> anyhow::Result<(Self, Option<PathBuf>)> {
+    pub fn load(
+        private_key_file: Option<&Path>,
+        public_key_files: &[PathBuf],
+        data_dir: &Path,
+    ) -> anyhow::Result<(Self, Option<PathBuf>)> {
         let (signing, generated) = match private_key_file {
             Some(path) => (read_signing_key(path, "NAP_JWT_PRIVATE_KEY_FILE")?, None),
             None => {
@@ -85,10 +106,17 @@ impl KeyRing {
         };
         let mut extra = Vec::new();
         for path in public_key_files {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("invalid NAP_JWT_PUBLIC_KEY_FILES: cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!(
+                    "invalid NAP_JWT_PUBLIC_KEY_FILES: cannot read {}: {e}",
+                    path.display()
+                )
+            })?;
             extra.push(VerifyingKey::from_public_key_pem(&text).map_err(|e| {
-                anyhow::anyhow!("invalid NAP_JWT_PUBLIC_KEY_FILES: {} is not an Ed25519 public key in PEM: {e}", path.display())
+                anyhow::anyhow!(
+                    "invalid NAP_JWT_PUBLIC_KEY_FILES: {} is not an Ed25519 public key in PEM: {e}",
+                    path.display()
+                )
             })?);
         }
         Ok((Self::new(&signing, extra)?, generated))
@@ -121,25 +149,37 @@ impl KeyRing {
 }
 
 fn read_signing_key(path: &Path, source: &str) -> anyhow::Result<SigningKey> {
-    let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("invalid {source}: cannot read {}: {e}", path.display()))?;
-    SigningKey::from_pkcs8_pem(&text)
-        .map_err(|e| anyhow::anyhow!("invalid {source}: {} is not an Ed25519 private key in PKCS#8 PEM: {e}", path.display()))
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("invalid {source}: cannot read {}: {e}", path.display()))?;
+    SigningKey::from_pkcs8_pem(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "invalid {source}: {} is not an Ed25519 private key in PKCS#8 PEM: {e}",
+            path.display()
+        )
+    })
 }
 
 fn generate_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
     let key = SigningKey::generate(&mut rand_core::OsRng);
-    let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| anyhow::anyhow!("cannot encode a new signing key: {e}"))?;
+    let pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| anyhow::anyhow!("cannot encode a new signing key: {e}"))?;
     if let Some(directory) = path.parent() {
         std::fs::create_dir_all(directory)?;
     }
-    write_private(path, pem.as_bytes()).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    write_private(path, pem.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(key)
 }
 
 #[cfg(unix)]
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::{io::Write, os::unix::fs::OpenOptionsExt};
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(bytes)
 }
 
@@ -166,7 +206,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(directory.join(GENERATED_KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(directory.join(GENERATED_KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "the private key is readable by others");
         }
         std::fs::remove_dir_all(directory).ok();

@@ -55,13 +55,19 @@ impl Authenticator {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthenticated)?;
         let claims = self.tokens.verify(token)?;
-        let record = api_token::Entity::find_by_id(claims.jti).one(&self.db).await?.ok_or(ApiError::Unauthenticated)?;
+        let record = api_token::Entity::find_by_id(claims.jti)
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         if record.organisation_id != claims.org || !is_active(&record) {
             return Err(ApiError::Unauthenticated);
         }
         let scopes = parse_scopes(&record.scopes).map_err(ApiError::Internal)?;
         let now = Utc::now();
-        if record.last_used_at.is_none_or(|last| now - last > LAST_USED_RESOLUTION) {
+        if record
+            .last_used_at
+            .is_none_or(|last| now - last > LAST_USED_RESOLUTION)
+        {
             let mut used = record.clone();
             used.last_used_at = Some(now);
             // Bookkeeping only: a failure here must not refuse a valid token.
@@ -69,6 +75,10 @@ impl Authenticator {
                 tracing::warn!(%error, "could not record token use");
             }
         }
-        Ok(Some(Actor::Token { organisation_id: record.organisation_id, token_id: record.id, scopes }))
+        Ok(Some(Actor::Token {
+            organisation_id: record.organisation_id,
+            token_id: record.id,
+            scopes,
+        }))
     }
 }

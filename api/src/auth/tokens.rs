@@ -49,7 +49,11 @@ pub struct TokenService {
 impl TokenService {
     /// A service using `keys`, for `issuer` and `audience`.
     pub fn new(keys: KeyRing, issuer: String, audience: String) -> Self {
-        Self { keys, issuer, audience }
+        Self {
+            keys,
+            issuer,
+            audience,
+        }
     }
 
     /// The keys, to publish them.
@@ -78,7 +82,8 @@ impl TokenService {
             exp: expires_at.timestamp(),
             jti,
         };
-        encode(&header, &claims, self.keys.signing_key()).map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))
+        encode(&header, &claims, self.keys.signing_key())
+            .map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))
     }
 
     /// Verifies `token`: algorithm, key, signature, issuer, audience, expiry and lifetime.
@@ -87,13 +92,19 @@ impl TokenService {
         if header.alg != Algorithm::EdDSA {
             return Err(ApiError::Unauthenticated);
         }
-        let key = header.kid.as_deref().and_then(|kid| self.keys.find(kid)).ok_or(ApiError::Unauthenticated)?;
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.keys.find(kid))
+            .ok_or(ApiError::Unauthenticated)?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub", "jti"]);
         validation.leeway = 30;
-        let claims = decode::<Claims>(token, &key.decoding, &validation).map_err(|_| ApiError::Unauthenticated)?.claims;
+        let claims = decode::<Claims>(token, &key.decoding, &validation)
+            .map_err(|_| ApiError::Unauthenticated)?
+            .claims;
         if claims.exp - claims.iat > MAX_LIFETIME_SECONDS {
             return Err(ApiError::Unauthenticated);
         }
@@ -113,16 +124,24 @@ mod tests {
         TokenService::new(keys, issuer.to_owned(), audience.to_owned())
     }
 
-    fn token(service: &TokenService, issued: chrono::DateTime<Utc>, expires: chrono::DateTime<Utc>) -> String {
+    fn token(
+        service: &TokenService,
+        issued: chrono::DateTime<Utc>,
+        expires: chrono::DateTime<Utc>,
+    ) -> String {
         let scopes = [Scope::PlansWrite].into_iter().collect();
-        service.sign(Uuid::from_u128(1), Uuid::from_u128(2), &scopes, issued, expires).unwrap()
+        service
+            .sign(Uuid::from_u128(1), Uuid::from_u128(2), &scopes, issued, expires)
+            .unwrap()
     }
 
     #[test]
     fn accepts_its_own_tokens() {
         let registry = service(1, "nap", "api");
         let now = Utc::now();
-        let claims = registry.verify(&token(&registry, now, now + Duration::days(90))).unwrap();
+        let claims = registry
+            .verify(&token(&registry, now, now + Duration::days(90)))
+            .unwrap();
         assert_eq!(claims.org, Uuid::from_u128(2));
         assert_eq!(claims.scopes, ["plans:write"]);
     }
@@ -132,10 +151,22 @@ mod tests {
         let registry = service(1, "nap", "api");
         let now = Utc::now();
         let cases = [
-            ("expired", token(&registry, now - Duration::days(10), now - Duration::days(1))),
-            ("other key", token(&service(2, "nap", "api"), now, now + Duration::days(1))),
-            ("other issuer", token(&service(1, "evil", "api"), now, now + Duration::days(1))),
-            ("other audience", token(&service(1, "nap", "other"), now, now + Duration::days(1))),
+            (
+                "expired",
+                token(&registry, now - Duration::days(10), now - Duration::days(1)),
+            ),
+            (
+                "other key",
+                token(&service(2, "nap", "api"), now, now + Duration::days(1)),
+            ),
+            (
+                "other issuer",
+                token(&service(1, "evil", "api"), now, now + Duration::days(1)),
+            ),
+            (
+                "other audience",
+                token(&service(1, "nap", "other"), now, now + Duration::days(1)),
+            ),
             ("lives too long", token(&registry, now, now + Duration::days(400))),
             ("garbage", "not.a.token".to_owned()),
         ];
@@ -151,7 +182,10 @@ mod tests {
         let now = Utc::now();
         let good = token(&registry, now, now + Duration::days(1));
         let parts: Vec<&str> = good.split('.').collect();
-        let none_header = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, r#"{"alg":"none","typ":"JWT"}"#);
+        let none_header = base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            r#"{"alg":"none","typ":"JWT"}"#,
+        );
         let unsigned = format!("{none_header}.{}.", parts[1]);
         assert_eq!(registry.verify(&unsigned).unwrap_err().code(), "UNAUTHENTICATED");
         let mut tampered_payload = parts[1].to_owned();

@@ -37,10 +37,9 @@ pub fn amount_cents(field: &str, text: &str) -> ApiResult<i64> {
             format!("`{text}` is not a non-negative amount such as 1250.50"),
         )
     };
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || fraction.len() > 2 || (!fraction.is_empty() && !digits(fraction)) || whole.len() > 15
-    {
+    if !digits(whole) || !digits(fraction) || fraction.len() > 2 || whole.len() > 15 {
         return Err(invalid());
     }
     let whole: i64 = whole.parse().map_err(|_| invalid())?;
@@ -75,14 +74,13 @@ pub fn iati_identifier(field: &str, text: &str) -> ApiResult<String> {
 /// Checks an organisation identifier of the org-id form `XX-LIST-value`.
 pub fn organisation_identifier(field: &str, text: &str) -> ApiResult<String> {
     if crate::reference_data::canonical::identifier_scheme(text).is_some() && text.len() <= 100 {
-        if text.starts_with("UA-EDR-") {
-            let number = &text[7..];
-            if number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ApiError::invalid(
-                    field,
-                    format!("`{text}`: an EDRPOU code has exactly 8 digits"),
-                ));
-            }
+        if let Some(number) = text.strip_prefix("UA-EDR-")
+            && (number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ApiError::invalid(
+                field,
+                format!("`{text}`: an EDRPOU code has exactly 8 digits"),
+            ));
         }
         Ok(text.to_owned())
     } else {

@@ -28,7 +28,10 @@ pub fn decode_as(field: &str, id: &str, type_name: &str) -> ApiResult<Uuid> {
     if found == type_name {
         Ok(key)
     } else {
-        Err(ApiError::invalid(field, format!("expected the ID of a {type_name}, got one of a {found}")))
+        Err(ApiError::invalid(
+            field,
+            format!("expected the ID of a {type_name}, got one of a {found}"),
+        ))
     }
 }
 

@@ -32,7 +32,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-    let authorization = headers.get(AUTHORIZATION).map(|v| v.to_str().unwrap_or("invalid"));
+    let authorization = headers
+        .get(AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
     let actor = match state.authenticator.authenticate(authorization).await {
         Ok(actor) => actor,
         Err(error) => return refused(&error),
@@ -53,7 +55,11 @@ fn refused(error: &ApiError) -> Response {
     if let ApiError::Database(_) | ApiError::Internal(_) = error {
         tracing::error!(?error, "could not check a token");
     }
-    let status = if error.code() == "UNAUTHENTICATED" { StatusCode::UNAUTHORIZED } else { StatusCode::INTERNAL_SERVER_ERROR };
+    let status = if error.code() == "UNAUTHENTICATED" {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::INTERNAL_SERVER_ERROR
+    };
     let message = if status == StatusCode::UNAUTHORIZED {
         "the bearer token is not accepted: malformed, badly signed, for another issuer or audience, expired, revoked or unknown".to_owned()
     } else {
@@ -62,7 +68,10 @@ fn refused(error: &ApiError) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": error.code() } }] });
     let mut response = (status, Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer error=\"invalid_token\""));
+        response.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer error=\"invalid_token\""),
+        );
     }
     response
 }
@@ -72,7 +81,12 @@ async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("NAP 1325 Registry").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("NAP 1325 Registry")
+            .finish(),
+    )
 }
 
 async fn healthz() -> &'static str {

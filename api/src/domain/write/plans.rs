@@ -109,6 +109,18 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
             "a regional plan needs its region and the national plan it localizes",
         ));
     }
+    if input.level == PlanLevel::Regional
+        && let Some(owner_region) = entity::organisation::Entity::find_by_id(owner)
+            .one(db)
+            .await?
+            .and_then(|o| o.region_id)
+        && region_id != Some(owner_region)
+    {
+        return Err(ApiError::invalid(
+            "input.region",
+            "a regional plan is for its owner's own region",
+        ));
+    }
     let supersedes_id = match &input.supersedes {
         Some(code) => Some(plan_by_code(db, "input.supersedes", code).await?.id),
         None => None,

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
+use crate::domain::write::indicators::{self, IndicatorChanges, NewIndicator, NewIndicatorValue};
 use crate::graphql::{
     context::patch,
     node_id::decode_as,
@@ -11,7 +12,6 @@ use crate::graphql::{
         indicator::{Indicator, IndicatorValue},
     },
 };
-use crate::domain::write::indicators::{self, IndicatorChanges, NewIndicator, NewIndicatorValue};
 
 /// A new indicator of an item of a plan you may edit.
 #[derive(InputObject)]
@@ -121,7 +121,11 @@ pub struct IndicatorMutation;
 #[Object]
 impl IndicatorMutation {
     /// Creates an indicator.
-    async fn create_indicator(&self, ctx: &Context<'_>, #[graphql(desc = "The new indicator.")] input: CreateIndicatorInput) -> Result<IndicatorPayload> {
+    async fn create_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new indicator.")] input: CreateIndicatorInput,
+    ) -> Result<IndicatorPayload> {
         let new = NewIndicator {
             plan_item: input.plan_item,
             code: input.code,
@@ -133,11 +137,17 @@ impl IndicatorMutation {
             data_source: input.data_source,
         };
         let indicator = in_write!(ctx, |write| indicators::create_indicator(&mut write, new));
-        Ok(IndicatorPayload { indicator: Indicator(indicator) })
+        Ok(IndicatorPayload {
+            indicator: Indicator(indicator),
+        })
     }
 
     /// Changes an indicator.
-    async fn update_indicator(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdateIndicatorInput) -> Result<IndicatorPayload> {
+    async fn update_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateIndicatorInput,
+    ) -> Result<IndicatorPayload> {
         let id = decode_as("input.id", &input.id, "Indicator")?;
         let changes = IndicatorChanges {
             name_uk: patch(input.name_uk),
@@ -147,15 +157,33 @@ impl IndicatorMutation {
             sdg_indicator: patch(input.sdg_indicator),
             data_source: patch(input.data_source),
         };
-        let indicator = in_write!(ctx, |write| indicators::update_indicator(&mut write, id, input.version, changes));
-        Ok(IndicatorPayload { indicator: Indicator(indicator) })
+        let indicator = in_write!(ctx, |write| indicators::update_indicator(
+            &mut write,
+            id,
+            input.version,
+            changes
+        ));
+        Ok(IndicatorPayload {
+            indicator: Indicator(indicator),
+        })
     }
 
     /// Withdraws an indicator with a reason.
-    async fn withdraw_indicator(&self, ctx: &Context<'_>, #[graphql(desc = "Which indicator and why.")] input: WithdrawInput) -> Result<IndicatorPayload> {
+    async fn withdraw_indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which indicator and why.")] input: WithdrawInput,
+    ) -> Result<IndicatorPayload> {
         let id = decode_as("input.id", &input.id, "Indicator")?;
-        let indicator = in_write!(ctx, |write| indicators::withdraw_indicator(&mut write, id, input.version, &input.reason));
-        Ok(IndicatorPayload { indicator: Indicator(indicator) })
+        let indicator = in_write!(ctx, |write| indicators::withdraw_indicator(
+            &mut write,
+            id,
+            input.version,
+            &input.reason
+        ));
+        Ok(IndicatorPayload {
+            indicator: Indicator(indicator),
+        })
     }
 
     /// Records a baseline, target or actual value of an indicator.
@@ -175,7 +203,9 @@ impl IndicatorMutation {
             source: input.source,
         };
         let value = in_write!(ctx, |write| indicators::create_indicator_value(&mut write, new));
-        Ok(IndicatorValuePayload { indicator_value: IndicatorValue(value) })
+        Ok(IndicatorValuePayload {
+            indicator_value: IndicatorValue(value),
+        })
     }
 
     /// Changes an indicator value.
@@ -186,8 +216,16 @@ impl IndicatorMutation {
     ) -> Result<IndicatorValuePayload> {
         let id = decode_as("input.id", &input.id, "IndicatorValue")?;
         let source = patch(input.source);
-        let value = in_write!(ctx, |write| indicators::update_indicator_value(&mut write, id, input.version, input.value, source));
-        Ok(IndicatorValuePayload { indicator_value: IndicatorValue(value) })
+        let value = in_write!(ctx, |write| indicators::update_indicator_value(
+            &mut write,
+            id,
+            input.version,
+            input.value,
+            source
+        ));
+        Ok(IndicatorValuePayload {
+            indicator_value: IndicatorValue(value),
+        })
     }
 
     /// Withdraws an indicator value with a reason.
@@ -197,7 +235,14 @@ impl IndicatorMutation {
         #[graphql(desc = "Which value and why.")] input: WithdrawInput,
     ) -> Result<IndicatorValuePayload> {
         let id = decode_as("input.id", &input.id, "IndicatorValue")?;
-        let value = in_write!(ctx, |write| indicators::withdraw_indicator_value(&mut write, id, input.version, &input.reason));
-        Ok(IndicatorValuePayload { indicator_value: IndicatorValue(value) })
+        let value = in_write!(ctx, |write| indicators::withdraw_indicator_value(
+            &mut write,
+            id,
+            input.version,
+            &input.reason
+        ));
+        Ok(IndicatorValuePayload {
+            indicator_value: IndicatorValue(value),
+        })
     }
 }

@@ -56,52 +56,142 @@ pub struct LinkMutation;
 #[Object]
 impl LinkMutation {
     /// Links a target group to a plan item.
-    async fn link_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::target_group(&mut write, &input.plan_item, &input.target_group, LinkChange::Link));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn link_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::target_group(
+            &mut write,
+            &input.plan_item,
+            &input.target_group,
+            LinkChange::Link
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Removes a target group from a plan item.
-    async fn unlink_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::target_group(&mut write, &input.plan_item, &input.target_group, LinkChange::Unlink));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn unlink_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::target_group(
+            &mut write,
+            &input.plan_item,
+            &input.target_group,
+            LinkChange::Unlink
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Makes an organisation responsible for a plan item in a role.
-    async fn add_responsibility(&self, ctx: &Context<'_>, #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::responsibility(&mut write, &input.plan_item, &input.organisation, input.role.into(), LinkChange::Link));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn add_responsibility(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::responsibility(
+            &mut write,
+            &input.plan_item,
+            &input.organisation,
+            input.role.into(),
+            LinkChange::Link
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Removes an organisation's role for a plan item.
-    async fn remove_responsibility(&self, ctx: &Context<'_>, #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::responsibility(&mut write, &input.plan_item, &input.organisation, input.role.into(), LinkChange::Unlink));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn remove_responsibility(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::responsibility(
+            &mut write,
+            &input.plan_item,
+            &input.organisation,
+            input.role.into(),
+            LinkChange::Unlink
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Records that a regional, departmental or local item implements a national item.
-    async fn link_implementation(&self, ctx: &Context<'_>, #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::implementation(&mut write, &input.plan_item, &input.implements, LinkChange::Link));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn link_implementation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::implementation(
+            &mut write,
+            &input.plan_item,
+            &input.implements,
+            LinkChange::Link
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Removes an `implements` link.
-    async fn unlink_implementation(&self, ctx: &Context<'_>, #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::implementation(&mut write, &input.plan_item, &input.implements, LinkChange::Unlink));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+    async fn unlink_implementation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput,
+    ) -> Result<PlanItemPayload> {
+        let item = in_write!(ctx, |write| links::implementation(
+            &mut write,
+            &input.plan_item,
+            &input.implements,
+            LinkChange::Unlink
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Links a project to a plan item it contributes to.
-    async fn link_project_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput) -> Result<ProjectLinkPayload> {
+    async fn link_project_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
+    ) -> Result<ProjectLinkPayload> {
         let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
-        let link = in_write!(ctx, |write| links::project_item(&mut write, project, &input.plan_item, LinkChange::Link));
-        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+        let link = in_write!(ctx, |write| links::project_item(
+            &mut write,
+            project,
+            &input.plan_item,
+            LinkChange::Link
+        ));
+        Ok(ProjectLinkPayload {
+            project_link: ProjectLink(link),
+        })
     }
 
     /// Removes a project's link to a plan item.
-    async fn unlink_project_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput) -> Result<ProjectLinkPayload> {
+    async fn unlink_project_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
+    ) -> Result<ProjectLinkPayload> {
         let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
-        let link = in_write!(ctx, |write| links::project_item(&mut write, project, &input.plan_item, LinkChange::Unlink));
-        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+        let link = in_write!(ctx, |write| links::project_item(
+            &mut write,
+            project,
+            &input.plan_item,
+            LinkChange::Unlink
+        ));
+        Ok(ProjectLinkPayload {
+            project_link: ProjectLink(link),
+        })
     }
 }

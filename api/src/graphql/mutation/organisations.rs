@@ -77,7 +77,11 @@ pub struct OrganisationMutation;
 #[Object]
 impl OrganisationMutation {
     /// Creates an organisation.
-    async fn create_organisation(&self, ctx: &Context<'_>, #[graphql(desc = "The new organisation.")] input: CreateOrganisationInput) -> Result<OrganisationPayload> {
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new organisation.")] input: CreateOrganisationInput,
+    ) -> Result<OrganisationPayload> {
         let new = NewOrganisation {
             code: input.code,
             kind: input.kind.into(),
@@ -87,11 +91,17 @@ impl OrganisationMutation {
             region: input.region,
         };
         let organisation = in_write!(ctx, |write| organisations::create_organisation(&mut write, new));
-        Ok(OrganisationPayload { organisation: Organisation(organisation) })
+        Ok(OrganisationPayload {
+            organisation: Organisation(organisation),
+        })
     }
 
     /// Changes an organisation.
-    async fn update_organisation(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdateOrganisationInput) -> Result<OrganisationPayload> {
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
+    ) -> Result<OrganisationPayload> {
         let id = decode_as("input.id", &input.id, "Organisation")?;
         let changes = OrganisationChanges {
             kind: input.kind.map(Into::into),
@@ -100,12 +110,23 @@ impl OrganisationMutation {
             region: patch(input.region),
             add_identifiers: input.add_identifiers,
         };
-        let organisation = in_write!(ctx, |write| organisations::update_organisation(&mut write, id, input.version, changes));
-        Ok(OrganisationPayload { organisation: Organisation(organisation) })
+        let organisation = in_write!(ctx, |write| organisations::update_organisation(
+            &mut write,
+            id,
+            input.version,
+            changes
+        ));
+        Ok(OrganisationPayload {
+            organisation: Organisation(organisation),
+        })
     }
 
     /// Withdraws an organisation, optionally linking its successor.
-    async fn withdraw_organisation(&self, ctx: &Context<'_>, #[graphql(desc = "Which organisation and why.")] input: WithdrawOrganisationInput) -> Result<OrganisationPayload> {
+    async fn withdraw_organisation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which organisation and why.")] input: WithdrawOrganisationInput,
+    ) -> Result<OrganisationPayload> {
         let id = decode_as("input.id", &input.id, "Organisation")?;
         let organisation = in_write!(ctx, |write| organisations::withdraw_organisation(
             &mut write,
@@ -114,6 +135,8 @@ impl OrganisationMutation {
             &input.reason,
             input.successor.as_deref()
         ));
-        Ok(OrganisationPayload { organisation: Organisation(organisation) })
+        Ok(OrganisationPayload {
+            organisation: Organisation(organisation),
+        })
     }
 }

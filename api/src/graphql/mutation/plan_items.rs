@@ -74,7 +74,11 @@ pub struct PlanItemMutation;
 #[Object]
 impl PlanItemMutation {
     /// Creates a plan item.
-    async fn create_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The new item.")] input: CreatePlanItemInput) -> Result<PlanItemPayload> {
+    async fn create_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new item.")] input: CreatePlanItemInput,
+    ) -> Result<PlanItemPayload> {
         let new = NewPlanItem {
             plan: input.plan,
             number: input.number,
@@ -86,11 +90,17 @@ impl PlanItemMutation {
             end_year: input.end_year,
         };
         let item = in_write!(ctx, |write| plan_items::create_plan_item(&mut write, new));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Changes a plan item.
-    async fn update_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdatePlanItemInput) -> Result<PlanItemPayload> {
+    async fn update_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdatePlanItemInput,
+    ) -> Result<PlanItemPayload> {
         let id = decode_as("input.id", &input.id, "PlanItem")?;
         let changes = PlanItemChanges {
             title_uk: patch(input.title_uk),
@@ -100,14 +110,32 @@ impl PlanItemMutation {
             start_year: patch(input.start_year),
             end_year: patch(input.end_year),
         };
-        let item = in_write!(ctx, |write| plan_items::update_plan_item(&mut write, id, input.version, changes));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+        let item = in_write!(ctx, |write| plan_items::update_plan_item(
+            &mut write,
+            id,
+            input.version,
+            changes
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 
     /// Withdraws a plan item with a reason; its code is never reused.
-    async fn withdraw_plan_item(&self, ctx: &Context<'_>, #[graphql(desc = "Which item and why.")] input: WithdrawPlanItemInput) -> Result<PlanItemPayload> {
+    async fn withdraw_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which item and why.")] input: WithdrawPlanItemInput,
+    ) -> Result<PlanItemPayload> {
         let id = decode_as("input.id", &input.id, "PlanItem")?;
-        let item = in_write!(ctx, |write| plan_items::withdraw_plan_item(&mut write, id, input.version, &input.reason));
-        Ok(PlanItemPayload { plan_item: PlanItem(item) })
+        let item = in_write!(ctx, |write| plan_items::withdraw_plan_item(
+            &mut write,
+            id,
+            input.version,
+            &input.reason
+        ));
+        Ok(PlanItemPayload {
+            plan_item: PlanItem(item),
+        })
     }
 }

@@ -90,7 +90,11 @@ pub struct PlanMutation;
 #[Object]
 impl PlanMutation {
     /// Creates a plan.
-    async fn create_plan(&self, ctx: &Context<'_>, #[graphql(desc = "The new plan.")] input: CreatePlanInput) -> Result<PlanPayload> {
+    async fn create_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new plan.")] input: CreatePlanInput,
+    ) -> Result<PlanPayload> {
         let new = NewPlan {
             code: input.code,
             level: input.level.into(),
@@ -110,7 +114,11 @@ impl PlanMutation {
     }
 
     /// Changes a plan.
-    async fn update_plan(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdatePlanInput) -> Result<PlanPayload> {
+    async fn update_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdatePlanInput,
+    ) -> Result<PlanPayload> {
         let id = decode_as("input.id", &input.id, "Plan")?;
         let changes = PlanChanges {
             title_uk: patch(input.title_uk),
@@ -120,14 +128,28 @@ impl PlanMutation {
             status: input.status.map(Into::into),
             source_document: patch(input.source_document),
         };
-        let plan = in_write!(ctx, |write| plans::update_plan(&mut write, id, input.version, changes));
+        let plan = in_write!(ctx, |write| plans::update_plan(
+            &mut write,
+            id,
+            input.version,
+            changes
+        ));
         Ok(PlanPayload { plan: Plan(plan) })
     }
 
     /// Withdraws a plan: it stays readable, marked withdrawn with the reason.
-    async fn withdraw_plan(&self, ctx: &Context<'_>, #[graphql(desc = "Which plan and why.")] input: WithdrawPlanInput) -> Result<PlanPayload> {
+    async fn withdraw_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which plan and why.")] input: WithdrawPlanInput,
+    ) -> Result<PlanPayload> {
         let id = decode_as("input.id", &input.id, "Plan")?;
-        let plan = in_write!(ctx, |write| plans::withdraw_plan(&mut write, id, input.version, &input.reason));
+        let plan = in_write!(ctx, |write| plans::withdraw_plan(
+            &mut write,
+            id,
+            input.version,
+            &input.reason
+        ));
         Ok(PlanPayload { plan: Plan(plan) })
     }
 }

@@ -115,11 +115,16 @@ pub struct ProjectLinkPayload {
 }
 
 fn participants(list: Vec<ParticipantInput>) -> Vec<(String, entity::enums::ParticipantRole)> {
-    list.into_iter().map(|p| (p.organisation, p.role.into())).collect()
+    list.into_iter()
+        .map(|p| (p.organisation, p.role.into()))
+        .collect()
 }
 
 fn budget(money: MoneyInput) -> BudgetInput {
-    BudgetInput { amount: money.amount, currency: money.currency }
+    BudgetInput {
+        amount: money.amount,
+        currency: money.currency,
+    }
 }
 
 #[derive(Default)]
@@ -128,7 +133,11 @@ pub struct ProjectLinkMutation;
 #[Object]
 impl ProjectLinkMutation {
     /// Creates a project link.
-    async fn create_project_link(&self, ctx: &Context<'_>, #[graphql(desc = "The new link.")] input: CreateProjectLinkInput) -> Result<ProjectLinkPayload> {
+    async fn create_project_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new link.")] input: CreateProjectLinkInput,
+    ) -> Result<ProjectLinkPayload> {
         let fields = ProjectLinkFields {
             title_uk: Some(input.title_uk),
             title_en: Some(input.title_en),
@@ -144,12 +153,23 @@ impl ProjectLinkMutation {
         };
         let owner = input.owner;
         let items = input.plan_items;
-        let link = in_write!(ctx, |write| project_links::create_project_link(&mut write, owner.as_deref(), fields, &items));
-        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+        let link = in_write!(ctx, |write| project_links::create_project_link(
+            &mut write,
+            owner.as_deref(),
+            fields,
+            &items
+        ));
+        Ok(ProjectLinkPayload {
+            project_link: ProjectLink(link),
+        })
     }
 
     /// Changes a project link.
-    async fn update_project_link(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdateProjectLinkInput) -> Result<ProjectLinkPayload> {
+    async fn update_project_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateProjectLinkInput,
+    ) -> Result<ProjectLinkPayload> {
         let id = decode_as("input.id", &input.id, "ProjectLink")?;
         let fields = ProjectLinkFields {
             title_uk: patch(input.title_uk),
@@ -164,14 +184,32 @@ impl ProjectLinkMutation {
             participants: input.participants.map(participants),
             regions: input.regions,
         };
-        let link = in_write!(ctx, |write| project_links::update_project_link(&mut write, id, input.version, fields));
-        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+        let link = in_write!(ctx, |write| project_links::update_project_link(
+            &mut write,
+            id,
+            input.version,
+            fields
+        ));
+        Ok(ProjectLinkPayload {
+            project_link: ProjectLink(link),
+        })
     }
 
     /// Withdraws a project link with a reason.
-    async fn withdraw_project_link(&self, ctx: &Context<'_>, #[graphql(desc = "Which link and why.")] input: WithdrawProjectLinkInput) -> Result<ProjectLinkPayload> {
+    async fn withdraw_project_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which link and why.")] input: WithdrawProjectLinkInput,
+    ) -> Result<ProjectLinkPayload> {
         let id = decode_as("input.id", &input.id, "ProjectLink")?;
-        let link = in_write!(ctx, |write| project_links::withdraw_project_link(&mut write, id, input.version, &input.reason));
-        Ok(ProjectLinkPayload { project_link: ProjectLink(link) })
+        let link = in_write!(ctx, |write| project_links::withdraw_project_link(
+            &mut write,
+            id,
+            input.version,
+            &input.reason
+        ));
+        Ok(ProjectLinkPayload {
+            project_link: ProjectLink(link),
+        })
     }
 }

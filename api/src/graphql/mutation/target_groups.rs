@@ -66,7 +66,11 @@ pub struct TargetGroupMutation;
 #[Object]
 impl TargetGroupMutation {
     /// Creates a target group.
-    async fn create_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The new group.")] input: CreateTargetGroupInput) -> Result<TargetGroupPayload> {
+    async fn create_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new group.")] input: CreateTargetGroupInput,
+    ) -> Result<TargetGroupPayload> {
         let new = NewTargetGroup {
             vocabulary: input.vocabulary,
             code: input.code,
@@ -76,11 +80,17 @@ impl TargetGroupMutation {
             description_en: input.description_en,
         };
         let group = in_write!(ctx, |write| target_groups::create_target_group(&mut write, new));
-        Ok(TargetGroupPayload { target_group: TargetGroup(group) })
+        Ok(TargetGroupPayload {
+            target_group: TargetGroup(group),
+        })
     }
 
     /// Changes a target group's texts.
-    async fn update_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "The changes.")] input: UpdateTargetGroupInput) -> Result<TargetGroupPayload> {
+    async fn update_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The changes.")] input: UpdateTargetGroupInput,
+    ) -> Result<TargetGroupPayload> {
         let id = decode_as("input.id", &input.id, "TargetGroup")?;
         let changes = TargetGroupChanges {
             label_uk: patch(input.label_uk),
@@ -88,14 +98,32 @@ impl TargetGroupMutation {
             description_uk: patch(input.description_uk),
             description_en: patch(input.description_en),
         };
-        let group = in_write!(ctx, |write| target_groups::update_target_group(&mut write, id, input.version, changes));
-        Ok(TargetGroupPayload { target_group: TargetGroup(group) })
+        let group = in_write!(ctx, |write| target_groups::update_target_group(
+            &mut write,
+            id,
+            input.version,
+            changes
+        ));
+        Ok(TargetGroupPayload {
+            target_group: TargetGroup(group),
+        })
     }
 
     /// Withdraws a target group; links to it keep resolving.
-    async fn withdraw_target_group(&self, ctx: &Context<'_>, #[graphql(desc = "Which group, and its replacement.")] input: WithdrawTargetGroupInput) -> Result<TargetGroupPayload> {
+    async fn withdraw_target_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which group, and its replacement.")] input: WithdrawTargetGroupInput,
+    ) -> Result<TargetGroupPayload> {
         let id = decode_as("input.id", &input.id, "TargetGroup")?;
-        let group = in_write!(ctx, |write| target_groups::withdraw_target_group(&mut write, id, input.version, input.replaced_by.as_deref()));
-        Ok(TargetGroupPayload { target_group: TargetGroup(group) })
+        let group = in_write!(ctx, |write| target_groups::withdraw_target_group(
+            &mut write,
+            id,
+            input.version,
+            input.replaced_by.as_deref()
+        ));
+        Ok(TargetGroupPayload {
+            target_group: TargetGroup(group),
+        })
     }
 }

@@ -56,25 +56,58 @@ pub struct TokenMutation;
 #[Object]
 impl TokenMutation {
     /// Issues a token.
-    async fn issue_token(&self, ctx: &Context<'_>, #[graphql(desc = "The token to issue.")] input: IssueTokenInput) -> Result<IssueTokenPayload> {
-        let scopes = parse_scopes(&input.scopes.join(" ")).map_err(|e| ApiError::invalid("input.scopes", e))?;
+    async fn issue_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token to issue.")] input: IssueTokenInput,
+    ) -> Result<IssueTokenPayload> {
+        let scopes =
+            parse_scopes(&input.scopes.join(" ")).map_err(|e| ApiError::invalid("input.scopes", e))?;
         let organisation = match &input.organisation {
-            Some(key) => crate::domain::write::organisation_by_key(db(ctx)?, "input.organisation", key).await?.id,
-            None => actor(ctx)?.organisation().ok_or_else(|| ApiError::invalid("input.organisation", "required"))?,
+            Some(key) => {
+                crate::domain::write::organisation_by_key(db(ctx)?, "input.organisation", key)
+                    .await?
+                    .id
+            }
+            None => actor(ctx)?
+                .organisation()
+                .ok_or_else(|| ApiError::invalid("input.organisation", "required"))?,
         };
         let signer = token_service(ctx)?;
         let (record, token) = in_write!(ctx, |write| async {
-            let record = tokens::record_token(&mut write, organisation, &scopes, i64::from(input.ttl_days), &input.label).await?;
-            let token = signer.sign(record.id, organisation, &scopes, record.created_at, record.expires_at)?;
+            let record = tokens::record_token(
+                &mut write,
+                organisation,
+                &scopes,
+                i64::from(input.ttl_days),
+                &input.label,
+            )
+            .await?;
+            let token = signer.sign(
+                record.id,
+                organisation,
+                &scopes,
+                record.created_at,
+                record.expires_at,
+            )?;
             Ok::<_, ApiError>((record, token))
         });
-        Ok(IssueTokenPayload { token, api_token: ApiToken(record) })
+        Ok(IssueTokenPayload {
+            token,
+            api_token: ApiToken(record),
+        })
     }
 
     /// Revokes a token; it is refused from its next request on.
-    async fn revoke_token(&self, ctx: &Context<'_>, #[graphql(desc = "The token to revoke.")] input: RevokeTokenInput) -> Result<RevokeTokenPayload> {
+    async fn revoke_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The token to revoke.")] input: RevokeTokenInput,
+    ) -> Result<RevokeTokenPayload> {
         let id = decode_as("input.id", &input.id, "ApiToken")?;
         let record = in_write!(ctx, |write| tokens::revoke_token(&mut write, id));
-        Ok(RevokeTokenPayload { api_token: ApiToken(record) })
+        Ok(RevokeTokenPayload {
+            api_token: ApiToken(record),
+        })
     }
 }

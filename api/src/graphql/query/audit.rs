@@ -35,7 +35,9 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which events to return; leave out for all you may see.")] filter: Option<AuditEventFilter>,
+        #[graphql(desc = "Which events to return; leave out for all you may see.")] filter: Option<
+            AuditEventFilter,
+        >,
         #[graphql(desc = "Return the first n events (at most 100; default 20).")] first: Option<i32>,
         #[graphql(desc = "Return events after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n events (at most 100).")] last: Option<i32>,
@@ -45,10 +47,22 @@ impl AuditQuery {
         let f = filter.unwrap_or_default();
         let filter = AuditFilter {
             entity_type: f.entity_type,
-            entity_id: f.entity.map(|id| node_id::decode("filter.entity", &id).map(|(_, key)| key)).transpose()?,
-            organisation: f.organisation.map(|id| node_id::decode_as("filter.organisation", &id, "Organisation")).transpose()?,
+            entity_id: f
+                .entity
+                .map(|id| node_id::decode("filter.entity", &id).map(|(_, key)| key))
+                .transpose()?,
+            organisation: f
+                .organisation
+                .map(|id| node_id::decode_as("filter.organisation", &id, "Organisation"))
+                .transpose()?,
         };
-        let page = audit::list_audit_events(db(ctx)?, viewer, &filter, &page_request(first, after, last, before)).await?;
+        let page = audit::list_audit_events(
+            db(ctx)?,
+            viewer,
+            &filter,
+            &page_request(first, after, last, before),
+        )
+        .await?;
         Ok(connection(page, AuditEvent))
     }
 
@@ -58,7 +72,9 @@ impl AuditQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Return the first n changes (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return changes after this cursor (the last one you processed).")] after: Option<String>,
+        #[graphql(desc = "Return changes after this cursor (the last one you processed).")] after: Option<
+            String,
+        >,
     ) -> Result<ChangeConnection> {
         let page = audit::list_changes(db(ctx)?, &page_request(first, after, None, None)).await?;
         Ok(connection(page, Change))

@@ -26,7 +26,9 @@ impl AuditEvent {
 
     /// The organisation that made it; null for the operator's command line.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let Some(id) = self.0.organisation_id else { return Ok(None) };
+        let Some(id) = self.0.organisation_id else {
+            return Ok(None);
+        };
         Ok(one(&loaders(ctx)?.organisations, id).await?.map(Organisation))
     }
 

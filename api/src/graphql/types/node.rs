@@ -4,8 +4,14 @@ use async_graphql::{ID, Interface};
 use uuid::Uuid;
 
 use super::{
-    indicator::{Indicator, IndicatorValue}, organisation::Organisation, plan::LegalAct, plan::Plan, plan_item::PlanItem,
-    project_link::ProjectLink, region::Region, target_group::TargetGroup,
+    indicator::{Indicator, IndicatorValue},
+    organisation::Organisation,
+    plan::LegalAct,
+    plan::Plan,
+    plan_item::PlanItem,
+    project_link::ProjectLink,
+    region::Region,
+    target_group::TargetGroup,
 };
 use crate::{
     error::{ApiError, ApiResult},

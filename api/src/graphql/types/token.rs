@@ -5,11 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::api_token;
 
 use super::organisation::Organisation;
-use crate::graphql::{
-    context::loaders,
-    loaders::one,
-    node_id,
-};
+use crate::graphql::{context::loaders, loaders::one, node_id};
 
 /// A token record row.
 pub struct ApiToken(pub api_token::Model);
@@ -24,12 +20,19 @@ impl ApiToken {
 
     /// The organisation it acts for.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id).await?.map(Organisation))
+        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
+            .await?
+            .map(Organisation))
     }
 
     /// Granted scopes.
     async fn scopes(&self) -> Vec<String> {
-        self.0.scopes.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        self.0
+            .scopes
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// What it is for.
