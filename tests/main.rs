@@ -21,3 +21,4 @@ mod read_relations;
 mod reference_data;
 mod schema_contract;
 mod snapshots;
+mod writes;

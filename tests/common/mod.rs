@@ -189,6 +189,11 @@ impl TestApp {
         token
     }
 
+    /// The service's router, for requests other than GraphQL.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     /// Sends `query` with a bearer token.
     pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GraphqlResponse {
         self.graphql_with_headers(query, variables, &[("authorization", &format!("Bearer {token}"))])

@@ -1,0 +1,383 @@
+//! Writes beyond the permission matrix: validation errors name the field and change nothing,
+//! stale versions conflict, concurrent writers with the same version have exactly one winner, and
+//! the audit trail and the public change feed record what happened.
+
+use nap_registry::domain::access::Scope;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, dump};
+
+const CREATE_ITEM: &str =
+    "mutation($input: CreatePlanItemInput!) { createPlanItem(input: $input) { planItem { code version } } }";
+const UPDATE_ITEM: &str = "mutation($input: UpdatePlanItemInput!) { updatePlanItem(input: $input) { planItem { version titles { en } } } }";
+const CREATE_LINK: &str =
+    "mutation($input: CreateProjectLinkInput!) { createProjectLink(input: $input) { projectLink { id } } }";
+
+async fn item_id(app: &TestApp, code: &str) -> (Value, i64) {
+    let response = app
+        .graphql(
+            "query($code: String!) { planItem(code: $code) { id version } }",
+            json!({ "code": code }),
+        )
+        .await;
+    let item = &response.data()["planItem"];
+    (item["id"].clone(), item["version"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn invalid_input_is_bad_user_input_naming_the_field_and_changes_nothing() {
+    let app = TestApp::with_fixture().await;
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let donor = app.token_for("fx-donor-a", &[Scope::ProjectsWrite]).await;
+    let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let before = dump(&app.db).await;
+    let item =
+        |number: &str| json!({ "input": { "plan": "FX-RAP-UA-46", "number": number, "titleEn": "x" } });
+    let link = |extra: Value| {
+        let mut input = json!({ "titleEn": "x", "owner": "fx-donor-a" });
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "input": input })
+    };
+    let cases: Vec<(&str, &str, &str, Value, &str)> = vec![
+        (
+            "malformed number",
+            &editor,
+            CREATE_ITEM,
+            item("1..2"),
+            "input.number",
+        ),
+        (
+            "missing parent",
+            &editor,
+            CREATE_ITEM,
+            item("3.1"),
+            "input.number",
+        ),
+        ("used number", &editor, CREATE_ITEM, item("1.1.1"), "input.number"),
+        (
+            "too deep",
+            &editor,
+            CREATE_ITEM,
+            item("1.1.1.1.1"),
+            "input.number",
+        ),
+        (
+            "unknown plan",
+            &editor,
+            CREATE_ITEM,
+            json!({ "input": { "plan": "NOPE", "number": "1", "titleEn": "x" } }),
+            "input.plan",
+        ),
+        (
+            "period order",
+            &editor,
+            CREATE_ITEM,
+            json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.9", "titleEn": "x", "startYear": 2027, "endYear": 2026 } }),
+            "input.endYear",
+        ),
+        (
+            "no title",
+            &editor,
+            CREATE_ITEM,
+            json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.9" } }),
+            "input.titleUk",
+        ),
+        (
+            "currency",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "budget": { "amount": "10", "currency": "EURO" } })),
+            "input.budget.currency",
+        ),
+        (
+            "negative amount",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "budget": { "amount": "-10", "currency": "EUR" } })),
+            "input.budget.amount",
+        ),
+        (
+            "url",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "url": "ftp://example.org" })),
+            "input.url",
+        ),
+        (
+            "iati identifier",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "iatiIdentifier": "not an id" })),
+            "input.iatiIdentifier",
+        ),
+        (
+            "taken iati identifier",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "iatiIdentifier": "XM-DAC-99-1-P1" })),
+            "input.iatiIdentifier",
+        ),
+        (
+            "region",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "regions": ["UA-44"] })),
+            "input.regions[0]",
+        ),
+        (
+            "gender marker",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "genderMarker": 3 })),
+            "input.genderMarker",
+        ),
+        (
+            "dates",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "startDate": "2026-01-01", "endDate": "2025-01-01" })),
+            "input.endDate",
+        ),
+        (
+            "plan item",
+            &donor,
+            CREATE_LINK,
+            link(json!({ "planItems": ["FX-NAP-2021-2025/9"] })),
+            "input.planItems[0]",
+        ),
+    ];
+    for (case, token, query, variables, field) in cases {
+        let response = app.graphql_as(token, query, variables).await;
+        assert_eq!(
+            response.error_code(),
+            "BAD_USER_INPUT",
+            "{case}: {}",
+            response.body
+        );
+        assert_eq!(
+            response.body["errors"][0]["extensions"]["field"], field,
+            "{case}: {}",
+            response.body
+        );
+    }
+    let organisation = app
+        .graphql_as(&admin, "mutation { createOrganisation(input: {code: \"x-org\", kind: OTHER, nameEn: \"X\", identifiers: [\"UA-EDR-123\"]}) { organisation { id } } }", json!({}))
+        .await;
+    assert_eq!(
+        organisation.body["errors"][0]["extensions"]["field"],
+        "input.identifiers[0]"
+    );
+    // A project link whose last child row fails leaves no partial rows behind.
+    assert!(
+        dump(&app.db).await == before,
+        "a rejected write changed the database"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_changes_nothing() {
+    let app = TestApp::with_fixture().await;
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.1").await;
+    let first = app
+        .graphql_as(
+            &editor,
+            UPDATE_ITEM,
+            json!({ "input": { "id": id, "version": version, "titleEn": "First" } }),
+        )
+        .await;
+    assert_eq!(first.data()["updatePlanItem"]["planItem"]["version"], version + 1);
+    let before = dump(&app.db).await;
+    let stale = app
+        .graphql_as(
+            &editor,
+            UPDATE_ITEM,
+            json!({ "input": { "id": id, "version": version, "titleEn": "Second" } }),
+        )
+        .await;
+    assert_eq!(stale.error_code(), "CONFLICT");
+    assert!(dump(&app.db).await == before);
+}
+
+#[tokio::test]
+async fn concurrent_updates_with_the_same_version_have_exactly_one_winner() {
+    let app = TestApp::with_fixture().await;
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.1").await;
+    let attempts = (0..8).map(|n| {
+        let variables =
+            json!({ "input": { "id": id, "version": version, "titleEn": format!("Writer {n}") } });
+        let (app, editor) = (&app, &editor);
+        async move { app.graphql_as(editor, UPDATE_ITEM, variables).await }
+    });
+    let results = async_graphql::futures_util::future::join_all(attempts).await;
+    let winners: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.body["errors"].is_null())
+        .map(|r| &r.body["data"])
+        .collect();
+    assert_eq!(
+        winners.len(),
+        1,
+        "{:?}",
+        results.iter().map(|r| r.body.to_string()).collect::<Vec<_>>()
+    );
+    assert!(
+        results
+            .iter()
+            .filter(|r| !r.body["errors"].is_null())
+            .all(|r| r.error_code() == "CONFLICT")
+    );
+    let winner_title = winners[0]["updatePlanItem"]["planItem"]["titles"]["en"].clone();
+    let stored = app
+        .graphql(
+            r#"{ planItem(code: "FX-RAP-UA-46/1.1.1") { version titles { en } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        stored.data()["planItem"],
+        json!({ "version": version + 1, "titles": { "en": winner_title } })
+    );
+    let events = app
+        .graphql_as(
+            &editor,
+            "{ auditEvents(filter: {entityType: \"PlanItem\"}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        events.data()["auditEvents"]["totalCount"],
+        1,
+        "one audit event for the one acknowledged write"
+    );
+}
+
+#[tokio::test]
+async fn audit_events_are_visible_to_administrators_and_to_their_own_organisation() {
+    let app = TestApp::with_fixture().await;
+    let lviv = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let kharkiv = app.token_for("rma-ua-63", &[Scope::PlansWrite]).await;
+    let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.1").await;
+    app.graphql_as(
+        &lviv,
+        UPDATE_ITEM,
+        json!({ "input": { "id": id, "version": version, "titleEn": "Lviv" } }),
+    )
+    .await
+    .data();
+    let (id, version) = item_id(&app, "FX-RAP-UA-63/1").await;
+    app.graphql_as(
+        &kharkiv,
+        UPDATE_ITEM,
+        json!({ "input": { "id": id, "version": version, "titleEn": "Kharkiv" } }),
+    )
+    .await
+    .data();
+
+    let q = "{ auditEvents { totalCount nodes { entityType entityCode action version actor organisation { code } before after } } }";
+    let own = app.graphql_as(&lviv, q, json!({})).await;
+    let nodes = own.data()["auditEvents"]["nodes"].as_array().unwrap().clone();
+    assert!(
+        nodes.iter().all(|n| n["organisation"]["code"] == "rma-ua-46"),
+        "{nodes:?}"
+    );
+    let update = nodes.iter().find(|n| n["action"] == "UPDATE").unwrap();
+    assert_eq!(update["entityCode"], "FX-RAP-UA-46/1.1.1");
+    let before: Value = serde_json::from_str(update["before"].as_str().unwrap()).unwrap();
+    let after: Value = serde_json::from_str(update["after"].as_str().unwrap()).unwrap();
+    assert_ne!(before["title_en"], "Lviv");
+    assert_eq!(after["title_en"], "Lviv");
+    let all = app.graphql_as(&admin, q, json!({})).await;
+    let organisations: Vec<&Value> = all.data()["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| &n["organisation"]["code"])
+        .collect();
+    assert!(organisations.contains(&&json!("rma-ua-63")) && organisations.contains(&&json!("rma-ua-46")));
+    let anonymous = app.graphql(q, json!({})).await;
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_change_feed_lists_public_changes_in_order_for_incremental_sync() {
+    let app = TestApp::with_fixture().await;
+    let feed = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityCode action version } pageInfo { endCursor } } }";
+    let start = app.graphql(feed, json!({})).await;
+    assert_eq!(start.data()["changes"]["nodes"], json!([]));
+    let cursor = start.data()["changes"]["pageInfo"]["endCursor"].clone();
+
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    app.graphql_as(
+        &editor,
+        CREATE_ITEM,
+        json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.3", "titleEn": "New" } }),
+    )
+    .await
+    .data();
+    let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.3").await;
+    app.graphql_as(
+        &editor,
+        UPDATE_ITEM,
+        json!({ "input": { "id": id, "version": version, "titleEn": "Renamed" } }),
+    )
+    .await
+    .data();
+
+    let changes = app.graphql(feed, json!({ "after": cursor })).await;
+    let nodes = changes.data()["changes"]["nodes"].as_array().unwrap().clone();
+    // Token issues are not public; the two item changes are, in order.
+    let items: Vec<(Value, Value)> = nodes
+        .iter()
+        .filter(|n| n["entityType"] == "PlanItem")
+        .map(|n| (n["action"].clone(), n["version"].clone()))
+        .collect();
+    assert_eq!(items, [(json!("CREATE"), json!(1)), (json!("UPDATE"), json!(2))]);
+    assert!(nodes.iter().all(|n| n["entityType"] != "ApiToken"));
+    let sequences: Vec<i64> = nodes.iter().map(|n| n["sequence"].as_i64().unwrap()).collect();
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]));
+    let last = changes.data()["changes"]["pageInfo"]["endCursor"].clone();
+    let nothing_new = app.graphql(feed, json!({ "after": last })).await;
+    assert_eq!(nothing_new.data()["changes"]["nodes"], json!([]));
+}
+
+#[tokio::test]
+async fn jwks_publishes_the_key_that_signs_tokens() {
+    use axum::{body::Body, http::Request};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = TestApp::seeded().await;
+    let response = app
+        .router()
+        .oneshot(
+            Request::get("/.well-known/jwks.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let key = &body["keys"][0];
+    assert_eq!(
+        (key["kty"].clone(), key["crv"].clone(), key["alg"].clone()),
+        (json!("OKP"), json!("Ed25519"), json!("EdDSA"))
+    );
+    let token = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let header: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            token.split('.').next().unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["kid"], key["kid"]);
+    assert_eq!(header["alg"], "EdDSA");
+}
