@@ -172,3 +172,61 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&directory).unwrap();
     directory
 }
+
+#[tokio::test]
+async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
+    let directory = tempdir();
+    let run = |args: &[&str]| {
+        let output = command(&directory).args(args).output().expect("run nap-registry");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        (String::from_utf8_lossy(&output.stdout).trim().to_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    run(&["seed"]);
+    let (_, log) = run(&["org", "create", "--code", "cli-ngo", "--kind", "CIVIL_SOCIETY", "--name-en", "CLI NGO", "--identifier", "UA-EDR-87654321"]);
+    assert!(log.contains("organisation created"), "{log}");
+    let (token, log) = run(&["token", "issue", "--org", "UA-EDR-87654321", "--scopes", "projects:write,tokens:manage", "--ttl", "30d", "--label", "integration"]);
+    assert!(log.contains("generated a new token signing key"), "the first use generates the key: {log}");
+    assert_eq!(token.split('.').count(), 3, "{token}");
+    let (listing, _) = run(&["token", "list", "--org", "cli-ngo"]);
+    assert!(listing.contains("projects:write tokens:manage") && listing.contains("active"), "{listing}");
+    assert!(!listing.contains(&token), "token list never shows token strings");
+
+    let port = free_port();
+    let server = Server(
+        command(&directory)
+            .env("NAP_BIND", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nap-registry"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http(port, "GET", "/healthz", "").await.is_none() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let create = r#"{"query":"mutation { createProjectLink(input: {titleEn: \"From the CLI token\"}) { projectLink { owner { code } } } }"}"#;
+    let (status, body) = http_with_token(port, create, &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(r#""owner":{"code":"cli-ngo"}"#), "{body}");
+
+    let jti = listing.split('\t').next().unwrap().to_owned();
+    run(&["token", "revoke", &jti]);
+    let (status, body) = http_with_token(port, create, &token).await;
+    assert_eq!(status, 401, "{body}");
+    drop(server);
+    std::fs::remove_dir_all(&directory).ok();
+}
+
+async fn http_with_token(port: u16, body: &str, token: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+}
