@@ -178,17 +178,52 @@ async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
     let directory = tempdir();
     let run = |args: &[&str]| {
         let output = command(&directory).args(args).output().expect("run nap-registry");
-        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        (String::from_utf8_lossy(&output.stdout).trim().to_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (
+            String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     };
     run(&["seed"]);
-    let (_, log) = run(&["org", "create", "--code", "cli-ngo", "--kind", "CIVIL_SOCIETY", "--name-en", "CLI NGO", "--identifier", "UA-EDR-87654321"]);
+    let (_, log) = run(&[
+        "org",
+        "create",
+        "--code",
+        "cli-ngo",
+        "--kind",
+        "CIVIL_SOCIETY",
+        "--name-en",
+        "CLI NGO",
+        "--identifier",
+        "UA-EDR-87654321",
+    ]);
     assert!(log.contains("organisation created"), "{log}");
-    let (token, log) = run(&["token", "issue", "--org", "UA-EDR-87654321", "--scopes", "projects:write,tokens:manage", "--ttl", "30d", "--label", "integration"]);
-    assert!(log.contains("generated a new token signing key"), "the first use generates the key: {log}");
+    let (token, log) = run(&[
+        "token",
+        "issue",
+        "--org",
+        "UA-EDR-87654321",
+        "--scopes",
+        "projects:write,tokens:manage",
+        "--ttl",
+        "30d",
+        "--label",
+        "integration",
+    ]);
+    assert!(
+        log.contains("generated a new token signing key"),
+        "the first use generates the key: {log}"
+    );
     assert_eq!(token.split('.').count(), 3, "{token}");
     let (listing, _) = run(&["token", "list", "--org", "cli-ngo"]);
-    assert!(listing.contains("projects:write tokens:manage") && listing.contains("active"), "{listing}");
+    assert!(
+        listing.contains("projects:write tokens:manage") && listing.contains("active"),
+        "{listing}"
+    );
     assert!(!listing.contains(&token), "token list never shows token strings");
 
     let port = free_port();
@@ -228,5 +263,11 @@ async fn http_with_token(port: u16, body: &str, token: &str) -> (u16, String) {
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
     let status = response.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default())
+    (
+        status,
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default(),
+    )
 }
