@@ -3,6 +3,7 @@
 //! the audit trail and the public change feed record what happened.
 
 use nap_registry::domain::access::Scope;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::common::{TestApp, dump};
@@ -380,4 +381,160 @@ async fn jwks_publishes_the_key_that_signs_tokens() {
     .unwrap();
     assert_eq!(header["kid"], key["kid"]);
     assert_eq!(header["alg"], "EdDSA");
+}
+
+#[tokio::test]
+async fn tokens_of_a_withdrawn_organisation_are_refused() {
+    let app = TestApp::with_fixture().await;
+    let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let ngo = app.token_for("fx-ngo", &[Scope::ProjectsWrite]).await;
+    let (id, version) = {
+        let r = app
+            .graphql(
+                r#"{ organisation(identifier: "fx-ngo") { id version } }"#,
+                json!({}),
+            )
+            .await;
+        (
+            r.data()["organisation"]["id"].clone(),
+            r.data()["organisation"]["version"].clone(),
+        )
+    };
+    app.graphql_as(&admin, "mutation($input: WithdrawOrganisationInput!) { withdrawOrganisation(input: $input) { organisation { id } } }",
+        json!({ "input": { "id": id, "version": version, "reason": "Dissolved" } })).await.data();
+    let refused = app
+        .graphql_as(&ngo, CREATE_LINK, json!({ "input": { "titleEn": "x" } }))
+        .await;
+    assert_eq!(refused.status, 401);
+    let issue = app
+        .graphql_as(&admin, r#"mutation { issueToken(input: {organisation: "fx-ngo", scopes: ["projects:write"], ttlDays: 5, label: "x"}) { token } }"#, json!({}))
+        .await;
+    assert_eq!(issue.error_code(), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn a_token_never_outlives_the_manager_token_that_issued_it() {
+    let app = TestApp::with_fixture().await;
+    let manager = app
+        .token_for("rma-ua-46", &[Scope::TokensManage, Scope::PlansWrite])
+        .await;
+    let issued = app
+        .graphql_as(&manager, r#"mutation { issueToken(input: {scopes: ["plans:write"], ttlDays: 365, label: "long"}) { apiToken { expiresAt } } }"#, json!({}))
+        .await;
+    let expires: chrono::DateTime<chrono::Utc> = issued.data()["issueToken"]["apiToken"]["expiresAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The manager's own token (from the test helper) lives 30 days.
+    assert!(
+        expires < chrono::Utc::now() + chrono::Duration::days(31),
+        "{expires}"
+    );
+    let wider = app
+        .graphql_as(&manager, r#"mutation { issueToken(input: {scopes: ["registry:admin"], ttlDays: 5, label: "wider"}) { token } }"#, json!({}))
+        .await;
+    assert_eq!(wider.error_code(), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn a_reporter_changes_only_the_actual_values_it_reported() {
+    let app = TestApp::with_fixture().await;
+    let reporter = app
+        .token_for("ministry-of-social-policy", &[Scope::IndicatorsReport])
+        .await;
+    let editor = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let indicator = app
+        .graphql(
+            r#"{ planItem(code: "FX-NAP-2021-2025/1.1.1") { indicators { id } } }"#,
+            json!({}),
+        )
+        .await
+        .data()["planItem"]["indicators"][0]["id"]
+        .clone();
+    let value = |token: &str| {
+        let (app, token, indicator) = (&app, token.to_owned(), indicator.clone());
+        async move {
+            app.graphql_as(&token, "mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id version } } }",
+                json!({ "input": { "indicator": indicator, "kind": "ACTUAL", "periodStartYear": 2023, "periodEndYear": 2023, "value": 1.0, "sex": "T" } }))
+                .await.data()["createIndicatorValue"]["indicatorValue"].clone()
+        }
+    };
+    // A value recorded from the command line has no reporting organisation.
+    let by_editor = value(&editor).await;
+    let mut write = nap_registry::domain::audit::WriteTransaction::begin(
+        &app.db,
+        &nap_registry::domain::access::Actor::CommandLine,
+    )
+    .await
+    .unwrap();
+    let id = nap_registry::graphql::node_id::decode("id", by_editor["id"].as_str().unwrap())
+        .unwrap()
+        .1;
+    let other = entity::indicator_value::Entity::find_by_id(id)
+        .one(&write.txn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut other = sea_orm::IntoActiveModel::into_active_model(other);
+    other.reported_by_id = sea_orm::ActiveValue::Set(Some(nap_registry::domain::ids::stable_id(
+        "organisation",
+        "fx-ngo",
+    )));
+    sea_orm::ActiveModelTrait::update(other, &write.txn)
+        .await
+        .unwrap();
+    write
+        .audit(nap_registry::domain::audit::Change::<()> {
+            entity_type: "IndicatorValue",
+            entity_id: id,
+            entity_code: None,
+            action: nap_registry::domain::audit::Action::Update,
+            version: 1,
+            before: None,
+            after: None,
+            public: false,
+        })
+        .await
+        .unwrap();
+    write.commit().await.unwrap();
+    let refused = app
+        .graphql_as(&reporter, "mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
+            json!({ "input": { "id": by_editor["id"], "version": 1, "value": 99.0 } }))
+        .await;
+    assert_eq!(refused.error_code(), "FORBIDDEN");
+    let own = value(&reporter).await;
+    let changed = app
+        .graphql_as(&reporter, "mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
+            json!({ "input": { "id": own["id"], "version": 1, "value": 2.0 } }))
+        .await;
+    assert_eq!(
+        changed.data()["updateIndicatorValue"]["indicatorValue"]["value"],
+        2.0
+    );
+}
+
+#[tokio::test]
+async fn a_request_that_revokes_its_own_token_cannot_write_after_it() {
+    let app = TestApp::with_fixture().await;
+    let token = app
+        .token_for("rma-ua-46", &[Scope::TokensManage, Scope::PlansWrite])
+        .await;
+    let claims = app.tokens.verify(&token).unwrap();
+    let own_id = nap_registry::graphql::node_id::encode("ApiToken", claims.jti);
+    let response = app
+        .graphql_as(
+            &token,
+            r#"mutation($id: ID!) { revokeToken(input: {id: $id}) { apiToken { revokedAt } }
+                 createPlanItem(input: {plan: "FX-RAP-UA-46", number: "1.1.7", titleEn: "after revocation"}) { planItem { code } } }"#,
+            json!({ "id": own_id.0 }),
+        )
+        .await;
+    assert!(
+        response.body["data"]["revokeToken"]["apiToken"]["revokedAt"].is_string(),
+        "{}",
+        response.body
+    );
+    assert_eq!(response.body["data"]["createPlanItem"], json!(null));
+    assert_eq!(response.error_code(), "UNAUTHENTICATED");
 }

@@ -8,8 +8,8 @@ pub mod tokens;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use entity::api_token;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel};
+use entity::{api_token, organisation};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::{
     domain::{
@@ -62,16 +62,28 @@ impl Authenticator {
         if record.organisation_id != claims.org || !is_active(&record) {
             return Err(ApiError::Unauthenticated);
         }
+        // A withdrawn organisation (dissolved or reorganised) no longer acts.
+        let organisation = organisation::Entity::find_by_id(record.organisation_id)
+            .one(&self.db)
+            .await?;
+        if organisation.is_none_or(|o| o.withdrawn_at.is_some()) {
+            return Err(ApiError::Unauthenticated);
+        }
         let scopes = parse_scopes(&record.scopes).map_err(ApiError::Internal)?;
         let now = Utc::now();
         if record
             .last_used_at
             .is_none_or(|last| now - last > LAST_USED_RESOLUTION)
         {
-            let mut used = record.clone();
-            used.last_used_at = Some(now);
-            // Bookkeeping only: a failure here must not refuse a valid token.
-            if let Err(error) = used.into_active_model().reset_all().update(&self.db).await {
+            // Only this column, and only while not revoked: a revocation committed meanwhile must
+            // never be overwritten. Bookkeeping only: a failure here must not refuse a valid token.
+            let result = api_token::Entity::update_many()
+                .col_expr(api_token::Column::LastUsedAt, Expr::val(now))
+                .filter(api_token::Column::Id.eq(record.id))
+                .filter(api_token::Column::RevokedAt.is_null())
+                .exec(&self.db)
+                .await;
+            if let Err(error) = result {
                 tracing::warn!(%error, "could not record token use");
             }
         }

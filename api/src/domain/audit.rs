@@ -104,6 +104,14 @@ impl WriteTransaction {
             .filter(registry_state::Column::Id.eq(registry_state_id()))
             .exec(&txn)
             .await?;
+        // The token may have been revoked since the request was authenticated (even by an earlier
+        // mutation of the same request): check it again inside the write.
+        if let Some(token) = actor.token() {
+            let record = entity::api_token::Entity::find_by_id(token).one(&txn).await?;
+            if !record.is_some_and(|r| super::write::tokens::is_active(&r)) {
+                return Err(ApiError::Unauthenticated);
+            }
+        }
         let state = registry_state::Entity::find_by_id(registry_state_id())
             .one(&txn)
             .await?
@@ -216,6 +224,7 @@ pub async fn list_audit_events(
         db,
         query,
         &[Expr::col(audit_event::Column::Sequence)],
+        &[super::pagination::KeyKind::Int],
         |e| vec![super::pagination::KeyValue::Int(e.sequence)],
         page,
     )
@@ -232,6 +241,7 @@ pub async fn list_changes(
         db,
         query,
         &[Expr::col(audit_event::Column::Sequence)],
+        &[super::pagination::KeyKind::Int],
         |e| vec![super::pagination::KeyValue::Int(e.sequence)],
         page,
     )

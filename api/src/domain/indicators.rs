@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
     search::contains_all_words,
 };
 use crate::error::ApiResult;
@@ -69,6 +69,7 @@ pub async fn list_indicators(
         db,
         query,
         &[Expr::col(indicator::Column::SortKey)],
+        &[KeyKind::Text],
         |i| vec![KeyValue::from(i.sort_key.as_str())],
         page,
     )

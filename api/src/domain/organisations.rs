@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
     search::contains_all_words,
 };
 use crate::error::ApiResult;
@@ -48,6 +48,7 @@ pub async fn list_organisations(
         db,
         query,
         &[Expr::col(organisation::Column::Code)],
+        &[KeyKind::Text],
         |o| vec![KeyValue::from(o.code.as_str())],
         page,
     )

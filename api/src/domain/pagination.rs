@@ -73,6 +73,28 @@ impl From<Uuid> for KeyValue {
     }
 }
 
+/// The type of one value of a sort key, so a cursor of another list is refused as bad input
+/// instead of reaching the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Text.
+    Text,
+    /// Integer.
+    Int,
+    /// UUID.
+    Uuid,
+}
+
+impl KeyValue {
+    fn kind(&self) -> KeyKind {
+        match self {
+            Self::Text(_) => KeyKind::Text,
+            Self::Int(_) => KeyKind::Int,
+            Self::Uuid(_) => KeyKind::Uuid,
+        }
+    }
+}
+
 /// A page of rows with their cursors.
 #[derive(Debug)]
 pub struct Page<T> {
@@ -91,15 +113,12 @@ pub fn encode_cursor(key: &[KeyValue]) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
 }
 
-fn decode_cursor(field: &str, cursor: &str, width: usize) -> ApiResult<Vec<KeyValue>> {
+fn decode_cursor(field: &str, cursor: &str, kinds: &[KeyKind]) -> ApiResult<Vec<KeyValue>> {
     let invalid = || ApiError::invalid(field, format!("`{cursor}` is not a cursor of this list"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let key: Vec<KeyValue> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    if key.len() == width {
-        Ok(key)
-    } else {
-        Err(invalid())
-    }
+    let shape: Vec<KeyKind> = key.iter().map(KeyValue::kind).collect();
+    if shape == kinds { Ok(key) } else { Err(invalid()) }
 }
 
 /// Checks `first`/`last`, naming the argument, and returns (page size, forward?).
@@ -141,11 +160,12 @@ fn beyond(columns: &[Expr], values: Vec<KeyValue>, after: bool) -> Condition {
 }
 
 /// Runs `select` one page at a time. `columns` is the sort key (unique together, in list order)
-/// and `key_of` gives a row's values for it.
+/// of `kinds`, and `key_of` gives a row's values for it.
 pub async fn paginate<E, C>(
     db: &C,
     select: Select<E>,
     columns: &[Expr],
+    kinds: &[KeyKind],
     key_of: impl Fn(&E::Model) -> Vec<KeyValue>,
     request: &PageRequest,
 ) -> ApiResult<Page<E::Model>>
@@ -158,12 +178,12 @@ where
     let after = request
         .after
         .as_deref()
-        .map(|c| decode_cursor("after", c, columns.len()))
+        .map(|c| decode_cursor("after", c, kinds))
         .transpose()?;
     let before = request
         .before
         .as_deref()
-        .map(|c| decode_cursor("before", c, columns.len()))
+        .map(|c| decode_cursor("before", c, kinds))
         .transpose()?;
 
     let total_count = select.clone().count(db).await?;
@@ -221,6 +241,7 @@ where
 /// Pages an in-memory list already in list order (used for relations loaded in batches).
 pub fn paginate_loaded<T>(
     rows: Vec<T>,
+    kinds: &[KeyKind],
     key_of: impl Fn(&T) -> Vec<KeyValue>,
     request: &PageRequest,
 ) -> ApiResult<Page<T>> {
@@ -228,18 +249,17 @@ pub fn paginate_loaded<T>(
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     let total_count = rows.len() as u64;
     let keyed: Vec<(Vec<KeyValue>, T)> = rows.into_iter().map(|row| (key_of(&row), row)).collect();
-    let width = keyed.first().map_or(1, |(key, _)| key.len());
     // Rows are in list order, so a cursor's place is a partition point.
     let start = match &request.after {
         Some(cursor) => {
-            let key = decode_cursor("after", cursor, width)?;
+            let key = decode_cursor("after", cursor, kinds)?;
             keyed.partition_point(|(k, _)| compare(k, &key) != std::cmp::Ordering::Greater)
         }
         None => 0,
     };
     let end = match &request.before {
         Some(cursor) => {
-            let key = decode_cursor("before", cursor, width)?;
+            let key = decode_cursor("before", cursor, kinds)?;
             keyed
                 .partition_point(|(k, _)| compare(k, &key) == std::cmp::Ordering::Less)
                 .max(start)
@@ -344,13 +364,13 @@ mod tests {
             &URL_SAFE_NO_PAD.encode("{}"),
         ] {
             assert_eq!(
-                decode_cursor("after", bad, 1).unwrap_err().code(),
+                decode_cursor("after", bad, &[KeyKind::Text]).unwrap_err().code(),
                 "BAD_USER_INPUT"
             );
         }
         let good = encode_cursor(&["a".into(), 3.into()]);
         assert_eq!(
-            decode_cursor("after", &good, 2).unwrap(),
+            decode_cursor("after", &good, &[KeyKind::Text, KeyKind::Int]).unwrap(),
             vec![KeyValue::from("a"), KeyValue::Int(3)]
         );
     }
@@ -359,7 +379,13 @@ mod tests {
     fn in_memory_pages_walk_forward_and_backward() {
         let rows: Vec<i32> = (1..=5).collect();
         let key = |n: &i32| vec![KeyValue::Int(i64::from(*n))];
-        let first = paginate_loaded(rows.clone(), key, &request(Some(2), None, None, None)).unwrap();
+        let first = paginate_loaded(
+            rows.clone(),
+            &[KeyKind::Int],
+            key,
+            &request(Some(2), None, None, None),
+        )
+        .unwrap();
         assert_eq!(
             (
                 keys(&first),
@@ -370,20 +396,44 @@ mod tests {
             (vec![1, 2], false, true, 5)
         );
         let after = first.rows[1].0.clone();
-        let second = paginate_loaded(rows.clone(), key, &request(Some(2), Some(after), None, None)).unwrap();
+        let second = paginate_loaded(
+            rows.clone(),
+            &[KeyKind::Int],
+            key,
+            &request(Some(2), Some(after), None, None),
+        )
+        .unwrap();
         assert_eq!(
             (keys(&second), second.has_previous_page, second.has_next_page),
             (vec![3, 4], true, true)
         );
-        let last = paginate_loaded(rows.clone(), key, &request(None, None, Some(2), None)).unwrap();
+        let last = paginate_loaded(
+            rows.clone(),
+            &[KeyKind::Int],
+            key,
+            &request(None, None, Some(2), None),
+        )
+        .unwrap();
         assert_eq!(
             (keys(&last), last.has_previous_page, last.has_next_page),
             (vec![4, 5], true, false)
         );
         let before = last.rows[0].0.clone();
-        let previous = paginate_loaded(rows, key, &request(None, None, Some(2), Some(before))).unwrap();
+        let previous = paginate_loaded(
+            rows,
+            &[KeyKind::Int],
+            key,
+            &request(None, None, Some(2), Some(before)),
+        )
+        .unwrap();
         assert_eq!(keys(&previous), vec![2, 3]);
-        let empty = paginate_loaded(Vec::<i32>::new(), key, &request(Some(2), None, None, None)).unwrap();
+        let empty = paginate_loaded(
+            Vec::<i32>::new(),
+            &[KeyKind::Int],
+            key,
+            &request(Some(2), None, None, None),
+        )
+        .unwrap();
         assert_eq!(
             (keys(&empty), empty.has_next_page, empty.total_count),
             (vec![], false, 0)

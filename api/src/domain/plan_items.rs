@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
     search::contains_all_words,
 };
 use crate::error::ApiResult;
@@ -112,6 +112,7 @@ pub async fn list_plan_items(
             Expr::col(plan_item::Column::SortKey),
             Expr::col(plan_item::Column::Code),
         ],
+        &[KeyKind::Text, KeyKind::Text],
         |i| {
             vec![
                 KeyValue::from(i.sort_key.as_str()),

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query:
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
 };
 use crate::error::ApiResult;
 
@@ -54,6 +54,7 @@ pub async fn list_plans(
         db,
         query,
         &[Expr::col(plan::Column::Code)],
+        &[KeyKind::Text],
         |p| vec![KeyValue::from(p.code.as_str())],
         page,
     )

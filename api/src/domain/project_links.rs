@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
     search::contains_all_words,
 };
 use crate::error::ApiResult;
@@ -131,6 +131,7 @@ pub async fn list_project_links(
         db,
         query,
         &[Expr::col(project_link::Column::Id)],
+        &[KeyKind::Uuid],
         |p| vec![KeyValue::from(p.id)],
         page,
     )

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query:
 
 use super::{
     lookup,
-    pagination::{KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
 };
 use crate::error::ApiResult;
 
@@ -41,6 +41,7 @@ pub async fn list_target_groups(
             Expr::col(target_group::Column::Position),
             Expr::col(target_group::Column::Code),
         ],
+        &[KeyKind::Int, KeyKind::Text],
         |g| vec![KeyValue::from(g.position), KeyValue::from(g.code.as_str())],
         page,
     )

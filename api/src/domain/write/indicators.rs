@@ -48,6 +48,12 @@ pub async fn create_indicator(
 ) -> ApiResult<indicator::Model> {
     let item = item_by_code(&write.txn, "input.planItem", &input.plan_item).await?;
     editable_plan(write, item.plan_id).await?;
+    if item.status == entity::enums::PlanItemStatus::Withdrawn {
+        return Err(ApiError::invalid(
+            "input.planItem",
+            format!("{} is withdrawn", item.code),
+        ));
+    }
     let code = validation::code("input.code", &input.code)?;
     let taken = indicator::Entity::find()
         .filter(indicator::Column::PlanItemId.eq(item.id))
@@ -132,6 +138,12 @@ pub async fn update_indicator(
 ) -> ApiResult<indicator::Model> {
     let (before, _) = editable_indicator(write, id).await?;
     check_version(version, before.version, "the indicator")?;
+    if before.withdrawn_at.is_some() {
+        return Err(ApiError::invalid(
+            "input.id",
+            "the indicator is withdrawn; withdrawn indicators are not changed",
+        ));
+    }
     let mut after = before.clone();
     if let Some(v) = changes.name_uk {
         after.name_uk = validation::optional_text("input.nameUk", v.as_deref(), 2000)?;
@@ -233,12 +245,14 @@ pub struct NewIndicatorValue {
     pub source: Option<String>,
 }
 
-/// Refuses unless the actor may record a value of `kind` for an indicator of `item`: plan editors
-/// any kind; organisations responsible for the item ACTUAL values with `indicators:report`.
+/// Refuses unless the actor may record (or, with `reported_by` of an existing value, change) a
+/// value of `kind` for an indicator of `item`: plan editors any kind; organisations responsible for
+/// the item ACTUAL values with `indicators:report`, and only values they reported themselves.
 async fn check_value_writer(
     write: &WriteTransaction,
     item: &plan_item::Model,
     kind: IndicatorValueKind,
+    reported_by: Option<Option<Uuid>>,
 ) -> ApiResult<()> {
     let editor = editable_plan(write, item.plan_id).await;
     if editor.is_ok() {
@@ -257,7 +271,9 @@ async fn check_value_writer(
             }
             None => false,
         };
-        if responsible {
+        // A reporter changes only the values it reported itself.
+        let own = reported_by.is_none_or(|by| by.is_some() && by == write.actor.organisation());
+        if responsible && own {
             return Ok(());
         }
         return Err(ApiError::Forbidden(
@@ -274,7 +290,10 @@ pub async fn create_indicator_value(
 ) -> ApiResult<indicator_value::Model> {
     let indicator = existing::<indicator::Entity>(&write.txn, input.indicator, "indicator").await?;
     let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
-    check_value_writer(write, &item, input.kind).await?;
+    check_value_writer(write, &item, input.kind, None).await?;
+    if indicator.withdrawn_at.is_some() {
+        return Err(ApiError::invalid("input.indicator", "the indicator is withdrawn"));
+    }
     validation::period(
         "input.periodStartYear",
         input.period_start_year,
@@ -321,7 +340,7 @@ pub async fn update_indicator_value(
     let before = existing::<indicator_value::Entity>(&write.txn, id, "indicator value").await?;
     let indicator = existing::<indicator::Entity>(&write.txn, before.indicator_id, "indicator").await?;
     let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
-    check_value_writer(write, &item, before.kind).await?;
+    check_value_writer(write, &item, before.kind, Some(before.reported_by_id)).await?;
     check_version(version, before.version, "the indicator value")?;
     let mut after = before.clone();
     if let Some(value) = value {
@@ -352,7 +371,7 @@ pub async fn withdraw_indicator_value(
     let before = existing::<indicator_value::Entity>(&write.txn, id, "indicator value").await?;
     let indicator = existing::<indicator::Entity>(&write.txn, before.indicator_id, "indicator").await?;
     let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
-    check_value_writer(write, &item, before.kind).await?;
+    check_value_writer(write, &item, before.kind, Some(before.reported_by_id)).await?;
     check_version(version, before.version, "the indicator value")?;
     if before.withdrawn_at.is_some() {
         return Err(ApiError::invalid("input.id", "the value is already withdrawn"));

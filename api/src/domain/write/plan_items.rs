@@ -174,6 +174,12 @@ pub async fn update_plan_item(
     let before = existing::<plan_item::Entity>(&write.txn, id, "plan item").await?;
     editable_plan(write, before.plan_id).await?;
     check_version(version, before.version, "the plan item")?;
+    if before.status == PlanItemStatus::Withdrawn {
+        return Err(ApiError::invalid(
+            "input.id",
+            "the item is withdrawn; withdrawn items are not changed",
+        ));
+    }
     let mut after = before.clone();
     if let Some(v) = changes.title_uk {
         after.title_uk = validation::optional_text("input.titleUk", v.as_deref(), 2000)?;

@@ -122,7 +122,14 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         ));
     }
     let supersedes_id = match &input.supersedes {
-        Some(code) => Some(plan_by_code(db, "input.supersedes", code).await?.id),
+        Some(code) => {
+            let superseded = plan_by_code(db, "input.supersedes", code).await?;
+            // Declaring a plan superseded is a change to that plan: its editors' call.
+            write
+                .actor
+                .require_plan_editor(superseded.level, superseded.owner_organisation_id)?;
+            Some(superseded.id)
+        }
         None => None,
     };
     let model = plan::Model {

@@ -309,6 +309,12 @@ pub async fn update_project_link(
         .actor
         .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
     check_version(version, before.version, "the project link")?;
+    if before.withdrawn_at.is_some() {
+        return Err(ApiError::invalid(
+            "input.id",
+            "the project link is withdrawn; withdrawn links are not changed",
+        ));
+    }
     let mut after = before.clone();
     apply(write, &mut after, &fields).await?;
     replace_children(write, id, &fields).await?;

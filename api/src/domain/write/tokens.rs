@@ -59,13 +59,27 @@ pub async fn record_token(
             format!("a token lives 1 to {MAX_TOKEN_DAYS} days, not {days}"),
         ));
     }
+    let target = existing::<entity::organisation::Entity>(&write.txn, organisation, "organisation").await?;
+    if target.withdrawn_at.is_some() {
+        return Err(ApiError::invalid(
+            "input.organisation",
+            format!("`{}` is withdrawn", target.code),
+        ));
+    }
+    let mut expires_at = write.now + Duration::days(days);
+    // A token never outlives the token that issued it, so revoking or outliving a leaked manager
+    // token cannot leave longer-lived tokens behind.
+    if let Some(issuer) = write.actor.token() {
+        let issuer = existing::<api_token::Entity>(&write.txn, issuer, "token").await?;
+        expires_at = expires_at.min(issuer.expires_at);
+    }
     let model = api_token::Model {
         id: new_id(),
         organisation_id: organisation,
         scopes: format_scopes(scopes),
         label: validation::text("input.label", label, 200)?,
         created_by: write.actor.audit_name(),
-        expires_at: write.now + Duration::days(days),
+        expires_at,
         revoked_at: None,
         last_used_at: None,
         created_at: write.now,

@@ -12,7 +12,7 @@ use super::{
     region::Region,
 };
 use crate::{
-    domain::pagination::{KeyValue, paginate_loaded},
+    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -155,6 +155,7 @@ impl Organisation {
         rows.sort_by_key(|r| *r.id.as_bytes());
         let page = paginate_loaded(
             rows,
+            &[KeyKind::Uuid],
             |r| vec![KeyValue::from(r.id)],
             &page_request(first, after, last, before),
         )?;
@@ -186,6 +187,7 @@ impl Organisation {
         projects.sort_by_key(|p| *p.id.as_bytes());
         let page = paginate_loaded(
             projects,
+            &[KeyKind::Uuid],
             |p| vec![KeyValue::from(p.id)],
             &page_request(first, after, last, before),
         )?;

@@ -17,7 +17,7 @@ use super::{
     target_group::TargetGroup,
 };
 use crate::{
-    domain::pagination::{KeyValue, paginate_loaded},
+    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -264,6 +264,7 @@ impl PlanItem {
         projects.sort_by_key(|p| *p.id.as_bytes());
         let page = paginate_loaded(
             projects,
+            &[KeyKind::Uuid],
             |p| vec![KeyValue::from(p.id)],
             &page_request(first, after, last, before),
         )?;

@@ -10,7 +10,7 @@ use super::{
     project_link::{ProjectLink, ProjectLinkConnection},
 };
 use crate::{
-    domain::pagination::{KeyValue, paginate_loaded},
+    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -92,6 +92,7 @@ impl Region {
         projects.sort_by_key(|p| *p.id.as_bytes());
         let page = paginate_loaded(
             projects,
+            &[KeyKind::Uuid],
             |p| vec![KeyValue::from(p.id)],
             &page_request(first, after, last, before),
         )?;

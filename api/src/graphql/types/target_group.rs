@@ -10,7 +10,7 @@ use super::{
     plan_item::{PlanItem, PlanItemConnection},
 };
 use crate::{
-    domain::pagination::{KeyValue, paginate_loaded},
+    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -112,6 +112,7 @@ impl TargetGroup {
         let items = self.items(ctx).await?;
         let page = paginate_loaded(
             items,
+            &[KeyKind::Text, KeyKind::Text],
             |i| {
                 vec![
                     KeyValue::from(i.sort_key.as_str()),
