@@ -1,14 +1,17 @@
-//! HTTP routes: `/graphql` (POST, and GET for queries), `/graphiql`, `/healthz`, and the token
-//! verification keys at `/.well-known/jwks.json`.
+//! HTTP routes: `/graphql` (POST, and GET for queries only: a mutation over GET is refused with
+//! 405), `/graphiql`, `/healthz`, and the token verification keys at `/.well-known/jwks.json`.
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::{
+    http::GraphiQLSource,
+    parser::types::{DocumentOperations, OperationType},
+};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Json, Router,
     extract::State,
     http::{
-        HeaderMap, HeaderValue, StatusCode,
-        header::{ACCEPT_LANGUAGE, AUTHORIZATION, WWW_AUTHENTICATE},
+        HeaderMap, HeaderValue, Method, StatusCode,
+        header::{ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, WWW_AUTHENTICATE},
     },
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -31,7 +34,25 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    let request = request.into_inner();
+    // GET may only read: a link or an image tag must never be able to change the registry.
+    if method == Method::GET && is_mutation(&request.query, request.operation_name.as_deref()) {
+        let body = json!({ "errors": [{
+            "message": "mutations are sent with POST; GET is for queries only",
+            "extensions": { "code": "METHOD_NOT_ALLOWED" }
+        }] });
+        let mut response = (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return response;
+    }
     let authorization = headers
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
@@ -41,13 +62,32 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
     };
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Loaders are per request: they batch within it and never share a cache with another request.
-    let mut request = request.into_inner().data(language).data(Loaders::new(&state.db));
+    let mut request = request.data(language).data(Loaders::new(&state.db));
     if let Some(actor) = actor {
         request = request.data(actor);
     }
     let mut response = state.schema.execute(request).await;
     errors::assign_missing_codes(&mut response);
     GraphQLResponse::from(response).into_response()
+}
+
+/// Whether the operation a request would run is a mutation (a document that does not parse is
+/// left to the executor, which reports it).
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    match &document.operations {
+        DocumentOperations::Single(operation) => operation.node.ty == OperationType::Mutation,
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations
+                .get(name)
+                .is_some_and(|op| op.node.ty == OperationType::Mutation),
+            None => operations
+                .values()
+                .any(|op| op.node.ty == OperationType::Mutation),
+        },
+    }
 }
 
 /// The answer to a request whose token is not accepted: 401 with a GraphQL error body.

@@ -32,6 +32,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit trail, oldest first: every acknowledged write with who made it and the object
     /// before and after. Administrators see every event; other organisations see their own.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
@@ -68,6 +69,7 @@ impl AuditQuery {
 
     /// The public feed of changes to the canonical structure, oldest first. Keep the `endCursor`
     /// of the last page and pass it as `after` to receive only what changed since.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn changes(
         &self,
         ctx: &Context<'_>,

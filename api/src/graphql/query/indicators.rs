@@ -32,6 +32,7 @@ pub struct IndicatorQuery;
 #[Object]
 impl IndicatorQuery {
     /// Indicators, in the order of their plans' numbering.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn indicators(
         &self,
         ctx: &Context<'_>,

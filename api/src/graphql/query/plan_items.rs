@@ -43,6 +43,7 @@ pub struct PlanItemQuery;
 #[Object]
 impl PlanItemQuery {
     /// Plan items of every plan, by number then code.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plan_items(
         &self,
         ctx: &Context<'_>,

@@ -33,6 +33,7 @@ pub struct PlanQuery;
 #[Object]
 impl PlanQuery {
     /// Plans, ordered by code.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plans(
         &self,
         ctx: &Context<'_>,

@@ -58,6 +58,7 @@ pub struct ProjectLinkQuery;
 #[Object]
 impl ProjectLinkQuery {
     /// Donor and partner project links, in the registry's stable order.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,

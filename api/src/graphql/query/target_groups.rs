@@ -29,6 +29,7 @@ pub struct TargetGroupQuery;
 #[Object]
 impl TargetGroupQuery {
     /// Target groups, in published order.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn target_groups(
         &self,
         ctx: &Context<'_>,

@@ -143,6 +143,7 @@ impl Organisation {
     }
 
     /// The plan items this organisation carries out, with its role in each.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn responsibilities(
         &self,
         ctx: &Context<'_>,
@@ -163,6 +164,7 @@ impl Organisation {
     }
 
     /// Project links this organisation takes part in, optionally only in one IATI role.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,

@@ -246,6 +246,7 @@ impl PlanItem {
     }
 
     /// Donor and partner projects linked to this item.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,

@@ -74,6 +74,7 @@ impl Region {
     }
 
     /// Donor and partner projects working in the region.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,

@@ -101,6 +101,7 @@ impl TargetGroup {
     }
 
     /// The plan items that serve this group, by number then code.
+    #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plan_items(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,134 @@
+//! The HTTP side of the GraphQL endpoint: queries over GET, mutations only over POST, batches refused.
+
+use axum::{
+    body::Body,
+    http::{Request, header},
+};
+use http_body_util::BodyExt;
+use nap_registry::domain::access::Scope;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::common::TestApp;
+
+async fn send(app: &TestApp, request: Request<Body>) -> (u16, Option<String>, Value) {
+    let response = app.router().oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let allow = response
+        .headers()
+        .get(header::ALLOW)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        allow,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn get(query: &str) -> Request<Body> {
+    let mut url = String::from("/graphql?query=");
+    for byte in query.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Request::get(url).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn queries_work_over_get() {
+    let app = TestApp::seeded().await;
+    let (status, _, body) = send(&app, get("{ plans { totalCount } }")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["plans"]["totalCount"], 2);
+}
+
+#[tokio::test]
+async fn a_mutation_over_get_is_refused_with_405_and_changes_nothing() {
+    let app = TestApp::with_fixture().await;
+    let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let mutation = r#"mutation { createPlanItem(input: {plan: "FX-RAP-UA-46", number: "1.1.5", titleEn: "via GET"}) { planItem { code } } }"#;
+    let mut request = get(mutation);
+    request
+        .headers_mut()
+        .insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    let (status, allow, body) = send(&app, request).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(allow.as_deref(), Some("POST"));
+    assert_eq!(body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    let item = app
+        .graphql(
+            r#"{ planItem(code: "FX-RAP-UA-46/1.1.5") { code } }"#,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(item.data()["planItem"], Value::Null);
+}
+
+#[tokio::test]
+async fn batched_requests_are_refused() {
+    let app = TestApp::seeded().await;
+    let batch = r#"[{"query":"{ plans { totalCount } }"},{"query":"{ regions { code } }"}]"#;
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(batch))
+        .unwrap();
+    let (status, _, _) = send(&app, request).await;
+    assert_eq!(status, 400, "a batch is not executed");
+}
+
+/// The introspection query GraphiQL and code generators send (graphql-js `getIntrospectionQuery`).
+const STANDARD_INTROSPECTION: &str = r#"query IntrospectionQuery {
+  __schema { queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType } directives { name description locations args { ...InputValue } } } }
+fragment FullType on __Type { kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue } interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+  ofType { kind name ofType { kind name ofType { kind name } } } } } } } }"#;
+
+#[tokio::test]
+async fn the_standard_introspection_query_fits_the_limits() {
+    let app = TestApp::seeded().await;
+    let response = app.graphql(STANDARD_INTROSPECTION, serde_json::json!({})).await;
+    assert_eq!(response.data()["__schema"]["queryType"]["name"], "Query");
+    assert_eq!(response.data()["__schema"]["mutationType"]["name"], "Mutation");
+}
+
+#[tokio::test]
+async fn nested_connections_cost_their_page_sizes_and_a_query_too_costly_is_refused() {
+    let app = TestApp::seeded().await;
+    let affordable = app
+        .graphql(
+            "{ organisations(first: 100) { nodes { code projectLinks(first: 5) { totalCount } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(affordable.body["errors"].is_null(), "{}", affordable.body);
+    let costly = app
+        .graphql(
+            "{ organisations(first: 100) { nodes { projectLinks(first: 100) { nodes { planItems { code title } regions { code name } } } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        costly.error_code(),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{}",
+        costly.body
+    );
+    assert!(
+        costly.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex"),
+        "{}",
+        costly.body
+    );
+}
