@@ -91,9 +91,14 @@ async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
     .await
     .expect("GraphQL answer");
     assert_eq!(status, 200);
+    let body: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(
-        body,
-        r#"{"data":{"plans":{"nodes":[{"code":"UA-NAP-2021-2025"},{"code":"UA-NAP-2026-2030"}]}}}"#
+        body["data"],
+        serde_json::json!({ "plans": { "nodes": [{ "code": "UA-NAP-2021-2025" }, { "code": "UA-NAP-2026-2030" }] } })
+    );
+    assert!(
+        body["extensions"]["analyzer"]["complexity"].is_u64(),
+        "the cost is reported: {body}"
     );
     let (status, page) = http(port, "GET", "/graphiql", "").await.expect("GraphiQL page");
     assert_eq!(status, 200);

@@ -132,3 +132,102 @@ async fn nested_connections_cost_their_page_sizes_and_a_query_too_costly_is_refu
         costly.body
     );
 }
+
+#[tokio::test]
+async fn responses_report_the_query_cost_and_carry_a_request_id() {
+    let app = TestApp::seeded().await;
+    let response = app
+        .graphql("{ plans(first: 10) { nodes { code } } }", serde_json::json!({}))
+        .await;
+    let analyzer = &response.body["extensions"]["analyzer"];
+    assert!(analyzer["complexity"].as_u64().unwrap() >= 10, "{analyzer}");
+    assert!(analyzer["depth"].as_u64().unwrap() >= 3, "{analyzer}");
+
+    let request = Request::get("/healthz")
+        .header("x-request-id", "client-chosen-id")
+        .body(Body::empty())
+        .unwrap();
+    let echoed = app.router().oneshot(request).await.unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "client-chosen-id");
+    let fresh = app
+        .router()
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        fresh.headers()["x-request-id"].len(),
+        36,
+        "a UUID is assigned when the client sends none"
+    );
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::seeded().await;
+    let settings = nap_registry::config::HttpSettings {
+        max_body_bytes: 2048,
+        ..Default::default()
+    };
+    let big = format!(
+        r#"{{"query":"{{ plans {{ totalCount }} }}","variables":{{"pad":"{}"}}}}"#,
+        "x".repeat(4096)
+    );
+    let request = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big))
+        .unwrap();
+    let response = app.router_with_http(settings).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let app = TestApp::seeded().await;
+    let settings = nap_registry::config::HttpSettings {
+        cors_origins: vec!["https://partner.example.org".to_owned()],
+        ..Default::default()
+    };
+    let router = app.router_with_http(settings);
+    let preflight = |origin: &str| {
+        Request::options("/graphql")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                "content-type,authorization",
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let allowed = router
+        .clone()
+        .oneshot(preflight("https://partner.example.org"))
+        .await
+        .unwrap();
+    assert_eq!(
+        allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://partner.example.org"
+    );
+    let refused = router
+        .oneshot(preflight("https://evil.example.com"))
+        .await
+        .unwrap();
+    assert!(
+        refused
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn readyz_needs_the_database_and_every_migration() {
+    use migration::{Migrator, MigratorTrait};
+    let app = TestApp::seeded().await;
+    let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+    Migrator::down(&app.db, Some(1)).await.unwrap();
+    let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, body["pending"].as_u64()), (503, Some(1)));
+}

@@ -52,6 +52,29 @@ pub struct Config {
     pub jwt_issuer: String,
     /// The `aud` of issued tokens, required of presented ones.
     pub jwt_audience: String,
+    /// Limits and cross-origin rules of the HTTP endpoint.
+    pub http: HttpSettings,
+}
+
+/// Limits and cross-origin rules of the HTTP endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpSettings {
+    /// Longest a request may take before it is answered 408.
+    pub request_timeout: std::time::Duration,
+    /// Largest request body accepted; larger ones are answered 413.
+    pub max_body_bytes: usize,
+    /// Origins allowed to call the API from a browser (CORS); empty allows none.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            request_timeout: std::time::Duration::from_secs(10),
+            max_body_bytes: 256 * 1024,
+            cors_origins: Vec::new(),
+        }
+    }
 }
 
 impl fmt::Debug for Config {
@@ -67,6 +90,7 @@ impl fmt::Debug for Config {
             .field("jwt_public_key_files", &self.jwt_public_key_files)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -274,6 +298,61 @@ impl Config {
         let jwt_issuer = name("NAP_JWT_ISSUER", "nap-1325-registry")?;
         let jwt_audience = name("NAP_JWT_AUDIENCE", "nap-1325-registry")?;
 
+        let number = |variable: &str,
+                      default: u64,
+                      range: std::ops::RangeInclusive<u64>|
+         -> Result<u64, ConfigError> {
+            match env(variable).filter(|v| !v.is_empty()) {
+                None => Ok(default),
+                Some(value) => value
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            variable.to_owned(),
+                            format!(
+                                "`{value}` is not a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    }),
+            }
+        };
+        let defaults = HttpSettings::default();
+        let cors_origins: Vec<String> = env("NAP_CORS_ORIGINS")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(bad) = cors_origins.iter().find(|o| {
+            !(o.starts_with("https://") || o.starts_with("http://"))
+                || o.ends_with('/')
+                || o.contains(char::is_whitespace)
+        }) {
+            return Err(invalid(
+                "NAP_CORS_ORIGINS".to_owned(),
+                format!("`{bad}` is not an origin such as https://partner.example.org"),
+            ));
+        }
+        let http = HttpSettings {
+            request_timeout: std::time::Duration::from_secs(number(
+                "NAP_REQUEST_TIMEOUT_SECONDS",
+                defaults.request_timeout.as_secs(),
+                1..=300,
+            )?),
+            max_body_bytes: usize::try_from(number(
+                "NAP_MAX_BODY_BYTES",
+                defaults.max_body_bytes as u64,
+                1024..=16 * 1024 * 1024,
+            )?)
+            .unwrap_or(defaults.max_body_bytes),
+            cors_origins,
+        };
+
         Ok(Self {
             database_url,
             data_dir,
@@ -285,6 +364,7 @@ impl Config {
             jwt_public_key_files,
             jwt_issuer,
             jwt_audience,
+            http,
         })
     }
 }
@@ -337,6 +417,9 @@ mod tests {
             ("NAP_JWT_PRIVATE_KEY_FILE", "/nonexistent/key.pem"),
             ("NAP_JWT_PUBLIC_KEY_FILES", "/nonexistent/a.pem"),
             ("NAP_JWT_ISSUER", "two words"),
+            ("NAP_REQUEST_TIMEOUT_SECONDS", "0"),
+            ("NAP_MAX_BODY_BYTES", "lots"),
+            ("NAP_CORS_ORIGINS", "partner.example.org"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

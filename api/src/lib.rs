@@ -32,6 +32,8 @@ pub struct AppState {
     pub schema: RegistrySchema,
     /// Checks bearer tokens.
     pub authenticator: Authenticator,
+    /// Limits and cross-origin rules of the HTTP endpoint.
+    pub http: config::HttpSettings,
 }
 
 impl AppState {
@@ -43,7 +45,14 @@ impl AppState {
             db,
             schema,
             authenticator,
+            http: config::HttpSettings::default(),
         }
+    }
+
+    /// The same state with the HTTP limits and cross-origin rules of `http`.
+    pub fn with_http(mut self, http: config::HttpSettings) -> Self {
+        self.http = http;
+        self
     }
 }
 

@@ -207,9 +207,12 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         addr = listener.local_addr()?
     );
     let tokens = token_service(config)?;
-    axum::serve(listener, app(AppState::new(db, tokens)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(AppState::new(db, tokens).with_http(config.http.clone())),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -189,6 +189,11 @@ impl TestApp {
         token
     }
 
+    /// A router over the same database with other HTTP limits and cross-origin rules.
+    pub fn router_with_http(&self, http: nap_registry::config::HttpSettings) -> Router {
+        app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http))
+    }
+
     /// The service's router, for requests other than GraphQL.
     pub fn router(&self) -> Router {
         self.router.clone()

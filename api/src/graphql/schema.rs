@@ -22,6 +22,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        // Reports each query's cost as `extensions.analyzer { complexity depth }`.
+        .extension(async_graphql::extensions::Analyzer)
 }
 
 /// The schema served over HTTP, reading from `db` and signing tokens with `tokens`. Each request

@@ -10,13 +10,22 @@ use axum::{
     Json, Router,
     extract::State,
     http::{
-        HeaderMap, HeaderValue, Method, StatusCode,
-        header::{ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, WWW_AUTHENTICATE},
+        HeaderMap, HeaderValue, Method, Request, StatusCode,
+        header::{ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE},
     },
     response::{Html, IntoResponse, Response},
     routing::get,
 };
+use migration::MigratorTrait;
 use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
 
 use crate::{
     AppState,
@@ -24,14 +33,65 @@ use crate::{
     graphql::{errors, language::Language, loaders::Loaders},
 };
 
-/// The service's router over `state`.
+/// The service's router over `state`, with its request id, tracing, timeout, body limit and
+/// CORS layers.
 pub fn router(state: AppState) -> Router {
+    let settings = state.http.clone();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            settings
+                .cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        ))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE, ACCEPT, ACCEPT_LANGUAGE])
+        .max_age(std::time::Duration::from_secs(3600));
     Router::new()
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphiql", get(graphiql))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/.well-known/jwks.json", get(jwks))
         .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                    let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+                .layer(cors)
+                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout)),
+        )
+}
+
+/// Ready when the database answers and every migration is applied.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let pending = match state.db.ping().await {
+        Ok(()) => migration::Migrator::get_pending_migrations(&state.db)
+            .await
+            .map(|p| p.len()),
+        Err(error) => Err(error),
+    };
+    match pending {
+        Ok(0) => (StatusCode::OK, Json(json!({ "status": "ready" }))).into_response(),
+        Ok(count) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "migrations pending", "pending": count })),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "database unavailable" })),
+            )
+                .into_response()
+        }
+    }
 }
 
 async fn graphql(
