@@ -20,6 +20,7 @@ mod query_cost;
 mod read_entry_points;
 mod read_relations;
 mod reference_data;
+mod robustness;
 mod schema_contract;
 mod snapshots;
 mod writes;
