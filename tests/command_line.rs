@@ -276,3 +276,43 @@ async fn http_with_token(port: u16, body: &str, token: &str) -> (u16, String) {
             .unwrap_or_default(),
     )
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_server_cleanly_with_exit_code_zero() {
+    let directory = tempdir();
+    let port = free_port();
+    let mut child = command(&directory)
+        .env("NAP_BIND", format!("127.0.0.1:{port}"))
+        .env("NAP_SHUTDOWN_GRACE_SECONDS", "5")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start nap-registry");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http(port, "GET", "/healthz", "").await.is_none() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("send SIGTERM");
+    assert!(killed.success());
+    let stop_deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < stop_deadline,
+            "the server did not stop within its grace period"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        http(port, "GET", "/healthz", "").await.is_none(),
+        "it no longer accepts connections"
+    );
+    std::fs::remove_dir_all(&directory).ok();
+}

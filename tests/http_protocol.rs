@@ -231,3 +231,40 @@ async fn readyz_needs_the_database_and_every_migration() {
     let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["pending"].as_u64()), (503, Some(1)));
 }
+
+#[tokio::test]
+async fn graphql_response_json_is_negotiated_with_spec_status_codes() {
+    let app = TestApp::seeded().await;
+    let post = |query: &str, accept: &str| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, accept)
+            .body(Body::from(serde_json::json!({ "query": query }).to_string()))
+            .unwrap()
+    };
+    let media = "application/graphql-response+json";
+    let ok = app
+        .router()
+        .oneshot(post("{ plans { totalCount } }", media))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(
+        ok.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with(media)
+    );
+    let invalid = app.router().oneshot(post("{ spaceships }", media)).await.unwrap();
+    assert_eq!(invalid.status(), 400);
+    let legacy = app
+        .router()
+        .oneshot(post("{ spaceships }", "application/json"))
+        .await
+        .unwrap();
+    assert_eq!(
+        legacy.status(),
+        200,
+        "application/json clients keep 200 with errors in the body"
+    );
+}

@@ -54,6 +54,8 @@ pub struct Config {
     pub jwt_audience: String,
     /// Limits and cross-origin rules of the HTTP endpoint.
     pub http: HttpSettings,
+    /// How long `serve` lets in-flight requests finish after SIGTERM.
+    pub shutdown_grace: std::time::Duration,
 }
 
 /// Limits and cross-origin rules of the HTTP endpoint.
@@ -91,6 +93,7 @@ impl fmt::Debug for Config {
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("http", &self.http)
+            .field("shutdown_grace", &self.shutdown_grace)
             .finish()
     }
 }
@@ -365,6 +368,11 @@ impl Config {
             jwt_issuer,
             jwt_audience,
             http,
+            shutdown_grace: std::time::Duration::from_secs(number(
+                "NAP_SHUTDOWN_GRACE_SECONDS",
+                20,
+                0..=600,
+            )?),
         })
     }
 }
@@ -420,6 +428,7 @@ mod tests {
             ("NAP_REQUEST_TIMEOUT_SECONDS", "0"),
             ("NAP_MAX_BODY_BYTES", "lots"),
             ("NAP_CORS_ORIGINS", "partner.example.org"),
+            ("NAP_SHUTDOWN_GRACE_SECONDS", "-1"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

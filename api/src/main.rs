@@ -207,12 +207,24 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         addr = listener.local_addr()?
     );
     let tokens = token_service(config)?;
-    axum::serve(
-        listener,
-        app(AppState::new(db, tokens).with_http(config.http.clone())),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let application = app(AppState::new(db, tokens).with_http(config.http.clone()));
+    // On SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish, but never wait longer
+    // than the grace period.
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signal = Arc::clone(&stopping);
+    let server = axum::serve(listener, application).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        signal.notify_waiters();
+    });
+    let grace = config.shutdown_grace;
+    let deadline = async {
+        stopping.notified().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result?,
+        () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still in flight"),
+    }
     tracing::info!("stopped");
     Ok(())
 }

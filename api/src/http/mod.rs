@@ -128,8 +128,30 @@ async fn graphql(
     }
     let mut response = state.schema.execute(request).await;
     errors::assign_missing_codes(&mut response);
-    GraphQLResponse::from(response).into_response()
+    // GraphQL over HTTP: clients that accept `application/graphql-response+json` get that media
+    // type, and a request that could not run at all (parse or validation failure) gets 400.
+    let graphql_media = headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_MEDIA_TYPE));
+    let not_run = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut http_response = GraphQLResponse::from(response).into_response();
+    if graphql_media {
+        http_response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+        );
+        if not_run {
+            *http_response.status_mut() = StatusCode::BAD_REQUEST;
+        }
+    }
+    http_response
 }
+
+/// The media type of the GraphQL-over-HTTP specification.
+const GRAPHQL_RESPONSE_MEDIA_TYPE: &str = "application/graphql-response+json";
 
 /// Whether the operation a request would run is a mutation (a document that does not parse is
 /// left to the executor, which reports it).
