@@ -268,3 +268,47 @@ async fn graphql_response_json_is_negotiated_with_spec_status_codes() {
         "application/json clients keep 200 with errors in the body"
     );
 }
+
+#[tokio::test]
+async fn requests_over_the_rate_limit_get_429_with_retry_after() {
+    let app = TestApp::seeded().await;
+    let settings = nap_registry::config::HttpSettings {
+        rate_per_address: 3,
+        rate_per_token: 2,
+        ..Default::default()
+    };
+    let router = app.router_with_http(settings);
+    let post = |token: Option<&str>| {
+        let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        request
+            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
+            .unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(router.clone().oneshot(post(None)).await.unwrap().status(), 200);
+    }
+    let limited = router.clone().oneshot(post(None)).await.unwrap();
+    assert_eq!(limited.status(), 429);
+    let retry: u64 = limited.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body: Value =
+        serde_json::from_slice(&limited.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+    // A token has its own allowance.
+    let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    for _ in 0..2 {
+        assert_eq!(
+            router.clone().oneshot(post(Some(&token))).await.unwrap().status(),
+            200
+        );
+    }
+    assert_eq!(router.oneshot(post(Some(&token))).await.unwrap().status(), 429);
+}

@@ -67,6 +67,20 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS); empty allows none.
     pub cors_origins: Vec<String>,
+    /// GraphQL requests per minute per organisation token.
+    pub rate_per_token: u32,
+    /// GraphQL requests per minute per client address without a token.
+    pub rate_per_address: u32,
+}
+
+impl HttpSettings {
+    /// The rate limits as the limiter takes them.
+    pub fn rate_limits(&self) -> crate::http::rate_limit::Limits {
+        crate::http::rate_limit::Limits {
+            per_token: self.rate_per_token,
+            per_address: self.rate_per_address,
+        }
+    }
 }
 
 impl Default for HttpSettings {
@@ -75,6 +89,8 @@ impl Default for HttpSettings {
             request_timeout: std::time::Duration::from_secs(10),
             max_body_bytes: 256 * 1024,
             cors_origins: Vec::new(),
+            rate_per_token: 6_000,
+            rate_per_address: 600,
         }
     }
 }
@@ -354,6 +370,18 @@ impl Config {
             )?)
             .unwrap_or(defaults.max_body_bytes),
             cors_origins,
+            rate_per_token: u32::try_from(number(
+                "NAP_RATE_LIMIT_PER_TOKEN",
+                u64::from(defaults.rate_per_token),
+                1..=1_000_000,
+            )?)
+            .unwrap_or(defaults.rate_per_token),
+            rate_per_address: u32::try_from(number(
+                "NAP_RATE_LIMIT_PER_ADDRESS",
+                u64::from(defaults.rate_per_address),
+                1..=1_000_000,
+            )?)
+            .unwrap_or(defaults.rate_per_address),
         };
 
         Ok(Self {
@@ -429,6 +457,7 @@ mod tests {
             ("NAP_MAX_BODY_BYTES", "lots"),
             ("NAP_CORS_ORIGINS", "partner.example.org"),
             ("NAP_SHUTDOWN_GRACE_SECONDS", "-1"),
+            ("NAP_RATE_LIMIT_PER_TOKEN", "0"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

@@ -34,6 +34,8 @@ pub struct AppState {
     pub authenticator: Authenticator,
     /// Limits and cross-origin rules of the HTTP endpoint.
     pub http: config::HttpSettings,
+    /// Counts requests per token and client address.
+    pub rate_limiter: Arc<http::rate_limit::RateLimiter>,
 }
 
 impl AppState {
@@ -41,16 +43,20 @@ impl AppState {
     pub fn new(db: DatabaseConnection, tokens: Arc<TokenService>) -> Self {
         let schema = graphql::build_schema(db.clone(), Arc::clone(&tokens));
         let authenticator = Authenticator::new(tokens, db.clone());
+        let http = config::HttpSettings::default();
+        let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
         Self {
             db,
             schema,
             authenticator,
-            http: config::HttpSettings::default(),
+            http,
+            rate_limiter,
         }
     }
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
+        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
         self.http = http;
         self
     }

@@ -212,7 +212,11 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     // than the grace period.
     let stopping = Arc::new(tokio::sync::Notify::new());
     let signal = Arc::clone(&stopping);
-    let server = axum::serve(listener, application).with_graceful_shutdown(async move {
+    let server = axum::serve(
+        listener,
+        application.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         shutdown_signal().await;
         signal.notify_waiters();
     });

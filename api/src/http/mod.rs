@@ -1,17 +1,26 @@
 //! HTTP routes: `/graphql` (POST, and GET for queries only: a mutation over GET is refused with
 //! 405), `/graphiql`, `/healthz`, and the token verification keys at `/.well-known/jwks.json`.
 
+pub mod rate_limit;
+
 use async_graphql::{
     http::GraphiQLSource,
     parser::types::{DocumentOperations, OperationType},
 };
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
 use axum::{
-    Json, Router,
-    extract::State,
+    Extension, Json, Router,
+    extract::{ConnectInfo, State},
     http::{
         HeaderMap, HeaderValue, Method, Request, StatusCode,
-        header::{ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE},
+        header::{
+            ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
+        },
     },
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -27,6 +36,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+use self::rate_limit::Client;
 use crate::{
     AppState,
     error::ApiError,
@@ -46,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE, ACCEPT, ACCEPT_LANGUAGE])
-        .max_age(std::time::Duration::from_secs(3600));
+        .max_age(Duration::from_secs(3600));
     Router::new()
         .route("/graphql", get(graphql).post(graphql))
         .route("/graphiql", get(graphiql))
@@ -98,6 +108,7 @@ async fn graphql(
     State(state): State<AppState>,
     method: Method,
     headers: HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     request: GraphQLRequest,
 ) -> Response {
     let request = request.into_inner();
@@ -120,6 +131,14 @@ async fn graphql(
         Ok(actor) => actor,
         Err(error) => return refused(&error),
     };
+    let client = match (&actor, connection) {
+        (Some(actor), _) => actor.token().map_or(Client::Unknown, Client::Token),
+        (None, Some(Extension(ConnectInfo(address)))) => Client::Address(address.ip()),
+        (None, None) => Client::Unknown,
+    };
+    if let Err(retry_after) = state.rate_limiter.check(client, Instant::now()) {
+        return rate_limited(retry_after);
+    }
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Loaders are per request: they batch within it and never share a cache with another request.
     let mut request = request.data(language).data(Loaders::new(&state.db));
@@ -148,6 +167,20 @@ async fn graphql(
         }
     }
     http_response
+}
+
+/// The answer over the rate limit: 429 with `Retry-After` in whole seconds.
+fn rate_limited(retry_after: Duration) -> Response {
+    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    let body = json!({ "errors": [{
+        "message": format!("too many requests; retry in {seconds} s"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds }
+    }] });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
 }
 
 /// The media type of the GraphQL-over-HTTP specification.
