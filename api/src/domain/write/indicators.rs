@@ -8,7 +8,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, item_by_code, plan_items::editable_plan, region_by_code};
+use super::{Patch, existing, item_by_code, plan_items::editable_plan, region_by_code, withdrawn};
 use crate::{
     domain::{
         access::Scope,
@@ -189,17 +189,7 @@ pub async fn withdraw_indicator(
 ) -> ApiResult<indicator::Model> {
     let (before, _) = editable_indicator(write, id).await?;
     check_version(version, before.version, "the indicator")?;
-    if before.withdrawn_at.is_some() {
-        return Err(ApiError::invalid(
-            "input.id",
-            "the indicator is already withdrawn",
-        ));
-    }
-    let mut after = before.clone();
-    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
-    after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
+    let after = withdrawn(&before, "the indicator", reason, write.now)?;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
     write
         .audit(indicator_change(&saved, Action::Withdraw, Some(&before)))
@@ -373,14 +363,7 @@ pub async fn withdraw_indicator_value(
     let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
     check_value_writer(write, &item, before.kind, Some(before.reported_by_id)).await?;
     check_version(version, before.version, "the indicator value")?;
-    if before.withdrawn_at.is_some() {
-        return Err(ApiError::invalid("input.id", "the value is already withdrawn"));
-    }
-    let mut after = before.clone();
-    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
-    after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
+    let after = withdrawn(&before, "the value", reason, write.now)?;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
     write
         .audit(value_change(&saved, Action::Withdraw, Some(&before)))

@@ -12,6 +12,7 @@ pub mod project_links;
 pub mod target_groups;
 pub mod tokens;
 
+use chrono::{DateTime, Utc};
 use entity::{organisation, plan, plan_item};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -21,6 +22,50 @@ use crate::error::{ApiError, ApiResult};
 
 /// A change to an optional field: leave it, clear it, or set it.
 pub type Patch<T> = Option<Option<T>>;
+
+/// Rows that are withdrawn with a time and a reason instead of being deleted.
+pub trait Withdrawable: Clone {
+    /// When the row was withdrawn, if it was.
+    fn withdrawn_at(&self) -> Option<DateTime<Utc>>;
+    /// Marks the row withdrawn at `now` for `reason`, one version on.
+    fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>);
+}
+
+macro_rules! withdrawable {
+    ($($module:ident),+ $(,)?) => {$(
+        impl Withdrawable for entity::$module::Model {
+            fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
+                self.withdrawn_at
+            }
+
+            fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>) {
+                self.withdrawal_reason = Some(reason);
+                self.withdrawn_at = Some(now);
+                self.updated_at = now;
+                self.version += 1;
+            }
+        }
+    )+};
+}
+
+withdrawable!(plan, indicator, indicator_value, organisation, project_link);
+
+/// `before` withdrawn at `now` for `reason`; refuses a row already withdrawn (`what` names it, as
+/// in "the plan") and a blank reason.
+pub fn withdrawn<M: Withdrawable>(before: &M, what: &str, reason: &str, now: DateTime<Utc>) -> ApiResult<M> {
+    if before.withdrawn_at().is_some() {
+        return Err(ApiError::invalid(
+            "input.id",
+            format!("{what} is already withdrawn"),
+        ));
+    }
+    let mut after = before.clone();
+    after.mark_withdrawn(
+        crate::domain::validation::text("input.reason", reason, 2000)?,
+        now,
+    );
+    Ok(after)
+}
 
 /// Loads the plan with `code`, or a field-named error.
 pub async fn plan_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan::Model> {

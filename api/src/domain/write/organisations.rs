@@ -8,7 +8,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, organisation_by_key, region_by_code};
+use super::{Patch, existing, organisation_by_key, region_by_code, withdrawn};
 use crate::{
     domain::{
         access::Scope,
@@ -256,12 +256,7 @@ pub async fn withdraw_organisation(
     write.actor.require(Scope::Admin)?;
     let before = existing::<organisation::Entity>(&write.txn, id, "organisation").await?;
     check_version(version, before.version, "the organisation")?;
-    if before.withdrawn_at.is_some() {
-        return Err(ApiError::invalid(
-            "input.id",
-            "the organisation is already withdrawn",
-        ));
-    }
+    let after = withdrawn(&before, "the organisation", reason, write.now)?;
     if let Some(key) = successor {
         let successor = organisation_by_key(&write.txn, "input.successor", key).await?;
         if successor.id == id {
@@ -285,11 +280,6 @@ pub async fn withdraw_organisation(
         .insert(&write.txn)
         .await?;
     }
-    let mut after = before.clone();
-    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
-    after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
     write
         .audit(change(&saved, Action::Withdraw, Some(&before)))

@@ -8,7 +8,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, organisation_by_key, plan_by_code, region_by_code};
+use super::{Patch, existing, organisation_by_key, plan_by_code, region_by_code, withdrawn};
 use crate::{
     domain::{
         audit::{Action, Change, WriteTransaction, check_version},
@@ -230,14 +230,7 @@ pub async fn withdraw_plan(
         .actor
         .require_plan_editor(before.level, before.owner_organisation_id)?;
     check_version(version, before.version, "the plan")?;
-    if before.withdrawn_at.is_some() {
-        return Err(ApiError::invalid("input.id", "the plan is already withdrawn"));
-    }
-    let mut after = before.clone();
-    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
-    after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
+    let after = withdrawn(&before, "the plan", reason, write.now)?;
     let saved = after.into_active_model().reset_all().update(db).await?;
     write
         .audit(change(&saved, Action::Withdraw, Some(&before)))

@@ -8,7 +8,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, item_by_code, organisation_by_key, region_by_code};
+use super::{Patch, existing, item_by_code, organisation_by_key, region_by_code, withdrawn};
 use crate::{
     domain::{
         access::Scope,
@@ -337,17 +337,7 @@ pub async fn withdraw_project_link(
         .actor
         .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
     check_version(version, before.version, "the project link")?;
-    if before.withdrawn_at.is_some() {
-        return Err(ApiError::invalid(
-            "input.id",
-            "the project link is already withdrawn",
-        ));
-    }
-    let mut after = before.clone();
-    after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
-    after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
+    let after = withdrawn(&before, "the project link", reason, write.now)?;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
     write
         .audit(change(&saved, Action::Withdraw, Some(&before)))
