@@ -134,19 +134,11 @@ impl TestApp {
 
     /// Records a token and signs it with `signer` (which may use another key or audience).
     pub async fn token_signed_by(&self, signer: &TokenService, code: &str, scopes: &[Scope]) -> String {
-        let scopes: BTreeSet<Scope> = scopes.iter().copied().collect();
-        let mut write = WriteTransaction::begin(&self.db, &Actor::CommandLine)
-            .await
-            .unwrap();
-        let organisation = write::organisation_by_key(&write.txn, "org", code).await.unwrap();
-        let record = write::tokens::record_token(&mut write, organisation.id, &scopes, 30, "test")
-            .await
-            .unwrap();
-        write.commit().await.unwrap();
+        let (record, scopes) = self.record_token(code, scopes).await;
         signer
             .sign(
                 record.id,
-                organisation.id,
+                record.organisation_id,
                 &scopes,
                 record.created_at,
                 record.expires_at,
@@ -156,6 +148,25 @@ impl TestApp {
 
     /// A token whose record is valid but whose JWT expired yesterday.
     pub async fn expired_token_for(&self, code: &str, scopes: &[Scope]) -> String {
+        let (record, scopes) = self.record_token(code, scopes).await;
+        let now = chrono::Utc::now();
+        self.tokens
+            .sign(
+                record.id,
+                record.organisation_id,
+                &scopes,
+                now - chrono::Duration::days(10),
+                now - chrono::Duration::days(1),
+            )
+            .unwrap()
+    }
+
+    /// Records a 30-day token for the organisation `code` as the operator.
+    async fn record_token(
+        &self,
+        code: &str,
+        scopes: &[Scope],
+    ) -> (entity::api_token::Model, BTreeSet<Scope>) {
         let scopes: BTreeSet<Scope> = scopes.iter().copied().collect();
         let mut write = WriteTransaction::begin(&self.db, &Actor::CommandLine)
             .await
@@ -165,16 +176,7 @@ impl TestApp {
             .await
             .unwrap();
         write.commit().await.unwrap();
-        let now = chrono::Utc::now();
-        self.tokens
-            .sign(
-                record.id,
-                organisation.id,
-                &scopes,
-                now - chrono::Duration::days(10),
-                now - chrono::Duration::days(1),
-            )
-            .unwrap()
+        (record, scopes)
     }
 
     /// A signed token for `code` whose record has been revoked.
