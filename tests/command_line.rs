@@ -232,11 +232,14 @@ async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
     assert!(!listing.contains(&token), "token list never shows token strings");
 
     let port = free_port();
+    let log_path = directory.join("server.log");
     let server = Server(
         command(&directory)
             .env("NAP_BIND", format!("127.0.0.1:{port}"))
+            .env("NAP_LOG_FORMAT", "json")
+            .env("NAP_LOG", "info,nap_registry=debug,tower_http=debug")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
             .spawn()
             .expect("start nap-registry"),
     );
@@ -255,7 +258,41 @@ async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
     let (status, body) = http_with_token(port, create, &token).await;
     assert_eq!(status, 401, "{body}");
     drop(server);
+    check_request_logs(&std::fs::read_to_string(&log_path).unwrap(), &token, &directory);
     std::fs::remove_dir_all(&directory).ok();
+}
+
+/// Every line logged while serving is JSON and carries the request id of the request it belongs
+/// to; neither the token nor the signing key appears anywhere.
+fn check_request_logs(log: &str, token: &str, directory: &Path) {
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let serving = lines
+        .iter()
+        .position(|line| {
+            line["fields"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("serving on")
+        })
+        .expect("a start-up line");
+    let during_requests = &lines[serving + 1..];
+    assert!(
+        during_requests.len() >= 6,
+        "request lines are logged at debug: {log}"
+    );
+    for line in during_requests {
+        let request_id = line["span"]["request_id"].as_str().unwrap_or("");
+        assert!(uuid::Uuid::parse_str(request_id).is_ok(), "no request id: {line}");
+    }
+    assert!(!log.contains(token), "the token was logged");
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(!log.contains(signature), "part of the token was logged");
+    let key = std::fs::read_to_string(directory.join("data/jwt-signing-key.pem")).unwrap();
+    let key_body: String = key.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert!(!log.contains(&key_body), "the signing key was logged");
 }
 
 async fn http_with_token(port: u16, body: &str, token: &str) -> (u16, String) {

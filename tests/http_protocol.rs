@@ -312,3 +312,269 @@ async fn requests_over_the_rate_limit_get_429_with_retry_after() {
     }
     assert_eq!(router.oneshot(post(Some(&token))).await.unwrap().status(), 429);
 }
+
+#[tokio::test]
+async fn aliases_and_root_fields_are_capped() {
+    let app = TestApp::seeded().await;
+    let aliases = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}: __typename")).collect();
+        format!("{{ plans {{ {} }} }}", fields.join(" "))
+    };
+    let roots = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("r{i}: __typename")).collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    let within = app.graphql(&aliases(100), Value::Null).await;
+    assert!(within.body["errors"].is_null(), "{}", within.body);
+    let over = app.graphql(&aliases(101), Value::Null).await;
+    assert_eq!(over.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        over.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("101 aliases"),
+        "{}",
+        over.body
+    );
+    // Root fields without aliases, through a fragment.
+    let fragment_roots: Vec<String> = (0..31)
+        .map(|i| format!("f{i}: regions {{ totalCount }}"))
+        .collect();
+    let over_roots = app
+        .graphql(
+            &format!(
+                "{{ ...F }} fragment F on Query {{ {} }}",
+                fragment_roots.join(" ")
+            ),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(over_roots.error_code(), "GRAPHQL_VALIDATION_FAILED");
+    assert!(
+        over_roots.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("31 fields at its root"),
+        "{}",
+        over_roots.body
+    );
+    let ok_roots = app.graphql(&roots(30), Value::Null).await;
+    assert!(ok_roots.body["errors"].is_null(), "{}", ok_roots.body);
+}
+
+#[tokio::test]
+async fn graphiql_is_served_from_the_registry_itself() {
+    let app = TestApp::seeded().await;
+    let response = app
+        .router()
+        .oneshot(Request::get("/graphiql").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("default-src 'self'") && policy.contains("script-src 'self'"));
+    let page = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(!page.contains("//cdn") && !page.contains("https://") && !page.contains("http://"));
+    let references: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/"))
+        .collect();
+    assert_eq!(references.len(), 6, "{references:?}");
+    for reference in references {
+        let asset = app
+            .router()
+            .oneshot(Request::get(reference).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(asset.status(), 200, "{reference}");
+        let media = asset.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let expected = if reference.ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        };
+        assert!(media.starts_with(expected), "{reference}: {media}");
+        let body = asset.into_body().collect().await.unwrap().to_bytes();
+        assert!(body.len() > 50, "{reference}");
+    }
+    let missing = app
+        .router()
+        .oneshot(Request::get("/graphiql/other.js").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_errors_statements_and_the_pool() {
+    let app = TestApp::seeded().await;
+    let router = app.router();
+    let post = |body: &'static str| {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    for body in [
+        r#"{"query":"{ plans { totalCount } }"}"#,
+        r#"{"query":"{ plans { totalCount } }"}"#,
+        r#"{"query":"{ nothing }"}"#,
+    ] {
+        router.clone().oneshot(post(body)).await.unwrap();
+    }
+    let response = router
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(series)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    assert_eq!(
+        value(r#"nap_graphql_requests_total{operation_type="query",outcome="ok"}"#),
+        2.0
+    );
+    assert_eq!(
+        value(r#"nap_graphql_requests_total{operation_type="query",outcome="failed"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"nap_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}"#),
+        1.0
+    );
+    assert_eq!(
+        value(r#"nap_graphql_request_duration_seconds_count{operation_type="query"}"#),
+        3.0
+    );
+    assert_eq!(
+        value(r#"nap_http_responses_total{route="/graphql",status="200"}"#),
+        3.0
+    );
+    assert!(value("nap_sql_statements_total") >= 2.0);
+    assert!(value(r#"nap_db_pool_connections{state="idle"}"#) >= 1.0);
+    assert!(value("nap_db_pool_max_connections") >= 1.0);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_clients_are_counted_by_their_forwarded_address() {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let app = TestApp::seeded().await;
+    let request = |forwarded_for: &str| {
+        let mut request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", forwarded_for)
+            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))));
+        request
+    };
+    let limits = nap_registry::config::HttpSettings {
+        rate_per_address: 1,
+        ..Default::default()
+    };
+    let behind_proxy = app.router_with_http(nap_registry::config::HttpSettings {
+        trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+        ..limits.clone()
+    });
+    let status = |router: axum::Router, forwarded_for: &'static str| async move {
+        router
+            .oneshot(request(forwarded_for))
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status(behind_proxy.clone(), "203.0.113.1").await, 200);
+    assert_eq!(status(behind_proxy.clone(), "203.0.113.1").await, 429);
+    assert_eq!(
+        status(behind_proxy.clone(), "203.0.113.2").await,
+        200,
+        "another client, another window"
+    );
+    assert_eq!(
+        status(behind_proxy, "203.0.113.2, 203.0.113.3").await,
+        200,
+        "the nearest untrusted hop counts, not what the client wrote"
+    );
+    // Without trusted proxies the header is ignored: every request counts against the peer.
+    let direct = app.router_with_http(limits);
+    assert_eq!(status(direct.clone(), "203.0.113.1").await, 200);
+    assert_eq!(status(direct, "203.0.113.9").await, 429);
+}
+
+/// A write blocked behind another transaction's lock is answered 503 `TIMEOUT` within the
+/// configured timeout, and nothing of it is kept.
+#[tokio::test]
+async fn a_request_over_the_timeout_fails_fast_and_keeps_nothing() {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+
+    let app = TestApp::with_fixture().await;
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let item = app
+        .graphql(
+            r#"{ planItem(code: "FX-RAP-UA-46/1.1.1") { id version } }"#,
+            Value::Null,
+        )
+        .await;
+    let (id, version) = (
+        item.data()["planItem"]["id"].clone(),
+        item.data()["planItem"]["version"].as_i64().unwrap(),
+    );
+    let before = crate::common::dump(&app.db).await;
+    // Every write bumps the registry's change sequence first; holding that row blocks them all.
+    let blocker = app.db.begin().await.unwrap();
+    blocker
+        .execute_unprepared("UPDATE registry_state SET change_sequence = change_sequence")
+        .await
+        .unwrap();
+    let router = app.router_with_http(nap_registry::config::HttpSettings {
+        request_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    });
+    let body = serde_json::json!({
+        "query": "mutation($input: UpdatePlanItemInput!) { updatePlanItem(input: $input) { planItem { version } } }",
+        "variables": { "input": { "id": id, "version": version, "titleEn": "Never kept" } },
+    });
+    let started = std::time::Instant::now();
+    let response = router
+        .oneshot(
+            Request::post("/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Bearer {editor}"))
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT");
+    assert!(elapsed < std::time::Duration::from_secs(3), "{elapsed:?}");
+    blocker.rollback().await.unwrap();
+    assert!(
+        crate::common::dump(&app.db).await == before,
+        "the timed-out write left nothing"
+    );
+}

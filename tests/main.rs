@@ -11,6 +11,7 @@ mod common;
 
 mod command_line;
 mod coverage_and_totals;
+mod database_outage;
 mod http_protocol;
 mod migrations;
 mod mutations;

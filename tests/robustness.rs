@@ -12,12 +12,16 @@ use tower::ServiceExt;
 use crate::common::TestApp;
 
 async fn post_raw(app: &TestApp, body: Vec<u8>) -> (u16, Value) {
+    post_raw_to(app.router(), body).await
+}
+
+async fn post_raw_to(router: axum::Router, body: Vec<u8>) -> (u16, Value) {
     let request = Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::CONTENT_LENGTH, body.len())
         .body(Body::from(body))
         .unwrap();
-    let response = app.router().oneshot(request).await.unwrap();
+    let response = router.oneshot(request).await.unwrap();
     let status = response.status().as_u16();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -110,4 +114,133 @@ async fn database_failures_reach_the_client_only_as_internal_error() {
         response.body["data"]["planItem"]["code"],
         "FX-NAP-2021-2025/1.1.1"
     );
+}
+
+/// A small deterministic generator (xorshift), so every run sends the same inputs and a failure
+/// can be replayed from its seed.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        usize::try_from(self.next() % bound as u64).unwrap()
+    }
+}
+
+/// Valid requests the mutations start from: reads, a mutation, variables and fragments.
+const SEEDS: &[&str] = &[
+    r#"{"query":"{ plans { totalCount nodes { code titles { en uk } goals { code children { code } } } } }"}"#,
+    r#"{"query":"query($c: String!) { planItem(code: $c) { code parent { code } indicators { nodes { code } } } }","variables":{"c":"NAP-2021-2025/1.1"}}"#,
+    r#"{"query":"{ planItems(first: 5, filter: {search: \"gender\"}) { edges { cursor node { code } } pageInfo { hasNextPage } } }"}"#,
+    r#"{"query":"query Q { ...F } fragment F on Query { regions { code name { en } } }","operationName":"Q"}"#,
+    r#"{"query":"mutation($i: UpdatePlanItemInput!) { updatePlanItem(input: $i) { planItem { version } } }","variables":{"i":{"id":"x","version":1}}}"#,
+    r#"{"query":"{ organisations(first: 3) { nodes { code names { uk } } } targetGroups { totalCount } }"}"#,
+];
+
+/// Pieces spliced into inputs: GraphQL and JSON syntax, odd numbers and characters.
+const PIECES: &[&str] = &[
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\"",
+    "\\",
+    ":",
+    ",",
+    "...",
+    "$",
+    "@skip(if: true)",
+    "query",
+    "mutation",
+    "fragment",
+    "on",
+    "first: 100000",
+    "first: -1",
+    "after: \"???\"",
+    "9999999999999999999999",
+    "null",
+    "\\u0000",
+    "\u{202e}",
+    "ж",
+    "__typename",
+    "__schema { types { name } }",
+    "plans",
+    "node(id: \"\")",
+    "{ a { a { a { a { a { a } } } } } }",
+];
+
+/// A bounded fuzz run: thousands of mutated requests (bytes flipped, cut, repeated, spliced with
+/// syntax), each answered with a 4xx or a GraphQL error within a second, never a 5xx.
+#[tokio::test]
+async fn fuzzed_requests_never_get_a_server_error() {
+    let app = TestApp::seeded().await;
+    // Without the rate limit, which would otherwise answer most of the run with 429.
+    let router = app.router_with_http(nap_registry::config::HttpSettings {
+        rate_per_address: 1_000_000,
+        ..Default::default()
+    });
+    let mut random = Xorshift(0x1325_2026_cafe_f00d);
+    let mut answered = std::collections::BTreeMap::<u16, usize>::new();
+    let budget = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut sent = 0;
+    while sent < 4000 && std::time::Instant::now() < budget {
+        let mut input = SEEDS[random.below(SEEDS.len())].as_bytes().to_vec();
+        for _ in 0..=random.below(4) {
+            let at = random.below(input.len() + 1);
+            match random.below(6) {
+                0 => input.insert(at, u8::try_from(random.below(256)).unwrap()),
+                1 if !input.is_empty() => {
+                    input.remove(at.min(input.len() - 1));
+                }
+                2 => input.truncate(at),
+                3 => {
+                    let piece = PIECES[random.below(PIECES.len())].as_bytes();
+                    input.splice(at..at, piece.iter().copied());
+                }
+                4 => {
+                    let end = (at + random.below(40)).min(input.len());
+                    let repeated = input[at..end].repeat(1 + random.below(50));
+                    input.splice(at..at, repeated);
+                }
+                _ => {
+                    if let Some(byte) = input.get_mut(at) {
+                        *byte ^= 1 << random.below(8);
+                    }
+                }
+            }
+        }
+        let shown = String::from_utf8_lossy(&input).into_owned();
+        let started = std::time::Instant::now();
+        let (status, body) = post_raw_to(router.clone(), input).await;
+        let elapsed = started.elapsed();
+        *answered.entry(status).or_default() += 1;
+        assert!(status < 500, "{status} for {shown}: {body}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(1),
+            "{elapsed:?} for {shown}"
+        );
+        if status == 200 {
+            for error in body["errors"].as_array().into_iter().flatten() {
+                let code = error["extensions"]["code"].as_str().unwrap_or("");
+                assert!(!code.is_empty() && code != "INTERNAL", "{shown}: {body}");
+            }
+        }
+        sent += 1;
+    }
+    assert!(sent >= 300, "only {sent} requests within the time budget");
+    assert!(
+        !answered.contains_key(&429) && answered.get(&200).is_some_and(|n| *n > 100),
+        "the run reached the executor: {answered:?}"
+    );
+    eprintln!("fuzz run: {sent} requests, answered {answered:?}");
+    let (status, body) = post_raw_to(router, query("{ plans { totalCount } }")).await;
+    assert_eq!(status, 200, "{body}");
 }

@@ -71,6 +71,10 @@ pub struct HttpSettings {
     pub rate_per_token: u32,
     /// GraphQL requests per minute per client address without a token.
     pub rate_per_address: u32,
+    /// Proxies whose `X-Forwarded-For` names the client address (empty: the TCP peer counts).
+    pub trusted_proxies: Vec<crate::http::client_address::AddressRange>,
+    /// Most bytes of serialized responses kept in the response cache (0 turns it off).
+    pub response_cache_bytes: usize,
 }
 
 impl HttpSettings {
@@ -91,6 +95,8 @@ impl Default for HttpSettings {
             cors_origins: Vec::new(),
             rate_per_token: 6_000,
             rate_per_address: 600,
+            trusted_proxies: Vec::new(),
+            response_cache_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -357,6 +363,14 @@ impl Config {
                 format!("`{bad}` is not an origin such as https://partner.example.org"),
             ));
         }
+        let trusted_proxies = env("NAP_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|range| !range.is_empty())
+            .map(str::parse)
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|message| invalid("NAP_TRUSTED_PROXIES".to_owned(), message))?;
         let http = HttpSettings {
             request_timeout: std::time::Duration::from_secs(number(
                 "NAP_REQUEST_TIMEOUT_SECONDS",
@@ -382,6 +396,13 @@ impl Config {
                 1..=1_000_000,
             )?)
             .unwrap_or(defaults.rate_per_address),
+            trusted_proxies,
+            response_cache_bytes: usize::try_from(number(
+                "NAP_RESPONSE_CACHE_BYTES",
+                defaults.response_cache_bytes as u64,
+                0..=4 * 1024 * 1024 * 1024,
+            )?)
+            .unwrap_or(defaults.response_cache_bytes),
         };
 
         Ok(Self {
@@ -458,6 +479,8 @@ mod tests {
             ("NAP_CORS_ORIGINS", "partner.example.org"),
             ("NAP_SHUTDOWN_GRACE_SECONDS", "-1"),
             ("NAP_RATE_LIMIT_PER_TOKEN", "0"),
+            ("NAP_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
+            ("NAP_RESPONSE_CACHE_BYTES", "a lot"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

@@ -3,7 +3,7 @@
 //!
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
-//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging).
+//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
 pub mod auth;
@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod reference_data;
 pub mod telemetry;
 
@@ -36,11 +37,21 @@ pub struct AppState {
     pub http: config::HttpSettings,
     /// Counts requests per token and client address.
     pub rate_limiter: Arc<http::rate_limit::RateLimiter>,
+    /// Prometheus metrics.
+    pub metrics: Arc<metrics::Metrics>,
+    /// Counts the SQL statements sent through `db` (shared with `metrics`).
+    pub statements: metrics::StatementCounter,
 }
 
 impl AppState {
     /// State over an open, migrated database and the registry's token service.
-    pub fn new(db: DatabaseConnection, tokens: Arc<TokenService>) -> Self {
+    /// Statements sent through this state's connection are counted (`statements`); the
+    /// connection's own metric callback, if any, is replaced.
+    pub fn new(mut db: DatabaseConnection, tokens: Arc<TokenService>) -> Self {
+        let statements = metrics::StatementCounter::default();
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| counter.count());
+        let metrics = Arc::new(metrics::Metrics::new(statements.clone()));
         let schema = graphql::build_schema(db.clone(), Arc::clone(&tokens));
         let authenticator = Authenticator::new(tokens, db.clone());
         let http = config::HttpSettings::default();
@@ -51,6 +62,8 @@ impl AppState {
             authenticator,
             http,
             rate_limiter,
+            metrics,
+            statements,
         }
     }
 

@@ -23,10 +23,7 @@ use nap_registry::{
         write,
     },
 };
-use std::sync::{
-    Arc,
-    atomic::{AtomicUsize, Ordering},
-};
+use std::sync::Arc;
 use tower::ServiceExt;
 
 pub use database::TestDatabase;
@@ -36,7 +33,7 @@ pub struct TestApp {
     /// The pool the service uses.
     pub db: DatabaseConnection,
     /// How many SQL statements the pool has run so far.
-    pub statements: Arc<AtomicUsize>,
+    pub statements: nap_registry::metrics::StatementCounter,
     /// The service's token signer (a fixed test key).
     pub tokens: Arc<TokenService>,
     router: Router,
@@ -101,23 +98,21 @@ impl TestApp {
 
     /// Sends `query` and returns the answer with the number of SQL statements it took.
     pub async fn graphql_counting(&self, query: &str, variables: Value) -> (GraphqlResponse, usize) {
-        let before = self.statements.load(Ordering::SeqCst);
+        let before = self.statements.total();
         let response = self.graphql(query, variables).await;
-        (response, self.statements.load(Ordering::SeqCst) - before)
+        let after = self.statements.total();
+        (response, usize::try_from(after - before).expect("a count fits"))
     }
 
     /// A migrated, empty database.
     pub async fn migrated() -> Self {
         let database = TestDatabase::create().await;
-        let mut db = database.connect().await;
+        let db = database.connect().await;
         db::migrate_up(&db).await.expect("migrate the test database");
-        let statements = Arc::new(AtomicUsize::new(0));
-        let counter = Arc::clone(&statements);
-        db.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        });
         let tokens = Arc::new(test_token_service(1));
-        let router = app(AppState::new(db.clone(), Arc::clone(&tokens)));
+        let state = AppState::new(db.clone(), Arc::clone(&tokens));
+        let statements = state.statements.clone();
+        let router = app(state);
         Self {
             db,
             statements,

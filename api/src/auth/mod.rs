@@ -6,6 +6,7 @@ pub mod keys;
 pub mod tokens;
 
 use std::sync::Arc;
+use tracing::Instrument;
 
 use chrono::{Duration, Utc};
 use entity::{api_token, organisation};
@@ -76,16 +77,22 @@ impl Authenticator {
             .is_none_or(|last| now - last > LAST_USED_RESOLUTION)
         {
             // Only this column, and only while not revoked: a revocation committed meanwhile must
-            // never be overwritten. Bookkeeping only: a failure here must not refuse a valid token.
-            let result = api_token::Entity::update_many()
+            // never be overwritten. Bookkeeping only, done beside the request: it must neither
+            // refuse a valid token nor make the request wait for a lock.
+            let update = api_token::Entity::update_many()
                 .col_expr(api_token::Column::LastUsedAt, Expr::val(now))
                 .filter(api_token::Column::Id.eq(record.id))
-                .filter(api_token::Column::RevokedAt.is_null())
-                .exec(&self.db)
-                .await;
-            if let Err(error) = result {
-                tracing::warn!(%error, "could not record token use");
-            }
+                .filter(api_token::Column::RevokedAt.is_null());
+            let db = self.db.clone();
+            tokio::spawn(
+                async move {
+                    if let Err(error) = update.exec(&db).await {
+                        tracing::warn!(%error, "could not record token use");
+                    }
+                }
+                // Its log lines carry the request's id.
+                .instrument(tracing::Span::current()),
+            );
         }
         Ok(Some(Actor::Token {
             organisation_id: record.organisation_id,

@@ -1,10 +1,11 @@
-//! The GraphQL API: the schema and its limits (`schema`), the query entry points (`query`), the
+//! The GraphQL API: the schema and its limits (`schema`, `limits`), the query entry points (`query`), the
 //! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
 pub mod context;
 pub mod errors;
 pub mod language;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod node_id;

@@ -22,6 +22,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        // Caps aliases and root fields right after parsing.
+        .extension(super::limits::DocumentLimits::default())
         // Reports each query's cost as `extensions.analyzer { complexity depth }`.
         .extension(async_graphql::extensions::Analyzer)
 }

@@ -1,0 +1,96 @@
+//! GraphiQL, served from the registry itself so that it works on a closed network: the page, its
+//! start script and the vendored GraphiQL 3.8.3 and React 18.3.1 builds (MIT licensed; licences
+//! beside them in `api/assets/graphiql/`). Nothing is fetched from another origin, and the page's
+//! Content-Security-Policy says so.
+
+use axum::{
+    extract::Path,
+    http::{
+        HeaderValue, StatusCode,
+        header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE},
+    },
+    response::{IntoResponse, Response},
+};
+
+/// Scripts, styles and connections only from this origin; GraphiQL's fonts and icons are data
+/// URLs, and its components set inline styles.
+const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; \
+     connect-src 'self'; frame-ancestors 'none'";
+
+/// One served file: name, media type, content.
+struct Asset {
+    name: &'static str,
+    media_type: &'static str,
+    content: &'static [u8],
+}
+
+/// The files under `/graphiql/`; their names carry versions, so they may be cached for a year.
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "graphiql-3.8.3.min.js",
+        media_type: "text/javascript; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.js"),
+    },
+    Asset {
+        name: "graphiql-3.8.3.min.css",
+        media_type: "text/css; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.css"),
+    },
+    Asset {
+        name: "react-18.3.1.production.min.js",
+        media_type: "text/javascript; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/react-18.3.1.production.min.js"),
+    },
+    Asset {
+        name: "react-dom-18.3.1.production.min.js",
+        media_type: "text/javascript; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/react-dom-18.3.1.production.min.js"),
+    },
+    Asset {
+        name: "start.js",
+        media_type: "text/javascript; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/start.js"),
+    },
+    Asset {
+        name: "page.css",
+        media_type: "text/css; charset=utf-8",
+        content: include_bytes!("../../assets/graphiql/page.css"),
+    },
+];
+
+/// `GET /graphiql`: the page.
+pub async fn page() -> Response {
+    let mut response = (
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        include_str!("../../assets/graphiql/index.html"),
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+    );
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `GET /graphiql/{file}`: one of the page's scripts or styles, or 404.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|asset| asset.name == file) {
+        Some(asset) => {
+            // The start script and page style are unversioned: revalidate them.
+            let cache = if asset.name.contains('-') {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
+            (
+                [(CONTENT_TYPE, asset.media_type), (CACHE_CONTROL, cache)],
+                asset.content,
+            )
+                .into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "no such file").into_response(),
+    }
+}

@@ -1,0 +1,242 @@
+//! `/graphql`: GraphQL over HTTP. POST with JSON, GET for queries only (a mutation over GET is
+//! refused with 405 and `Allow: POST`), `application/graphql-response+json` when the client
+//! accepts it, no batches. Each request is authenticated, rate limited, run under the request
+//! timeout and counted in the metrics.
+
+use std::{
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    Extension, Json,
+    extract::{ConnectInfo, State},
+    http::{
+        HeaderMap, HeaderValue, Method, StatusCode,
+        header::{
+            ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
+        },
+    },
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+use super::{client_address::client_address, rate_limit::Client};
+use crate::{
+    AppState,
+    error::ApiError,
+    graphql::{errors, language::Language, loaders::Loaders},
+    metrics::Outcome,
+};
+
+/// The media type of the GraphQL-over-HTTP specification.
+const GRAPHQL_RESPONSE_MEDIA_TYPE: &str = "application/graphql-response+json";
+
+/// `GET` and `POST /graphql`.
+pub async fn graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    request: GraphQLRequest,
+) -> Response {
+    let started = Instant::now();
+    let request = request.into_inner();
+    let operation_type = operation_type(&request.query, request.operation_name.as_deref());
+    // Dropping the answer on timeout rolls back any write it had begun.
+    let (outcome, response) = tokio::time::timeout(
+        state.http.request_timeout,
+        answer(&state, method, &headers, connection, request, operation_type),
+    )
+    .await
+    .unwrap_or_else(|_| timed_out(&state));
+    state
+        .metrics
+        .graphql_request(operation_type, outcome, started.elapsed().as_secs_f64());
+    response
+}
+
+async fn answer(
+    state: &AppState,
+    method: Method,
+    headers: &HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    request: async_graphql::Request,
+    operation_type: &'static str,
+) -> (Outcome, Response) {
+    // GET may only read: a link or an image tag must never be able to change the registry.
+    if method == Method::GET && operation_type == "mutation" {
+        state.metrics.graphql_error("METHOD_NOT_ALLOWED");
+        let mut response = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are sent with POST; GET is for queries only",
+            "METHOD_NOT_ALLOWED",
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("POST"));
+        return (Outcome::Refused, response);
+    }
+    let authorization = headers
+        .get(AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let actor = match state.authenticator.authenticate(authorization).await {
+        Ok(actor) => actor,
+        Err(error) => {
+            state.metrics.graphql_error(error.code());
+            return (Outcome::Refused, refused(&error));
+        }
+    };
+    let client = match (&actor, connection) {
+        (Some(actor), _) => actor.token().map_or(Client::Unknown, Client::Token),
+        (None, Some(Extension(ConnectInfo(peer)))) => {
+            Client::Address(client_address(peer.ip(), headers, &state.http.trusted_proxies))
+        }
+        (None, None) => Client::Unknown,
+    };
+    if let Err(retry_after) = state.rate_limiter.check(client, Instant::now()) {
+        state.metrics.graphql_error("RATE_LIMITED");
+        return (Outcome::Refused, rate_limited(retry_after));
+    }
+    let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    // Loaders are per request: they batch within it and never share a cache with another request.
+    let mut request = request.data(language).data(Loaders::new(&state.db));
+    if let Some(actor) = actor {
+        request = request.data(actor);
+    }
+    let mut response = state.schema.execute(request).await;
+    errors::assign_missing_codes(&mut response);
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            })
+            .unwrap_or("UNKNOWN");
+        state.metrics.graphql_error(code);
+    }
+    let no_data = response.data == async_graphql::Value::Null;
+    let outcome = match (response.errors.is_empty(), no_data) {
+        (true, _) => Outcome::Ok,
+        (false, true) => Outcome::Failed,
+        (false, false) => Outcome::Partial,
+    };
+    // GraphQL over HTTP: clients that accept `application/graphql-response+json` get that media
+    // type, and a request that could not run at all (parse or validation failure) gets 400.
+    let not_run = no_data && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
+    let mut http_response = GraphQLResponse::from(response).into_response();
+    if accepts_graphql_response(headers) {
+        http_response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
+        );
+        if not_run {
+            *http_response.status_mut() = StatusCode::BAD_REQUEST;
+        }
+    }
+    (outcome, http_response)
+}
+
+/// The answer to a request that did not finish within the request timeout: 503 `TIMEOUT`.
+fn timed_out(state: &AppState) -> (Outcome, Response) {
+    state.metrics.graphql_error("TIMEOUT");
+    let seconds = state.http.request_timeout.as_secs_f64();
+    tracing::warn!(
+        seconds,
+        "a GraphQL request did not finish within the request timeout"
+    );
+    let mut response = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("the request did not finish within {seconds} s; nothing it began was kept"),
+        "TIMEOUT",
+    );
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    (Outcome::TimedOut, response)
+}
+
+/// Whether the client asked for `application/graphql-response+json`.
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_MEDIA_TYPE))
+}
+
+/// A GraphQL error body with one error, `message` and `code`, under `status`.
+pub(super) fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, Json(body)).into_response()
+}
+
+/// The answer over the rate limit: 429 with `Retry-After` in whole seconds.
+fn rate_limited(retry_after: Duration) -> Response {
+    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+    let body = json!({ "errors": [{
+        "message": format!("too many requests; retry in {seconds} s"),
+        "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds }
+    }] });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
+/// The type of the operation a request would run: `query`, `mutation`, or `unknown` when the
+/// document does not parse or names no operation it has (the executor reports those).
+fn operation_type(query: &str, operation_name: Option<&str>) -> &'static str {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return "unknown";
+    };
+    let operation = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation.node.ty),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name).map(|op| op.node.ty),
+            // Without a name the executor refuses a document of several operations; count it
+            // as a mutation if any is one, so GET never runs it.
+            None => Some(
+                if operations
+                    .values()
+                    .any(|op| op.node.ty == OperationType::Mutation)
+                {
+                    OperationType::Mutation
+                } else {
+                    OperationType::Query
+                },
+            ),
+        },
+    };
+    match operation {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    }
+}
+
+/// The answer to a request whose token is not accepted: 401 with a GraphQL error body.
+fn refused(error: &ApiError) -> Response {
+    if let ApiError::Database(_) | ApiError::Internal(_) = error {
+        tracing::error!(?error, "could not check a token");
+    }
+    if error.code() != "UNAUTHENTICATED" {
+        return error_response(StatusCode::INTERNAL_SERVER_ERROR, &error.message(), error.code());
+    }
+    let mut response = error_response(
+        StatusCode::UNAUTHORIZED,
+        "the bearer token is not accepted: malformed, badly signed, for another issuer or audience, expired, revoked or unknown",
+        error.code(),
+    );
+    response.headers_mut().insert(
+        WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+    );
+    response
+}
