@@ -353,3 +353,96 @@ async fn sigterm_stops_the_server_cleanly_with_exit_code_zero() {
     );
     std::fs::remove_dir_all(&directory).ok();
 }
+
+/// Two instances of the service on one database, as behind a load balancer: a write through one
+/// is seen at once by a read through the other, although the other keeps answers in memory.
+#[tokio::test]
+async fn two_servers_on_one_database_never_serve_a_stale_read() {
+    let database = crate::common::TestDatabase::create().await;
+    let url = database.url.expose().to_owned();
+    let directory = tempdir();
+    let run = |args: &[&str]| {
+        let output = command(&directory)
+            .env("DATABASE_URL", &url)
+            .args(args)
+            .output()
+            .expect("run nap-registry");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    };
+    run(&["seed"]);
+    run(&[
+        "org",
+        "create",
+        "--code",
+        "two-ngo",
+        "--kind",
+        "CIVIL_SOCIETY",
+        "--name-en",
+        "Two NGO",
+    ]);
+    let token = run(&[
+        "token",
+        "issue",
+        "--org",
+        "two-ngo",
+        "--scopes",
+        "projects:write",
+        "--ttl",
+        "1d",
+        "--label",
+        "two",
+    ]);
+    let start = |port: u16| {
+        Server(
+            command(&directory)
+                .env("DATABASE_URL", &url)
+                .env("NAP_BIND", format!("127.0.0.1:{port}"))
+                .env("NAP_SEED_ON_START", "never")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start nap-registry"),
+        )
+    };
+    let (writer_port, reader_port) = (free_port(), free_port());
+    let _writer = start(writer_port);
+    let _reader = start(reader_port);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for port in [writer_port, reader_port] {
+        while http(port, "GET", "/healthz", "").await.is_none() {
+            assert!(Instant::now() < deadline, "a server did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let read = r#"{"query":"{ projectLinks(first: 1) { totalCount } }"}"#;
+    let count = |body: &str| -> i64 {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        value["data"]["projectLinks"]["totalCount"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{body}"))
+    };
+    for round in 0..10 {
+        // Read twice through the reader, so the answer is kept there.
+        let (_, first) = http(reader_port, "POST", "/graphql", read).await.unwrap();
+        let (_, kept) = http(reader_port, "POST", "/graphql", read).await.unwrap();
+        assert_eq!(count(&first), count(&kept));
+        let create = format!(
+            r#"{{"query":"mutation {{ createProjectLink(input: {{titleEn: \"Round {round}\"}}) {{ projectLink {{ id }} }} }}"}}"#
+        );
+        let (status, body) = http_with_token(writer_port, &create, &token).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(!body.contains("errors"), "{body}");
+        let (_, after) = http(reader_port, "POST", "/graphql", read).await.unwrap();
+        assert_eq!(
+            count(&after),
+            count(&kept) + 1,
+            "round {round}: the reader served an answer older than an acknowledged write"
+        );
+    }
+    std::fs::remove_dir_all(&directory).ok();
+}

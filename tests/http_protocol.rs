@@ -445,10 +445,16 @@ async fn metrics_count_requests_errors_statements_and_the_pool() {
             })
             .unwrap_or_else(|| panic!("no {series} in\n{text}"))
     };
+    // The second identical anonymous query is answered from the response cache.
     assert_eq!(
         value(r#"nap_graphql_requests_total{operation_type="query",outcome="ok"}"#),
-        2.0
+        1.0
     );
+    assert_eq!(
+        value(r#"nap_graphql_requests_total{operation_type="query",outcome="cached"}"#),
+        1.0
+    );
+    assert_eq!(value(r#"nap_response_cache_lookups_total{result="hit"}"#), 1.0);
     assert_eq!(
         value(r#"nap_graphql_requests_total{operation_type="query",outcome="failed"}"#),
         1.0

@@ -18,6 +18,7 @@ mod mutations;
 mod pagination;
 mod plans;
 mod query_cost;
+mod read_cache;
 mod read_entry_points;
 mod read_relations;
 mod reference_data;

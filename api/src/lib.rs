@@ -3,7 +3,8 @@
 //!
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
-//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus).
+//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
+//! never stale).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
 pub mod auth;
@@ -14,6 +15,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod read_cache;
 pub mod reference_data;
 pub mod telemetry;
 
@@ -41,6 +43,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Counts the SQL statements sent through `db` (shared with `metrics`).
     pub statements: metrics::StatementCounter,
+    /// Answers to anonymous queries, by query and change sequence.
+    pub response_cache: Arc<read_cache::ResponseCache>,
+    /// The registry's change sequence, read once for many concurrent requests.
+    pub change_sequence: read_cache::ChangeSequence,
 }
 
 impl AppState {
@@ -56,6 +62,8 @@ impl AppState {
         let authenticator = Authenticator::new(tokens, db.clone());
         let http = config::HttpSettings::default();
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
+        let change_sequence = read_cache::ChangeSequence::new(db.clone());
         Self {
             db,
             schema,
@@ -64,12 +72,15 @@ impl AppState {
             rate_limiter,
             metrics,
             statements,
+            response_cache,
+            change_sequence,
         }
     }
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
         self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         self.http = http;
         self
     }

@@ -1,7 +1,8 @@
 //! `/graphql`: GraphQL over HTTP. POST with JSON, GET for queries only (a mutation over GET is
 //! refused with 405 and `Allow: POST`), `application/graphql-response+json` when the client
 //! accepts it, no batches. Each request is authenticated, rate limited, run under the request
-//! timeout and counted in the metrics.
+//! timeout and counted in the metrics. Anonymous queries go through the response cache
+//! (`crate::read_cache`), with an `ETag` and 304 answers to `If-None-Match`.
 
 use std::{
     net::SocketAddr,
@@ -9,14 +10,16 @@ use std::{
 };
 
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLRequest;
 use axum::{
     Extension, Json,
+    body::Bytes,
     extract::{ConnectInfo, State},
     http::{
         HeaderMap, HeaderValue, Method, StatusCode,
         header::{
-            ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
+            ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+            RETRY_AFTER, VARY, WWW_AUTHENTICATE,
         },
     },
     response::{IntoResponse, Response},
@@ -29,6 +32,7 @@ use crate::{
     error::ApiError,
     graphql::{errors, language::Language, loaders::Loaders},
     metrics::Outcome,
+    read_cache::CacheKey,
 };
 
 /// The media type of the GraphQL-over-HTTP specification.
@@ -101,12 +105,120 @@ async fn answer(
         return (Outcome::Refused, rate_limited(retry_after));
     }
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    // Anonymous queries are the same for everyone: they are answered from the response cache.
+    if actor.is_none() && operation_type == "query" && state.response_cache.is_enabled() {
+        return cached_answer(state, headers, request, language).await;
+    }
     // Loaders are per request: they batch within it and never share a cache with another request.
     let mut request = request.data(language).data(Loaders::new(&state.db));
     if let Some(actor) = actor {
         request = request.data(actor);
     }
-    let mut response = state.schema.execute(request).await;
+    let response = state.schema.execute(request).await;
+    finish(state, headers, response, None)
+}
+
+/// Answers an anonymous query from the response cache when its answer at the current change
+/// sequence is kept (or with 304 when the client already has it), else runs it once however many
+/// ask at the same time, and keeps the answer if it has no errors.
+async fn cached_answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: async_graphql::Request,
+    language: Language,
+) -> (Outcome, Response) {
+    let cache = &state.response_cache;
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    let language_code = match language {
+        Language::Uk => "uk",
+        Language::En => "en",
+    };
+    let key = CacheKey::new(
+        &request.query,
+        request.operation_name.as_deref(),
+        &variables,
+        language_code,
+    );
+    let sequence = match state.change_sequence.current().await {
+        Ok(sequence) => sequence,
+        Err(error) => {
+            tracing::error!(?error, "cannot check the registry's change sequence");
+            state.metrics.graphql_error("INTERNAL");
+            return (
+                Outcome::Failed,
+                error_response(StatusCode::SERVICE_UNAVAILABLE, "internal error", "INTERNAL"),
+            );
+        }
+    };
+    let etag = key.etag(sequence);
+    if client_has(headers, &etag) {
+        state.metrics.cache_lookup("not_modified");
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        set_cache_headers(&mut response, &etag);
+        return (Outcome::Cached, response);
+    }
+    if let Some(body) = cache.get(&key, sequence) {
+        state.metrics.cache_lookup("hit");
+        return (Outcome::Cached, json_response(headers, body, Some(&etag)));
+    }
+    let _computing = cache.compute_alone(key).await;
+    if let Some(body) = cache.get(&key, sequence) {
+        state.metrics.cache_lookup("hit");
+        return (Outcome::Cached, json_response(headers, body, Some(&etag)));
+    }
+    state.metrics.cache_lookup("miss");
+    let request = request.data(language).data(Loaders::new(&state.db));
+    let response = state.schema.execute(request).await;
+    if !response.errors.is_empty() {
+        return finish(state, headers, response, None);
+    }
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => Bytes::from(body),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialize a response");
+            return (
+                Outcome::Failed,
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL"),
+            );
+        }
+    };
+    cache.insert(key, sequence, body.clone());
+    let size = cache.size();
+    state.metrics.cache_size(size.bytes, size.entries);
+    (Outcome::Ok, json_response(headers, body, Some(&etag)))
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+fn client_has(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+/// `ETag`, and `Cache-Control: no-cache` (keep it, but ask each time: the tag makes asking cheap).
+fn set_cache_headers(response: &mut Response, etag: &str) {
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(ETAG, value);
+    }
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        VARY,
+        HeaderValue::from_static("Accept, Accept-Language, Authorization"),
+    );
+}
+
+/// Codes the errors of an executed `response`, counts them, and answers it.
+fn finish(
+    state: &AppState,
+    headers: &HeaderMap,
+    mut response: async_graphql::Response,
+    etag: Option<&str>,
+) -> (Outcome, Response) {
     errors::assign_missing_codes(&mut response);
     for error in &response.errors {
         let code = error
@@ -126,20 +238,39 @@ async fn answer(
         (false, true) => Outcome::Failed,
         (false, false) => Outcome::Partial,
     };
-    // GraphQL over HTTP: clients that accept `application/graphql-response+json` get that media
-    // type, and a request that could not run at all (parse or validation failure) gets 400.
+    // GraphQL over HTTP: a request that could not run at all (parse or validation failure) gets
+    // 400 when the client accepts `application/graphql-response+json`.
     let not_run = no_data && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
-    let mut http_response = GraphQLResponse::from(response).into_response();
-    if accepts_graphql_response(headers) {
-        http_response.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/graphql-response+json; charset=utf-8"),
-        );
-        if not_run {
-            *http_response.status_mut() = StatusCode::BAD_REQUEST;
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => Bytes::from(body),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialize a response");
+            return (
+                Outcome::Failed,
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL"),
+            );
         }
+    };
+    let mut http_response = json_response(headers, body, etag);
+    if not_run && accepts_graphql_response(headers) {
+        *http_response.status_mut() = StatusCode::BAD_REQUEST;
     }
     (outcome, http_response)
+}
+
+/// A 200 answer with a serialized GraphQL response: `application/graphql-response+json` for
+/// clients that accept it, else `application/json`.
+fn json_response(headers: &HeaderMap, body: Bytes, etag: Option<&str>) -> Response {
+    let media_type = if accepts_graphql_response(headers) {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    let mut response = ([(CONTENT_TYPE, media_type)], body).into_response();
+    if let Some(etag) = etag {
+        set_cache_headers(&mut response, etag);
+    }
+    response
 }
 
 /// The answer to a request that did not finish within the request timeout: 503 `TIMEOUT`.

@@ -15,11 +15,17 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::domain::search;
+use crate::{
+    domain::{
+        access::Actor,
+        audit::{Action, Change, WriteTransaction, registry_state_id},
+        search,
+    },
+    error::ApiError,
+};
 
 /// Rows per query: well under the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
 const ROWS_PER_STATEMENT: usize = 500;
@@ -239,14 +245,20 @@ impl Dataset {
         }
     }
 
-    /// Loads every row in one transaction: either all of it lands or none of it does.
+    /// Loads every row in one transaction: either all of it lands or none of it does. A load
+    /// that changes anything is a write like any other: it moves the change sequence on (so every
+    /// instance's response cache sees it) and leaves one audit event (not in the public feed); a
+    /// load that changes nothing leaves no trace.
     pub async fn load(&self, db: &DatabaseConnection) -> Result<SeedReport, DbErr> {
         let now = Utc::now();
-        let txn = db.begin().await?;
+        let write = WriteTransaction::begin(db, &Actor::CommandLine)
+            .await
+            .map_err(into_db_error)?;
+        let txn = &write.txn;
         let mut tables = Vec::new();
         macro_rules! load_tables {
             ($($field:ident),+ $(,)?) => {$(
-                tables.push(upsert(&txn, stringify!($field), &self.$field, now).await?);
+                tables.push(upsert(txn, stringify!($field), &self.$field, now).await?);
             )+};
         }
         load_tables!(
@@ -273,8 +285,45 @@ impl Dataset {
             project_regions,
             project_plan_items,
         );
-        txn.commit().await?;
-        Ok(SeedReport { tables })
+        let report = SeedReport { tables };
+        if report.changed_nothing() {
+            write.txn.rollback().await?;
+            return Ok(report);
+        }
+        let summary: Vec<serde_json::Value> = report
+            .tables
+            .iter()
+            .filter(|table| table.inserted + table.updated > 0)
+            .map(|table| {
+                serde_json::json!({
+                    "table": table.table, "inserted": table.inserted, "updated": table.updated
+                })
+            })
+            .collect();
+        let mut write = write;
+        write
+            .audit(Change {
+                entity_type: "ReferenceData",
+                entity_id: registry_state_id(),
+                entity_code: Some("reference-data"),
+                action: Action::Update,
+                version: 1,
+                before: None,
+                after: Some(&summary),
+                public: false,
+            })
+            .await
+            .map_err(into_db_error)?;
+        write.commit().await.map_err(into_db_error)?;
+        Ok(report)
+    }
+}
+
+/// The loader speaks `DbErr`; a write bookkeeping error becomes one.
+fn into_db_error(error: ApiError) -> DbErr {
+    match error {
+        ApiError::Database(error) => error,
+        other => DbErr::Custom(other.message()),
     }
 }
 

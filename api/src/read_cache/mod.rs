@@ -1,0 +1,271 @@
+//! The read path's memory: whole serialized answers to anonymous queries, kept per query text,
+//! operation name, variables and language, and valid for exactly one value of the registry's change
+//! sequence (`freshness`). An answer is served from here only while the sequence it was computed
+//! at is still current, so no read ever sees data older than a write acknowledged before it began,
+//! on any instance: every write, wherever it ran, moves the sequence on.
+//!
+//! The same key and sequence give every instance the same entity tag (`ETag`), so a client's
+//! `If-None-Match` is answered 304 without running the query, wherever it lands.
+//!
+//! Memory is bounded by `NAP_RESPONSE_CACHE_BYTES`: answers older than the current sequence go
+//! first, then the least recently used; an answer larger than a quarter of the limit is served but
+//! not kept. Concurrent misses of the same key run the query once; the others wait for it.
+
+pub mod freshness;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use axum::body::Bytes;
+use sha2::{Digest, Sha256};
+
+pub use freshness::ChangeSequence;
+
+/// Bytes counted for an entry besides its body (key, tag, bookkeeping).
+const ENTRY_OVERHEAD: usize = 160;
+
+/// What identifies an answer apart from the sequence: a digest of the query text, operation
+/// name, variables and language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CacheKey([u8; 32]);
+
+impl CacheKey {
+    /// The key of a request.
+    pub fn new(query: &str, operation_name: Option<&str>, variables_json: &str, language: &str) -> Self {
+        let mut digest = Sha256::new();
+        for part in [query, operation_name.unwrap_or(""), variables_json, language] {
+            // Length-prefixed, so that no two different requests give the same input.
+            digest.update((part.len() as u64).to_le_bytes());
+            digest.update(part.as_bytes());
+        }
+        Self(digest.finalize().into())
+    }
+
+    /// The entity tag of this request's answer at `sequence` (the same on every instance).
+    pub fn etag(&self, sequence: i64) -> String {
+        let hex: String = self.0[..8].iter().map(|byte| format!("{byte:02x}")).collect();
+        format!("\"{sequence}-{hex}\"")
+    }
+}
+
+/// A kept answer.
+#[derive(Debug, Clone)]
+struct Entry {
+    sequence: i64,
+    body: Bytes,
+    last_used: u64,
+}
+
+impl Entry {
+    fn cost(&self) -> usize {
+        self.body.len() + ENTRY_OVERHEAD
+    }
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    by_key: HashMap<CacheKey, Entry>,
+    bytes: usize,
+    clock: u64,
+    newest_sequence: i64,
+}
+
+/// The size of the cache at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheSize {
+    /// Bytes counted (bodies plus a fixed overhead per entry).
+    pub bytes: usize,
+    /// Answers kept.
+    pub entries: usize,
+}
+
+/// Serialized answers by key and sequence, within a byte limit.
+#[derive(Debug)]
+pub struct ResponseCache {
+    limit_bytes: usize,
+    entries: Mutex<Entries>,
+    /// One lock per key being computed, so concurrent misses run the query once.
+    computing: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl ResponseCache {
+    /// A cache holding at most `limit_bytes`; 0 keeps nothing.
+    pub fn new(limit_bytes: usize) -> Self {
+        Self {
+            limit_bytes,
+            entries: Mutex::new(Entries::default()),
+            computing: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the cache keeps anything at all.
+    pub fn is_enabled(&self) -> bool {
+        self.limit_bytes > 0
+    }
+
+    /// The answer for `key` computed at `sequence`, if kept.
+    pub fn get(&self, key: &CacheKey, sequence: i64) -> Option<Bytes> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.clock += 1;
+        let clock = entries.clock;
+        let entry = entries.by_key.get_mut(key)?;
+        if entry.sequence != sequence {
+            return None;
+        }
+        entry.last_used = clock;
+        Some(entry.body.clone())
+    }
+
+    /// Keeps `body` as the answer for `key` at `sequence`, making room as needed. Answers larger
+    /// than a quarter of the limit are not kept.
+    pub fn insert(&self, key: CacheKey, sequence: i64, body: Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if sequence > entries.newest_sequence {
+            // Answers of earlier sequences can never be served again.
+            entries.newest_sequence = sequence;
+            entries.by_key.retain(|_, entry| entry.sequence >= sequence);
+            entries.bytes = entries.by_key.values().map(Entry::cost).sum();
+        } else if sequence < entries.newest_sequence {
+            return;
+        }
+        entries.clock += 1;
+        let entry = Entry {
+            sequence,
+            body,
+            last_used: entries.clock,
+        };
+        if entry.cost() > self.limit_bytes / 4 {
+            return;
+        }
+        if let Some(previous) = entries.by_key.remove(&key) {
+            entries.bytes -= previous.cost();
+        }
+        while entries.bytes + entry.cost() > self.limit_bytes {
+            let Some(oldest) = entries
+                .by_key
+                .iter()
+                .min_by_key(|(_, entry)| entry.last_used)
+                .map(|(key, _)| *key)
+            else {
+                break;
+            };
+            if let Some(evicted) = entries.by_key.remove(&oldest) {
+                entries.bytes -= evicted.cost();
+            }
+        }
+        entries.bytes += entry.cost();
+        entries.by_key.insert(key, entry);
+    }
+
+    /// The cache's size now.
+    pub fn size(&self) -> CacheSize {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        CacheSize {
+            bytes: entries.bytes,
+            entries: entries.by_key.len(),
+        }
+    }
+
+    /// Waits until no other request is computing `key`, and holds it until the guard is dropped.
+    pub async fn compute_alone(&self, key: CacheKey) -> ComputeGuard<'_> {
+        let lock = Arc::clone(
+            self.computing
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(key)
+                .or_default(),
+        );
+        let guard = Arc::clone(&lock).lock_owned().await;
+        ComputeGuard {
+            cache: self,
+            key,
+            lock,
+            _guard: guard,
+        }
+    }
+}
+
+/// Held while a request computes the answer for a key.
+#[derive(Debug)]
+pub struct ComputeGuard<'a> {
+    cache: &'a ResponseCache,
+    key: CacheKey,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for ComputeGuard<'_> {
+    fn drop(&mut self) {
+        let mut computing = self
+            .cache
+            .computing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Held by the map, this guard's `lock` and the owned guard: nobody else waits.
+        if Arc::strong_count(&self.lock) <= 3 {
+            computing.remove(&self.key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u8) -> CacheKey {
+        CacheKey::new("{ plans { code } }", None, &n.to_string(), "uk")
+    }
+
+    #[test]
+    fn keys_and_tags_are_stable_and_distinct() {
+        assert_eq!(key(1), key(1));
+        assert_ne!(key(1), key(2));
+        assert_ne!(
+            CacheKey::new("ab", None, "", "uk"),
+            CacheKey::new("a", Some("b"), "", "uk")
+        );
+        assert_eq!(key(1).etag(7), key(1).etag(7));
+        assert_ne!(key(1).etag(7), key(1).etag(8));
+        assert!(key(1).etag(7).starts_with("\"7-"));
+    }
+
+    #[test]
+    fn serves_only_the_current_sequence() {
+        let cache = ResponseCache::new(1 << 20);
+        cache.insert(key(1), 5, Bytes::from_static(b"five"));
+        assert_eq!(cache.get(&key(1), 5).as_deref(), Some(&b"five"[..]));
+        assert_eq!(cache.get(&key(1), 6), None);
+        cache.insert(key(2), 6, Bytes::from_static(b"six"));
+        assert_eq!(cache.size().entries, 1, "older answers are dropped");
+        cache.insert(key(1), 5, Bytes::from_static(b"late"));
+        assert_eq!(
+            cache.get(&key(1), 5),
+            None,
+            "an answer of a past sequence is not kept"
+        );
+    }
+
+    #[test]
+    fn stays_within_its_limit_evicting_the_least_recently_used() {
+        let body = Bytes::from(vec![b'x'; 100]);
+        let limit = 3 * (100 + ENTRY_OVERHEAD) + 10;
+        let cache = ResponseCache::new(limit * 2);
+        for n in 0..3 {
+            cache.insert(key(n), 1, body.clone());
+        }
+        let cache_small = ResponseCache::new(limit);
+        // 100-byte bodies are more than a quarter of `limit`: not kept.
+        cache_small.insert(key(0), 1, body.clone());
+        assert_eq!(cache_small.size().entries, 0);
+
+        assert!(cache.get(&key(0), 1).is_some());
+        for n in 3..8 {
+            cache.insert(key(n), 1, body.clone());
+            assert!(cache.size().bytes <= limit * 2);
+        }
+        assert!(cache.get(&key(0), 1).is_some(), "recently used answers stay");
+        assert!(cache.get(&key(1), 1).is_none(), "the least recently used went");
+    }
+}
