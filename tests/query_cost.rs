@@ -63,3 +63,18 @@ async fn a_page_of_tasks_with_groups_and_organisations_costs_a_fixed_number_of_s
     assert!(many.data()["planItems"]["nodes"].as_array().unwrap().len() > 2);
     assert_eq!(few, many_statements);
 }
+
+#[tokio::test]
+async fn a_funders_page_of_links_with_item_goals_costs_a_fixed_number_of_statements() {
+    let app = TestApp::migrated().await;
+    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
+        .await
+        .unwrap();
+    let q = r#"query($first: Int!) { projectLinks(first: $first) { totalCount nodes { title
+        planItems { code ancestors { kind title } } } } }"#;
+    let (_, few) = app.graphql_counting(q, json!({ "first": 2 })).await;
+    let (many, many_statements) = app.graphql_counting(q, json!({ "first": 100 })).await;
+    assert!(many.data()["projectLinks"]["nodes"].as_array().unwrap().len() > 10);
+    assert_eq!(few, many_statements, "statements grew with the page size");
+    assert!(many_statements <= 12, "{many_statements} statements");
+}
