@@ -81,20 +81,28 @@ fn limit_error(message: String) -> ServerError {
     error
 }
 
-/// Aliased fields anywhere in the document, each counted where it is written.
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    let operations: Vec<&SelectionSet> = match &document.operations {
+/// The root selection set of every operation of the document.
+fn operation_roots(document: &ExecutableDocument) -> Vec<&SelectionSet> {
+    match &document.operations {
         DocumentOperations::Single(operation) => vec![&operation.node.selection_set.node],
         DocumentOperations::Multiple(operations) => operations
             .values()
             .map(|operation| &operation.node.selection_set.node)
             .collect(),
-    };
+    }
+}
+
+/// Aliased fields anywhere in the document, each counted where it is written.
+fn count_aliases(document: &ExecutableDocument) -> usize {
     let fragments = document
         .fragments
         .values()
         .map(|fragment| &fragment.node.selection_set.node);
-    operations.into_iter().chain(fragments).map(aliases_in).sum()
+    operation_roots(document)
+        .into_iter()
+        .chain(fragments)
+        .map(aliases_in)
+        .sum()
 }
 
 fn aliases_in(selection_set: &SelectionSet) -> usize {
@@ -113,14 +121,7 @@ fn aliases_in(selection_set: &SelectionSet) -> usize {
 
 /// The largest number of root fields any operation of the document selects.
 fn max_root_fields(document: &ExecutableDocument) -> usize {
-    let roots: Vec<&SelectionSet> = match &document.operations {
-        DocumentOperations::Single(operation) => vec![&operation.node.selection_set.node],
-        DocumentOperations::Multiple(operations) => operations
-            .values()
-            .map(|operation| &operation.node.selection_set.node)
-            .collect(),
-    };
-    roots
+    operation_roots(document)
         .into_iter()
         .map(|root| fields_at_root(document, root, &mut HashSet::new()))
         .max()

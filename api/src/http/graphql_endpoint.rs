@@ -172,20 +172,29 @@ async fn cached_answer(
     if !response.errors.is_empty() {
         return finish(state, headers, response, None);
     }
-    let body = match serde_json::to_vec(&response) {
-        Ok(body) => Bytes::from(body),
-        Err(error) => {
-            tracing::error!(%error, "cannot serialize a response");
-            return (
-                Outcome::Failed,
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL"),
-            );
-        }
+    let Some(body) = serialize(&response) else {
+        return internal_error();
     };
     cache.insert(key, sequence, body.clone());
     let size = cache.size();
     state.metrics.cache_size(size.bytes, size.entries);
     (Outcome::Ok, json_response(headers, body, Some(&etag)))
+}
+
+/// The JSON of an executed response (`None`, logged, if it cannot be made).
+fn serialize(response: &async_graphql::Response) -> Option<Bytes> {
+    serde_json::to_vec(response)
+        .map(Bytes::from)
+        .map_err(|error| tracing::error!(%error, "cannot serialize a response"))
+        .ok()
+}
+
+/// The answer when something of our own failed: "internal error", code INTERNAL.
+fn internal_error() -> (Outcome, Response) {
+    (
+        Outcome::Failed,
+        error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL"),
+    )
 }
 
 /// Whether `If-None-Match` names `etag` (or `*`).
@@ -241,15 +250,8 @@ fn finish(
     // GraphQL over HTTP: a request that could not run at all (parse or validation failure) gets
     // 400 when the client accepts `application/graphql-response+json`.
     let not_run = no_data && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
-    let body = match serde_json::to_vec(&response) {
-        Ok(body) => Bytes::from(body),
-        Err(error) => {
-            tracing::error!(%error, "cannot serialize a response");
-            return (
-                Outcome::Failed,
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL"),
-            );
-        }
+    let Some(body) = serialize(&response) else {
+        return internal_error();
     };
     let mut http_response = json_response(headers, body, etag);
     if not_run && accepts_graphql_response(headers) {
@@ -301,7 +303,7 @@ fn accepts_graphql_response(headers: &HeaderMap) -> bool {
 }
 
 /// A GraphQL error body with one error, `message` and `code`, under `status`.
-pub(super) fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
+fn error_response(status: StatusCode, message: &str, code: &str) -> Response {
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, Json(body)).into_response()
 }
