@@ -141,40 +141,14 @@ async fn concurrent_misses_of_one_query_run_it_once() {
         .await;
     assert!(write.body["errors"].is_null(), "{}", write.body);
     let before = app.statements.total();
-    let answers = futures_join_all((0..16).map(|_| app.graphql(query, Value::Null))).await;
+    let answers =
+        async_graphql::futures_util::future::join_all((0..16).map(|_| app.graphql(query, Value::Null))).await;
     let cost = app.statements.total() - before;
     assert!(answers.iter().all(|a| a.body == answers[0].body));
     assert!(
         cost <= alone as u64 + 16,
         "16 concurrent misses cost {cost} statements; one run costs {alone}"
     );
-}
-
-/// Polls the futures together on this task (no extra dependency).
-async fn futures_join_all<F: Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set = Vec::new();
-    for future in futures {
-        set.push(Box::pin(future));
-    }
-    let mut outputs: Vec<Option<F::Output>> = set.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in set.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().map(Option::unwrap).collect()
 }
 
 #[tokio::test]
