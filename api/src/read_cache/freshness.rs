@@ -9,9 +9,12 @@
 //! of a read that started before it arrived, so it can never miss a write acknowledged before it
 //! arrived. Under load one statement serves a whole wave of requests; a lone request costs one.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicBool, AtomicU64, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
 };
 
 use sea_orm::DatabaseConnection;
@@ -21,6 +24,9 @@ use crate::{
     domain::audit::current_sequence,
     error::{ApiError, ApiResult},
 };
+
+/// Longest one read of the sequence may take before it counts as failed.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The answer of one read: which read it was, and the sequence (`None` if the read failed).
 #[derive(Debug, Clone, Copy)]
@@ -81,10 +87,17 @@ impl ChangeSequence {
                 let inner = Arc::clone(inner);
                 tokio::spawn(async move {
                     let read = inner.started.fetch_add(1, Ordering::SeqCst) + 1;
-                    let sequence = match current_sequence(&inner.db).await {
-                        Ok(sequence) => Some(sequence),
-                        Err(error) => {
+                    // Bounded, so that a connection that never answers cannot hold up every later
+                    // request once the database is back.
+                    let sequence = match tokio::time::timeout(READ_TIMEOUT, current_sequence(&inner.db)).await
+                    {
+                        Ok(Ok(sequence)) => Some(sequence),
+                        Ok(Err(error)) => {
                             tracing::error!(?error, "cannot read the change sequence");
+                            None
+                        }
+                        Err(_) => {
+                            tracing::error!(?READ_TIMEOUT, "the change sequence read did not finish in time");
                             None
                         }
                     };
