@@ -329,7 +329,12 @@ def main():
     parser.add_argument("--response-cache-bytes", type=int, default=None,
                         help="NAP_RESPONSE_CACHE_BYTES for the server (0: no cache, to measure the database path)")
     parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    parser.add_argument("--binary", help="benchmark this nap-registry binary instead (implies --no-build)")
     args = parser.parse_args()
+    global BINARY
+    if args.binary:
+        BINARY = pathlib.Path(args.binary).resolve()
+        args.no_build = True
     args.connections = [int(c) for c in args.connections.split(",")]
     args.queries = [q.strip().upper() for q in args.queries.split(",")]
     oha = oha_binary()
