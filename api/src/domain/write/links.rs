@@ -7,7 +7,9 @@ use entity::{
     plan_item, plan_item_implementation, plan_item_target_group, project_link, project_plan_item,
     responsibility, target_group,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+};
 
 use super::{existing, item_by_code, organisation_by_key, plan_items, project_links};
 use crate::{
@@ -66,6 +68,38 @@ fn missing(field: &str, what: &str) -> ApiError {
     ApiError::invalid(field, format!("{what} is not linked"))
 }
 
+/// Adds the link row `new_row` makes, or deletes the `current` one. Adding a link that exists, or
+/// removing one that does not, is refused on `field`, naming `what`.
+async fn apply<A>(
+    write: &WriteTransaction,
+    change: LinkChange,
+    current: Option<<A::Entity as EntityTrait>::Model>,
+    field: &str,
+    what: &str,
+    new_row: impl FnOnce() -> <A::Entity as EntityTrait>::Model,
+) -> ApiResult<()>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    match (change, current) {
+        (LinkChange::Link, Some(_)) => Err(already(field, what)),
+        (LinkChange::Unlink, None) => Err(missing(field, what)),
+        (LinkChange::Link, None) => {
+            new_row()
+                .into_active_model()
+                .reset_all()
+                .insert(&write.txn)
+                .await?;
+            Ok(())
+        }
+        (LinkChange::Unlink, Some(row)) => {
+            row.into_active_model().delete(&write.txn).await?;
+            Ok(())
+        }
+    }
+}
+
 /// Links or unlinks a target group (by code) and a plan item (by canonical code).
 pub async fn target_group(
     write: &mut WriteTransaction,
@@ -86,45 +120,24 @@ pub async fn target_group(
         .filter(plan_item_target_group::Column::TargetGroupId.eq(group.id))
         .one(&write.txn)
         .await?;
-    match (change, link) {
-        (LinkChange::Link, Some(_)) => {
-            return Err(already(
-                "input.targetGroup",
-                &format!("target group `{}`", group.code),
-            ));
-        }
-        (LinkChange::Unlink, None) => {
-            return Err(missing(
-                "input.targetGroup",
-                &format!("target group `{}`", group.code),
-            ));
-        }
-        (LinkChange::Link, None) => {
-            if group.status == VocabularyStatus::Withdrawn {
-                return Err(ApiError::invalid(
-                    "input.targetGroup",
-                    format!("target group `{}` is withdrawn", group.code),
-                ));
-            }
-            plan_item_target_group::Model {
-                id: new_id(),
-                plan_item_id: item.id,
-                target_group_id: group.id,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(&write.txn)
-            .await?;
-        }
-        (LinkChange::Unlink, Some(link)) => {
-            plan_item_target_group::Entity::delete_by_id(link.id)
-                .exec(&write.txn)
-                .await?;
-        }
+    if change == LinkChange::Link && link.is_none() && group.status == VocabularyStatus::Withdrawn {
+        return Err(ApiError::invalid(
+            "input.targetGroup",
+            format!("target group `{}` is withdrawn", group.code),
+        ));
     }
+    let what = format!("target group `{}`", group.code);
+    apply::<plan_item_target_group::ActiveModel>(write, change, link, "input.targetGroup", &what, || {
+        plan_item_target_group::Model {
+            id: new_id(),
+            plan_item_id: item.id,
+            target_group_id: group.id,
+            created_at: write.now,
+            updated_at: write.now,
+            version: 1,
+        }
+    })
+    .await?;
     touch_item(write, item, change).await
 }
 
@@ -145,30 +158,18 @@ pub async fn responsibility(
         .one(&write.txn)
         .await?;
     let what = format!("`{}` as {}", organisation.code, role.as_wire());
-    match (change, existing_row) {
-        (LinkChange::Link, Some(_)) => return Err(already("input.organisation", &what)),
-        (LinkChange::Unlink, None) => return Err(missing("input.organisation", &what)),
-        (LinkChange::Link, None) => {
-            responsibility::Model {
-                id: new_id(),
-                plan_item_id: item.id,
-                organisation_id: organisation.id,
-                role,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(&write.txn)
-            .await?;
+    apply::<responsibility::ActiveModel>(write, change, existing_row, "input.organisation", &what, || {
+        responsibility::Model {
+            id: new_id(),
+            plan_item_id: item.id,
+            organisation_id: organisation.id,
+            role,
+            created_at: write.now,
+            updated_at: write.now,
+            version: 1,
         }
-        (LinkChange::Unlink, Some(row)) => {
-            responsibility::Entity::delete_by_id(row.id)
-                .exec(&write.txn)
-                .await?;
-        }
-    }
+    })
+    .await?;
     touch_item(write, item, change).await
 }
 
@@ -206,29 +207,18 @@ pub async fn implementation(
         .filter(plan_item_implementation::Column::ImplementedItemId.eq(target.id))
         .one(&write.txn)
         .await?;
-    match (change, link) {
-        (LinkChange::Link, Some(_)) => return Err(already("input.implements", &format!("`{national}`"))),
-        (LinkChange::Unlink, None) => return Err(missing("input.implements", &format!("`{national}`"))),
-        (LinkChange::Link, None) => {
-            plan_item_implementation::Model {
-                id: new_id(),
-                implementing_item_id: item.id,
-                implemented_item_id: target.id,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(&write.txn)
-            .await?;
+    let what = format!("`{national}`");
+    apply::<plan_item_implementation::ActiveModel>(write, change, link, "input.implements", &what, || {
+        plan_item_implementation::Model {
+            id: new_id(),
+            implementing_item_id: item.id,
+            implemented_item_id: target.id,
+            created_at: write.now,
+            updated_at: write.now,
+            version: 1,
         }
-        (LinkChange::Unlink, Some(link)) => {
-            plan_item_implementation::Entity::delete_by_id(link.id)
-                .exec(&write.txn)
-                .await?;
-        }
-    }
+    })
+    .await?;
     touch_item(write, item, change).await
 }
 
@@ -249,29 +239,18 @@ pub async fn project_item(
         .filter(project_plan_item::Column::PlanItemId.eq(item.id))
         .one(&write.txn)
         .await?;
-    match (change, link) {
-        (LinkChange::Link, Some(_)) => return Err(already("input.planItem", &format!("`{}`", item.code))),
-        (LinkChange::Unlink, None) => return Err(missing("input.planItem", &format!("`{}`", item.code))),
-        (LinkChange::Link, None) => {
-            project_plan_item::Model {
-                id: new_id(),
-                project_link_id: project,
-                plan_item_id: item.id,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(&write.txn)
-            .await?;
+    let what = format!("`{}`", item.code);
+    apply::<project_plan_item::ActiveModel>(write, change, link, "input.planItem", &what, || {
+        project_plan_item::Model {
+            id: new_id(),
+            project_link_id: project,
+            plan_item_id: item.id,
+            created_at: write.now,
+            updated_at: write.now,
+            version: 1,
         }
-        (LinkChange::Unlink, Some(link)) => {
-            project_plan_item::Entity::delete_by_id(link.id)
-                .exec(&write.txn)
-                .await?;
-        }
-    }
+    })
+    .await?;
     let mut after = before.clone();
     after.updated_at = write.now;
     after.version += 1;
