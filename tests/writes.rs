@@ -619,3 +619,45 @@ async fn many_writers_retrying_on_conflict_lose_no_acknowledged_write() {
         "the audit trail matches the acknowledged writes one for one"
     );
 }
+
+/// A withdrawn item keeps its relations as they were: linking to it is refused like any other
+/// change of it, and changes nothing.
+#[tokio::test]
+async fn links_to_a_withdrawn_item_are_refused_and_change_nothing() {
+    let app = TestApp::with_fixture().await;
+    let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let created = app
+        .graphql_as(
+            &editor,
+            CREATE_ITEM,
+            json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.9", "titleEn": "Soon withdrawn" } }),
+        )
+        .await;
+    let code = created.data()["createPlanItem"]["planItem"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (id, version) = item_id(&app, &code).await;
+    let withdrawn = app
+        .graphql_as(
+            &editor,
+            "mutation($input: WithdrawPlanItemInput!) { withdrawPlanItem(input: $input) { planItem { status } } }",
+            json!({ "input": { "id": id, "version": version, "reason": "Test" } }),
+        )
+        .await;
+    assert_eq!(
+        withdrawn.data()["withdrawPlanItem"]["planItem"]["status"],
+        "WITHDRAWN"
+    );
+    let before = dump(&app.db).await;
+    let linked = app
+        .graphql_as(
+            &editor,
+            "mutation($input: PlanItemTargetGroupInput!) { linkTargetGroup(input: $input) { planItem { version } } }",
+            json!({ "input": { "planItem": code, "targetGroup": "veterans" } }),
+        )
+        .await;
+    assert_eq!(linked.error_code(), "BAD_USER_INPUT", "{}", linked.body);
+    assert_eq!(linked.body["errors"][0]["extensions"]["field"], "input.planItem");
+    assert!(dump(&app.db).await == before);
+}

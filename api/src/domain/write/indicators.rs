@@ -8,7 +8,11 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, item_by_code, plan_items::editable_plan, region_by_code, withdrawn};
+use super::{
+    Patch, existing,
+    plan_items::{editable_item, editable_plan},
+    region_by_code, withdrawn,
+};
 use crate::{
     domain::{
         access::Scope,
@@ -46,14 +50,7 @@ pub async fn create_indicator(
     write: &mut WriteTransaction,
     input: NewIndicator,
 ) -> ApiResult<indicator::Model> {
-    let item = item_by_code(&write.txn, "input.planItem", &input.plan_item).await?;
-    editable_plan(write, item.plan_id).await?;
-    if item.status == entity::enums::PlanItemStatus::Withdrawn {
-        return Err(ApiError::invalid(
-            "input.planItem",
-            format!("{} is withdrawn", item.code),
-        ));
-    }
+    let (item, _) = editable_item(write, "input.planItem", &input.plan_item).await?;
     let code = validation::code("input.code", &input.code)?;
     let taken = indicator::Entity::find()
         .filter(indicator::Column::PlanItemId.eq(item.id))

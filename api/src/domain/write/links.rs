@@ -11,7 +11,9 @@ use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
 
-use super::{existing, item_by_code, organisation_by_key, plan_items, project_links};
+use super::{
+    existing, item_by_code, organisation_by_key, plan_items, plan_items::editable_item, project_links,
+};
 use crate::{
     domain::{
         access::Scope,
@@ -52,12 +54,6 @@ async fn touch_item(
         .audit(plan_items::change(&saved, change.action(), Some(&item)))
         .await?;
     Ok(saved)
-}
-
-async fn editable_item(write: &WriteTransaction, code: &str) -> ApiResult<plan_item::Model> {
-    let item = item_by_code(&write.txn, "input.planItem", code).await?;
-    plan_items::editable_plan(write, item.plan_id).await?;
-    Ok(item)
 }
 
 fn already(field: &str, what: &str) -> ApiError {
@@ -107,7 +103,7 @@ pub async fn target_group(
     group: &str,
     change: LinkChange,
 ) -> ApiResult<plan_item::Model> {
-    let item = editable_item(write, item).await?;
+    let (item, _) = editable_item(write, "input.planItem", item).await?;
     let group = target_group::Entity::find()
         .filter(target_group::Column::Code.eq(group))
         .one(&write.txn)
@@ -149,7 +145,7 @@ pub async fn responsibility(
     role: ResponsibilityRole,
     change: LinkChange,
 ) -> ApiResult<plan_item::Model> {
-    let item = editable_item(write, item).await?;
+    let (item, _) = editable_item(write, "input.planItem", item).await?;
     let organisation = organisation_by_key(&write.txn, "input.organisation", organisation).await?;
     let existing_row = responsibility::Entity::find()
         .filter(responsibility::Column::PlanItemId.eq(item.id))
@@ -180,8 +176,7 @@ pub async fn implementation(
     national: &str,
     change: LinkChange,
 ) -> ApiResult<plan_item::Model> {
-    let item = editable_item(write, item).await?;
-    let plan = existing::<entity::plan::Entity>(&write.txn, item.plan_id, "plan").await?;
+    let (item, plan) = editable_item(write, "input.planItem", item).await?;
     if plan.level == PlanLevel::National {
         return Err(ApiError::invalid(
             "input.planItem",

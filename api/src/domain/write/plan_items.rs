@@ -5,7 +5,7 @@ use entity::{enums::PlanItemStatus, plan, plan_item};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, plan_by_code};
+use super::{Patch, existing, item_by_code, plan_by_code};
 use crate::{
     domain::{
         audit::{Action, Change, WriteTransaction, check_version},
@@ -44,6 +44,21 @@ pub async fn editable_plan(write: &WriteTransaction, plan_id: Uuid) -> ApiResult
         .actor
         .require_plan_editor(plan.level, plan.owner_organisation_id)?;
     Ok(plan)
+}
+
+/// The plan item with canonical code `code` (named by `field`) and its plan, if the actor may
+/// edit that plan and the item is not withdrawn: what every write on an item's relations needs.
+pub async fn editable_item(
+    write: &WriteTransaction,
+    field: &str,
+    code: &str,
+) -> ApiResult<(plan_item::Model, plan::Model)> {
+    let item = item_by_code(&write.txn, field, code).await?;
+    let plan = editable_plan(write, item.plan_id).await?;
+    if item.status == PlanItemStatus::Withdrawn {
+        return Err(ApiError::invalid(field, format!("{} is withdrawn", item.code)));
+    }
+    Ok((item, plan))
 }
 
 fn check_time_frame(start: Option<i32>, end: Option<i32>) -> ApiResult<()> {
