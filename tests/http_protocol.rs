@@ -59,6 +59,14 @@ async fn a_mutation_over_get_is_refused_with_405_and_changes_nothing() {
     assert_eq!(status, 405, "{body}");
     assert_eq!(allow.as_deref(), Some("POST"));
     assert_eq!(body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
+    // HEAD is routed with GET, and its body would be read as JSON: it may not write either.
+    let head = Request::head("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(serde_json::json!({ "query": mutation }).to_string()))
+        .unwrap();
+    let (status, allow, _) = send(&app, head).await;
+    assert_eq!((status, allow.as_deref()), (405, Some("POST")));
     let item = app
         .graphql(
             r#"{ planItem(code: "FX-RAP-UA-46/1.1.5") { code } }"#,

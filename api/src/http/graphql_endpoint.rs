@@ -70,8 +70,9 @@ async fn answer(
     request: async_graphql::Request,
     operation_type: &'static str,
 ) -> (Outcome, Response) {
-    // GET may only read: a link or an image tag must never be able to change the registry.
-    if method == Method::GET && operation_type == "mutation" {
+    // Only POST may write: a link or an image tag (GET, or HEAD, which axum routes with GET) must
+    // never be able to change the registry.
+    if method != Method::POST && operation_type == "mutation" {
         state.metrics.graphql_error("METHOD_NOT_ALLOWED");
         let mut response = error_response(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -107,7 +108,7 @@ async fn answer(
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Anonymous queries are the same for everyone: they are answered from the response cache.
     if actor.is_none() && operation_type == "query" && state.response_cache.is_enabled() {
-        return cached_answer(state, headers, request, language).await;
+        return cached_answer(state, &method, headers, request, language).await;
     }
     // Loaders are per request: they batch within it and never share a cache with another request.
     let mut request = request.data(language).data(Loaders::new(&state.db));
@@ -123,6 +124,7 @@ async fn answer(
 /// ask at the same time, and keeps the answer if it has no errors.
 async fn cached_answer(
     state: &AppState,
+    method: &Method,
     headers: &HeaderMap,
     request: async_graphql::Request,
     language: Language,
@@ -151,7 +153,8 @@ async fn cached_answer(
         }
     };
     let etag = key.etag(sequence);
-    if client_has(headers, &etag) {
+    // Conditional requests are for safe methods (RFC 9110): a POST always gets the answer.
+    if method != Method::POST && client_has(headers, &etag) {
         state.metrics.cache_lookup("not_modified");
         let mut response = StatusCode::NOT_MODIFIED.into_response();
         set_cache_headers(&mut response, &etag);
