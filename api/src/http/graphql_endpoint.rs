@@ -164,14 +164,19 @@ async fn cached_answer(
         state.metrics.cache_lookup("hit");
         return (Outcome::Cached, json_response(headers, body, Some(&etag)));
     }
-    let _computing = cache.compute_alone(key).await;
+    let turn = cache.compute_alone(key, sequence).await;
     if let Some(body) = cache.get(&key, sequence) {
         state.metrics.cache_lookup("hit");
         return (Outcome::Cached, json_response(headers, body, Some(&etag)));
     }
+    // Held while running, so that the others wait for the answer, unless it could not be kept.
+    let turn = (!turn.answer_was_not_kept()).then_some(turn);
     state.metrics.cache_lookup("miss");
     let request = request.data(language).data(Loaders::new(&state.db));
     let response = state.schema.execute(request).await;
+    if let Some(turn) = &turn {
+        turn.ran();
+    }
     if !response.errors.is_empty() {
         return finish(state, headers, response, None);
     }

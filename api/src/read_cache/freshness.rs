@@ -86,10 +86,15 @@ impl ChangeSequence {
                 // goes away cannot leave the others waiting.
                 let inner = Arc::clone(inner);
                 tokio::spawn(async move {
-                    let read = inner.started.fetch_add(1, Ordering::SeqCst) + 1;
+                    let mut read = Read {
+                        number: inner.started.fetch_add(1, Ordering::SeqCst) + 1,
+                        sequence: None,
+                        inner,
+                    };
                     // Bounded, so that a connection that never answers cannot hold up every later
                     // request once the database is back.
-                    let sequence = match tokio::time::timeout(READ_TIMEOUT, current_sequence(&inner.db)).await
+                    read.sequence = match tokio::time::timeout(READ_TIMEOUT, current_sequence(&read.inner.db))
+                        .await
                     {
                         Ok(Ok(sequence)) => Some(sequence),
                         Ok(Err(error)) => {
@@ -101,14 +106,7 @@ impl ChangeSequence {
                             None
                         }
                     };
-                    // Free the slot before publishing, so that a waiter woken by this answer
-                    // (and needing a later read) can start the next one.
-                    inner.reading.store(false, Ordering::SeqCst);
-                    inner.published.send_modify(|published| {
-                        if read > published.read {
-                            *published = Published { read, sequence };
-                        }
-                    });
+                    // Dropping `read` publishes it, also if this task panics or is aborted.
                 });
             }
             if answers.changed().await.is_err() {
@@ -117,5 +115,27 @@ impl ChangeSequence {
                 ));
             }
         }
+    }
+}
+
+/// One read of the sequence. When dropped (finished, failed, panicked or aborted) it frees the
+/// reading slot and publishes what it found, so no waiter is ever left without an answer.
+struct Read {
+    inner: Arc<Inner>,
+    number: u64,
+    sequence: Option<i64>,
+}
+
+impl Drop for Read {
+    fn drop(&mut self) {
+        // Free the slot before publishing, so that a waiter woken by this answer (and needing a
+        // later read) can start the next one.
+        self.inner.reading.store(false, Ordering::SeqCst);
+        let (read, sequence) = (self.number, self.sequence);
+        self.inner.published.send_modify(|published| {
+            if read > published.read {
+                *published = Published { read, sequence };
+            }
+        });
     }
 }

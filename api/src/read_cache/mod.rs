@@ -9,13 +9,17 @@
 //!
 //! Memory is bounded by `NAP_RESPONSE_CACHE_BYTES`: answers older than the current sequence go
 //! first, then the least recently used; an answer larger than a quarter of the limit is served but
-//! not kept. Concurrent misses of the same key run the query once; the others wait for it.
+//! not kept. Concurrent misses of the same key run the query once and the others take the kept
+//! answer; when the answer cannot be kept, the others run it side by side rather than in turn.
 
 pub mod freshness;
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, PoisonError},
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicI64, Ordering},
+    },
 };
 
 use axum::body::Bytes;
@@ -87,7 +91,7 @@ pub struct ResponseCache {
     limit_bytes: usize,
     entries: Mutex<Entries>,
     /// One lock per key being computed, so concurrent misses run the query once.
-    computing: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+    computing: Mutex<HashMap<CacheKey, Arc<Flight>>>,
 }
 
 impl ResponseCache {
@@ -168,43 +172,79 @@ impl ResponseCache {
         }
     }
 
-    /// Waits until no other request is computing `key`, and holds it until the guard is dropped.
-    pub async fn compute_alone(&self, key: CacheKey) -> ComputeGuard<'_> {
-        let lock = Arc::clone(
+    /// Waits until no other request is computing `key`, and holds the turn until it is dropped.
+    pub async fn compute_alone(&self, key: CacheKey, sequence: i64) -> ComputeTurn<'_> {
+        let flight = Arc::clone(
             self.computing
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .entry(key)
                 .or_default(),
         );
-        let guard = Arc::clone(&lock).lock_owned().await;
-        ComputeGuard {
+        // The turn exists before the wait, so a request that goes away while waiting still
+        // cleans up after itself.
+        let mut turn = ComputeTurn {
             cache: self,
             key,
-            lock,
-            _guard: guard,
+            sequence,
+            flight,
+            guard: None,
+        };
+        turn.guard = Some(Arc::clone(&turn.flight.lock).lock_owned().await);
+        turn
+    }
+}
+
+/// The requests computing one key: whoever holds `lock` runs the query; `ran_at` is the sequence
+/// it last ran at.
+#[derive(Debug)]
+struct Flight {
+    lock: Arc<tokio::sync::Mutex<()>>,
+    ran_at: AtomicI64,
+}
+
+impl Default for Flight {
+    fn default() -> Self {
+        Self {
+            lock: Arc::default(),
+            ran_at: AtomicI64::new(i64::MIN),
         }
     }
 }
 
-/// Held while a request computes the answer for a key.
+/// A request's turn to compute the answer for a key.
 #[derive(Debug)]
-pub struct ComputeGuard<'a> {
+pub struct ComputeTurn<'a> {
     cache: &'a ResponseCache,
     key: CacheKey,
-    lock: Arc<tokio::sync::Mutex<()>>,
-    _guard: tokio::sync::OwnedMutexGuard<()>,
+    sequence: i64,
+    flight: Arc<Flight>,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
-impl Drop for ComputeGuard<'_> {
+impl ComputeTurn<'_> {
+    /// Whether the request before this one already ran the query at this sequence and its answer
+    /// was not kept (it had errors, or was too big): then waiting for one another gains nothing.
+    pub fn answer_was_not_kept(&self) -> bool {
+        self.flight.ran_at.load(Ordering::SeqCst) == self.sequence
+    }
+
+    /// Records that this turn ran the query.
+    pub fn ran(&self) {
+        self.flight.ran_at.store(self.sequence, Ordering::SeqCst);
+    }
+}
+
+impl Drop for ComputeTurn<'_> {
     fn drop(&mut self) {
+        drop(self.guard.take());
         let mut computing = self
             .cache
             .computing
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        // Held by the map, this guard's `lock` and the owned guard: nobody else waits.
-        if Arc::strong_count(&self.lock) <= 3 {
+        // Held only by the map and this turn: nobody else waits for the key.
+        if Arc::strong_count(&self.flight) <= 2 {
             computing.remove(&self.key);
         }
     }
@@ -267,5 +307,32 @@ mod tests {
         }
         assert!(cache.get(&key(0), 1).is_some(), "recently used answers stay");
         assert!(cache.get(&key(1), 1).is_none(), "the least recently used went");
+    }
+
+    #[tokio::test]
+    async fn turns_take_one_key_in_order_and_clean_up_after_themselves() {
+        let wait = std::time::Duration::from_millis(20);
+        let cache = ResponseCache::new(1 << 20);
+        let first = cache.compute_alone(key(1), 5).await;
+        assert!(!first.answer_was_not_kept());
+        let mut second = Box::pin(cache.compute_alone(key(1), 5));
+        assert!(
+            tokio::time::timeout(wait, &mut second).await.is_err(),
+            "the key is taken"
+        );
+        // A request that goes away while waiting leaves nothing behind.
+        let third = cache.compute_alone(key(1), 5);
+        assert!(tokio::time::timeout(wait, third).await.is_err());
+        first.ran();
+        drop(first);
+        let second = second.await;
+        assert!(
+            second.answer_was_not_kept(),
+            "the first ran at this sequence and kept nothing"
+        );
+        drop(second);
+        assert!(cache.computing.lock().unwrap().is_empty(), "no turn left behind");
+        let later = cache.compute_alone(key(1), 6).await;
+        assert!(!later.answer_was_not_kept(), "a new sequence is a new question");
     }
 }
