@@ -84,8 +84,9 @@ async fn batched_requests_are_refused() {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(batch))
         .unwrap();
-    let (status, _, _) = send(&app, request).await;
-    assert_eq!(status, 400, "a batch is not executed");
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, 400, "a batch is not executed: {body}");
+    assert!(body.get("data").is_none() && !body.is_array(), "nothing ran: {body}");
 }
 
 /// The introspection query GraphiQL and code generators send (graphql-js `getIntrospectionQuery`).
@@ -445,14 +446,7 @@ async fn metrics_count_requests_errors_statements_and_the_pool() {
             .starts_with("text/plain")
     );
     let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    let value = |series: &str| -> f64 {
-        text.lines()
-            .find_map(|line| {
-                line.strip_prefix(series)
-                    .and_then(|rest| rest.trim().parse().ok())
-            })
-            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
-    };
+    let value = |series: &str| crate::common::metric_value(&text, series);
     // The second identical anonymous query is answered from the response cache.
     assert_eq!(
         value(r#"nap_graphql_requests_total{operation_type="query",outcome="ok"}"#),

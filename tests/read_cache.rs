@@ -215,20 +215,10 @@ async fn memory_stays_within_the_limit_and_oversized_answers_are_served_uncached
         assert_eq!(answer.status, 200);
         assert!(answer.body["errors"].is_null(), "{}", answer.body);
     }
-    let metrics = router
-        .clone()
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    let value = |name: &str| -> f64 {
-        text.lines()
-            .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.trim().parse().ok()))
-            .unwrap_or_else(|| panic!("no {name}"))
-    };
-    let bytes = value("nap_response_cache_bytes");
+    let bytes = metric(&router, "nap_response_cache_bytes").await;
     assert!(bytes > 0.0 && bytes <= limit as f64, "{bytes}");
-    assert!(value(r#"nap_response_cache_lookups_total{result="miss"}"#) >= 40.0);
+    let misses = r#"nap_response_cache_lookups_total{result="miss"}"#;
+    assert_eq!(metric(&router, misses).await, 40.0);
 
     // An answer over a quarter of the limit is served, and not kept.
     let big = "{ planItems(first: 100) { nodes { code title titles { uk en } parent { code } } } }";
@@ -238,6 +228,11 @@ async fn memory_stays_within_the_limit_and_oversized_answers_are_served_uncached
     assert!(
         first.body.to_string().len() > limit / 4,
         "the test needs a big answer"
+    );
+    assert_eq!(
+        metric(&router, misses).await,
+        42.0,
+        "both ran: the answer was not kept"
     );
     assert!(first.etag.is_some(), "still tagged: 304 works without keeping it");
     let not_modified = conditional_get(&router, big, Value::Null, first.etag.as_deref().unwrap()).await;
@@ -254,4 +249,20 @@ async fn a_zero_limit_turns_the_cache_off() {
     let answer = post(&router, LINKS, Value::Null, None).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.etag, None);
+    let app = app.without_response_cache();
+    let (_, first) = app.graphql_counting(LINKS, Value::Null).await;
+    let (_, second) = app.graphql_counting(LINKS, Value::Null).await;
+    assert_eq!(first, second, "each request runs the query");
+    assert!(second > 1, "{second}");
+}
+
+/// The value of one series of the router's `/metrics`.
+async fn metric(router: &Router, series: &str) -> f64 {
+    let response = router
+        .clone()
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    crate::common::metric_value(&text, series)
 }

@@ -136,9 +136,9 @@ impl Xorshift {
 /// Valid requests the mutations start from: reads, a mutation, variables and fragments.
 const SEEDS: &[&str] = &[
     r#"{"query":"{ plans { totalCount nodes { code titles { en uk } goals { code children { code } } } } }"}"#,
-    r#"{"query":"query($c: String!) { planItem(code: $c) { code parent { code } indicators { nodes { code } } } }","variables":{"c":"NAP-2021-2025/1.1"}}"#,
+    r#"{"query":"query($c: String!) { planItem(code: $c) { code parent { code } indicators { code } } }","variables":{"c":"UA-NAP-2021-2025/1"}}"#,
     r#"{"query":"{ planItems(first: 5, filter: {search: \"gender\"}) { edges { cursor node { code } } pageInfo { hasNextPage } } }"}"#,
-    r#"{"query":"query Q { ...F } fragment F on Query { regions { code name { en } } }","operationName":"Q"}"#,
+    r#"{"query":"query Q { ...F } fragment F on Query { regions { code names { en } } }","operationName":"Q"}"#,
     r#"{"query":"mutation($i: UpdatePlanItemInput!) { updatePlanItem(input: $i) { planItem { version } } }","variables":{"i":{"id":"x","version":1}}}"#,
     r#"{"query":"{ organisations(first: 3) { nodes { code names { uk } } } targetGroups { totalCount } }"}"#,
 ];
@@ -189,6 +189,15 @@ async fn fuzzed_requests_never_get_a_server_error() {
     });
     let mut random = Xorshift(0x1325_2026_cafe_f00d);
     let mut answered = std::collections::BTreeMap::<u16, usize>::new();
+    let mut executed = 0;
+    for seed in SEEDS {
+        let (status, body) = post_raw_to(router.clone(), seed.as_bytes().to_vec()).await;
+        assert_eq!(status, 200, "{seed}: {body}");
+        assert_ne!(
+            body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{seed}: {body}"
+        );
+    }
     let budget = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut sent = 0;
     while sent < 4000 && std::time::Instant::now() < budget {
@@ -222,6 +231,7 @@ async fn fuzzed_requests_never_get_a_server_error() {
         let (status, body) = post_raw_to(router.clone(), input).await;
         let elapsed = started.elapsed();
         *answered.entry(status).or_default() += 1;
+        executed += usize::from(!body["data"].is_null());
         assert!(status < 500, "{status} for {shown}: {body}");
         assert!(
             elapsed < std::time::Duration::from_secs(1),
@@ -237,10 +247,10 @@ async fn fuzzed_requests_never_get_a_server_error() {
     }
     assert!(sent >= 300, "only {sent} requests within the time budget");
     assert!(
-        !answered.contains_key(&429) && answered.get(&200).is_some_and(|n| *n > 100),
-        "the run reached the executor: {answered:?}"
+        !answered.contains_key(&429) && executed >= 40,
+        "the run reached the executor: {answered:?}, {executed} returned data"
     );
-    eprintln!("fuzz run: {sent} requests, answered {answered:?}");
+    eprintln!("fuzz run: {sent} requests, answered {answered:?}, {executed} returned data");
     let (status, body) = post_raw_to(router, query("{ plans { totalCount } }")).await;
     assert_eq!(status, 200, "{body}");
 }

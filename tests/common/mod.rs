@@ -186,6 +186,20 @@ impl TestApp {
         token
     }
 
+    /// The same app without the response cache, for tests that change the database behind the
+    /// service's back (which no instance could notice) and must see every query run.
+    pub fn without_response_cache(mut self) -> Self {
+        let state = AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(
+            nap_registry::config::HttpSettings {
+                response_cache_bytes: 0,
+                ..Default::default()
+            },
+        );
+        self.statements = state.statements.clone();
+        self.router = app(state);
+        self
+    }
+
     /// A router over the same database with other HTTP limits and cross-origin rules.
     pub fn router_with_http(&self, http: nap_registry::config::HttpSettings) -> Router {
         app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http))
@@ -231,6 +245,16 @@ impl TestApp {
             .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
         GraphqlResponse { status, body }
     }
+}
+
+/// The value of `series` (name and labels, as printed) in a Prometheus text page.
+pub fn metric_value(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix(series)
+                .and_then(|rest| rest.trim().parse().ok())
+        })
+        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
 }
 
 /// Every row of every table, as JSON, in key order.
