@@ -97,13 +97,24 @@ def get_url(port, query, variables):
 def metrics(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
         text = response.read().decode()
-    statements, requests = 0.0, 0.0
+    statements, requests, failed = 0.0, 0.0, 0.0
     for line in text.splitlines():
         if line.startswith("nap_sql_statements_total"):
             statements = float(line.split()[-1])
         elif line.startswith("nap_graphql_requests_total{"):
             requests += float(line.split()[-1])
-    return statements, requests
+            if 'outcome="ok"' not in line and 'outcome="cached"' not in line:
+                failed += float(line.split()[-1])
+    return statements, requests, failed
+
+
+def reset_peak(pid):
+    """Starts a new peak RSS (VmHWM) for the next row (Linux: clear_refs 5)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError as error:
+        log(f"cannot reset the peak RSS, rows show the peak since start: {error}")
 
 
 def memory(pid):
@@ -202,6 +213,7 @@ class Writer(threading.Thread):
         self.port, self.token, self.link, self.interval = port, token, link, interval
         self.stop_event = threading.Event()
         self.writes = self.stale = self.errors = 0
+        self.version = link["version"]
 
     def run(self):
         version = self.link["version"]
@@ -223,6 +235,11 @@ class Writer(threading.Thread):
             except Exception as error:  # noqa: BLE001 - counted and reported
                 self.errors += 1
                 log(f"writer: {error}")
+                try:
+                    version = graphql(self.port, CHECK, {"id": self.link["id"]})["node"]["version"]
+                except Exception as reread_error:  # noqa: BLE001
+                    log(f"writer: cannot re-read the version: {reread_error}")
+            self.version = version
             self.stop_event.wait(self.interval)
 
 
@@ -233,10 +250,12 @@ def row(name, connections, report, server, before, after, extra=""):
     bad = sum(n for code, n in codes.items() if not code.startswith(("2", "3")))
     # oha cuts the requests still in flight when the duration ends: not the server's errors.
     bad += sum(n for kind, n in report.get("errorDistribution", {}).items() if kind != "aborted due to deadline")
+    # GraphQL errors come with status 200: count the requests the server itself saw fail.
+    bad += int(after[2] - before[2])
     total = sum(codes.values()) or 1
     statements = after[0] - before[0]
     requests = after[1] - before[1]
-    peak, rss = memory(server.process.pid)
+    peak, rss = memory(server.process.pid)  # peak since reset_peak before the row
     return {
         "query": name, "connections": connections,
         "rps": summary.get("requestsPerSec", 0.0),
@@ -246,7 +265,7 @@ def row(name, connections, report, server, before, after, extra=""):
     }
 
 
-def machine():
+def machine(binary_given):
     cores = os.cpu_count()
     model = "unknown CPU"
     try:
@@ -258,7 +277,8 @@ def machine():
         total_kb = int(meminfo.readline().split()[1])
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
-    return f"{cores} cores ({model}), {total_kb / 1024 / 1024:.0f} GiB, {platform.system()} {platform.release()}, commit {commit}"
+    build = f"binary {BINARY}" if binary_given else f"commit {commit}"
+    return f"{cores} cores ({model}), {total_kb / 1024 / 1024:.0f} GiB, {platform.system()} {platform.release()}, {build}"
 
 
 def table(rows):
@@ -295,6 +315,7 @@ def bench_engine(engine, args, oha):
                 # Warm up: the first answer of each shape is computed, the rest are measured.
                 for url in urls.values():
                     urllib.request.urlopen(url, timeout=60).read()
+                reset_peak(server.process.pid)
                 before = metrics(server.port)
                 writer = None
                 if name == "Q5":
@@ -303,8 +324,9 @@ def bench_engine(engine, args, oha):
                     report = run_oha(oha, list(urls.values()), connections, args.duration, work)
                     writer.stop_event.set()
                     writer.join()
-                    link["version"] += writer.writes
-                    extra = f"{writer.writes} writes, {writer.stale} stale reads, {writer.errors} writer errors"
+                    link["version"] = writer.version
+                    extra = (f"{writer.writes} writes, {writer.stale} stale reads, {writer.errors} writer errors; "
+                             "SQL/req includes the writer's requests")
                 else:
                     report = run_oha(oha, [urls[name]], connections, args.duration, work)
                     extra = ""
@@ -345,7 +367,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
     report = [f"# Benchmark {stamp}", "",
-              f"Machine: {machine()}. Load generator: oha on the same machine. Dataset: {args.size}. "
+              f"Machine: {machine(bool(args.binary))}. Load generator: oha on the same machine. Dataset: {args.size}. "
               f"Duration {args.duration} per row. Response cache: "
               f"{'default' if args.response_cache_bytes is None else args.response_cache_bytes} bytes.", ""]
     for engine in engines:
