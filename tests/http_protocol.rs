@@ -86,7 +86,10 @@ async fn batched_requests_are_refused() {
         .unwrap();
     let (status, _, body) = send(&app, request).await;
     assert_eq!(status, 400, "a batch is not executed: {body}");
-    assert!(body.get("data").is_none() && !body.is_array(), "nothing ran: {body}");
+    assert!(
+        body.get("data").is_none() && !body.is_array(),
+        "nothing ran: {body}"
+    );
 }
 
 /// The introspection query GraphiQL and code generators send (graphql-js `getIntrospectionQuery`).

@@ -47,8 +47,8 @@ pub async fn graphql(
     request: GraphQLRequest,
 ) -> Response {
     let started = Instant::now();
-    let request = request.into_inner();
-    let operation_type = operation_type(&request.query, request.operation_name.as_deref());
+    let mut request = request.into_inner();
+    let operation_type = operation_type(&mut request);
     // Dropping the answer on timeout rolls back any write it had begun.
     let (outcome, response) = tokio::time::timeout(
         state.http.request_timeout,
@@ -331,9 +331,12 @@ fn rate_limited(retry_after: Duration) -> Response {
 }
 
 /// The type of the operation a request would run: `query`, `mutation`, or `unknown` when the
-/// document does not parse or names no operation it has (the executor reports those).
-fn operation_type(query: &str, operation_name: Option<&str>) -> &'static str {
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
+/// document does not parse or names no operation it has (the executor reports those). The parsed
+/// document stays in the request, so the executor does not parse it again.
+fn operation_type(request: &mut async_graphql::Request) -> &'static str {
+    let operation_name = request.operation_name.clone();
+    let operation_name = operation_name.as_deref();
+    let Ok(document) = request.parsed_query() else {
         return "unknown";
     };
     let operation = match &document.operations {
