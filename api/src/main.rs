@@ -144,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => serve(&config, db).await,
         Command::Migrate { action } => {
             match action {
-                MigrateAction::Up => Migrator::up(&db, None).await?,
+                MigrateAction::Up => db::migrate_up(&db).await?,
                 MigrateAction::Down { all: true, .. } => Migrator::down(&db, None).await?,
                 MigrateAction::Down { steps, .. } => Migrator::down(&db, Some(steps)).await?,
                 MigrateAction::Status => Migrator::status(&db).await?,
@@ -199,6 +199,8 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         let report = reference_data::load_canonical(&db).await?;
         tracing::info!("canonical reference data loaded\n{report}");
     }
+    // Keys first: a bad key file stops start-up before the service says it is serving.
+    let tokens = token_service(config)?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
@@ -206,7 +208,6 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    let tokens = token_service(config)?;
     let application = app(AppState::new(db, tokens).with_http(config.http.clone()));
     // On SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish, but never wait longer
     // than the grace period.
@@ -218,7 +219,8 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     )
     .with_graceful_shutdown(async move {
         shutdown_signal().await;
-        signal.notify_waiters();
+        // `notify_one` keeps the notice even if the grace timer is not waiting yet.
+        signal.notify_one();
     });
     let grace = config.shutdown_grace;
     let deadline = async {

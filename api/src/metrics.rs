@@ -140,7 +140,7 @@ impl Metrics {
         let cache_lookups = Family::<OneLabel, Counter>::default();
         registry.register(
             "response_cache_lookups",
-            "Response cache lookups by result (hit, miss, not_modified, bypass)",
+            "Response cache lookups by result (hit, miss, not_modified)",
             cache_lookups.clone(),
         );
         let cache_bytes = Gauge::default();
@@ -193,7 +193,7 @@ impl Metrics {
             .inc();
     }
 
-    /// Records a response cache lookup: `hit`, `miss`, `not_modified` or `bypass`.
+    /// Records a response cache lookup: `hit`, `miss` or `not_modified`.
     pub fn cache_lookup(&self, result: &'static str) {
         self.cache_lookups.get_or_create(&[("result", result)]).inc();
     }

@@ -23,39 +23,47 @@ struct Asset {
     name: &'static str,
     media_type: &'static str,
     content: &'static [u8],
+    /// Whether the name carries a version, so the file may be cached for a year.
+    versioned: bool,
 }
 
-/// The files under `/graphiql/`; their names carry versions, so they may be cached for a year.
+/// The files under `/graphiql/`.
 const ASSETS: &[Asset] = &[
     Asset {
         name: "graphiql-3.8.3.min.js",
         media_type: "text/javascript; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.js"),
+        versioned: true,
     },
     Asset {
         name: "graphiql-3.8.3.min.css",
         media_type: "text/css; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.css"),
+        versioned: true,
     },
     Asset {
         name: "react-18.3.1.production.min.js",
         media_type: "text/javascript; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/react-18.3.1.production.min.js"),
+        versioned: true,
     },
     Asset {
         name: "react-dom-18.3.1.production.min.js",
         media_type: "text/javascript; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/react-dom-18.3.1.production.min.js"),
+        versioned: true,
     },
     Asset {
         name: "start.js",
         media_type: "text/javascript; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/start.js"),
+        versioned: false,
     },
     Asset {
         name: "page.css",
         media_type: "text/css; charset=utf-8",
         content: include_bytes!("../../assets/graphiql/page.css"),
+        versioned: false,
     },
 ];
 
@@ -79,8 +87,7 @@ pub async fn page() -> Response {
 pub async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|asset| asset.name == file) {
         Some(asset) => {
-            // The start script and page style are unversioned: revalidate them.
-            let cache = if asset.name.contains('-') {
+            let cache = if asset.versioned {
                 "public, max-age=31536000, immutable"
             } else {
                 "no-cache"
