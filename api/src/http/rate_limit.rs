@@ -1,6 +1,7 @@
 //! Rate limiting: a fixed one-minute window per organisation token, and per client address for
 //! anonymous traffic. Over the limit, a request is answered 429 with `Retry-After`. The table of
-//! windows is pruned as it grows, so memory stays bounded by the number of recent clients.
+//! windows is pruned (at most once a window) as it grows, so memory stays bounded by the number of
+//! recent clients.
 
 use std::{
     collections::HashMap,
@@ -40,7 +41,14 @@ pub struct Limits {
 #[derive(Debug)]
 pub struct RateLimiter {
     limits: Limits,
-    windows: Mutex<HashMap<Client, (Instant, u32)>>,
+    windows: Mutex<Windows>,
+}
+
+/// Each client's window start and count, and when expired windows were last pruned.
+#[derive(Debug, Default)]
+struct Windows {
+    by_client: HashMap<Client, (Instant, u32)>,
+    pruned_at: Option<Instant>,
 }
 
 impl RateLimiter {
@@ -48,7 +56,7 @@ impl RateLimiter {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            windows: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows::default()),
         }
     }
 
@@ -63,10 +71,18 @@ impl RateLimiter {
             .windows
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() > PRUNE_ABOVE {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+        // At most once a window: with many clients active, pruning on every request would walk
+        // the whole table each time.
+        let due = windows
+            .pruned_at
+            .is_none_or(|pruned| now.duration_since(pruned) >= WINDOW);
+        if windows.by_client.len() > PRUNE_ABOVE && due {
+            windows
+                .by_client
+                .retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
+            windows.pruned_at = Some(now);
         }
-        let (start, count) = windows.entry(client).or_insert((now, 0));
+        let (start, count) = windows.by_client.entry(client).or_insert((now, 0));
         if now.duration_since(*start) >= WINDOW {
             *start = now;
             *count = 0;

@@ -15,7 +15,7 @@
 pub mod freshness;
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicI64, Ordering},
@@ -71,9 +71,26 @@ impl Entry {
 #[derive(Debug, Default)]
 struct Entries {
     by_key: HashMap<CacheKey, Entry>,
+    /// The keys by when they were last used, oldest first: what eviction takes next.
+    by_use: BTreeMap<u64, CacheKey>,
     bytes: usize,
     clock: u64,
     newest_sequence: i64,
+}
+
+impl Entries {
+    fn add(&mut self, key: CacheKey, entry: Entry) {
+        self.bytes += entry.cost();
+        self.by_use.insert(entry.last_used, key);
+        self.by_key.insert(key, entry);
+    }
+
+    fn remove(&mut self, key: &CacheKey) -> Option<Entry> {
+        let entry = self.by_key.remove(key)?;
+        self.by_use.remove(&entry.last_used);
+        self.bytes -= entry.cost();
+        Some(entry)
+    }
 }
 
 /// The size of the cache at a moment.
@@ -118,8 +135,11 @@ impl ResponseCache {
         if entry.sequence != sequence {
             return None;
         }
-        entry.last_used = clock;
-        Some(entry.body.clone())
+        let used_before = std::mem::replace(&mut entry.last_used, clock);
+        let body = entry.body.clone();
+        entries.by_use.remove(&used_before);
+        entries.by_use.insert(clock, *key);
+        Some(body)
     }
 
     /// Keeps `body` as the answer for `key` at `sequence`, making room as needed. Answers larger
@@ -129,8 +149,15 @@ impl ResponseCache {
         if sequence > entries.newest_sequence {
             // Answers of earlier sequences can never be served again.
             entries.newest_sequence = sequence;
-            entries.by_key.retain(|_, entry| entry.sequence >= sequence);
-            entries.bytes = entries.by_key.values().map(Entry::cost).sum();
+            let stale: Vec<CacheKey> = entries
+                .by_key
+                .iter()
+                .filter(|(_, entry)| entry.sequence < sequence)
+                .map(|(key, _)| *key)
+                .collect();
+            for key in stale {
+                entries.remove(&key);
+            }
         } else if sequence < entries.newest_sequence {
             return;
         }
@@ -143,24 +170,14 @@ impl ResponseCache {
         if entry.cost() > self.limit_bytes / 4 {
             return;
         }
-        if let Some(previous) = entries.by_key.remove(&key) {
-            entries.bytes -= previous.cost();
-        }
+        entries.remove(&key);
         while entries.bytes + entry.cost() > self.limit_bytes {
-            let Some(oldest) = entries
-                .by_key
-                .iter()
-                .min_by_key(|(_, entry)| entry.last_used)
-                .map(|(key, _)| *key)
-            else {
+            let Some(oldest) = entries.by_use.first_key_value().map(|(_, key)| *key) else {
                 break;
             };
-            if let Some(evicted) = entries.by_key.remove(&oldest) {
-                entries.bytes -= evicted.cost();
-            }
+            entries.remove(&oldest);
         }
-        entries.bytes += entry.cost();
-        entries.by_key.insert(key, entry);
+        entries.add(key, entry);
     }
 
     /// The cache's size now.
@@ -307,6 +324,12 @@ mod tests {
         }
         assert!(cache.get(&key(0), 1).is_some(), "recently used answers stay");
         assert!(cache.get(&key(1), 1).is_none(), "the least recently used went");
+        let entries = cache.entries.lock().unwrap();
+        assert_eq!(
+            entries.by_use.len(),
+            entries.by_key.len(),
+            "one use mark per entry"
+        );
     }
 
     #[tokio::test]
