@@ -14,7 +14,7 @@ pub mod tokens;
 
 use chrono::{DateTime, Utc};
 use entity::{organisation, plan, plan_item};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::lookup;
@@ -69,18 +69,14 @@ pub fn withdrawn<M: Withdrawable>(before: &M, what: &str, reason: &str, now: Dat
 
 /// Loads the plan with `code`, or a field-named error.
 pub async fn plan_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan::Model> {
-    plan::Entity::find()
-        .filter(plan::Column::Code.eq(code))
-        .one(db)
+    crate::domain::plans::find_plan_by_code(db, code)
         .await?
         .ok_or_else(|| ApiError::invalid(field, format!("there is no plan `{code}`")))
 }
 
 /// Loads the plan item with canonical `code`, or a field-named error.
 pub async fn item_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan_item::Model> {
-    plan_item::Entity::find()
-        .filter(plan_item::Column::Code.eq(code))
-        .one(db)
+    crate::domain::plan_items::find_plan_item_by_code(db, code)
         .await?
         .ok_or_else(|| ApiError::invalid(field, format!("there is no plan item `{code}`")))
 }
@@ -91,12 +87,9 @@ pub async fn organisation_by_key(
     field: &str,
     key: &str,
 ) -> ApiResult<organisation::Model> {
-    let id = lookup::organisation_id(db, key).await?;
-    let found = match id {
-        Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    found.ok_or_else(|| ApiError::invalid(field, format!("there is no organisation `{key}`")))
+    crate::domain::organisations::find_organisation(db, key)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, format!("there is no organisation `{key}`")))
 }
 
 /// The key of the region with ISO code `code`, or a field-named error.
