@@ -8,7 +8,7 @@ use super::{
     enums::{OrganisationKind, ParticipantRole},
     plan::Plan,
     plan_item::{Responsibility, ResponsibilityConnection},
-    project_link::{ProjectLink, ProjectLinkConnection},
+    project_link::{ProjectLinkConnection, project_link_page},
     region::Region,
 };
 use crate::{
@@ -185,15 +185,7 @@ impl Organisation {
                 .filter(|p| role.is_none_or(|r| p.role == r))
                 .map(|p| p.project_link_id),
         );
-        let mut projects = many(&loaders.project_links, ids).await?;
-        projects.sort_by_key(|p| *p.id.as_bytes());
-        let page = paginate_loaded(
-            projects,
-            &[KeyKind::Uuid],
-            |p| vec![KeyValue::from(p.id)],
-            &page_request(first, after, last, before),
-        )?;
-        Ok(connection(page, ProjectLink))
+        project_link_page(ctx, ids, first, after, last, before).await
     }
 }
 

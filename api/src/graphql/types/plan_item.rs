@@ -6,24 +6,21 @@ use chrono::{DateTime, Utc};
 use entity::{funding_line, plan_item, responsibility};
 
 use super::{
-    common::{Money, connection, page_request},
+    common::Money,
     coverage::ItemLocalization,
     enums::{FundingSource, PlanItemKind, PlanItemStatus, ResponsibilityRole},
     indicator::Indicator,
     organisation::Organisation,
     plan::Plan,
-    project_link::{ProjectLink, ProjectLinkConnection},
+    project_link::{ProjectLinkConnection, project_link_page},
     region::Region,
     target_group::TargetGroup,
 };
-use crate::{
-    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
-    graphql::{
-        context::{language, loaders},
-        language::{Language, LocalizedText},
-        loaders::{group, many, one, unique},
-        node_id,
-    },
+use crate::graphql::{
+    context::{language, loaders},
+    language::{Language, LocalizedText},
+    loaders::{group, many, one, unique},
+    node_id,
 };
 
 /// A plan item row, resolved as `PlanItem`.
@@ -255,21 +252,9 @@ impl PlanItem {
         #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return links before this cursor.")] before: Option<String>,
     ) -> Result<ProjectLinkConnection> {
-        let loaders = loaders(ctx)?;
-        let links = group(&loaders.projects_by_item, self.0.id).await?;
-        let mut projects = many(
-            &loaders.project_links,
-            unique(links.iter().map(|l| l.project_link_id)),
-        )
-        .await?;
-        projects.sort_by_key(|p| *p.id.as_bytes());
-        let page = paginate_loaded(
-            projects,
-            &[KeyKind::Uuid],
-            |p| vec![KeyValue::from(p.id)],
-            &page_request(first, after, last, before),
-        )?;
-        Ok(connection(page, ProjectLink))
+        let links = group(&loaders(ctx)?.projects_by_item, self.0.id).await?;
+        let ids = unique(links.iter().map(|l| l.project_link_id));
+        project_link_page(ctx, ids, first, after, last, before).await
     }
 }
 

@@ -4,17 +4,20 @@ use async_graphql::{Context, ID, Object, Result};
 use entity::{project_link, project_participant};
 
 use super::{
-    common::{Date, Money, date},
+    common::{Date, Money, connection, date, page_request},
     enums::ParticipantRole,
     organisation::Organisation,
     plan_item::PlanItem,
     region::Region,
 };
-use crate::graphql::{
-    context::{language, loaders},
-    language::{Language, LocalizedText},
-    loaders::{group, many, one},
-    node_id,
+use crate::{
+    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one},
+        node_id,
+    },
 };
 
 /// A project link row, resolved as `ProjectLink`.
@@ -160,3 +163,24 @@ super::common::connection_type!(
     ProjectLink,
     "project links"
 );
+
+/// A page of the project links with keys `ids`, in key order: the answer of every type's
+/// `projectLinks` relation.
+pub async fn project_link_page(
+    ctx: &Context<'_>,
+    ids: Vec<uuid::Uuid>,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<ProjectLinkConnection> {
+    let mut projects = many(&loaders(ctx)?.project_links, ids).await?;
+    projects.sort_by_key(|p| *p.id.as_bytes());
+    let page = paginate_loaded(
+        projects,
+        &[KeyKind::Uuid],
+        |p| vec![KeyValue::from(p.id)],
+        &page_request(first, after, last, before),
+    )?;
+    Ok(connection(page, ProjectLink))
+}
