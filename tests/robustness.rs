@@ -254,3 +254,29 @@ async fn fuzzed_requests_never_get_a_server_error() {
     let (status, body) = post_raw_to(router, query("{ plans { totalCount } }")).await;
     assert_eq!(status, 200, "{body}");
 }
+
+/// PostgreSQL cannot store the NUL character and SQLite would: it is refused at the door, on both
+/// backends alike, naming where it was.
+#[tokio::test]
+async fn the_nul_character_is_refused_naming_where_it_was() {
+    let app = TestApp::with_fixture().await;
+    let lookup = "query($c: String!) { planItem(code: $c) { code } }";
+    let in_variable = json!({ "query": lookup, "variables": { "c": "FX-NAP-2021-2025/1\u{0}" } });
+    let (status, body) = post_raw(&app, in_variable.to_string().into_bytes()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "variables.c");
+    let in_literal = json!({ "query": r#"{ planItem(code: "FX\u0000") { code } }"# });
+    let (status, body) = post_raw(&app, in_literal.to_string().into_bytes()).await;
+    assert_eq!(
+        (status, &body["errors"][0]["extensions"]["field"]),
+        (400, &json!("query")),
+        "{body}"
+    );
+    let (status, _) = post_raw(
+        &app,
+        query(r#"{ planItem(code: "FX-NAP-2021-2025/1") { code } }"#),
+    )
+    .await;
+    assert_eq!(status, 200, "the next request is answered");
+}

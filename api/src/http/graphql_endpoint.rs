@@ -84,6 +84,17 @@ async fn answer(
             .insert(ALLOW, HeaderValue::from_static("POST"));
         return (Outcome::Refused, response);
     }
+    if let Some(field) = field_with_nul(&request) {
+        state.metrics.graphql_error("BAD_USER_INPUT");
+        let body = json!({ "errors": [{
+            "message": "text may not contain the NUL character (U+0000)",
+            "extensions": { "code": "BAD_USER_INPUT", "field": field }
+        }] });
+        return (
+            Outcome::Refused,
+            (StatusCode::BAD_REQUEST, Json(body)).into_response(),
+        );
+    }
     let authorization = headers
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
@@ -300,6 +311,26 @@ fn timed_out(state: &AppState) -> (Outcome, Response) {
         .headers_mut()
         .insert(RETRY_AFTER, HeaderValue::from_static("1"));
     (Outcome::TimedOut, response)
+}
+
+/// Where a request carries the NUL character, which no text in the registry may hold (PostgreSQL
+/// cannot store it, and SQLite would): a variable, by name, or `query` for a `\u0000` escape in the
+/// document's string literals. Refused at the door, so both backends answer alike.
+fn field_with_nul(request: &async_graphql::Request) -> Option<String> {
+    fn holds_nul(value: &async_graphql::Value) -> bool {
+        match value {
+            async_graphql::Value::String(text) => text.contains('\0'),
+            async_graphql::Value::List(items) => items.iter().any(holds_nul),
+            async_graphql::Value::Object(fields) => fields
+                .iter()
+                .any(|(name, value)| name.contains('\0') || holds_nul(value)),
+            _ => false,
+        }
+    }
+    if let Some((name, _)) = request.variables.iter().find(|(_, value)| holds_nul(value)) {
+        return Some(format!("variables.{name}"));
+    }
+    request.query.contains("\\u0000").then(|| "query".to_owned())
 }
 
 /// Whether the client asked for `application/graphql-response+json`.
