@@ -187,10 +187,40 @@ async fn an_oversized_body_is_refused_with_413() {
     let request = Request::post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::CONTENT_LENGTH, big.len())
+        .body(Body::from(big.clone()))
+        .unwrap();
+    let router = app.router_with_http(settings);
+    let response = router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 413);
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE",
+        "{body}"
+    );
+    // Without a Content-Length, the limit strikes while the body is read: the same answer.
+    let streamed = Request::post("/graphql")
+        .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(big))
         .unwrap();
-    let response = app.router_with_http(settings).oneshot(request).await.unwrap();
+    let response = router.clone().oneshot(streamed).await.unwrap();
     assert_eq!(response.status(), 413);
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE",
+        "{body}"
+    );
+    let metrics = router
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let counted = crate::common::metric_value(
+        &text,
+        r#"nap_http_responses_total{route="/graphql",status="413"}"#,
+    );
+    assert_eq!(counted, 2.0, "413s are counted");
 }
 
 #[tokio::test]
@@ -240,8 +270,67 @@ async fn readyz_needs_the_database_and_every_migration() {
     let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
     Migrator::down(&app.db, Some(1)).await.unwrap();
-    let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
-    assert_eq!((status, body["pending"].as_u64()), (503, Some(1)));
+    // Migrations are checked until found applied (then only the connection): a new instance
+    // sees the one rolled back.
+    let router = app.router_with_http(Default::default());
+    let response = router
+        .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+    let body: Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["pending"].as_u64(), Some(1));
+}
+
+#[tokio::test]
+async fn readyz_is_cheap_one_answer_a_second_and_migrations_checked_once() {
+    let app = TestApp::seeded().await;
+    let readyz = || Request::get("/readyz").body(Body::empty()).unwrap();
+    let router = app.router();
+    let before = app.statements.total();
+    assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+    let first = app.statements.total() - before;
+    assert!(first > 0, "the first check reads the migrations");
+    let before = app.statements.total();
+    for _ in 0..200 {
+        assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+    }
+    assert_eq!(
+        app.statements.total() - before,
+        0,
+        "200 calls within a second ran statements"
+    );
+    tokio::time::sleep(nap_registry::http::health::READINESS_CACHE + std::time::Duration::from_millis(100))
+        .await;
+    let before = app.statements.total();
+    assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+    assert_eq!(
+        app.statements.total() - before,
+        0,
+        "later checks only ping (no migration table statements)"
+    );
+}
+
+#[tokio::test]
+async fn request_ids_are_kept_only_when_short_and_printable() {
+    let app = TestApp::seeded().await;
+    let with_id = |id: &str| {
+        Request::get("/healthz")
+            .header("x-request-id", id)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let kept = "client-7f3a".repeat(11);
+    let response = app.router().oneshot(with_id(&kept)).await.unwrap();
+    assert_eq!(response.headers()["x-request-id"], kept.as_str());
+    for bad in ["x".repeat(129), "two words".to_owned(), "x".repeat(100_000)] {
+        let response = app.router().oneshot(with_id(&bad)).await.unwrap();
+        let id = response.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(id.len(), 36, "replaced by a UUID: {id:.40}");
+        assert!(uuid::Uuid::parse_str(id).is_ok());
+    }
 }
 
 #[tokio::test]
@@ -323,6 +412,45 @@ async fn requests_over_the_rate_limit_get_429_with_retry_after() {
         );
     }
     assert_eq!(router.oneshot(post(Some(&token))).await.unwrap().status(), 429);
+}
+
+#[tokio::test]
+async fn requests_with_a_refused_token_count_against_the_rate_limit() {
+    let app = TestApp::seeded().await;
+    let router = app.router_with_http(nap_registry::config::HttpSettings {
+        rate_per_address: 3,
+        ..Default::default()
+    });
+    let forged = || {
+        Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, "Bearer not.a.token")
+            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
+            .unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(router.clone().oneshot(forged()).await.unwrap().status(), 401);
+    }
+    let limited = router.oneshot(forged()).await.unwrap();
+    assert_eq!(limited.status(), 429, "guessing tokens skips the rate limit");
+    assert!(limited.headers().contains_key(header::RETRY_AFTER));
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = TestApp::seeded().await;
+    let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = app
+            .graphql_with_headers(
+                "{ plans { totalCount } }",
+                Value::Null,
+                &[("authorization", &format!("{scheme} {token}"))],
+            )
+            .await;
+        assert_eq!(response.status, 200, "{scheme}: {}", response.body);
+        assert_eq!(response.data()["plans"]["totalCount"], 2);
+    }
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@
 mod common;
 
 mod command_line;
+mod connections;
 mod coverage_and_totals;
 mod database_outage;
 mod http_protocol;

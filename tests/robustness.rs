@@ -280,3 +280,165 @@ async fn the_nul_character_is_refused_naming_where_it_was() {
     .await;
     assert_eq!(status, 200, "the next request is answered");
 }
+
+/// The message and code of the only error of `answer`, after asserting there is one and no data.
+fn only_error(case: &str, status: u16, answer: &Value) -> (String, String) {
+    assert!(status == 200 || status == 400, "{case}: {status} {answer}");
+    assert!(answer["data"].is_null(), "{case}: nothing ran: {answer}");
+    let errors = answer["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{case}: {answer}"));
+    assert_eq!(errors.len(), 1, "{case}: one error: {answer}");
+    (
+        errors[0]["message"].as_str().unwrap_or_default().to_owned(),
+        errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn documents_under_the_body_limit_are_refused_by_their_shape_before_validation() {
+    let app = TestApp::seeded().await;
+    let many_operations: String = (0..5_000).map(|i| format!("query q{i}{{a}}")).collect();
+    let some_operations: String = (0..51)
+        .map(|i| format!("query q{i} {{ plans {{ totalCount }} }} "))
+        .collect();
+    let cases = [
+        // What the outside probe sent: each took up to 54 ms of CPU before it was refused.
+        (
+            "40,000 repeated fields",
+            format!("{{ plans {{ {} }} }}", "a ".repeat(40_000)),
+            "tokens",
+        ),
+        (
+            "10,000 @skip",
+            format!(
+                "{{ plans @skip(if: false) {} {{ totalCount }} }}",
+                "@skip(if:false)".repeat(10_000)
+            ),
+            "tokens",
+        ),
+        ("5,000 operations", many_operations, "tokens"),
+        // Under the token limit, each shape limit names itself.
+        (
+            "1,000 fields in a selection",
+            format!("{{ plans {{ {} }} }}", "totalCount ".repeat(1_000)),
+            "at most 100 are allowed in one",
+        ),
+        (
+            "6 directives on a field",
+            format!("{{ plans {} {{ totalCount }} }}", "@skip(if: false) ".repeat(6)),
+            "6 directives; at most 5",
+        ),
+        ("51 operations", some_operations, "51 operations; at most 50"),
+    ];
+    for (case, document, names) in cases {
+        let (status, answer) = post_raw(&app, query(&document)).await;
+        let (message, code) = only_error(case, status, &answer);
+        assert_eq!(code, "GRAPHQL_VALIDATION_FAILED", "{case}: {answer}");
+        assert!(message.contains(names), "{case}: {message}");
+    }
+    // Within the limits, a document as wide as allowed still runs.
+    let wide = format!("{{ plans {{ {} }} }}", "totalCount ".repeat(100));
+    let (status, answer) = post_raw(&app, query(&wide)).await;
+    assert_eq!(
+        (status, answer["data"]["plans"]["totalCount"].clone()),
+        (200, json!(2)),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn error_answers_are_bounded_whatever_the_document() {
+    let app = TestApp::seeded().await;
+    // A 200 KB line with a syntax error at its end: the error quotes the line, cut short.
+    let long_line = format!(
+        "{{ plans(filter: {{search: \"{}\"}}) {{ totalCount ",
+        "x".repeat(200_000)
+    );
+    let (status, answer) = post_raw(&app, query(&long_line)).await;
+    let size = answer.to_string().len();
+    assert!(
+        status < 500 && answer["errors"].is_array(),
+        "{status} {answer:.300}"
+    );
+    assert!(size < 2_000, "a {size}-byte answer to a 200 KB document");
+    // Many errors of one kind: at most 20, the last saying how many more.
+    let unknown: String = (0..90).map(|i| format!("f{i}: spaceship{i} ")).collect();
+    let (_, answer) = post_raw(&app, query(&format!("{{ plans {{ {unknown} }} }}"))).await;
+    let errors = answer["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 20, "{answer:.500}");
+    assert!(
+        errors[19]["message"].as_str().unwrap().contains("more errors"),
+        "{}",
+        errors[19]
+    );
+    assert!(answer.to_string().len() < 10_000);
+}
+
+#[tokio::test]
+async fn http_level_failures_answer_json_with_a_code_and_no_debug_strings() {
+    let app = TestApp::seeded().await;
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "invalid unicode escape",
+            br#"{"query": "{ plans { totalCount } }", "x": "\udc00"}"#.to_vec(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "malformed JSON",
+            b"{\"query\": \"{ plans".to_vec(),
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "invalid UTF-8",
+            vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'],
+            400,
+            "BAD_REQUEST",
+        ),
+        (
+            "a batch",
+            br#"[{"query":"{ plans { totalCount } }"}]"#.to_vec(),
+            400,
+            "BATCH_NOT_SUPPORTED",
+        ),
+        (
+            "oversized body",
+            query(&"x".repeat(300 * 1024)),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ];
+    for (case, body, expected_status, expected_code) in cases {
+        let (status, answer) = post_raw(&app, body).await;
+        assert_eq!(status, expected_status, "{case}: {answer}");
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], expected_code,
+            "{case}: {answer}"
+        );
+        let text = answer.to_string();
+        for debug in [
+            "InvalidRequest",
+            "Error(",
+            "Io(",
+            "Custom {",
+            "UnsupportedBatch",
+            "kind:",
+        ] {
+            assert!(!text.contains(debug), "{case}: a Rust debug string: {text}");
+        }
+    }
+    let unknown = app
+        .router()
+        .oneshot(Request::get("/no-such-path").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let bytes = unknown.into_body().collect().await.unwrap().to_bytes();
+    let answer: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(answer["errors"][0]["extensions"]["code"], "NOT_FOUND");
+}

@@ -75,6 +75,12 @@ pub struct HttpSettings {
     pub trusted_proxies: Vec<crate::http::client_address::AddressRange>,
     /// Most bytes of serialized responses kept in the response cache (0 turns it off).
     pub response_cache_bytes: usize,
+    /// Most client connections served at once; over it, only health checks are answered (from a
+    /// small reserve of further connections) and other connections are closed.
+    pub max_connections: usize,
+    /// Longest a connection may take to send a complete request head, whether it is new or idle
+    /// after an answer; then it is closed.
+    pub idle_timeout: std::time::Duration,
 }
 
 impl HttpSettings {
@@ -97,6 +103,8 @@ impl Default for HttpSettings {
             rate_per_address: 600,
             trusted_proxies: Vec::new(),
             response_cache_bytes: 16 * 1024 * 1024,
+            max_connections: 512,
+            idle_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -403,6 +411,17 @@ impl Config {
                 0..=4 * 1024 * 1024 * 1024,
             )?)
             .unwrap_or(defaults.response_cache_bytes),
+            max_connections: usize::try_from(number(
+                "NAP_MAX_CONNECTIONS",
+                defaults.max_connections as u64,
+                1..=1_000_000,
+            )?)
+            .unwrap_or(defaults.max_connections),
+            idle_timeout: std::time::Duration::from_secs(number(
+                "NAP_IDLE_TIMEOUT_SECONDS",
+                defaults.idle_timeout.as_secs(),
+                1..=300,
+            )?),
         };
 
         Ok(Self {
@@ -481,6 +500,8 @@ mod tests {
             ("NAP_RATE_LIMIT_PER_TOKEN", "0"),
             ("NAP_TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"),
             ("NAP_RESPONSE_CACHE_BYTES", "a lot"),
+            ("NAP_MAX_CONNECTIONS", "0"),
+            ("NAP_IDLE_TIMEOUT_SECONDS", "forever"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

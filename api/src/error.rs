@@ -4,6 +4,10 @@
 
 use sea_orm::DbErr;
 
+/// What a client is told while the database cannot be reached (code `UNAVAILABLE`).
+pub const UNAVAILABLE_MESSAGE: &str =
+    "the registry's database is unavailable; nothing was changed, retry later";
+
 /// Everything that can go wrong while answering a request.
 ///
 /// It deliberately does not implement `Display`: async-graphql converts any displayable error into
@@ -50,6 +54,9 @@ impl ApiError {
             Self::Forbidden(message) | Self::Conflict(message) => message.clone(),
             Self::NotFound { what } => format!("{what} not found"),
             Self::Validation { field, message } => format!("{field}: {message}"),
+            Self::Database(cause) if crate::db::is_connection_failure(cause) => {
+                UNAVAILABLE_MESSAGE.to_owned()
+            }
             Self::Database(_) | Self::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -62,6 +69,8 @@ impl ApiError {
             Self::NotFound { .. } => "NOT_FOUND",
             Self::Validation { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
+            // The database cannot be reached: answered 503 with `Retry-After`, nothing was kept.
+            Self::Database(cause) if crate::db::is_connection_failure(cause) => "UNAVAILABLE",
             Self::Database(_) | Self::Internal(_) => "INTERNAL",
         }
     }
@@ -115,6 +124,10 @@ mod tests {
             (ApiError::Conflict("stale".into()), "CONFLICT"),
             (ApiError::Database(DbErr::Custom("boom".into())), "INTERNAL"),
             (ApiError::Internal("boom".into()), "INTERNAL"),
+            (
+                ApiError::Database(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout)),
+                "UNAVAILABLE",
+            ),
         ];
         for (error, code) in cases {
             assert_eq!(error.code(), code, "{error:?}");

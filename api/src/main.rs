@@ -7,10 +7,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use nap_registry::{
-    AppState, app,
+    AppState,
     auth::{KeyRing, TokenService},
     config::{Config, ConfigFlags, SeedOnStart},
-    db, graphql,
+    db, graphql, http,
     reference_data::{self, SyntheticSize},
     telemetry,
 };
@@ -208,16 +208,16 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    let application = app(AppState::new(db, tokens).with_http(config.http.clone()));
+    let routers = http::routers(AppState::new(db, tokens).with_http(config.http.clone()));
+    let limits = http::server::ConnectionLimits {
+        max_connections: config.http.max_connections,
+        idle_timeout: config.http.idle_timeout,
+    };
     // On SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish, but never wait longer
     // than the grace period.
     let stopping = Arc::new(tokio::sync::Notify::new());
     let signal = Arc::clone(&stopping);
-    let server = axum::serve(
-        listener,
-        application.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let server = http::server::serve(listener, routers.app, routers.reserve, limits, async move {
         shutdown_signal().await;
         // `notify_one` keeps the notice even if the grace timer is not waiting yet.
         signal.notify_one();
@@ -228,7 +228,7 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         tokio::time::sleep(grace).await;
     };
     tokio::select! {
-        result = server => result?,
+        () = server => {},
         () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still in flight"),
     }
     tracing::info!("stopped");

@@ -11,7 +11,7 @@ use std::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ed25519_dalek::{
     SigningKey, VerifyingKey,
-    pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, spki::der::pem::LineEnding},
+    pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, KeypairBytes, spki::der::pem::LineEnding},
 };
 use jsonwebtoken::{DecodingKey, EncodingKey};
 use sha2::{Digest, Sha256};
@@ -161,15 +161,26 @@ fn read_signing_key(path: &Path, source: &str) -> anyhow::Result<SigningKey> {
 
 fn generate_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
     let key = SigningKey::generate(&mut rand_core::OsRng);
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| anyhow::anyhow!("cannot encode a new signing key: {e}"))?;
+    let pem = private_key_pem(&key)?;
     if let Some(directory) = path.parent() {
         std::fs::create_dir_all(directory)?;
     }
     write_private(path, pem.as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(key)
+}
+
+/// `key` as standard PKCS#8 v1 PEM (RFC 8410: the private key only), which OpenSSL, Python's
+/// cryptography and every other PKCS#8 reader accepts. (`SigningKey::to_pkcs8_pem` writes a v2
+/// document with the public key, which some of them refuse.)
+fn private_key_pem(key: &SigningKey) -> anyhow::Result<String> {
+    let pem = KeypairBytes {
+        secret_key: key.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(LineEnding::LF)
+    .map_err(|e| anyhow::anyhow!("cannot encode a new signing key: {e}"))?;
+    Ok(pem.to_string())
 }
 
 #[cfg(unix)]
@@ -211,6 +222,43 @@ mod tests {
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o077, 0, "the private key is readable by others");
+        }
+        std::fs::remove_dir_all(directory).ok();
+    }
+
+    #[test]
+    fn generated_keys_are_pkcs8_v1_pem_readable_by_openssl() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let pem = private_key_pem(&key).unwrap();
+        assert_eq!(
+            SigningKey::from_pkcs8_pem(&pem).unwrap().to_bytes(),
+            key.to_bytes()
+        );
+        // RFC 8410 v1: SEQUENCE { INTEGER 0, AlgorithmIdentifier { 1.3.101.112 }, OCTET STRING { OCTET STRING key } }.
+        let body: String = pem.lines().filter(|line| !line.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();
+        assert_eq!(
+            der[..16],
+            [
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+                0x20
+            ]
+        );
+        assert_eq!(der.len(), 48);
+        let directory = std::env::temp_dir().join(format!("nap-keys-{}", uuid::Uuid::new_v4()));
+        KeyRing::load(None, &[], &directory).unwrap();
+        let path = directory.join(GENERATED_KEY_FILE);
+        match std::process::Command::new("openssl")
+            .args(["pkey", "-noout", "-in"])
+            .arg(&path)
+            .output()
+        {
+            Ok(output) => assert!(
+                output.status.success(),
+                "openssl cannot read the generated key: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            Err(_) => eprintln!("openssl is not installed; checked the DER structure only"),
         }
         std::fs::remove_dir_all(directory).ok();
     }

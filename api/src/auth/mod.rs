@@ -23,6 +23,14 @@ use crate::{
 pub use keys::KeyRing;
 pub use tokens::TokenService;
 
+/// The token of an `Authorization: Bearer <token>` value; the scheme is case-insensitive
+/// (RFC 9110 section 11.1).
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once([' ', '\t'])?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// How often `last_used_at` is written for a token in steady use.
 const LAST_USED_RESOLUTION: Duration = Duration::seconds(60);
 
@@ -49,12 +57,7 @@ impl Authenticator {
     /// audience, expired, revoked or unknown.
     pub async fn authenticate(&self, header: Option<&str>) -> ApiResult<Option<Actor>> {
         let Some(header) = header else { return Ok(None) };
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthenticated)?;
+        let token = bearer_token(header).ok_or(ApiError::Unauthenticated)?;
         let claims = self.tokens.verify(token)?;
         let record = api_token::Entity::find_by_id(claims.jti)
             .one(&self.db)
@@ -99,5 +102,20 @@ impl Authenticator {
             token_id: record.id,
             scopes,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for header in ["Bearer abc", "bearer abc", "BEARER abc", "BeArEr   abc "] {
+            assert_eq!(bearer_token(header), Some("abc"), "{header}");
+        }
+        for header in ["Basic abc", "Bearer", "Bearer  ", "Bearerabc", "abc"] {
+            assert_eq!(bearer_token(header), None, "{header}");
+        }
     }
 }

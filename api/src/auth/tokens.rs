@@ -36,6 +36,10 @@ pub struct Claims {
     pub exp: i64,
     /// Token id: the key of its record.
     pub jti: Uuid,
+    /// Not before (seconds since the epoch): when present, the token is refused until then.
+    /// The registry does not set it; tokens carrying it are checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
 }
 
 /// Signs and verifies registry tokens.
@@ -81,6 +85,7 @@ impl TokenService {
             iat: issued_at.timestamp(),
             exp: expires_at.timestamp(),
             jti,
+            nbf: None,
         };
         encode(&header, &claims, self.keys.signing_key())
             .map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))
@@ -102,6 +107,7 @@ impl TokenService {
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub", "jti"]);
         validation.leeway = 30;
+        validation.validate_nbf = true;
         let claims = decode::<Claims>(token, &key.decoding, &validation)
             .map_err(|_| ApiError::Unauthenticated)?
             .claims;
@@ -174,6 +180,31 @@ mod tests {
             let error = registry.verify(&token).unwrap_err();
             assert_eq!(error.code(), "UNAUTHENTICATED", "{case}");
         }
+    }
+
+    #[test]
+    fn refuses_a_token_before_its_not_before_time() {
+        let registry = service(1, "nap", "api");
+        let now = Utc::now();
+        let with_nbf = |nbf: chrono::DateTime<Utc>| {
+            let mut header = Header::new(Algorithm::EdDSA);
+            header.kid = Some(registry.keys.signing_kid.clone());
+            let claims = Claims {
+                iss: "nap".into(),
+                aud: "api".into(),
+                sub: "organisation:x".into(),
+                org: Uuid::from_u128(2),
+                scopes: vec!["plans:write".into()],
+                iat: now.timestamp(),
+                exp: (now + Duration::days(1)).timestamp(),
+                jti: Uuid::from_u128(1),
+                nbf: Some(nbf.timestamp()),
+            };
+            encode(&header, &claims, registry.keys.signing_key()).unwrap()
+        };
+        let early = registry.verify(&with_nbf(now + Duration::hours(1))).unwrap_err();
+        assert_eq!(early.code(), "UNAUTHENTICATED");
+        assert!(registry.verify(&with_nbf(now - Duration::minutes(1))).is_ok());
     }
 
     #[test]

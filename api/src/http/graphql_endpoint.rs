@@ -9,8 +9,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use async_graphql::ParseRequestError;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql_axum::GraphQLRequest;
+use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
 use axum::{
     Extension, Json,
     body::Bytes,
@@ -29,7 +30,8 @@ use serde_json::json;
 use super::{client_address::client_address, rate_limit::Client};
 use crate::{
     AppState,
-    error::ApiError,
+    db::DatabaseHealth,
+    error::{ApiError, UNAVAILABLE_MESSAGE},
     graphql::{errors, language::Language, loaders::Loaders},
     metrics::Outcome,
     read_cache::CacheKey,
@@ -44,26 +46,102 @@ pub async fn graphql(
     method: Method,
     headers: HeaderMap,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
-    request: GraphQLRequest,
+    Extension(health): Extension<DatabaseHealth>,
+    request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     let started = Instant::now();
-    let mut request = request.into_inner();
+    let mut request = match request {
+        Ok(request) => request.into_inner(),
+        Err(rejection) => {
+            let (status, code, message) = not_a_request(&rejection.0);
+            state.metrics.graphql_error(code);
+            state
+                .metrics
+                .graphql_request("unknown", Outcome::Refused, started.elapsed().as_secs_f64());
+            return error_response(status, message, code);
+        }
+    };
     let operation_type = operation_type(&mut request);
-    // Dropping the answer on timeout rolls back any write it had begun.
-    let (outcome, response) = tokio::time::timeout(
-        state.http.request_timeout,
-        answer(&state, method, &headers, connection, request, operation_type),
-    )
-    .await
-    .unwrap_or_else(|_| timed_out(&state));
+    // While the database is known to be away, fail at once rather than wait for the pool.
+    let (outcome, response) = if health.is_available() {
+        // Dropping the answer on timeout rolls back any write it had begun.
+        match tokio::time::timeout(
+            state.http.request_timeout,
+            answer(
+                &state,
+                &health,
+                method,
+                &headers,
+                connection,
+                request,
+                operation_type,
+            ),
+        )
+        .await
+        {
+            Ok(answered) => answered,
+            Err(_) if !health.probe().await => unavailable(&state),
+            Err(_) => timed_out(&state),
+        }
+    } else {
+        unavailable(&state)
+    };
     state
         .metrics
         .graphql_request(operation_type, outcome, started.elapsed().as_secs_f64());
     response
 }
 
+/// The status, code and message for a body that is not a GraphQL request.
+fn not_a_request(error: &ParseRequestError) -> (StatusCode, &'static str, &'static str) {
+    match error {
+        ParseRequestError::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is larger than the limit",
+        ),
+        ParseRequestError::Io(cause) if cause.to_string().contains("length limit exceeded") => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is larger than the limit",
+        ),
+        ParseRequestError::UnsupportedBatch => (
+            StatusCode::BAD_REQUEST,
+            "BATCH_NOT_SUPPORTED",
+            "batches are not supported; send one request per operation",
+        ),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body is not a GraphQL request: send JSON (UTF-8) with `query`, and optionally `operationName` and `variables`",
+        ),
+    }
+}
+
+/// The answer while the database cannot be reached: 503 `UNAVAILABLE` with `Retry-After`.
+fn unavailable(state: &AppState) -> (Outcome, Response) {
+    state.metrics.graphql_error("UNAVAILABLE");
+    (
+        Outcome::Failed,
+        with_retry_after(error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            UNAVAILABLE_MESSAGE,
+            "UNAVAILABLE",
+        )),
+    )
+}
+
+/// `response` with `Retry-After: 1`.
+fn with_retry_after(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
 async fn answer(
     state: &AppState,
+    health: &DatabaseHealth,
     method: Method,
     headers: &HeaderMap,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -98,19 +176,31 @@ async fn answer(
     let authorization = headers
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("invalid"));
+    let address = connection.map(|Extension(ConnectInfo(peer))| {
+        Client::Address(client_address(peer.ip(), headers, &state.http.trusted_proxies))
+    });
     let actor = match state.authenticator.authenticate(authorization).await {
         Ok(actor) => actor,
         Err(error) => {
+            // A refused token counts against its client address like an anonymous request, so
+            // that guessing tokens is no way around the rate limit.
+            if let Err(retry_after) = state
+                .rate_limiter
+                .check(address.unwrap_or(Client::Unknown), Instant::now())
+            {
+                state.metrics.graphql_error("RATE_LIMITED");
+                return (Outcome::Refused, rate_limited(retry_after));
+            }
+            if error.code() == "UNAVAILABLE" {
+                health.report_unavailable();
+            }
             state.metrics.graphql_error(error.code());
             return (Outcome::Refused, refused(&error));
         }
     };
-    let client = match (&actor, connection) {
-        (Some(actor), _) => actor.token().map_or(Client::Unknown, Client::Token),
-        (None, Some(Extension(ConnectInfo(peer)))) => {
-            Client::Address(client_address(peer.ip(), headers, &state.http.trusted_proxies))
-        }
-        (None, None) => Client::Unknown,
+    let client = match &actor {
+        Some(actor) => actor.token().map_or(Client::Unknown, Client::Token),
+        None => address.unwrap_or(Client::Unknown),
     };
     if let Err(retry_after) = state.rate_limiter.check(client, Instant::now()) {
         state.metrics.graphql_error("RATE_LIMITED");
@@ -119,7 +209,7 @@ async fn answer(
     let language = Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     // Anonymous queries are the same for everyone: they are answered from the response cache.
     if actor.is_none() && operation_type == "query" && state.response_cache.is_enabled() {
-        return cached_answer(state, &method, headers, request, language).await;
+        return cached_answer(state, health, &method, headers, request, language).await;
     }
     // Loaders are per request: they batch within it and never share a cache with another request.
     let mut request = request.data(language).data(Loaders::new(&state.db));
@@ -127,7 +217,7 @@ async fn answer(
         request = request.data(actor);
     }
     let response = state.schema.execute(request).await;
-    finish(state, headers, response, None)
+    finish(state, health, headers, response).await
 }
 
 /// Answers an anonymous query from the response cache when its answer at the current change
@@ -135,6 +225,7 @@ async fn answer(
 /// ask at the same time, and keeps the answer if it has no errors.
 async fn cached_answer(
     state: &AppState,
+    health: &DatabaseHealth,
     method: &Method,
     headers: &HeaderMap,
     request: async_graphql::Request,
@@ -155,12 +246,10 @@ async fn cached_answer(
     let sequence = match state.change_sequence.current().await {
         Ok(sequence) => sequence,
         Err(error) => {
-            tracing::error!(?error, "cannot check the registry's change sequence");
-            state.metrics.graphql_error("INTERNAL");
-            return (
-                Outcome::Failed,
-                error_response(StatusCode::SERVICE_UNAVAILABLE, "internal error", "INTERNAL"),
-            );
+            // This one small statement fails when the database cannot be reached.
+            tracing::warn!(?error, "cannot read the registry's change sequence");
+            health.report_unavailable();
+            return unavailable(state);
         }
     };
     let etag = key.etag(sequence);
@@ -189,7 +278,7 @@ async fn cached_answer(
         turn.ran();
     }
     if !response.errors.is_empty() {
-        return finish(state, headers, response, None);
+        return finish(state, health, headers, response).await;
     }
     let Some(body) = serialize(&response) else {
         return internal_error();
@@ -240,14 +329,21 @@ fn set_cache_headers(response: &mut Response, etag: &str) {
     );
 }
 
-/// Codes the errors of an executed `response`, counts them, and answers it.
-fn finish(
+/// Codes the errors of an executed `response`, bounds them, counts them, and answers it. Errors
+/// the database's absence caused answer 503 `UNAVAILABLE` with `Retry-After` as a whole, however
+/// they were reported.
+async fn finish(
     state: &AppState,
+    health: &DatabaseHealth,
     headers: &HeaderMap,
     mut response: async_graphql::Response,
-    etag: Option<&str>,
 ) -> (Outcome, Response) {
     errors::assign_missing_codes(&mut response);
+    errors::bound(&mut response);
+    if has_code(&response, "UNAVAILABLE") || (has_code(&response, "INTERNAL") && !health.probe().await) {
+        health.report_unavailable();
+        return unavailable(state);
+    }
     for error in &response.errors {
         let code = error
             .extensions
@@ -272,11 +368,22 @@ fn finish(
     let Some(body) = serialize(&response) else {
         return internal_error();
     };
-    let mut http_response = json_response(headers, body, etag);
+    let mut http_response = json_response(headers, body, None);
     if not_run && accepts_graphql_response(headers) {
         *http_response.status_mut() = StatusCode::BAD_REQUEST;
     }
     (outcome, http_response)
+}
+
+/// Whether an error of `response` carries `code`.
+fn has_code(response: &async_graphql::Response, code: &str) -> bool {
+    response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .is_some_and(|value| matches!(value, async_graphql::Value::String(c) if c == code))
+    })
 }
 
 /// A 200 answer with a serialized GraphQL response: `application/graphql-response+json` for
@@ -365,6 +472,10 @@ fn rate_limited(retry_after: Duration) -> Response {
 /// document does not parse or names no operation it has (the executor reports those). The parsed
 /// document stays in the request, so the executor does not parse it again.
 fn operation_type(request: &mut async_graphql::Request) -> &'static str {
+    // A document over the token limit is not parsed here; the executor refuses it unparsed.
+    if crate::graphql::limits::check_text(&request.query).is_err() {
+        return "unknown";
+    }
     let operation_name = request.operation_name.clone();
     let operation_name = operation_name.as_deref();
     let Ok(document) = request.parsed_query() else {
@@ -400,6 +511,13 @@ fn operation_type(request: &mut async_graphql::Request) -> &'static str {
 fn refused(error: &ApiError) -> Response {
     if let ApiError::Database(_) | ApiError::Internal(_) = error {
         tracing::error!(?error, "could not check a token");
+    }
+    if error.code() == "UNAVAILABLE" {
+        return with_retry_after(error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &error.message(),
+            error.code(),
+        ));
     }
     if error.code() != "UNAUTHENTICATED" {
         return error_response(StatusCode::INTERNAL_SERVER_ERROR, &error.message(), error.code());

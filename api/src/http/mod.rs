@@ -1,18 +1,22 @@
 //! HTTP routes: `/graphql` (`graphql_endpoint`), GraphiQL served from the registry itself
 //! (`graphiql`), `/healthz`, `/readyz`, Prometheus `/metrics`, and the token verification keys at
-//! `/.well-known/jwks.json`; and the layers every request passes: request id, tracing span,
-//! metrics, body limit, CORS and timeout. Rate limiting (`rate_limit`) counts clients by token or
-//! by address (`client_address`).
+//! `/.well-known/jwks.json`; and the layers every request passes: request id (bounded), tracing
+//! span, metrics, body limit, CORS and timeout, with JSON bodies for failures found before routing
+//! (`guards`). Rate limiting (`rate_limit`) counts clients by token or by address
+//! (`client_address`); `health` owns the health routes, `server` the bounded connection loop.
 
 pub mod client_address;
 pub mod graphiql;
 pub mod graphql_endpoint;
+pub mod guards;
+pub mod health;
 pub mod rate_limit;
+pub mod server;
 
 use std::time::Duration;
 
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     extract::{MatchedPath, State},
     http::{
         HeaderValue, Method, Request, StatusCode,
@@ -22,8 +26,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use migration::MigratorTrait;
-use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
@@ -33,11 +35,52 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::AppState;
+use crate::{AppState, db::DatabaseHealth};
+use health::{Readiness, healthz, readyz};
 
 /// The service's router over `state`, with its request id, tracing, timeout, body limit and
 /// CORS layers.
 pub fn router(state: AppState) -> Router {
+    routers(state).app
+}
+
+/// The service's routes, and the health routes alone for connections over the cap; both share
+/// one view of the database's health and one readiness answer.
+pub struct Routers {
+    /// Every route.
+    pub app: Router,
+    /// `/healthz` and `/readyz` only (anything else: 503 `UNAVAILABLE`).
+    pub reserve: Router,
+}
+
+/// The routers over `state`.
+pub fn routers(state: AppState) -> Routers {
+    let health = DatabaseHealth::new(state.db.clone());
+    let readiness = Readiness::new(state.db.clone(), health.clone());
+    let reserve = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .fallback(over_capacity)
+        .layer(Extension(readiness.clone()))
+        .layer(middleware::from_fn(guards::bound_request_id));
+    let app = app_router(state, health, readiness);
+    Routers { app, reserve }
+}
+
+/// The answer to anything but a health check on a connection over the cap.
+async fn over_capacity() -> Response {
+    let body = serde_json::json!({ "errors": [{
+        "message": "the service is at its connection limit; retry later",
+        "extensions": { "code": "UNAVAILABLE" }
+    }] });
+    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
+fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> Router {
     let settings = state.http.clone();
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(
@@ -71,15 +114,19 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
-        .with_state(state)
+        .layer(Extension(readiness))
+        .layer(Extension(health))
+        .with_state(state.clone())
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::from_fn(guards::bound_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
                     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(middleware::from_fn_with_state(state, guards::json_failures))
                 .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
                 .layer(cors)
                 // GraphQL execution has its own timeout with a GraphQL error body; this one, a
@@ -91,43 +138,8 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
-/// Longest `/readyz` waits for the database before calling it unavailable.
-const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Ready when the database answers (within [`READINESS_TIMEOUT`]) and every migration is applied.
-async fn readyz(State(state): State<AppState>) -> Response {
-    let check = async {
-        state.db.ping().await?;
-        migration::Migrator::get_pending_migrations(&state.db)
-            .await
-            .map(|pending| pending.len())
-    };
-    let unavailable =
-        |status: &str| (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": status }))).into_response();
-    match tokio::time::timeout(READINESS_TIMEOUT, check).await {
-        Ok(Ok(0)) => (StatusCode::OK, Json(json!({ "status": "ready" }))).into_response(),
-        Ok(Ok(count)) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "migrations pending", "pending": count })),
-        )
-            .into_response(),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "not ready: the database does not answer");
-            unavailable("database unavailable")
-        }
-        Err(_) => {
-            tracing::warn!("not ready: the database did not answer in time");
-            unavailable("database unavailable")
-        }
-    }
-}
-
 async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     Json(state.authenticator.tokens().keys().jwks())
-}
-
-async fn healthz() -> &'static str {
-    "ok"
 }
 
 /// `GET /metrics`: Prometheus text format.
@@ -149,7 +161,8 @@ async fn count_response(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
     state.metrics.http_response(&route, response.status().as_u16());
+    response.extensions_mut().insert(guards::Counted);
     response
 }
