@@ -42,9 +42,9 @@ impl Plan {
         self.0.level.into()
     }
 
-    /// Where the plan stands in its legal life.
+    /// Where the plan stands in its legal life; `WITHDRAWN` once the plan is withdrawn.
     async fn status(&self) -> PlanStatus {
-        self.0.status.into()
+        crate::domain::plans::effective_status(&self.0).into()
     }
 
     /// The plan's title in `lang` (default: the request's `Accept-Language`, else Ukrainian),

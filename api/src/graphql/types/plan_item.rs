@@ -16,11 +16,14 @@ use super::{
     region::Region,
     target_group::TargetGroup,
 };
-use crate::graphql::{
-    context::{language, loaders},
-    language::{Language, LocalizedText},
-    loaders::{group, many, one, unique},
-    node_id,
+use crate::{
+    domain::plan_items::is_live,
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one, unique},
+        node_id,
+    },
 };
 
 /// A plan item row, resolved as `PlanItem`.
@@ -52,9 +55,14 @@ impl PlanItem {
         self.0.kind.into()
     }
 
-    /// Active or withdrawn.
-    async fn status(&self) -> PlanItemStatus {
-        self.0.status.into()
+    /// `ACTIVE` while in force; `WITHDRAWN` once the item, or the plan it belongs to, is withdrawn.
+    async fn status(&self, ctx: &Context<'_>) -> Result<PlanItemStatus> {
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(if is_live(&self.0, plan.as_ref()) {
+            PlanItemStatus::Active
+        } else {
+            PlanItemStatus::Withdrawn
+        })
     }
 
     /// The title in `lang` (default: the request's `Accept-Language`, else Ukrainian), falling
@@ -92,14 +100,24 @@ impl PlanItem {
         LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
     }
 
-    /// Why the item was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    /// Why the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, why the
+    /// plan was.
+    async fn withdrawal_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.0.withdrawal_reason.is_some() {
+            return Ok(self.0.withdrawal_reason.clone());
+        }
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(plan.and_then(|p| p.withdrawal_reason))
     }
 
-    /// When the item was withdrawn.
-    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
-        self.0.withdrawn_at
+    /// When the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, when the
+    /// plan was.
+    async fn withdrawn_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        if self.0.withdrawn_at.is_some() {
+            return Ok(self.0.withdrawn_at);
+        }
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(plan.and_then(|p| p.withdrawn_at))
     }
 
     /// First year of the item's time frame.
@@ -242,11 +260,17 @@ impl PlanItem {
         })
     }
 
-    /// Donor and partner projects linked to this item.
+    /// Donor and partner projects linked to this item; withdrawn links are left out unless
+    /// `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn links (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
         #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
@@ -254,7 +278,7 @@ impl PlanItem {
     ) -> Result<ProjectLinkConnection> {
         let links = group(&loaders(ctx)?.projects_by_item, self.0.id).await?;
         let ids = unique(links.iter().map(|l| l.project_link_id));
-        project_link_page(ctx, ids, first, after, last, before).await
+        project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
 }
 
