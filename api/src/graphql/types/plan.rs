@@ -184,8 +184,10 @@ impl Plan {
             .collect())
     }
 
-    /// For a national plan: every region with its regional plan (or none), the plan's status and
-    /// approving act, and how many of this plan's items it implements. Empty for other levels.
+    /// For a national plan: every region with its regional plan (or none), whether that plan is
+    /// adopted or a draft, its approving act, and how many of this plan's items it implements.
+    /// Withdrawn regional plans and withdrawn items count for nothing (and a withdrawn national plan
+    /// is localized by no region). Empty for other levels.
     async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<Vec<RegionLocalization>> {
         Ok(crate::domain::coverage::plan_coverage(db(ctx)?, &self.0)
             .await?

@@ -17,7 +17,7 @@ use super::{
     target_group::TargetGroup,
 };
 use crate::{
-    domain::plan_items::is_live,
+    domain::{coverage::LocalizationStatus, plan_items::is_live},
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -241,7 +241,9 @@ impl PlanItem {
         Ok(items.into_iter().map(PlanItem).collect())
     }
 
-    /// Which regions' plans implement this item and which do not (meaningful for national items).
+    /// Which regions' plans implement this item, which only in a draft, and which do not
+    /// (meaningful for national items). Withdrawn plans, withdrawn items and the items of withdrawn
+    /// plans are left out.
     async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<ItemLocalization> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.localizations_by_item, self.0.id).await?;
@@ -251,13 +253,37 @@ impl PlanItem {
         )
         .await?;
         let plans = many(&loaders.plans, unique(items.iter().map(|i| i.plan_id))).await?;
-        let implementing: Vec<uuid::Uuid> = unique(plans.iter().filter_map(|p| p.region_id));
+        let mut adopted = Vec::new();
+        let mut drafted = Vec::new();
+        for item in &items {
+            let Some(plan) = plans.iter().find(|p| p.id == item.plan_id) else {
+                continue;
+            };
+            let Some(region) = plan.region_id.filter(|_| is_live(item, Some(plan))) else {
+                continue;
+            };
+            match LocalizationStatus::of(plan) {
+                LocalizationStatus::Draft => drafted.push(region),
+                _ => adopted.push(region),
+            }
+        }
         let regions = loaders.all_regions.load_one(()).await?.unwrap_or_default();
-        let (yes, no): (Vec<_>, Vec<_>) = regions.into_iter().partition(|r| implementing.contains(&r.id));
-        Ok(ItemLocalization {
-            implementing_regions: yes.into_iter().map(Region).collect(),
-            not_implementing_regions: no.into_iter().map(Region).collect(),
-        })
+        let mut coverage = ItemLocalization {
+            implementing_regions: Vec::new(),
+            drafting_regions: Vec::new(),
+            not_implementing_regions: Vec::new(),
+        };
+        for region in regions {
+            let list = if adopted.contains(&region.id) {
+                &mut coverage.implementing_regions
+            } else if drafted.contains(&region.id) {
+                &mut coverage.drafting_regions
+            } else {
+                &mut coverage.not_implementing_regions
+            };
+            list.push(Region(region));
+        }
+        Ok(coverage)
     }
 
     /// Donor and partner projects linked to this item; withdrawn links are left out unless
