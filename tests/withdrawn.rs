@@ -404,3 +404,120 @@ async fn include_localizations_reaches_projects_linked_to_implementing_regional_
     let asked = app.graphql(query, under(true, true, true)).await;
     assert_eq!(codes(&asked.data()["projectLinks"]), ["P1", "P2", "P3", "P4"]);
 }
+
+#[tokio::test]
+async fn relations_leave_out_withdrawn_plans_and_the_items_under_them_unless_asked() {
+    let app = TestApp::with_fixture().await;
+    withdraw_lviv_plan(&app).await;
+    let query = format!(
+        r#"query($with: Boolean!) {{
+            national: plan(code: "{NATIONAL}") {{ localizingPlans(includeWithdrawn: $with) {{ code }} }}
+            lviv: plan(code: "{LVIV}") {{ goals(includeWithdrawn: $with) {{ code children(includeWithdrawn: $with) {{ code }} }} }}
+            task: planItem(code: "{NATIONAL}/1.1.1") {{ localizations(includeWithdrawn: $with) {{ code }} }}
+            regional: planItem(code: "{LVIV}/1.1.1") {{ implements(includeWithdrawn: $with) {{ code }} }}
+            region: region(code: "UA-46") {{ plans(includeWithdrawn: $with) {{ code }} }}
+            owner: organisation(identifier: "{LVIV_ADMINISTRATION}") {{ ownedPlans(includeWithdrawn: $with) {{ code }} }}
+        }}"#
+    );
+    let live = app.graphql(&query, json!({ "with": false })).await;
+    assert_eq!(
+        live.data(),
+        &json!({
+            "national": { "localizingPlans": [{ "code": KHARKIV }] },
+            "lviv": { "goals": [] },
+            "task": { "localizations": [] },
+            "regional": { "implements": [{ "code": format!("{NATIONAL}/1.1.1") }] },
+            "region": { "plans": [] },
+            "owner": { "ownedPlans": [] }
+        })
+    );
+    let asked = app.graphql(&query, json!({ "with": true })).await;
+    let data = asked.data();
+    assert_eq!(
+        data["national"]["localizingPlans"],
+        json!([{ "code": LVIV }, { "code": KHARKIV }])
+    );
+    assert_eq!(
+        data["lviv"]["goals"],
+        json!([{ "code": format!("{LVIV}/1"), "children": [{ "code": format!("{LVIV}/1.1") }] }])
+    );
+    assert_eq!(
+        data["task"]["localizations"],
+        json!([{ "code": format!("{LVIV}/1.1.1") }, { "code": format!("{LVIV}/1.1.2") }])
+    );
+    assert_eq!(data["region"]["plans"], json!([{ "code": LVIV }]));
+    assert_eq!(data["owner"]["ownedPlans"], json!([{ "code": LVIV }]));
+}
+
+#[tokio::test]
+async fn root_lists_leave_out_withdrawn_indicators_values_organisations_and_target_groups_unless_asked() {
+    use entity::{enums::VocabularyStatus, indicator, indicator_value, organisation, target_group};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+
+    let app = TestApp::with_fixture().await.without_response_cache();
+    let now = chrono::Utc::now();
+    indicator_value::Entity::update_many()
+        .col_expr(indicator_value::Column::WithdrawnAt, Expr::value(now))
+        .filter(indicator_value::Column::Kind.eq(entity::enums::IndicatorValueKind::Baseline))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    organisation::Entity::update_many()
+        .col_expr(organisation::Column::WithdrawnAt, Expr::value(now))
+        .filter(organisation::Column::Code.eq("fx-ngo"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    target_group::Entity::update_many()
+        .col_expr(
+            target_group::Column::Status,
+            Expr::value(VocabularyStatus::Withdrawn),
+        )
+        .filter(target_group::Column::Code.eq("veterans"))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let query = format!(
+        r#"query($with: Boolean!) {{
+            indicators(filter: {{plan: "{NATIONAL}", includeWithdrawn: $with}}) {{ nodes {{ code values(includeWithdrawn: $with) {{ kind }} }} }}
+            organisations(filter: {{search: "fx", includeWithdrawn: $with}}) {{ nodes {{ code }} }}
+            targetGroups(filter: {{includeWithdrawn: $with}}) {{ totalCount }}
+            item: planItem(code: "{NATIONAL}/1.1.1") {{ targetGroups(includeWithdrawn: $with) {{ code }} }}
+        }}"#
+    );
+    let live = app.graphql(&query, json!({ "with": false })).await;
+    let data = live.data();
+    assert_eq!(
+        data["indicators"]["nodes"],
+        json!([{ "code": "I1", "values": [{ "kind": "TARGET" }] }])
+    );
+    assert_eq!(
+        data["organisations"]["nodes"],
+        json!([{ "code": "fx-donor-a" }, { "code": "fx-donor-b" }])
+    );
+    assert_eq!(
+        data["item"]["targetGroups"],
+        json!([{ "code": "internally-displaced-persons" }])
+    );
+    let asked = app.graphql(&query, json!({ "with": true })).await;
+    let all = asked.data();
+    assert_eq!(
+        all["indicators"]["nodes"][0]["values"],
+        json!([{ "kind": "BASELINE" }, { "kind": "TARGET" }])
+    );
+    assert_eq!(all["organisations"]["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        all["targetGroups"]["totalCount"].as_u64().unwrap(),
+        data["targetGroups"]["totalCount"].as_u64().unwrap() + 1
+    );
+    assert_eq!(all["item"]["targetGroups"].as_array().unwrap().len(), 2);
+
+    // A withdrawn indicator is left out as well.
+    indicator::Entity::update_many()
+        .col_expr(indicator::Column::WithdrawnAt, Expr::value(now))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let none = app.graphql(&query, json!({ "with": false })).await;
+    assert_eq!(none.data()["indicators"]["nodes"], json!([]));
+}

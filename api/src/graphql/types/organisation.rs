@@ -133,13 +133,19 @@ impl Organisation {
             .collect())
     }
 
-    /// The plans this organisation maintains, by code.
-    async fn owned_plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_owner, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The plans this organisation maintains, by code; withdrawn plans are left out unless
+    /// `includeWithdrawn` is true.
+    async fn owned_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_owner, self.0.id).await?;
+        Ok(super::plan::plans_in_force(plans, include_withdrawn))
     }
 
     /// The plan items this organisation carries out, with its role in each.

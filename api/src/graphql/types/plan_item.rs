@@ -158,9 +158,19 @@ impl PlanItem {
         Ok(one(&loaders(ctx)?.plan_items, id).await?.map(PlanItem))
     }
 
-    /// The items one level down, by number.
-    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
-        Ok(group(&loaders(ctx)?.items_by_parent, self.0.id)
+    /// The items one level down, by number; withdrawn items (and, in a withdrawn plan, every item)
+    /// are left out unless `includeWithdrawn` is true.
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
+        let children = group(&loaders(ctx)?.items_by_parent, self.0.id).await?;
+        Ok(live_only(ctx, children, include_withdrawn)
             .await?
             .into_iter()
             .map(PlanItem)
@@ -187,20 +197,40 @@ impl PlanItem {
         Ok(path)
     }
 
-    /// The indicators that measure the item, by code.
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+    /// The indicators that measure the item, by code; withdrawn indicators are left out unless
+    /// `includeWithdrawn` is true.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn indicators (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Indicator>> {
         Ok(group(&loaders(ctx)?.indicators_by_item, self.0.id)
             .await?
             .into_iter()
+            .filter(|i| include_withdrawn || i.withdrawn_at.is_none())
             .map(Indicator)
             .collect())
     }
 
-    /// The target groups the item serves, in the order of their vocabulary.
-    async fn target_groups(&self, ctx: &Context<'_>) -> Result<Vec<TargetGroup>> {
+    /// The target groups the item serves, in the order of their vocabulary; withdrawn groups are
+    /// left out unless `includeWithdrawn` is true.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn groups (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<TargetGroup>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.target_group_links_by_item, self.0.id).await?;
         let mut groups = many(&loaders.target_groups, links.iter().map(|l| l.target_group_id)).await?;
+        groups.retain(|g| include_withdrawn || g.status == entity::enums::VocabularyStatus::Active);
         groups.sort_by(|a, b| a.position.cmp(&b.position).then(a.code.cmp(&b.code)));
         Ok(groups.into_iter().map(TargetGroup).collect())
     }
@@ -223,20 +253,40 @@ impl PlanItem {
             .collect())
     }
 
-    /// The national items this regional, departmental or local item implements.
-    async fn implements(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    /// The national items this regional, departmental or local item implements, by code; withdrawn
+    /// items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    async fn implements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.implemented_by_item, self.0.id).await?;
-        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
+        let items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
+        let mut items = live_only(ctx, items, include_withdrawn).await?;
         items.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(items.into_iter().map(PlanItem).collect())
     }
 
-    /// The items of regional, departmental and local plans that implement this item, by code.
-    async fn localizations(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    /// The items of regional, departmental and local plans that implement this item, by code;
+    /// withdrawn items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    async fn localizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.localizations_by_item, self.0.id).await?;
-        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
+        let items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
+        let mut items = live_only(ctx, items, include_withdrawn).await?;
         items.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(items.into_iter().map(PlanItem).collect())
     }
@@ -306,6 +356,26 @@ impl PlanItem {
         let ids = unique(links.iter().map(|l| l.project_link_id));
         project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
+}
+
+/// `items` without the withdrawn ones and those of withdrawn plans, unless `include_withdrawn`:
+/// what every relation listing plan items answers (their plans load in one batch).
+pub async fn live_only(
+    ctx: &Context<'_>,
+    mut items: Vec<plan_item::Model>,
+    include_withdrawn: bool,
+) -> Result<Vec<plan_item::Model>> {
+    if include_withdrawn {
+        return Ok(items);
+    }
+    let plans: std::collections::HashMap<uuid::Uuid, entity::plan::Model> =
+        many(&loaders(ctx)?.plans, unique(items.iter().map(|i| i.plan_id)))
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    items.retain(|item| is_live(item, plans.get(&item.plan_id)));
+    Ok(items)
 }
 
 /// A funding line row.

@@ -60,13 +60,19 @@ impl Region {
         &self.0.name_romanized
     }
 
-    /// The region's plans (regional, local), by code.
-    async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_region, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The region's plans (regional, local), by code; withdrawn plans are left out unless
+    /// `includeWithdrawn` is true.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_region, self.0.id).await?;
+        Ok(super::plan::plans_in_force(plans, include_withdrawn))
     }
 
     /// Donor and partner projects working in the region; withdrawn links are left out unless
