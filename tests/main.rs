@@ -26,4 +26,5 @@ mod reference_data;
 mod robustness;
 mod schema_contract;
 mod snapshots;
+mod withdrawn;
 mod writes;

@@ -57,6 +57,9 @@ string_enum! {
         Expired = "EXPIRED",
         /// Replaced by a newer plan before or at its end.
         Superseded = "SUPERSEDED",
+        /// Withdrawn from the registry (entered by mistake or revoked); never stored, only read:
+        /// a withdrawn plan keeps its stored status and has `withdrawn_at` set.
+        Withdrawn = "WITHDRAWN",
     }
 }
 

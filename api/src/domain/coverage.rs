@@ -1,9 +1,10 @@
-//! Localization coverage: which regions have localized a national plan, and how far.
+//! Localization coverage: which regions have localized a national plan, and how far. Withdrawn
+//! plans and withdrawn items count for nothing; a draft plan is told apart from an adopted one.
 
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    enums::{PlanActRole, PlanLevel},
+    enums::{PlanActRole, PlanItemStatus, PlanLevel, PlanStatus},
     legal_act, plan, plan_item, plan_item_implementation, plan_legal_act, region,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -11,20 +12,46 @@ use uuid::Uuid;
 
 use crate::error::ApiResult;
 
+/// How far a region has localized a national plan (or an item of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalizationStatus {
+    /// A regional plan in force that was adopted (adopted, amended, expired or superseded).
+    Adopted,
+    /// Only a draft regional plan: not adopted, so not yet a plan of the region.
+    Draft,
+    /// No regional plan (withdrawn plans count as none).
+    NoPlan,
+}
+
+impl LocalizationStatus {
+    /// The status a region with `plan` (not withdrawn) has.
+    pub fn of(plan: &plan::Model) -> Self {
+        if plan.status == PlanStatus::Draft {
+            Self::Draft
+        } else {
+            Self::Adopted
+        }
+    }
+}
+
 /// One region's localization of a national plan.
 #[derive(Debug, Clone)]
 pub struct RegionCoverage {
     /// The region.
     pub region: region::Model,
-    /// Its regional plan localizing the national plan, if it has one (the most recent when several).
+    /// Adopted, draft or none.
+    pub status: LocalizationStatus,
+    /// Its regional plan localizing the national plan, if it has one that is not withdrawn: the
+    /// most recent adopted one, else the most recent draft.
     pub plan: Option<plan::Model>,
     /// The act approving that plan, if recorded.
     pub approval: Option<legal_act::Model>,
-    /// How many distinct items of the national plan the regional plan implements.
+    /// How many distinct live items of the national plan the regional plan's live items implement.
     pub implemented_items: u64,
 }
 
 /// For a national plan, every region with its regional plan (or none); empty for other levels.
+/// Withdrawn regional plans count as none; a withdrawn national plan is covered by no region.
 /// Runs a fixed number of queries whatever the number of regions and items.
 pub async fn plan_coverage(
     db: &impl ConnectionTrait,
@@ -40,11 +67,17 @@ pub async fn plan_coverage(
     let mut regional = plan::Entity::find()
         .filter(plan::Column::ParentPlanId.eq(national.id))
         .filter(plan::Column::Level.eq(PlanLevel::Regional))
+        .filter(plan::Column::WithdrawnAt.is_null())
         .order_by_desc(plan::Column::StartYear)
         .order_by_desc(plan::Column::Code)
         .all(db)
         .await?;
-    // Keep the most recent plan per region.
+    // The plans under a withdrawn national plan are left out with it.
+    if national.withdrawn_at.is_some() {
+        regional.clear();
+    }
+    // Keep one plan per region: the most recent adopted one, else the most recent draft.
+    regional.sort_by_key(|p| LocalizationStatus::of(p) == LocalizationStatus::Draft);
     let mut seen = HashSet::new();
     regional.retain(|p| p.region_id.is_some_and(|r| seen.insert(r)));
     let plan_ids: Vec<Uuid> = regional.iter().map(|p| p.id).collect();
@@ -68,6 +101,7 @@ pub async fn plan_coverage(
         .column(plan_item::Column::Id)
         .column(plan_item::Column::PlanId)
         .filter(plan_item::Column::PlanId.is_in(plan_ids))
+        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
         .into_tuple::<(Uuid, Uuid)>()
         .all(db)
         .await?
@@ -77,6 +111,7 @@ pub async fn plan_coverage(
         .select_only()
         .column(plan_item::Column::Id)
         .filter(plan_item::Column::PlanId.eq(national.id))
+        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
         .into_tuple::<Uuid>()
         .all(db)
         .await?
@@ -125,6 +160,9 @@ pub async fn plan_coverage(
                 .map_or(0, |set| set.len() as u64);
             RegionCoverage {
                 region,
+                status: plan
+                    .as_ref()
+                    .map_or(LocalizationStatus::NoPlan, LocalizationStatus::of),
                 plan,
                 approval,
                 implemented_items,

@@ -1,4 +1,5 @@
-//! Reading indicators.
+//! Reading indicators; withdrawn ones, and those of items that are not live, are left out unless
+//! asked for.
 
 use entity::{indicator, plan_item};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
@@ -31,6 +32,8 @@ pub struct IndicatorFilter {
     pub sdg_indicator: Option<String>,
     /// Words that must all appear in the code or name (either language, any case).
     pub search: Option<String>,
+    /// Also withdrawn indicators and those of withdrawn items or items of withdrawn plans.
+    pub include_withdrawn: bool,
 }
 
 /// A page of indicators matching `filter`, in plan order.
@@ -40,6 +43,15 @@ pub async fn list_indicators(
     page: &PageRequest,
 ) -> ApiResult<Page<indicator::Model>> {
     let mut query = indicator::Entity::find();
+    if !filter.include_withdrawn {
+        let live = plan_item::Entity::find()
+            .select_only()
+            .column(plan_item::Column::Id)
+            .filter(super::plan_items::live_items());
+        query = query
+            .filter(indicator::Column::WithdrawnAt.is_null())
+            .filter(indicator::Column::PlanItemId.in_subquery(sea_orm::QueryTrait::into_query(live)));
+    }
     if let Some(code) = &filter.plan {
         let plan = lookup::plan_id(db, code).await?;
         let items = plan_item::Entity::find()

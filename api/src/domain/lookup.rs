@@ -87,8 +87,13 @@ pub async fn organisation_id(db: &impl ConnectionTrait, code_or_identifier: &str
 
 /// The keys of the items under `root` (not `root` itself), at any depth.
 pub async fn descendant_item_ids(db: &impl ConnectionTrait, root: Uuid) -> ApiResult<Vec<Uuid>> {
+    descendant_item_ids_of(db, vec![root]).await
+}
+
+/// The keys of the items under any of `roots` (not the roots themselves), at any depth.
+pub async fn descendant_item_ids_of(db: &impl ConnectionTrait, roots: Vec<Uuid>) -> ApiResult<Vec<Uuid>> {
     let mut found = Vec::new();
-    let mut level = vec![root];
+    let mut level = roots;
     // At most three levels lie below a strategic goal.
     for _ in 0..3 {
         if level.is_empty() {

@@ -19,6 +19,8 @@ pub struct OrganisationFilter {
     pub region: Option<String>,
     /// Words that must all appear in its code, identifiers or any name it has had.
     pub search: Option<String>,
+    /// Also withdrawn (dissolved or reorganised) organisations.
+    pub include_withdrawn: bool,
 }
 
 /// A page of organisations matching `filter`, by code.
@@ -28,6 +30,9 @@ pub async fn list_organisations(
     page: &PageRequest,
 ) -> ApiResult<Page<organisation::Model>> {
     let mut query = organisation::Entity::find();
+    if !filter.include_withdrawn {
+        query = query.filter(organisation::Column::WithdrawnAt.is_null());
+    }
     if let Some(kind) = filter.kind {
         query = query.filter(organisation::Column::Kind.eq(kind));
     }

@@ -1,11 +1,12 @@
-//! Reading plan items.
+//! Reading plan items, and what makes an item live: active, in a plan that is not withdrawn.
 
 use entity::{
     enums::{PlanItemKind, PlanItemStatus, ResponsibilityRole},
     plan, plan_item, plan_item_target_group, responsibility,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    sea_query::Expr,
 };
 
 use super::{
@@ -24,8 +25,10 @@ pub struct PlanItemFilter {
     pub kind: Option<PlanItemKind>,
     /// Canonical code of the parent item.
     pub parent: Option<String>,
-    /// Active or withdrawn.
+    /// Active (live) or withdrawn (withdrawn itself, or in a withdrawn plan).
     pub status: Option<PlanItemStatus>,
+    /// Without `status`: also withdrawn items and the items of withdrawn plans.
+    pub include_withdrawn: bool,
     /// Code of a target group the items serve.
     pub target_group: Option<String>,
     /// Code or identifier of an organisation responsible for the items (in `role`, if given).
@@ -36,6 +39,35 @@ pub struct PlanItemFilter {
     pub region: Option<String>,
     /// Words that must all appear in the code or title (either language, any case).
     pub search: Option<String>,
+}
+
+/// The keys of the withdrawn plans, as a subquery.
+fn withdrawn_plans() -> sea_orm::sea_query::SelectStatement {
+    plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .filter(plan::Column::WithdrawnAt.is_not_null())
+        .into_query()
+}
+
+/// Items in force: active, in a plan that is not withdrawn. (An item cannot be withdrawn while it
+/// has active children, so an item's own status and its plan's settle whether it is live.)
+pub fn live_items() -> Condition {
+    Condition::all()
+        .add(plan_item::Column::Status.eq(PlanItemStatus::Active))
+        .add(plan_item::Column::PlanId.not_in_subquery(withdrawn_plans()))
+}
+
+/// Items no longer in force: withdrawn themselves, or in a withdrawn plan.
+pub fn withdrawn_items() -> Condition {
+    Condition::any()
+        .add(plan_item::Column::Status.eq(PlanItemStatus::Withdrawn))
+        .add(plan_item::Column::PlanId.in_subquery(withdrawn_plans()))
+}
+
+/// Whether `item` of `plan` is live: active, and its plan not withdrawn.
+pub fn is_live(item: &plan_item::Model, plan: Option<&plan::Model>) -> bool {
+    item.status == PlanItemStatus::Active && plan.is_none_or(|p| p.withdrawn_at.is_none())
 }
 
 /// A page of plan items matching `filter`, by number then code.
@@ -54,8 +86,11 @@ pub async fn list_plan_items(
     if let Some(kind) = filter.kind {
         query = query.filter(plan_item::Column::Kind.eq(kind));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(plan_item::Column::Status.eq(status));
+    match filter.status {
+        Some(PlanItemStatus::Active) => query = query.filter(live_items()),
+        Some(PlanItemStatus::Withdrawn) => query = query.filter(withdrawn_items()),
+        None if !filter.include_withdrawn => query = query.filter(live_items()),
+        None => {}
     }
     if let Some(code) = &filter.parent {
         query = query.filter(lookup::equals_key(

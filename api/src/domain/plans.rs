@@ -17,8 +17,11 @@ use crate::error::ApiResult;
 pub struct PlanFilter {
     /// Only plans of this level.
     pub level: Option<PlanLevel>,
-    /// Only plans with this status.
+    /// Only plans with this status; `Withdrawn` matches the withdrawn plans, every other status
+    /// only plans in force.
     pub status: Option<PlanStatus>,
+    /// Without `status`: also withdrawn plans.
+    pub include_withdrawn: bool,
     /// Only plans of the region with this ISO 3166-2 code.
     pub region: Option<String>,
     /// Only plans that localize the plan with this code.
@@ -35,8 +38,15 @@ pub async fn list_plans(
     if let Some(level) = filter.level {
         query = query.filter(plan::Column::Level.eq(level));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(plan::Column::Status.eq(status));
+    match filter.status {
+        Some(PlanStatus::Withdrawn) => query = query.filter(plan::Column::WithdrawnAt.is_not_null()),
+        Some(status) => {
+            query = query
+                .filter(plan::Column::Status.eq(status))
+                .filter(plan::Column::WithdrawnAt.is_null());
+        }
+        None if !filter.include_withdrawn => query = query.filter(plan::Column::WithdrawnAt.is_null()),
+        None => {}
     }
     if let Some(code) = &filter.region {
         query = query.filter(lookup::equals_key(
@@ -59,6 +69,16 @@ pub async fn list_plans(
         page,
     )
     .await
+}
+
+/// The status a plan reads as: `Withdrawn` once withdrawn (the stored status keeps where it stood
+/// before), else the stored status.
+pub fn effective_status(plan: &plan::Model) -> PlanStatus {
+    if plan.withdrawn_at.is_some() {
+        PlanStatus::Withdrawn
+    } else {
+        plan.status
+    }
 }
 
 /// The plan with `code`, if there is one.

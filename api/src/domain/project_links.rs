@@ -1,11 +1,14 @@
-//! Reading project links, and the donor dashboard's totals over them.
+//! Reading project links, and the donor dashboard's totals over them. Withdrawn links are left
+//! out unless the filter asks for them; so are links reached only through withdrawn items (or items
+//! of withdrawn plans).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use entity::{
-    enums::ParticipantRole, organisation, plan_item, project_link, project_participant, project_plan_item,
-    project_region, region,
+    enums::{ParticipantRole, PlanItemStatus},
+    organisation, plan, plan_item, plan_item_implementation, project_link, project_participant,
+    project_plan_item, project_region, region,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -31,6 +34,11 @@ pub struct ProjectLinkFilter {
     pub plan_item: Option<String>,
     /// With `plan_item`: also links to any item below it.
     pub include_descendants: bool,
+    /// With `plan_item`: also links to the regional, departmental and local items that implement
+    /// it (or, with `include_descendants`, any item below it), and to the items below those.
+    pub include_localizations: bool,
+    /// Also withdrawn links, and links reached through withdrawn items or items of withdrawn plans.
+    pub include_withdrawn: bool,
     /// ISO code of a region the project works in.
     pub region: Option<String>,
     /// Only projects running on this date (open start or end dates count as running).
@@ -71,13 +79,11 @@ pub async fn filtered(
             ParticipantRole::Implementing,
         ));
     }
+    if !filter.include_withdrawn {
+        query = query.filter(project_link::Column::WithdrawnAt.is_null());
+    }
     if let Some(code) = &filter.plan_item {
-        let mut items: Vec<Uuid> = lookup::plan_item_id(db, code).await?.into_iter().collect();
-        if filter.include_descendants
-            && let Some(root) = items.first().copied()
-        {
-            items.extend(lookup::descendant_item_ids(db, root).await?);
-        }
+        let items = reached_items(db, filter, lookup::plan_item_id(db, code).await?).await?;
         let projects = project_plan_item::Entity::find()
             .select_only()
             .column(project_plan_item::Column::ProjectLinkId)
@@ -118,6 +124,51 @@ pub async fn filtered(
         )?);
     }
     Ok(query)
+}
+
+/// The items whose links `filter.plan_item` (resolved to `root`) reaches: the item itself, with
+/// `include_descendants` the items below it, with `include_localizations` the items implementing
+/// any of those (and, with `include_descendants`, the items below them). Without
+/// `include_withdrawn`, withdrawn items and items of withdrawn plans are left out, except the
+/// named item itself.
+async fn reached_items(
+    db: &impl ConnectionTrait,
+    filter: &ProjectLinkFilter,
+    root: Option<Uuid>,
+) -> ApiResult<Vec<Uuid>> {
+    let Some(root) = root else {
+        return Ok(Vec::new());
+    };
+    let mut below = Vec::new();
+    if filter.include_descendants {
+        below.extend(lookup::descendant_item_ids_of(db, vec![root]).await?);
+    }
+    if filter.include_localizations {
+        let national: Vec<Uuid> = std::iter::once(root).chain(below.iter().copied()).collect();
+        let localizing: Vec<Uuid> = plan_item_implementation::Entity::find()
+            .select_only()
+            .column(plan_item_implementation::Column::ImplementingItemId)
+            .filter(plan_item_implementation::Column::ImplementedItemId.is_in(national))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if filter.include_descendants {
+            below.extend(lookup::descendant_item_ids_of(db, localizing.clone()).await?);
+        }
+        below.extend(localizing);
+    }
+    if !filter.include_withdrawn && !below.is_empty() {
+        below = plan_item::Entity::find()
+            .select_only()
+            .column(plan_item::Column::Id)
+            .filter(plan_item::Column::Id.is_in(below))
+            .filter(super::plan_items::live_items())
+            .into_tuple()
+            .all(db)
+            .await?;
+    }
+    below.push(root);
+    Ok(below)
 }
 
 /// A page of project links matching `filter`, in the registry's stable key order.
@@ -167,9 +218,10 @@ struct LinkBudget {
 /// The donor dashboard: project links grouped by strategic goal, region and funder.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectLinkSummary {
-    /// All matching links.
+    /// All matching links, each counted once, with its whole budget once.
     pub overall: Totals,
-    /// Per strategic goal, counting links to the goal or any item below it once; by goal code.
+    /// Per strategic goal, counting links to the goal or any item below it once; by goal code. A
+    /// link reaching several goals counts, with its whole budget, under each of them.
     pub by_strategic_goal: Vec<(plan_item::Model, Totals)>,
     /// Per region the projects work in; by region code.
     pub by_region: Vec<(region::Model, Totals)>,
@@ -217,37 +269,75 @@ pub async fn summarize(
         .all(db)
         .await?;
     let mut items: HashMap<Uuid, plan_item::Model> = HashMap::new();
-    let mut wanted: HashSet<Uuid> = item_links.iter().map(|(_, item)| *item).collect();
-    // Items have at most four levels: four rounds reach every root.
-    for _ in 0..4 {
-        wanted.retain(|id| !items.contains_key(id));
-        if wanted.is_empty() {
-            break;
-        }
-        let found = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(wanted.drain()))
+    load_with_ancestors(db, &mut items, item_links.iter().map(|(_, item)| *item).collect()).await?;
+    // With localizations, a link to an item implementing a national item (itself or through an
+    // ancestor) also counts for that national item's goal.
+    let mut implemented: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if filter.include_localizations && !items.is_empty() {
+        let pairs: Vec<(Uuid, Uuid)> = plan_item_implementation::Entity::find()
+            .select_only()
+            .column(plan_item_implementation::Column::ImplementingItemId)
+            .column(plan_item_implementation::Column::ImplementedItemId)
+            .filter(plan_item_implementation::Column::ImplementingItemId.is_in(items.keys().copied()))
+            .into_tuple()
             .all(db)
             .await?;
-        for item in found {
-            if let Some(parent) = item.parent_id {
-                wanted.insert(parent);
-            }
-            items.insert(item.id, item);
+        load_with_ancestors(
+            db,
+            &mut items,
+            pairs.iter().map(|(_, national)| *national).collect(),
+        )
+        .await?;
+        for (local, national) in pairs {
+            implemented.entry(local).or_default().push(national);
         }
     }
-    let root_of = |mut id: Uuid| -> Option<Uuid> {
+    let withdrawn_plans: HashSet<Uuid> = if filter.include_withdrawn || items.is_empty() {
+        HashSet::new()
+    } else {
+        plan::Entity::find()
+            .select_only()
+            .column(plan::Column::Id)
+            .filter(plan::Column::Id.is_in(unique_plans(&items)))
+            .filter(plan::Column::WithdrawnAt.is_not_null())
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let counts = |id: &Uuid| {
+        filter.include_withdrawn
+            || items.get(id).is_some_and(|item| {
+                item.status == PlanItemStatus::Active && !withdrawn_plans.contains(&item.plan_id)
+            })
+    };
+    let path_of = |mut id: Uuid| -> Vec<Uuid> {
+        let mut path = Vec::new();
+        // Items have at most four levels.
         for _ in 0..5 {
-            let item = items.get(&id)?;
+            let Some(item) = items.get(&id) else { break };
+            path.push(item.id);
             match item.parent_id {
                 Some(parent) => id = parent,
-                None => return Some(item.id),
+                None => break,
             }
         }
-        None
+        path
     };
     let mut goals: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
     for (link, item) in &item_links {
-        if let Some(root) = root_of(*item) {
+        if !counts(item) {
+            continue;
+        }
+        let path = path_of(*item);
+        let mut roots: Vec<Uuid> = path.last().copied().into_iter().collect();
+        for national in path.iter().filter_map(|id| implemented.get(id)).flatten() {
+            if counts(national) {
+                roots.extend(path_of(*national).last().copied());
+            }
+        }
+        for root in roots.into_iter().filter(|root| counts(root)) {
             goals.entry(root).or_default().insert(*link);
         }
     }
@@ -297,6 +387,36 @@ pub async fn summarize(
         .await?;
     summary.by_funder = group_totals(funders, |o| o.id, &funder_links, &links);
     Ok(summary)
+}
+
+/// Adds `wanted` and all their ancestors to `items`, one query per level.
+async fn load_with_ancestors(
+    db: &impl ConnectionTrait,
+    items: &mut HashMap<Uuid, plan_item::Model>,
+    mut wanted: HashSet<Uuid>,
+) -> ApiResult<()> {
+    // Items have at most four levels: four rounds reach every root.
+    for _ in 0..4 {
+        wanted.retain(|id| !items.contains_key(id));
+        if wanted.is_empty() {
+            break;
+        }
+        let found = plan_item::Entity::find()
+            .filter(plan_item::Column::Id.is_in(wanted.drain()))
+            .all(db)
+            .await?;
+        for item in found {
+            if let Some(parent) = item.parent_id {
+                wanted.insert(parent);
+            }
+            items.insert(item.id, item);
+        }
+    }
+    Ok(())
+}
+
+fn unique_plans(items: &HashMap<Uuid, plan_item::Model>) -> HashSet<Uuid> {
+    items.values().map(|item| item.plan_id).collect()
 }
 
 /// Totals per group for `(link, group)` pairs, each link counted once per group; groups without

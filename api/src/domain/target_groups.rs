@@ -16,6 +16,8 @@ pub struct TargetGroupFilter {
     pub vocabulary: Option<String>,
     /// Active or withdrawn.
     pub status: Option<VocabularyStatus>,
+    /// Without `status`: also withdrawn groups.
+    pub include_withdrawn: bool,
 }
 
 /// A page of target groups matching `filter`, in published order.
@@ -31,8 +33,12 @@ pub async fn list_target_groups(
             lookup::vocabulary_id(db, code).await?,
         ));
     }
-    if let Some(status) = filter.status {
-        query = query.filter(target_group::Column::Status.eq(status));
+    match filter.status {
+        Some(status) => query = query.filter(target_group::Column::Status.eq(status)),
+        None if !filter.include_withdrawn => {
+            query = query.filter(target_group::Column::Status.eq(VocabularyStatus::Active));
+        }
+        None => {}
     }
     paginate(
         db,

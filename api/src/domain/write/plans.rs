@@ -140,7 +140,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         title_en: validation::optional_text("input.titleEn", input.title_en.as_deref(), 1000)?,
         start_year: input.start_year,
         end_year: input.end_year,
-        status: input.status.unwrap_or(PlanStatus::Draft),
+        status: stored_status(input.status)?.unwrap_or(PlanStatus::Draft),
         parent_plan_id: parent.map(|p| p.id),
         supersedes_id,
         region_id,
@@ -206,7 +206,7 @@ pub async fn update_plan(
         "input.endYear",
         after.end_year,
     )?;
-    after.status = changes.status.unwrap_or(after.status);
+    after.status = stored_status(changes.status)?.unwrap_or(after.status);
     if let Some(source) = changes.source_document {
         after.source_document = validation::optional_text("input.sourceDocument", source.as_deref(), 2000)?;
     }
@@ -236,6 +236,18 @@ pub async fn withdraw_plan(
         .audit(change(&saved, Action::Withdraw, Some(&before)))
         .await?;
     Ok(saved)
+}
+
+/// A status a write may store: `WITHDRAWN` is what a withdrawn plan reads as, reached only
+/// through `withdrawPlan` (which records when and why).
+fn stored_status(status: Option<PlanStatus>) -> ApiResult<Option<PlanStatus>> {
+    if status == Some(PlanStatus::Withdrawn) {
+        return Err(ApiError::invalid(
+            "input.status",
+            "a plan is withdrawn with withdrawPlan, which records the reason",
+        ));
+    }
+    Ok(status)
 }
 
 fn change<'a>(

@@ -24,6 +24,10 @@ pub struct IndicatorFilter {
     pub sdg_indicator: Option<String>,
     /// Only indicators whose code or name (Ukrainian or English, any case) contains every word of this text.
     pub search: Option<String>,
+    /// Also return withdrawn indicators and those of withdrawn items or of items of withdrawn plans
+    /// (left out by default). Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
 }
 
 #[derive(Default)]
@@ -31,7 +35,9 @@ pub struct IndicatorQuery;
 
 #[Object]
 impl IndicatorQuery {
-    /// Indicators, in the order of their plans' numbering.
+    /// Indicators, in the order of their plans' numbering. Withdrawn indicators, and those of
+    /// withdrawn items or of items of withdrawn plans, are left out unless
+    /// `filter.includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn indicators(
         &self,
@@ -50,6 +56,7 @@ impl IndicatorQuery {
             plan_item: f.plan_item,
             sdg_indicator: f.sdg_indicator,
             search: f.search,
+            include_withdrawn: f.include_withdrawn,
         };
         let page =
             indicators::list_indicators(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;

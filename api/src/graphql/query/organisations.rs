@@ -25,6 +25,9 @@ pub struct OrganisationFilter {
     /// Only organisations whose code, identifiers or any name they have had (Ukrainian or English,
     /// any case) contain every word of this text.
     pub search: Option<String>,
+    /// Also return withdrawn organisations (left out by default). Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
 }
 
 #[derive(Default)]
@@ -32,7 +35,8 @@ pub struct OrganisationQuery;
 
 #[Object]
 impl OrganisationQuery {
-    /// Organisations, by registry code.
+    /// Organisations, by registry code. Withdrawn (dissolved or reorganised) organisations are left
+    /// out unless `filter.includeWithdrawn` is true; `organisation` still finds them.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn organisations(
         &self,
@@ -50,6 +54,7 @@ impl OrganisationQuery {
             kind: f.kind.map(Into::into),
             region: f.region,
             search: f.search,
+            include_withdrawn: f.include_withdrawn,
         };
         let page =
             organisations::list_organisations(db(ctx)?, &filter, &page_request(first, after, last, before))

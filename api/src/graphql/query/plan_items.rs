@@ -23,8 +23,13 @@ pub struct PlanItemFilter {
     pub kind: Option<PlanItemKind>,
     /// Only the children of the item with this canonical code, e.g. `UA-NAP-2021-2025/3`.
     pub parent: Option<String>,
-    /// Only active or only withdrawn items.
+    /// Only live items (`ACTIVE`: active, in a plan that is not withdrawn) or only withdrawn ones
+    /// (`WITHDRAWN`: withdrawn themselves or in a withdrawn plan).
     pub status: Option<PlanItemStatus>,
+    /// Without `status`: also return withdrawn items and the items of withdrawn plans (left out
+    /// by default). Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
     /// Only items serving the target group with this code.
     pub target_group: Option<String>,
     /// Only items an organisation (registry code or identifier such as `UA-EDR-12345678`) carries out.
@@ -42,7 +47,8 @@ pub struct PlanItemQuery;
 
 #[Object]
 impl PlanItemQuery {
-    /// Plan items of every plan, by number then code.
+    /// Plan items of every plan, by number then code. Withdrawn items and the items of withdrawn
+    /// plans are left out unless `filter.includeWithdrawn` is true or `filter.status` is `WITHDRAWN`.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plan_items(
         &self,
@@ -59,6 +65,7 @@ impl PlanItemQuery {
             kind: f.kind.map(Into::into),
             parent: f.parent,
             status: f.status.map(Into::into),
+            include_withdrawn: f.include_withdrawn,
             target_group: f.target_group,
             organisation: f.organisation,
             role: f.role.map(Into::into),

@@ -19,8 +19,12 @@ use crate::{
 pub struct PlanFilter {
     /// Only plans of this level.
     pub level: Option<PlanLevel>,
-    /// Only plans with this status.
+    /// Only plans with this status. Every status but `WITHDRAWN` matches only plans in force;
+    /// `WITHDRAWN` matches the withdrawn plans.
     pub status: Option<PlanStatus>,
+    /// Without `status`: also return withdrawn plans (left out by default). Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
     /// Only plans of the region with this ISO 3166-2 code, e.g. `UA-12`.
     pub region: Option<String>,
     /// Only plans that localize the plan with this code, e.g. `UA-NAP-2021-2025`.
@@ -32,7 +36,8 @@ pub struct PlanQuery;
 
 #[Object]
 impl PlanQuery {
-    /// Plans, ordered by code.
+    /// Plans, ordered by code. Withdrawn plans are left out unless `filter.includeWithdrawn` is
+    /// true or `filter.status` is `WITHDRAWN`.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plans(
         &self,
@@ -49,6 +54,7 @@ impl PlanQuery {
             status: filter.status.map(Into::into),
             region: filter.region,
             parent_plan: filter.parent_plan,
+            include_withdrawn: filter.include_withdrawn,
         };
         let page = plans::list_plans(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
         Ok(connection(page, Plan))

@@ -14,8 +14,8 @@ use crate::{
     },
 };
 
-/// Narrows `projectLinks` and `projectLinkSummary`; fields left out match every link. Unknown
-/// codes match nothing.
+/// Narrows `projectLinks` and `projectLinkSummary`; fields left out match every link in force
+/// (withdrawn links are left out unless `includeWithdrawn` is true). Unknown codes match nothing.
 #[derive(InputObject, Debug, Default)]
 pub struct ProjectLinkFilter {
     /// Only projects this organisation funds (registry code or identifier, e.g. `XM-DAC-41146`).
@@ -27,6 +27,16 @@ pub struct ProjectLinkFilter {
     /// With `planItem`: also projects linked to any item below it. Default false.
     #[graphql(default)]
     pub include_descendants: bool,
+    /// With `planItem`: also projects linked to the regional, departmental and local items that
+    /// implement it (with `includeDescendants`: that implement it or any item below it, and the
+    /// items below those). In `projectLinkSummary`, such a link also counts for the goal of the
+    /// national item its item implements. Default false.
+    #[graphql(default)]
+    pub include_localizations: bool,
+    /// Also withdrawn links, and links reached only through withdrawn items or the items of
+    /// withdrawn plans; all of these are left out by default. Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
     /// Only projects working in the region with this ISO 3166-2 code.
     pub region: Option<String>,
     /// Only projects running on this date (a missing start or end date counts as open).
@@ -44,6 +54,8 @@ impl From<ProjectLinkFilter> for Filter {
             implementer: f.implementer,
             plan_item: f.plan_item,
             include_descendants: f.include_descendants,
+            include_localizations: f.include_localizations,
+            include_withdrawn: f.include_withdrawn,
             region: f.region,
             active_on: f.active_on.map(|d| d.0),
             iati_identifier: f.iati_identifier,
@@ -57,7 +69,8 @@ pub struct ProjectLinkQuery;
 
 #[Object]
 impl ProjectLinkQuery {
-    /// Donor and partner project links, in the registry's stable order.
+    /// Donor and partner project links, in the registry's stable order. Withdrawn links are left out
+    /// unless `filter.includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
@@ -77,8 +90,15 @@ impl ProjectLinkQuery {
         Ok(connection(page, ProjectLink))
     }
 
-    /// Totals over the matching project links: per strategic goal (a link to any item below a
-    /// goal counts for the goal, once), per region and per funder, with budgets per currency.
+    /// Totals over the matching project links: overall, per strategic goal, per region and per
+    /// funder, with budgets per currency (never converted or added across currencies). Withdrawn
+    /// links are left out unless `filter.includeWithdrawn` is true; so are goals reached only
+    /// through withdrawn items or items of withdrawn plans.
+    ///
+    /// How budgets are attributed: a project's whole budget counts under every goal, region and
+    /// funder it belongs to (budgets are not split), so the rows of one grouping can add up to
+    /// more than `overall`. Within a row and in `overall`, each project counts once, however many
+    /// of its items, regions or funders fall there.
     async fn project_link_summary(
         &self,
         ctx: &Context<'_>,

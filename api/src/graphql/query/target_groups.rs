@@ -21,6 +21,9 @@ pub struct TargetGroupFilter {
     pub vocabulary: Option<String>,
     /// Only active or only withdrawn groups.
     pub status: Option<VocabularyStatus>,
+    /// Without `status`: also return withdrawn groups (left out by default). Default false.
+    #[graphql(default)]
+    pub include_withdrawn: bool,
 }
 
 #[derive(Default)]
@@ -28,7 +31,9 @@ pub struct TargetGroupQuery;
 
 #[Object]
 impl TargetGroupQuery {
-    /// Target groups, in published order.
+    /// Target groups, in published order. Withdrawn groups are left out unless
+    /// `filter.includeWithdrawn` is true or `filter.status` is `WITHDRAWN`; `targetGroup` still
+    /// finds them.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn target_groups(
         &self,
@@ -45,6 +50,7 @@ impl TargetGroupQuery {
         let filter = Filter {
             vocabulary: f.vocabulary,
             status: f.status.map(Into::into),
+            include_withdrawn: f.include_withdrawn,
         };
         let page =
             target_groups::list_target_groups(db(ctx)?, &filter, &page_request(first, after, last, before))

@@ -32,7 +32,8 @@ impl From<&Totals> for LinkTotals {
 pub struct StrategicGoalTotals {
     /// The strategic goal.
     pub goal: PlanItem,
-    /// Links to the goal or any item below it, each counted once.
+    /// Links to the goal or any item below it, each counted once with its whole budget (a link to
+    /// several goals counts under each).
     pub totals: LinkTotals,
 }
 
@@ -41,7 +42,8 @@ pub struct StrategicGoalTotals {
 pub struct RegionTotals {
     /// The region.
     pub region: Region,
-    /// Links of projects working in the region.
+    /// Links of projects working in the region, each counted once with its whole budget (a
+    /// project working in several regions counts under each).
     pub totals: LinkTotals,
 }
 
@@ -50,7 +52,8 @@ pub struct RegionTotals {
 pub struct FunderTotals {
     /// The organisation with the FUNDING role.
     pub funder: Organisation,
-    /// Links of projects it funds.
+    /// Links of projects it funds, each counted once with its whole budget (a project with
+    /// several funders counts under each).
     pub totals: LinkTotals,
 }
 
@@ -60,12 +63,16 @@ pub struct ProjectLinkSummary(pub Summary);
 /// Project links grouped by strategic goal, region and funder, with budget totals per currency.
 #[Object]
 impl ProjectLinkSummary {
-    /// All matching links.
+    /// All matching links in force (withdrawn ones only with `includeWithdrawn`), each project
+    /// counted once with its whole budget, whatever goals, regions and funders it has: the
+    /// overall total per currency.
     async fn overall(&self) -> LinkTotals {
         LinkTotals::from(&self.0.overall)
     }
 
-    /// Per strategic goal, counting a link to any item below the goal once; goals without links are left out.
+    /// Per strategic goal, counting a link to any item below the goal once; goals without links,
+    /// withdrawn goals and goals of withdrawn plans are left out. A project linked under two goals
+    /// shows its whole budget under both, so these rows may add up to more than `overall`.
     async fn by_strategic_goal(&self) -> Vec<StrategicGoalTotals> {
         self.0
             .by_strategic_goal
@@ -77,7 +84,8 @@ impl ProjectLinkSummary {
             .collect()
     }
 
-    /// Per region, by region code; regions without links are left out.
+    /// Per region, by region code; regions without links are left out. A project working in two
+    /// regions shows its whole budget under both.
     async fn by_region(&self) -> Vec<RegionTotals> {
         self.0
             .by_region
@@ -89,7 +97,8 @@ impl ProjectLinkSummary {
             .collect()
     }
 
-    /// Per funding organisation, by organisation code.
+    /// Per funding organisation, by organisation code. A project counts once per funder; with
+    /// several funders it shows its whole budget under each.
     async fn by_funder(&self) -> Vec<FunderTotals> {
         self.0
             .by_funder

@@ -31,6 +31,10 @@ pub enum PlanStatus {
     Expired,
     /// Replaced by a newer plan.
     Superseded,
+    /// Withdrawn from the registry (`withdrawnAt` says when, `withdrawalReason` why). Only read,
+    /// never written: use `withdrawPlan`. A withdrawn plan and its items are left out of lists,
+    /// counts and coverage unless asked for.
+    Withdrawn,
 }
 
 /// The four levels of a plan: strategic goal, operational goal, task, activity (measure).

@@ -100,10 +100,17 @@ impl Indicator {
             .map(PlanItem))
     }
 
-    /// Baseline, target and actual values by period, optionally only of one kind or sex.
+    /// Baseline, target and actual values by period, optionally only of one kind or sex; withdrawn
+    /// values are left out unless `includeWithdrawn` is true.
     async fn values(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn values (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+
         #[graphql(desc = "Only values of this kind.")] kind: Option<IndicatorValueKind>,
         #[graphql(desc = "Only values for this sex (F, M or T for total).")] sex: Option<Sex>,
     ) -> Result<Vec<IndicatorValue>> {
@@ -113,6 +120,7 @@ impl Indicator {
         Ok(values
             .into_iter()
             .filter(|v| kind.is_none_or(|k| v.kind == k) && sex.is_none_or(|s| v.sex == s))
+            .filter(|v| include_withdrawn || v.withdrawn_at.is_none())
             .map(IndicatorValue)
             .collect())
     }

@@ -133,13 +133,19 @@ impl Organisation {
             .collect())
     }
 
-    /// The plans this organisation maintains, by code.
-    async fn owned_plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_owner, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The plans this organisation maintains, by code; withdrawn plans are left out unless
+    /// `includeWithdrawn` is true.
+    async fn owned_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_owner, self.0.id).await?;
+        Ok(super::plan::plans_in_force(plans, include_withdrawn))
     }
 
     /// The plan items this organisation carries out, with its role in each.
@@ -163,7 +169,8 @@ impl Organisation {
         Ok(connection(page, Responsibility))
     }
 
-    /// Project links this organisation takes part in, optionally only in one IATI role.
+    /// Project links this organisation takes part in, optionally only in one IATI role; withdrawn
+    /// links are left out unless `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
@@ -171,6 +178,11 @@ impl Organisation {
         #[graphql(desc = "Only projects where the organisation has this role.")] role: Option<
             ParticipantRole,
         >,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn links (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
         #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
@@ -185,7 +197,7 @@ impl Organisation {
                 .filter(|p| role.is_none_or(|r| p.role == r))
                 .map(|p| p.project_link_id),
         );
-        project_link_page(ctx, ids, first, after, last, before).await
+        project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
 }
 

@@ -9,7 +9,7 @@ use super::{
     coverage::RegionLocalization,
     enums::{LegalActKind, PlanActRole, PlanLevel, PlanStatus},
     organisation::Organisation,
-    plan_item::PlanItem,
+    plan_item::{PlanItem, live_only},
     region::Region,
 };
 use crate::graphql::{
@@ -42,9 +42,9 @@ impl Plan {
         self.0.level.into()
     }
 
-    /// Where the plan stands in its legal life.
+    /// Where the plan stands in its legal life; `WITHDRAWN` once the plan is withdrawn.
     async fn status(&self) -> PlanStatus {
-        self.0.status.into()
+        crate::domain::plans::effective_status(&self.0).into()
     }
 
     /// The plan's title in `lang` (default: the request's `Accept-Language`, else Ukrainian),
@@ -128,13 +128,19 @@ impl Plan {
         Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
     }
 
-    /// The regional, departmental and local plans that localize this plan, by code.
-    async fn localizing_plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_parent, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The regional, departmental and local plans that localize this plan, by code; withdrawn
+    /// plans are left out unless `includeWithdrawn` is true.
+    async fn localizing_plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_parent, self.0.id).await?;
+        Ok(plans_in_force(plans, include_withdrawn))
     }
 
     /// The plan this one replaces.
@@ -145,13 +151,19 @@ impl Plan {
         Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
     }
 
-    /// The plans that replace this one (drafts included).
-    async fn superseded_by(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_superseded, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The plans that replace this one (drafts included), by code; withdrawn plans are left out
+    /// unless `includeWithdrawn` is true.
+    async fn superseded_by(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_superseded, self.0.id).await?;
+        Ok(plans_in_force(plans, include_withdrawn))
     }
 
     /// The legal acts that approve, amend or repeal the plan, by date.
@@ -176,16 +188,29 @@ impl Plan {
     }
 
     /// The plan's strategic goals, by number: the top of its tree. Follow `children` for the rest.
-    async fn goals(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
-        Ok(group(&loaders(ctx)?.goals_by_plan, self.0.id)
+    /// Withdrawn goals (and, in a withdrawn plan, every goal) are left out unless
+    /// `includeWithdrawn` is true.
+    async fn goals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn goals (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
+        let goals = group(&loaders(ctx)?.goals_by_plan, self.0.id).await?;
+        Ok(live_only(ctx, goals, include_withdrawn)
             .await?
             .into_iter()
             .map(PlanItem)
             .collect())
     }
 
-    /// For a national plan: every region with its regional plan (or none), the plan's status and
-    /// approving act, and how many of this plan's items it implements. Empty for other levels.
+    /// For a national plan: every region with its regional plan (or none), whether that plan is
+    /// adopted or a draft, its approving act, and how many of this plan's items it implements.
+    /// Withdrawn regional plans and withdrawn items count for nothing (and a withdrawn national plan
+    /// is localized by no region). Empty for other levels.
     async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<Vec<RegionLocalization>> {
         Ok(crate::domain::coverage::plan_coverage(db(ctx)?, &self.0)
             .await?
@@ -277,6 +302,16 @@ impl LegalAct {
         };
         Ok(one(&loaders(ctx)?.legal_acts, id).await?.map(LegalAct))
     }
+}
+
+/// `plans` as `Plan`s, without the withdrawn ones unless `include_withdrawn`: what every relation
+/// listing plans answers.
+pub fn plans_in_force(plans: Vec<plan::Model>, include_withdrawn: bool) -> Vec<Plan> {
+    plans
+        .into_iter()
+        .filter(|p| include_withdrawn || p.withdrawn_at.is_none())
+        .map(Plan)
+        .collect()
 }
 
 super::common::connection_type!(PlanConnection, PlanEdge, Plan, "plans");

@@ -16,11 +16,14 @@ use super::{
     region::Region,
     target_group::TargetGroup,
 };
-use crate::graphql::{
-    context::{language, loaders},
-    language::{Language, LocalizedText},
-    loaders::{group, many, one, unique},
-    node_id,
+use crate::{
+    domain::{coverage::LocalizationStatus, plan_items::is_live},
+    graphql::{
+        context::{language, loaders},
+        language::{Language, LocalizedText},
+        loaders::{group, many, one, unique},
+        node_id,
+    },
 };
 
 /// A plan item row, resolved as `PlanItem`.
@@ -52,9 +55,14 @@ impl PlanItem {
         self.0.kind.into()
     }
 
-    /// Active or withdrawn.
-    async fn status(&self) -> PlanItemStatus {
-        self.0.status.into()
+    /// `ACTIVE` while in force; `WITHDRAWN` once the item, or the plan it belongs to, is withdrawn.
+    async fn status(&self, ctx: &Context<'_>) -> Result<PlanItemStatus> {
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(if is_live(&self.0, plan.as_ref()) {
+            PlanItemStatus::Active
+        } else {
+            PlanItemStatus::Withdrawn
+        })
     }
 
     /// The title in `lang` (default: the request's `Accept-Language`, else Ukrainian), falling
@@ -92,14 +100,24 @@ impl PlanItem {
         LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
     }
 
-    /// Why the item was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    /// Why the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, why the
+    /// plan was.
+    async fn withdrawal_reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.0.withdrawal_reason.is_some() {
+            return Ok(self.0.withdrawal_reason.clone());
+        }
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(plan.and_then(|p| p.withdrawal_reason))
     }
 
-    /// When the item was withdrawn.
-    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
-        self.0.withdrawn_at
+    /// When the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, when the
+    /// plan was.
+    async fn withdrawn_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+        if self.0.withdrawn_at.is_some() {
+            return Ok(self.0.withdrawn_at);
+        }
+        let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
+        Ok(plan.and_then(|p| p.withdrawn_at))
     }
 
     /// First year of the item's time frame.
@@ -140,9 +158,19 @@ impl PlanItem {
         Ok(one(&loaders(ctx)?.plan_items, id).await?.map(PlanItem))
     }
 
-    /// The items one level down, by number.
-    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
-        Ok(group(&loaders(ctx)?.items_by_parent, self.0.id)
+    /// The items one level down, by number; withdrawn items (and, in a withdrawn plan, every item)
+    /// are left out unless `includeWithdrawn` is true.
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
+        let children = group(&loaders(ctx)?.items_by_parent, self.0.id).await?;
+        Ok(live_only(ctx, children, include_withdrawn)
             .await?
             .into_iter()
             .map(PlanItem)
@@ -169,20 +197,40 @@ impl PlanItem {
         Ok(path)
     }
 
-    /// The indicators that measure the item, by code.
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+    /// The indicators that measure the item, by code; withdrawn indicators are left out unless
+    /// `includeWithdrawn` is true.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn indicators (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Indicator>> {
         Ok(group(&loaders(ctx)?.indicators_by_item, self.0.id)
             .await?
             .into_iter()
+            .filter(|i| include_withdrawn || i.withdrawn_at.is_none())
             .map(Indicator)
             .collect())
     }
 
-    /// The target groups the item serves, in the order of their vocabulary.
-    async fn target_groups(&self, ctx: &Context<'_>) -> Result<Vec<TargetGroup>> {
+    /// The target groups the item serves, in the order of their vocabulary; withdrawn groups are
+    /// left out unless `includeWithdrawn` is true.
+    async fn target_groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn groups (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<TargetGroup>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.target_group_links_by_item, self.0.id).await?;
         let mut groups = many(&loaders.target_groups, links.iter().map(|l| l.target_group_id)).await?;
+        groups.retain(|g| include_withdrawn || g.status == entity::enums::VocabularyStatus::Active);
         groups.sort_by(|a, b| a.position.cmp(&b.position).then(a.code.cmp(&b.code)));
         Ok(groups.into_iter().map(TargetGroup).collect())
     }
@@ -205,25 +253,47 @@ impl PlanItem {
             .collect())
     }
 
-    /// The national items this regional, departmental or local item implements.
-    async fn implements(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    /// The national items this regional, departmental or local item implements, by code; withdrawn
+    /// items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    async fn implements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.implemented_by_item, self.0.id).await?;
-        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
+        let items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
+        let mut items = live_only(ctx, items, include_withdrawn).await?;
         items.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(items.into_iter().map(PlanItem).collect())
     }
 
-    /// The items of regional, departmental and local plans that implement this item, by code.
-    async fn localizations(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    /// The items of regional, departmental and local plans that implement this item, by code;
+    /// withdrawn items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    async fn localizations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<PlanItem>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.localizations_by_item, self.0.id).await?;
-        let mut items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
+        let items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
+        let mut items = live_only(ctx, items, include_withdrawn).await?;
         items.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(items.into_iter().map(PlanItem).collect())
     }
 
-    /// Which regions' plans implement this item and which do not (meaningful for national items).
+    /// Which regions' plans implement this item, which only in a draft, and which do not
+    /// (meaningful for national items). Withdrawn plans, withdrawn items and the items of withdrawn
+    /// plans are left out.
     async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<ItemLocalization> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.localizations_by_item, self.0.id).await?;
@@ -233,20 +303,50 @@ impl PlanItem {
         )
         .await?;
         let plans = many(&loaders.plans, unique(items.iter().map(|i| i.plan_id))).await?;
-        let implementing: Vec<uuid::Uuid> = unique(plans.iter().filter_map(|p| p.region_id));
+        let mut adopted = Vec::new();
+        let mut drafted = Vec::new();
+        for item in &items {
+            let Some(plan) = plans.iter().find(|p| p.id == item.plan_id) else {
+                continue;
+            };
+            let Some(region) = plan.region_id.filter(|_| is_live(item, Some(plan))) else {
+                continue;
+            };
+            match LocalizationStatus::of(plan) {
+                LocalizationStatus::Draft => drafted.push(region),
+                _ => adopted.push(region),
+            }
+        }
         let regions = loaders.all_regions.load_one(()).await?.unwrap_or_default();
-        let (yes, no): (Vec<_>, Vec<_>) = regions.into_iter().partition(|r| implementing.contains(&r.id));
-        Ok(ItemLocalization {
-            implementing_regions: yes.into_iter().map(Region).collect(),
-            not_implementing_regions: no.into_iter().map(Region).collect(),
-        })
+        let mut coverage = ItemLocalization {
+            implementing_regions: Vec::new(),
+            drafting_regions: Vec::new(),
+            not_implementing_regions: Vec::new(),
+        };
+        for region in regions {
+            let list = if adopted.contains(&region.id) {
+                &mut coverage.implementing_regions
+            } else if drafted.contains(&region.id) {
+                &mut coverage.drafting_regions
+            } else {
+                &mut coverage.not_implementing_regions
+            };
+            list.push(Region(region));
+        }
+        Ok(coverage)
     }
 
-    /// Donor and partner projects linked to this item.
+    /// Donor and partner projects linked to this item; withdrawn links are left out unless
+    /// `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn links (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
         #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
@@ -254,8 +354,28 @@ impl PlanItem {
     ) -> Result<ProjectLinkConnection> {
         let links = group(&loaders(ctx)?.projects_by_item, self.0.id).await?;
         let ids = unique(links.iter().map(|l| l.project_link_id));
-        project_link_page(ctx, ids, first, after, last, before).await
+        project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
+}
+
+/// `items` without the withdrawn ones and those of withdrawn plans, unless `include_withdrawn`:
+/// what every relation listing plan items answers (their plans load in one batch).
+pub async fn live_only(
+    ctx: &Context<'_>,
+    mut items: Vec<plan_item::Model>,
+    include_withdrawn: bool,
+) -> Result<Vec<plan_item::Model>> {
+    if include_withdrawn {
+        return Ok(items);
+    }
+    let plans: std::collections::HashMap<uuid::Uuid, entity::plan::Model> =
+        many(&loaders(ctx)?.plans, unique(items.iter().map(|i| i.plan_id)))
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+    items.retain(|item| is_live(item, plans.get(&item.plan_id)));
+    Ok(items)
 }
 
 /// A funding line row.

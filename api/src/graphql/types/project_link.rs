@@ -164,17 +164,19 @@ super::common::connection_type!(
     "project links"
 );
 
-/// A page of the project links with keys `ids`, in key order: the answer of every type's
-/// `projectLinks` relation.
+/// A page of the project links with keys `ids`, in key order, withdrawn links left out unless
+/// `include_withdrawn`: the answer of every type's `projectLinks` relation.
 pub async fn project_link_page(
     ctx: &Context<'_>,
     ids: Vec<uuid::Uuid>,
+    include_withdrawn: bool,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
     before: Option<String>,
 ) -> Result<ProjectLinkConnection> {
     let mut projects = many(&loaders(ctx)?.project_links, ids).await?;
+    projects.retain(|p| include_withdrawn || p.withdrawn_at.is_none());
     projects.sort_by_key(|p| *p.id.as_bytes());
     let page = paginate_loaded(
         projects,

@@ -60,20 +60,32 @@ impl Region {
         &self.0.name_romanized
     }
 
-    /// The region's plans (regional, local), by code.
-    async fn plans(&self, ctx: &Context<'_>) -> Result<Vec<Plan>> {
-        Ok(group(&loaders(ctx)?.plans_by_region, self.0.id)
-            .await?
-            .into_iter()
-            .map(Plan)
-            .collect())
+    /// The region's plans (regional, local), by code; withdrawn plans are left out unless
+    /// `includeWithdrawn` is true.
+    async fn plans(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn plans (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Plan>> {
+        let plans = group(&loaders(ctx)?.plans_by_region, self.0.id).await?;
+        Ok(super::plan::plans_in_force(plans, include_withdrawn))
     }
 
-    /// Donor and partner projects working in the region.
+    /// Donor and partner projects working in the region; withdrawn links are left out unless
+    /// `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn project_links(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn links (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
         #[graphql(desc = "Return the first n links (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return links after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n links (at most 100).")] last: Option<i32>,
@@ -81,6 +93,6 @@ impl Region {
     ) -> Result<ProjectLinkConnection> {
         let links = group(&loaders(ctx)?.projects_by_region, self.0.id).await?;
         let ids = unique(links.iter().map(|l| l.project_link_id));
-        project_link_page(ctx, ids, first, after, last, before).await
+        project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
 }

@@ -7,7 +7,7 @@ use super::{
     common::{connection, page_request},
     enums::VocabularyStatus,
     indicator::Indicator,
-    plan_item::{PlanItem, PlanItemConnection},
+    plan_item::{PlanItem, PlanItemConnection, live_only},
 };
 use crate::{
     domain::pagination::{KeyKind, KeyValue, paginate_loaded},
@@ -100,17 +100,23 @@ impl TargetGroup {
         Ok(one(&loaders(ctx)?.target_groups, id).await?.map(TargetGroup))
     }
 
-    /// The plan items that serve this group, by number then code.
+    /// The plan items that serve this group, by number then code; withdrawn items and items of
+    /// withdrawn plans are left out unless `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn plan_items(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn items (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
         #[graphql(desc = "Return the first n items (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Return the last n items (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
     ) -> Result<PlanItemConnection> {
-        let items = self.items(ctx).await?;
+        let items = live_only(ctx, self.items(ctx).await?, include_withdrawn).await?;
         let page = paginate_loaded(
             items,
             &[KeyKind::Text, KeyKind::Text],
@@ -125,10 +131,19 @@ impl TargetGroup {
         Ok(connection(page, PlanItem))
     }
 
-    /// The indicators of the plan items that serve this group.
-    async fn indicators(&self, ctx: &Context<'_>) -> Result<Vec<Indicator>> {
+    /// The indicators of the plan items that serve this group; withdrawn indicators and those of
+    /// withdrawn items or items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn indicators (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<Indicator>> {
         let loaders = loaders(ctx)?;
-        let items = self.items(ctx).await?;
+        let items = live_only(ctx, self.items(ctx).await?, include_withdrawn).await?;
         let batches = loaders
             .indicators_by_item
             .load_many(items.iter().map(|i| i.id))
@@ -136,6 +151,7 @@ impl TargetGroup {
         Ok(items
             .iter()
             .flat_map(|item| batches.get(&item.id).cloned().unwrap_or_default())
+            .filter(|i| include_withdrawn || i.withdrawn_at.is_none())
             .map(Indicator)
             .collect())
     }
