@@ -172,6 +172,10 @@ impl Organisation {
     /// Project links this organisation takes part in, optionally only in one IATI role; withdrawn
     /// links are left out unless `includeWithdrawn` is true.
     #[graphql(complexity = "first.or(last).unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a GraphQL field's arguments are the resolver's parameters"
+    )]
     async fn project_links(
         &self,
         ctx: &Context<'_>,
