@@ -9,6 +9,7 @@
 
 mod common;
 
+mod change_feed;
 mod command_line;
 mod coverage_and_totals;
 mod database_outage;
@@ -22,6 +23,7 @@ mod read_cache;
 mod read_entry_points;
 mod read_relations;
 mod reference_data;
+mod reference_data_edits;
 mod robustness;
 mod schema_contract;
 mod snapshots;
