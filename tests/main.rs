@@ -9,6 +9,7 @@
 
 mod common;
 
+mod change_feed;
 mod command_line;
 mod connections;
 mod coverage_and_totals;
@@ -23,6 +24,7 @@ mod read_cache;
 mod read_entry_points;
 mod read_relations;
 mod reference_data;
+mod reference_data_edits;
 mod robustness;
 mod schema_contract;
 mod snapshots;

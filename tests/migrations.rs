@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::TestDatabase;
 
-const TABLES: [&str; 25] = [
+const TABLES: [&str; 26] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -30,6 +30,7 @@ const TABLES: [&str; 25] = [
     "api_tokens",
     "audit_events",
     "registry_state",
+    "loaded_rows",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -79,11 +80,15 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
+    assert!(remaining.contains(&"audit_events") && remaining.contains(&"api_tokens"));
+    assert!(!remaining.contains(&"loaded_rows"));
+    Migrator::down(&db, Some(1)).await.expect("down another");
+    let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"plan_items") && remaining.contains(&"project_links"));
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        1
+        2
     );
 }
 

@@ -90,8 +90,7 @@ async fn synthetic_seed_twice_changes_nothing() {
 }
 
 #[tokio::test]
-async fn seed_updates_a_changed_row_and_bumps_its_version() {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+async fn seed_updates_a_row_whose_shipped_content_changed_and_bumps_its_version() {
     let app = TestApp::seeded().await;
     let region = Region::find()
         .filter(entity::region::Column::Code.eq("UA-12"))
@@ -99,17 +98,17 @@ async fn seed_updates_a_changed_row_and_bumps_its_version() {
         .await
         .unwrap()
         .unwrap();
-    let mut edited = region.clone().into_active_model();
-    edited.name_en = Set("Edited".to_owned());
-    edited.update(&app.db).await.unwrap();
+    let mut shipped = reference_data::canonical::canonical_dataset().unwrap();
+    let changed = shipped.regions.iter_mut().find(|r| r.code == "UA-12").unwrap();
+    changed.name_en = "Changed in the files".to_owned();
 
-    let report = reference_data::load_canonical(&app.db).await.unwrap();
+    let report = shipped.load(&app.db).await.unwrap();
     let regions = report.tables.iter().find(|t| t.table == "regions").unwrap();
     assert_eq!((regions.inserted, regions.updated, regions.unchanged), (0, 1, 26));
-    let restored = Region::find_by_id(region.id).one(&app.db).await.unwrap().unwrap();
-    assert_eq!(restored.name_en, "Dnipropetrovsk");
-    assert_eq!(restored.version, region.version + 1);
-    assert_eq!(restored.created_at, region.created_at);
+    let updated = Region::find_by_id(region.id).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(updated.name_en, "Changed in the files");
+    assert_eq!(updated.version, region.version + 1);
+    assert_eq!(updated.created_at, region.created_at);
 }
 
 #[tokio::test]

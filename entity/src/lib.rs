@@ -9,6 +9,7 @@ pub mod funding_line;
 pub mod indicator;
 pub mod indicator_value;
 pub mod legal_act;
+pub mod loaded_row;
 pub mod organisation;
 pub mod organisation_identifier;
 pub mod organisation_name;
@@ -37,6 +38,7 @@ pub mod prelude {
     pub use super::indicator::Entity as Indicator;
     pub use super::indicator_value::Entity as IndicatorValue;
     pub use super::legal_act::Entity as LegalAct;
+    pub use super::loaded_row::Entity as LoadedRow;
     pub use super::organisation::Entity as Organisation;
     pub use super::organisation_identifier::Entity as OrganisationIdentifier;
     pub use super::organisation_name::Entity as OrganisationName;

@@ -13,6 +13,7 @@ mod m20261122_000002_create_plans_and_items;
 mod m20261122_000003_create_indicators;
 mod m20261122_000004_create_project_links;
 mod m20261122_000005_create_tokens_audit_and_withdrawals;
+mod m20261201_000001_create_loaded_rows;
 
 pub use m20261122_000005_create_tokens_audit_and_withdrawals::REGISTRY_STATE_ID;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_indicators::Migration),
             Box::new(m20261122_000004_create_project_links::Migration),
             Box::new(m20261122_000005_create_tokens_audit_and_withdrawals::Migration),
+            Box::new(m20261201_000001_create_loaded_rows::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! The audit trail and the public change feed. Every write runs in a `WriteTransaction`: it
 //! first takes the next number of the registry's change sequence (which also makes concurrent
 //! writers wait their turn, so numbers follow commit order without gaps), and records exactly one
-//! audit event before it commits.
+//! audit event before it commits. A reference data load (`BulkWrite`) records one event, with its
+//! own sequence number, per row it inserts or changes.
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, registry_state};
@@ -132,32 +133,9 @@ impl WriteTransaction {
         if self.audited {
             return Err(ApiError::Internal("a write recorded two audit events".to_owned()));
         }
-        let json = |value: Option<&T>| -> ApiResult<Option<String>> {
-            value
-                .map(|v| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string())))
-                .transpose()
-        };
-        audit_event::ActiveModel {
-            id: Set(new_id()),
-            sequence: Set(self.sequence),
-            occurred_at: Set(self.now),
-            organisation_id: Set(self.actor.organisation()),
-            token_id: Set(self.actor.token()),
-            actor: Set(self.actor.audit_name()),
-            entity_type: Set(change.entity_type.to_owned()),
-            entity_id: Set(change.entity_id),
-            entity_code: Set(change.entity_code.map(str::to_owned)),
-            action: Set(change.action.as_wire().to_owned()),
-            entity_version: Set(change.version),
-            before: Set(json(change.before)?),
-            after: Set(json(change.after)?),
-            public: Set(change.public),
-            created_at: Set(self.now),
-            updated_at: Set(self.now),
-            version: Set(1),
-        }
-        .insert(&self.txn)
-        .await?;
+        event_row(self.sequence, self.now, &self.actor, &change)?
+            .insert(&self.txn)
+            .await?;
         self.audited = true;
         Ok(())
     }
@@ -168,6 +146,123 @@ impl WriteTransaction {
             return Err(ApiError::Internal("a write without an audit event".to_owned()));
         }
         Ok(self.txn.commit().await?)
+    }
+}
+
+/// The audit row of `change`, numbered `sequence`.
+fn event_row<T: Serialize>(
+    sequence: i64,
+    now: DateTime<Utc>,
+    actor: &Actor,
+    change: &Change<'_, T>,
+) -> ApiResult<audit_event::ActiveModel> {
+    let json = |value: Option<&T>| -> ApiResult<Option<String>> {
+        value
+            .map(|v| serde_json::to_string(v).map_err(|e| ApiError::Internal(e.to_string())))
+            .transpose()
+    };
+    Ok(audit_event::ActiveModel {
+        id: Set(new_id()),
+        sequence: Set(sequence),
+        occurred_at: Set(now),
+        organisation_id: Set(actor.organisation()),
+        token_id: Set(actor.token()),
+        actor: Set(actor.audit_name()),
+        entity_type: Set(change.entity_type.to_owned()),
+        entity_id: Set(change.entity_id),
+        entity_code: Set(change.entity_code.map(str::to_owned)),
+        action: Set(change.action.as_wire().to_owned()),
+        entity_version: Set(change.version),
+        before: Set(json(change.before)?),
+        after: Set(json(change.after)?),
+        public: Set(change.public),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+}
+
+/// Audit rows per insert statement (17 columns each: well under every backend's parameter limit).
+const EVENTS_PER_STATEMENT: usize = 500;
+
+/// A write of many rows at once by the command line (a reference data load): one transaction, and
+/// one audit event per changed row, each with its own number of the change sequence, so the feed
+/// names every row as it would had each been written through the API. The events are inserted in
+/// batches at commit.
+pub struct BulkWrite {
+    /// The transaction; everything the write does goes through it.
+    pub txn: DatabaseTransaction,
+    /// The time of the write, used for every timestamp it sets.
+    pub now: DateTime<Utc>,
+    actor: Actor,
+    last_sequence: i64,
+    events: Vec<audit_event::ActiveModel>,
+}
+
+impl BulkWrite {
+    /// Opens the transaction and takes the registry's write lock (without moving the sequence
+    /// yet), so no other write is numbered until this one commits.
+    pub async fn begin(db: &DatabaseConnection) -> ApiResult<Self> {
+        let txn = db.begin().await?;
+        registry_state::Entity::update_many()
+            .col_expr(
+                registry_state::Column::ChangeSequence,
+                Expr::col(registry_state::Column::ChangeSequence),
+            )
+            .filter(registry_state::Column::Id.eq(registry_state_id()))
+            .exec(&txn)
+            .await?;
+        let state = registry_state::Entity::find_by_id(registry_state_id())
+            .one(&txn)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Internal("registry_state row is missing: run the migrations".to_owned())
+            })?;
+        Ok(Self {
+            txn,
+            now: Utc::now(),
+            actor: Actor::CommandLine,
+            last_sequence: state.change_sequence,
+            events: Vec::new(),
+        })
+    }
+
+    /// Records one change, numbered after the ones recorded before it.
+    pub fn record<T: Serialize>(&mut self, change: &Change<'_, T>) -> ApiResult<()> {
+        let sequence = self.last_sequence + i64::try_from(self.events.len()).unwrap_or(i64::MAX) + 1;
+        self.events
+            .push(event_row(sequence, self.now, &self.actor, change)?);
+        Ok(())
+    }
+
+    /// How many changes have been recorded.
+    pub fn recorded(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Inserts the events, moves the change sequence past the last of them, and commits; returns
+    /// how many events were recorded.
+    pub async fn commit(self) -> ApiResult<usize> {
+        let count = self.events.len();
+        if count > 0 {
+            let last = self.last_sequence + i64::try_from(count).unwrap_or(i64::MAX);
+            let mut events = self.events;
+            while !events.is_empty() {
+                let rest = events.split_off(events.len().min(EVENTS_PER_STATEMENT));
+                audit_event::Entity::insert_many(events)
+                    .exec_without_returning(&self.txn)
+                    .await?;
+                events = rest;
+            }
+            registry_state::Entity::update_many()
+                .col_expr(registry_state::Column::ChangeSequence, Expr::val(last))
+                .col_expr(registry_state::Column::UpdatedAt, Expr::val(self.now))
+                .filter(registry_state::Column::Id.eq(registry_state_id()))
+                .exec(&self.txn)
+                .await?;
+        }
+        self.txn.commit().await?;
+        Ok(count)
     }
 }
 
@@ -231,11 +326,31 @@ pub async fn list_audit_events(
     .await
 }
 
-/// A page of the public change feed, oldest first.
+/// The cursor of the feed's position just after change `sequence`: what `after` takes.
+pub fn change_cursor(sequence: i64) -> String {
+    super::pagination::encode_cursor(&[super::pagination::KeyValue::Int(sequence)])
+}
+
+/// A page of the public change feed, oldest first. `after` is a cursor of the feed or a change's
+/// `sequence` number in decimal (`0` for the start).
 pub async fn list_changes(
     db: &impl ConnectionTrait,
     page: &super::pagination::PageRequest,
 ) -> ApiResult<super::pagination::Page<audit_event::Model>> {
+    let mut page = page.clone();
+    if let Some(after) = &page.after
+        && !after.is_empty()
+        && after.bytes().all(|b| b.is_ascii_digit())
+    {
+        let sequence = after.parse::<i64>().map_err(|_| {
+            ApiError::invalid(
+                "after",
+                format!("`{after}` is not a sequence number of this feed"),
+            )
+        })?;
+        page.after = Some(change_cursor(sequence));
+    }
+    let page = &page;
     let query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
     super::pagination::paginate(
         db,

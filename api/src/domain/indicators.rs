@@ -21,6 +21,41 @@ pub fn sort_key(item: &plan_item::Model, code: &str) -> String {
     format!("{plan_code}/{}/{code}", item.sort_key)
 }
 
+/// The canonical code of an indicator: its item's canonical code, `/`, and its own code (e.g.
+/// `UA-12-RAP-2026-2030/1/I1`), read back from its stored sort key (`<plan>/<padded number>/<code>`).
+pub fn canonical_code(sort_key: &str) -> Option<String> {
+    let mut parts = sort_key.splitn(3, super::numbering::CODE_SEPARATOR);
+    let (plan, padded, code) = (parts.next()?, parts.next()?, parts.next()?);
+    let number: Vec<String> = padded
+        .split('.')
+        .map(|segment| segment.parse::<u32>().map(|n| n.to_string()))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    Some(format!(
+        "{plan}{sep}{}{sep}{code}",
+        number.join("."),
+        sep = super::numbering::CODE_SEPARATOR
+    ))
+}
+
+/// The indicator with canonical `code` (`<item code>/<indicator code>`), if there is one.
+pub async fn find_indicator_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ApiResult<Option<indicator::Model>> {
+    let Some((item_code, own_code)) = code.rsplit_once(super::numbering::CODE_SEPARATOR) else {
+        return Ok(None);
+    };
+    let Some(item) = lookup::plan_item_id(db, item_code).await? else {
+        return Ok(None);
+    };
+    Ok(indicator::Entity::find()
+        .filter(indicator::Column::PlanItemId.eq(item))
+        .filter(indicator::Column::Code.eq(own_code))
+        .one(db)
+        .await?)
+}
+
 /// Narrows `indicators`; empty fields match everything.
 #[derive(Debug, Default, Clone)]
 pub struct IndicatorFilter {
@@ -86,4 +121,22 @@ pub async fn list_indicators(
         page,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_code;
+
+    #[test]
+    fn canonical_codes_come_back_from_sort_keys() {
+        assert_eq!(
+            canonical_code("UA-12-RAP-2026-2030/0001/I1").as_deref(),
+            Some("UA-12-RAP-2026-2030/1/I1")
+        );
+        assert_eq!(
+            canonical_code("UA-NAP-2021-2025/0003.0001.0012/I-2").as_deref(),
+            Some("UA-NAP-2021-2025/3.1.12/I-2")
+        );
+        assert_eq!(canonical_code("no-separator"), None);
+    }
 }

@@ -1,8 +1,5 @@
-//! A set of rows to load, and the idempotent loader: each row is keyed by its stable id; a row
-//! that is missing is inserted, one whose content differs is updated (its `version` grows by one),
-//! and one that is already as given is left untouched, timestamps included. Loading the same
-//! dataset twice therefore changes nothing. Rows are never deleted: withdrawn reference data is
-//! withdrawn in the files, not removed.
+//! A set of rows to load (`Dataset`), what each table's rows are to the audit trail and the change
+//! feed (`SeedRow`), and what a load did (`SeedReport`). The loader itself is in `loader.rs`.
 
 use std::{collections::HashMap, fmt};
 
@@ -13,27 +10,64 @@ use entity::{
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
     project_plan_item, project_region, region, responsibility, target_group, vocabulary,
 };
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::{
-    domain::{
-        access::Actor,
-        audit::{Action, Change, WriteTransaction, registry_state_id},
-        search,
+use crate::domain::search;
+
+/// What a loaded row is to the audit trail and the change feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// An object of the API (a `Node`): its changes are its own events, under its type and code.
+    Object {
+        /// GraphQL type name, e.g. `PlanItem`.
+        entity_type: &'static str,
+        /// The code its lookup takes.
+        code: FeedCode,
     },
-    error::ApiError,
-};
+    /// A row that belongs to an object (a name, an identifier, a responsibility...): its changes
+    /// are recorded as LINK or UPDATE events of that object, with the row itself as `after`.
+    PartOf {
+        /// GraphQL type name of the owner.
+        entity_type: &'static str,
+        /// Key of the owner.
+        owner: Uuid,
+    },
+    /// A row the API does not publish as an object (a vocabulary version): audited, not in the feed.
+    Private {
+        /// Name used in the audit trail.
+        entity_type: &'static str,
+    },
+}
 
-/// Rows per query: well under the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535).
-const ROWS_PER_STATEMENT: usize = 500;
+/// The code an object shows in the feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedCode {
+    /// It has none (look it up by its global ID).
+    None,
+    /// Its own code.
+    Own(String),
+    /// Its code within the plan item with this key: `<item code>/<code>` (indicators).
+    UnderItem(Uuid, String),
+}
 
-/// A model the loader can key, compare and stamp.
-pub trait SeedRow: Clone + PartialEq + Send + Sync + 'static {
+impl Subject {
+    fn object(entity_type: &'static str, code: Option<&str>) -> Self {
+        Self::Object {
+            entity_type,
+            code: code.map_or(FeedCode::None, |code| FeedCode::Own(code.to_owned())),
+        }
+    }
+
+    fn part_of(entity_type: &'static str, owner: Uuid) -> Self {
+        Self::PartOf { entity_type, owner }
+    }
+}
+
+/// A model the loader can key, compare, stamp and audit.
+pub trait SeedRow: Clone + PartialEq + serde::Serialize + Send + Sync + 'static {
     /// The table's entity.
-    type Entity: EntityTrait<Model = Self>;
+    type Entity: EntityTrait<Model = Self> + Default;
     /// The table's active model.
     type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + From<Self>;
     /// The row's key.
@@ -44,10 +78,12 @@ pub trait SeedRow: Clone + PartialEq + Send + Sync + 'static {
     fn stamp(&mut self, created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i32);
     /// Creation time, change time and version.
     fn stamps(&self) -> (DateTime<Utc>, DateTime<Utc>, i32);
+    /// What the row is to the audit trail and the feed.
+    fn subject(&self) -> Subject;
 }
 
 macro_rules! seed_rows {
-    ($($module:ident),+ $(,)?) => {$(
+    ($($module:ident => |$row:ident| $subject:expr),+ $(,)?) => {$(
         impl SeedRow for $module::Model {
             type Entity = $module::Entity;
             type Active = $module::ActiveModel;
@@ -65,33 +101,40 @@ macro_rules! seed_rows {
             fn stamps(&self) -> (DateTime<Utc>, DateTime<Utc>, i32) {
                 (self.created_at, self.updated_at, self.version)
             }
+            fn subject(&self) -> Subject {
+                let $row = self;
+                $subject
+            }
         }
     )+};
 }
 
 seed_rows!(
-    region,
-    organisation,
-    organisation_name,
-    organisation_identifier,
-    organisation_succession,
-    legal_act,
-    plan,
-    plan_legal_act,
-    vocabulary,
-    target_group,
-    plan_item,
-    funding_line,
-    responsibility,
-    plan_item_target_group,
-    plan_item_implementation,
-    indicator,
-    indicator_value,
-    project_link,
-    project_participant,
-    project_dac_purpose,
-    project_region,
-    project_plan_item,
+    region => |r| Subject::object("Region", Some(&r.code)),
+    organisation => |o| Subject::object("Organisation", Some(&o.code)),
+    organisation_name => |n| Subject::part_of("Organisation", n.organisation_id),
+    organisation_identifier => |i| Subject::part_of("Organisation", i.organisation_id),
+    organisation_succession => |s| Subject::part_of("Organisation", s.predecessor_id),
+    legal_act => |_a| Subject::object("LegalAct", None),
+    plan => |p| Subject::object("Plan", Some(&p.code)),
+    plan_legal_act => |l| Subject::part_of("Plan", l.plan_id),
+    vocabulary => |_v| Subject::Private { entity_type: "Vocabulary" },
+    target_group => |g| Subject::object("TargetGroup", Some(&g.code)),
+    plan_item => |i| Subject::object("PlanItem", Some(&i.code)),
+    funding_line => |f| Subject::part_of("PlanItem", f.plan_item_id),
+    responsibility => |r| Subject::part_of("PlanItem", r.plan_item_id),
+    plan_item_target_group => |l| Subject::part_of("PlanItem", l.plan_item_id),
+    plan_item_implementation => |l| Subject::part_of("PlanItem", l.implementing_item_id),
+    indicator => |i| Subject::Object {
+        entity_type: "Indicator",
+        code: FeedCode::UnderItem(i.plan_item_id, i.code.clone()),
+    },
+    indicator_value => |_v| Subject::object("IndicatorValue", None),
+    project_link => |p| Subject::object("ProjectLink", p.iati_identifier.as_deref()),
+    project_participant => |p| Subject::part_of("ProjectLink", p.project_link_id),
+    project_dac_purpose => |p| Subject::part_of("ProjectLink", p.project_link_id),
+    project_region => |p| Subject::part_of("ProjectLink", p.project_link_id),
+    project_plan_item => |p| Subject::part_of("ProjectLink", p.project_link_id),
 );
 
 /// Rows for every table, in the order foreign keys require them to be loaded.
@@ -154,6 +197,21 @@ pub struct TableReport {
     pub updated: usize,
     /// Rows already as given.
     pub unchanged: usize,
+    /// Rows changed (or removed) through the API since they were loaded, left as they are.
+    pub kept: usize,
+}
+
+/// A row the load left alone because it was changed through the API since it was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptRow {
+    /// Table name.
+    pub table: &'static str,
+    /// The row's key.
+    pub id: Uuid,
+    /// The object's code (or its owner's type), to find it.
+    pub label: String,
+    /// Why it was left alone.
+    pub reason: &'static str,
 }
 
 /// What loading a dataset did, table by table.
@@ -161,6 +219,10 @@ pub struct TableReport {
 pub struct SeedReport {
     /// One entry per table, in load order.
     pub tables: Vec<TableReport>,
+    /// The rows left alone because they were edited through the API, in load order.
+    pub kept: Vec<KeptRow>,
+    /// Audit events (one per inserted or changed row) the load recorded.
+    pub events: usize,
 }
 
 impl SeedReport {
@@ -178,10 +240,13 @@ impl SeedReport {
                     existing.inserted += table.inserted;
                     existing.updated += table.updated;
                     existing.unchanged += table.unchanged;
+                    existing.kept += table.kept;
                 }
                 None => self.tables.push(table),
             }
         }
+        self.kept.extend(other.kept);
+        self.events += other.events;
     }
 
     /// Adds up two reports, table by table.
@@ -195,15 +260,30 @@ impl fmt::Display for SeedReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<28} {:>9} {:>9} {:>9}",
-            "table", "inserted", "updated", "unchanged"
+            "{:<28} {:>9} {:>9} {:>9} {:>9}",
+            "table", "inserted", "updated", "unchanged", "kept"
         )?;
         for t in &self.tables {
             writeln!(
                 f,
-                "{:<28} {:>9} {:>9} {:>9}",
-                t.table, t.inserted, t.updated, t.unchanged
+                "{:<28} {:>9} {:>9} {:>9} {:>9}",
+                t.table, t.inserted, t.updated, t.unchanged, t.kept
             )?;
+        }
+        writeln!(
+            f,
+            "{} audit events recorded (one per inserted or changed row)",
+            self.events
+        )?;
+        if !self.kept.is_empty() {
+            writeln!(
+                f,
+                "{} rows changed through the API since they were loaded were left as they are:",
+                self.kept.len()
+            )?;
+            for row in &self.kept {
+                writeln!(f, "  {} {} ({}): {}", row.table, row.label, row.id, row.reason)?;
+            }
         }
         Ok(())
     }
@@ -244,140 +324,6 @@ impl Dataset {
                 search::organisation_text(organisation, identifiers.chain(former.iter().copied()));
         }
     }
-
-    /// Loads every row in one transaction: either all of it lands or none of it does. A load
-    /// that changes anything is a write like any other: it moves the change sequence on (so every
-    /// instance's response cache sees it) and leaves one audit event (not in the public feed); a
-    /// load that changes nothing leaves no trace.
-    pub async fn load(&self, db: &DatabaseConnection) -> Result<SeedReport, DbErr> {
-        let now = Utc::now();
-        let write = WriteTransaction::begin(db, &Actor::CommandLine)
-            .await
-            .map_err(into_db_error)?;
-        let txn = &write.txn;
-        let mut tables = Vec::new();
-        macro_rules! load_tables {
-            ($($field:ident),+ $(,)?) => {$(
-                tables.push(upsert(txn, stringify!($field), &self.$field, now).await?);
-            )+};
-        }
-        load_tables!(
-            regions,
-            organisations,
-            organisation_names,
-            organisation_identifiers,
-            organisation_successions,
-            legal_acts,
-            plans,
-            plan_legal_acts,
-            vocabularies,
-            target_groups,
-            plan_items,
-            funding_lines,
-            responsibilities,
-            plan_item_target_groups,
-            plan_item_implementations,
-            indicators,
-            indicator_values,
-            project_links,
-            project_participants,
-            project_dac_purposes,
-            project_regions,
-            project_plan_items,
-        );
-        let report = SeedReport { tables };
-        if report.changed_nothing() {
-            write.txn.rollback().await?;
-            return Ok(report);
-        }
-        let summary: Vec<serde_json::Value> = report
-            .tables
-            .iter()
-            .filter(|table| table.inserted + table.updated > 0)
-            .map(|table| {
-                serde_json::json!({
-                    "table": table.table, "inserted": table.inserted, "updated": table.updated
-                })
-            })
-            .collect();
-        let mut write = write;
-        write
-            .audit(Change {
-                entity_type: "ReferenceData",
-                entity_id: registry_state_id(),
-                entity_code: Some("reference-data"),
-                action: Action::Update,
-                version: 1,
-                before: None,
-                after: Some(&summary),
-                public: false,
-            })
-            .await
-            .map_err(into_db_error)?;
-        write.commit().await.map_err(into_db_error)?;
-        Ok(report)
-    }
-}
-
-/// The loader speaks `DbErr`; a write bookkeeping error becomes one.
-fn into_db_error(error: ApiError) -> DbErr {
-    match error {
-        ApiError::Database(error) => error,
-        other => DbErr::Custom(other.message()),
-    }
-}
-
-async fn upsert<R>(
-    db: &impl sea_orm::ConnectionTrait,
-    table: &'static str,
-    rows: &[R],
-    now: DateTime<Utc>,
-) -> Result<TableReport, DbErr>
-where
-    R: SeedRow + sea_orm::IntoActiveModel<R::Active>,
-{
-    let mut report = TableReport {
-        table,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-    };
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let ids: Vec<Uuid> = chunk.iter().map(SeedRow::id).collect();
-        let existing: HashMap<Uuid, R> = R::Entity::find()
-            .filter(R::id_column().is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| (row.id(), row))
-            .collect();
-        let mut inserts = Vec::new();
-        for row in chunk {
-            let mut row = row.clone();
-            match existing.get(&row.id()) {
-                None => {
-                    row.stamp(now, now, 1);
-                    inserts.push(R::Active::from(row).reset_all());
-                    report.inserted += 1;
-                }
-                Some(stored) => {
-                    let (created_at, updated_at, version) = stored.stamps();
-                    row.stamp(created_at, updated_at, version);
-                    if row == *stored {
-                        report.unchanged += 1;
-                    } else {
-                        row.stamp(created_at, now, version + 1);
-                        R::Active::from(row).reset_all().update(db).await?;
-                        report.updated += 1;
-                    }
-                }
-            }
-        }
-        if !inserts.is_empty() {
-            R::Entity::insert_many(inserts).exec_without_returning(db).await?;
-        }
-    }
-    Ok(report)
 }
 
 /// Builds a model with placeholder timestamps and version; the loader sets the real ones.

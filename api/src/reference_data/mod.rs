@@ -1,19 +1,22 @@
 //! Reference data: the canonical data shipped in `reference-data/` (regions, organisations,
 //! target groups, national plans) and the deterministic synthetic registry for tests and
-//! benchmarks, both loaded idempotently through `Dataset::load`.
+//! benchmarks, both loaded idempotently through `Dataset::load` (`loader.rs`), which never undoes an
+//! edit made through the API.
 
 pub mod canonical;
 pub mod dataset;
 pub mod files;
+pub mod loader;
 pub mod synthetic;
 
 use entity::region;
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 
-pub use dataset::{Dataset, SeedReport};
+pub use dataset::{Dataset, KeptRow, SeedReport};
 pub use synthetic::SyntheticSize;
 
-/// Loads the canonical reference data; running it again changes nothing.
+/// Loads the canonical reference data; running it again changes nothing, and rows changed through
+/// the API since they were loaded are left as they are (and reported).
 pub async fn load_canonical(db: &DatabaseConnection) -> anyhow::Result<SeedReport> {
     let dataset = canonical::canonical_dataset().map_err(anyhow::Error::msg)?;
     Ok(dataset.load(db).await?)

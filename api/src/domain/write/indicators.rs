@@ -18,7 +18,7 @@ use crate::{
         access::Scope,
         audit::{Action, Change, WriteTransaction, check_version},
         ids::new_id,
-        indicators::sort_key,
+        indicators::{canonical_code, sort_key},
         search, validation,
     },
     error::{ApiError, ApiResult},
@@ -93,8 +93,9 @@ pub async fn create_indicator(
     }
     model.search_text = search::indicator_text(&model);
     let created = model.into_active_model().reset_all().insert(&write.txn).await?;
+    let code = canonical_code(&created.sort_key);
     write
-        .audit(indicator_change(&created, Action::Create, None))
+        .audit(indicator_change(&created, &code, Action::Create, None))
         .await?;
     Ok(created)
 }
@@ -171,8 +172,9 @@ pub async fn update_indicator(
     after.updated_at = write.now;
     after.version += 1;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    let code = canonical_code(&saved.sort_key);
     write
-        .audit(indicator_change(&saved, Action::Update, Some(&before)))
+        .audit(indicator_change(&saved, &code, Action::Update, Some(&before)))
         .await?;
     Ok(saved)
 }
@@ -188,21 +190,25 @@ pub async fn withdraw_indicator(
     check_version(version, before.version, "the indicator")?;
     let after = withdrawn(&before, "the indicator", reason, write.now)?;
     let saved = after.into_active_model().reset_all().update(&write.txn).await?;
+    let code = canonical_code(&saved.sort_key);
     write
-        .audit(indicator_change(&saved, Action::Withdraw, Some(&before)))
+        .audit(indicator_change(&saved, &code, Action::Withdraw, Some(&before)))
         .await?;
     Ok(saved)
 }
 
+/// The audit record of an indicator change; `code` is its canonical code (`canonical_code`), the
+/// one `indicator(code:)` resolves.
 fn indicator_change<'a>(
     after: &'a indicator::Model,
+    code: &'a Option<String>,
     action: Action,
     before: Option<&'a indicator::Model>,
 ) -> Change<'a, indicator::Model> {
     Change {
         entity_type: "Indicator",
         entity_id: after.id,
-        entity_code: Some(&after.sort_key),
+        entity_code: code.as_deref(),
         action,
         version: after.version,
         before,

@@ -13,7 +13,12 @@ mod tokens;
 
 use async_graphql::MergedObject;
 
-/// The mutation root of the schema.
+/// The mutation root of the schema. Every mutation needs a bearer token, runs in its own
+/// transaction and records its own audit event: a refused or failed mutation changes nothing.
+/// Several mutations in one request (one document with several fields) run one after the other
+/// and each commits on its own: if a later one is refused, the earlier ones stay committed (and
+/// the response carries their results next to the error). A request is not a transaction; to make
+/// several changes all or nothing, use one mutation that takes them all.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(

@@ -1,4 +1,4 @@
-//! `auditEvents` (for organisations with a token) and the public `changes` feed.
+//! `auditEvents` (for organisations with a token), the public `changes` feed and its head.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
@@ -8,7 +8,7 @@ use crate::{
         context::{actor, db},
         node_id,
         types::{
-            audit::{AuditEvent, AuditEventConnection, Change, ChangeConnection},
+            audit::{AuditEvent, AuditEventConnection, Change, ChangeConnection, ChangesHead},
             common::{connection, page_request},
         },
     },
@@ -67,18 +67,30 @@ impl AuditQuery {
         Ok(connection(page, AuditEvent))
     }
 
-    /// The public feed of changes to the canonical structure, oldest first. Keep the `endCursor`
-    /// of the last page and pass it as `after` to receive only what changed since.
+    /// The public feed of changes to the registry's objects, oldest first, from the very first
+    /// load: every object that exists is named by at least one change (reference data loads
+    /// included), so replaying the feed from the start and fetching each `entityId` with
+    /// `node(id:)` (or each `entityCode` with its lookup) rebuilds the registry. Keep the
+    /// `endCursor` of the last page (or the `sequence` of the last change) and pass it as `after`
+    /// to receive only what changed since; `changesHead` gives the current end without paging.
     #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
     async fn changes(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Return the first n changes (at most 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return changes after this cursor (the last one you processed).")] after: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "Return changes after this point: a cursor of this feed (`endCursor`, an edge's `cursor`, `changesHead.cursor`) or the `sequence` of the last change you processed, in decimal (`\"0\"` for the start). Leave out to start from the beginning."
+        )]
+        after: Option<String>,
     ) -> Result<ChangeConnection> {
         let page = audit::list_changes(db(ctx)?, &page_request(first, after, None, None)).await?;
         Ok(connection(page, Change))
+    }
+
+    /// The current end of the `changes` feed, read without paging through it: pass its `cursor`
+    /// as `changes(after:)` to receive only what changes from now on.
+    async fn changes_head(&self, ctx: &Context<'_>) -> Result<ChangesHead> {
+        let sequence = audit::current_sequence(db(ctx)?).await?;
+        Ok(ChangesHead { sequence })
     }
 }

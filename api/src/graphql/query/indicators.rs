@@ -1,4 +1,4 @@
-//! `indicators`.
+//! `indicators` and `indicator(code:)`.
 
 use async_graphql::{Context, InputObject, Object, Result};
 
@@ -61,5 +61,18 @@ impl IndicatorQuery {
         let page =
             indicators::list_indicators(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
         Ok(connection(page, Indicator))
+    }
+
+    /// The indicator with this canonical code: its item's canonical code, `/`, and the indicator's
+    /// own code, e.g. `UA-NAP-2021-2025/3.1/I1` (the code the `changes` feed gives indicators).
+    /// Null when there is none.
+    async fn indicator(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The canonical code, e.g. `UA-NAP-2021-2025/3.1/I1`.")] code: String,
+    ) -> Result<Option<Indicator>> {
+        Ok(indicators::find_indicator_by_code(db(ctx)?, &code)
+            .await?
+            .map(Indicator))
     }
 }

@@ -80,7 +80,8 @@ pub struct Change(pub audit_event::Model);
 /// A change to the registry's canonical structure, for incremental sync.
 #[Object]
 impl Change {
-    /// Position in the change sequence; pass the last one you processed as `after`.
+    /// Position in the change sequence; pass the last one you processed as `after` (or the
+    /// edge's `cursor`: both mean the same point).
     async fn sequence(&self) -> i64 {
         self.0.sequence
     }
@@ -90,12 +91,18 @@ impl Change {
         &self.0.entity_type
     }
 
-    /// Global ID of the changed object; fetch it with `node(id:)`.
+    /// Global ID of the changed object; fetch it with `node(id:)`. A change to a part of an object
+    /// (an organisation's name or identifier, an item's responsibility, target group, funding or
+    /// `implements` link, a project's participants, purposes, regions or items) names the object.
     async fn entity_id(&self) -> ID {
         node_id::encode(&self.0.entity_type, self.0.entity_id)
     }
 
-    /// The changed object's code, when it has one.
+    /// The changed object's code, when it has one; it resolves with the lookup of its type:
+    /// `plan(code:)`, `planItem(code:)`, `indicator(code:)` (`<item code>/<indicator code>`),
+    /// `targetGroup(code:)`, `organisation(identifier:)` (registry code), `region(code:)`,
+    /// `projectLinks(filter: { iatiIdentifier })` for a project link's IATI identifier. Legal
+    /// acts and indicator values have none: use `entityId`.
     async fn entity_code(&self) -> Option<&str> {
         self.0.entity_code.as_deref()
     }
@@ -113,6 +120,27 @@ impl Change {
     /// When it changed.
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
+    }
+}
+
+/// The current end of the change feed.
+pub struct ChangesHead {
+    /// The registry's latest change sequence number.
+    pub sequence: i64,
+}
+
+/// The current end of the `changes` feed.
+#[Object]
+impl ChangesHead {
+    /// The sequence number of the latest write (public or not); every change in the feed has a
+    /// sequence at most this.
+    async fn sequence(&self) -> i64 {
+        self.sequence
+    }
+
+    /// Pass as `changes(after:)` to receive only the changes made after this point.
+    async fn cursor(&self) -> String {
+        crate::domain::audit::change_cursor(self.sequence)
     }
 }
 

@@ -57,6 +57,9 @@ pub async fn load_node(loaders: &Loaders, field: &str, type_name: &str, id: Uuid
         "Indicator" => one(&loaders.indicators, id)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
+        "IndicatorValue" => one(&loaders.indicator_values, id)
+            .await?
+            .map(|m| Node::IndicatorValue(IndicatorValue(m))),
         "TargetGroup" => one(&loaders.target_groups, id)
             .await?
             .map(|m| Node::TargetGroup(TargetGroup(m))),
