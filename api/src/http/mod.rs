@@ -1,6 +1,6 @@
 //! HTTP routes: `/graphql` (`graphql_endpoint`), GraphiQL served from the registry itself
 //! (`graphiql`), `/healthz`, `/readyz`, Prometheus `/metrics`, and the token verification keys at
-//! `/.well-known/jwks.json`; and the layers every request passes: request id, tracing span,
+//! `/.well-known/jwks.json`, the permanent addresses `/id/…` and `/vocabulary/…` (`linked_data`); and the layers every request passes: request id, tracing span,
 //! metrics, body limit, CORS and timeout. Rate limiting (`rate_limit`) counts clients by token or
 //! by address (`client_address`).
 
@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
+        .merge(crate::linked_data::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(
