@@ -90,7 +90,7 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
         Texts::from(body.name_uk.as_deref(), body.name_en.as_deref()),
     );
     resource.status = Some(if body.withdrawn_at.is_some() { "WITHDRAWN" } else { "ACTIVE" }.to_owned());
-    resource.fact("kind", "Вид", "Kind", body.kind.as_wire());
+    resource.fact("organisationKind", "Вид", "Kind", body.kind.as_wire());
     let identifiers = organisation_identifier::Entity::find()
         .filter(organisation_identifier::Column::OrganisationId.eq(body.id))
         .order_by_asc(organisation_identifier::Column::Identifier)
@@ -187,7 +187,7 @@ async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) ->
         Texts::from(Some(&found.name_uk), Some(&found.name_en)),
     );
     resource.status = Some("ACTIVE".to_owned());
-    resource.fact("kind", "Вид", "Kind", found.kind.as_wire());
+    resource.fact("regionKind", "Вид", "Kind", found.kind.as_wire());
     resource.fact("romanized", "Латиницею", "Romanized", found.name_romanized.clone());
     let plans = plan::Entity::find()
         .filter(plan::Column::RegionId.eq(found.id))

@@ -199,7 +199,7 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
         });
     }
     resource.fact("number", "Номер", "Number", item.number.clone());
-    resource.fact("kind", "Вид", "Kind", item.kind.as_wire());
+    resource.fact("itemKind", "Вид", "Kind", item.kind.as_wire());
     if let (Some(start), Some(end)) = (item.start_year, item.end_year) {
         resource.fact("timeFrame", "Строк виконання", "Time frame", format!("{start}–{end}"));
     }

@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
+    env.set_formatter(escape_markup);
     for (name, source) in [
         ("base.html", include_str!("../../templates/base.html")),
         ("resource.html", include_str!("../../templates/resource.html")),
@@ -30,6 +31,31 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     }
     env
 });
+
+/// Escapes what markup needs escaped (`& < > " '`) in HTML and XML templates; unlike the default,
+/// leaves `/` alone so that addresses stay readable in the source.
+fn escape_markup(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let text = if value.is_undefined() || value.is_none() { String::new() } else { value.to_string() };
+    if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
+        return out.write_str(&text).map_err(minijinja::Error::from);
+    }
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    out.write_str(&escaped).map_err(minijinja::Error::from)
+}
 
 fn render(name: &str, context: impl Serialize) -> ApiResult<String> {
     TEMPLATES
@@ -234,6 +260,20 @@ mod tests {
             rows: vec![vec!["1".into(), "Women, \"peace\"\nsecurity".into()]],
         };
         assert_eq!(csv(&table), "code,title\r\n1,\"Women, \"\"peace\"\"\nsecurity\"\r\n");
+    }
+
+    #[test]
+    fn values_are_escaped_for_markup() {
+        let mut resource = Resource::new(
+            super::super::resource::Kind::Region,
+            "http://x/id/region/UA-12".to_owned(),
+            "UA-12",
+            Texts::of("<b>", "\"A & B\""),
+        );
+        resource.graphql_query = "{ region }".to_owned();
+        let page = html(&resource, &PublicUrl::default()).unwrap();
+        assert!(page.contains("&lt;b&gt;") && page.contains("&quot;A &amp; B&quot;"), "{page}");
+        assert!(page.contains("href=\"http://x/id/region/UA-12\""), "{page}");
     }
 
     #[test]
