@@ -36,7 +36,10 @@ fn xmllint(xml: &str, schema: Option<&str>) -> (bool, String) {
 }
 
 fn schema() -> String {
-    format!("{}/../tests/iati/iati-activities-schema.xsd", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../tests/iati/iati-activities-schema.xsd",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// An IATI 2.03 activity tagged with `code` of the vocabulary at `vocabulary_uri`.
@@ -82,7 +85,13 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
     let list = get(&router, path, &[("accept", "application/json")]).await;
     assert_eq!(list.status, StatusCode::OK);
     let list = list.json();
-    let entry = list["data"].as_array().unwrap().iter().find(|e| e["code"] == "1.1.1").unwrap().clone();
+    let entry = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "1.1.1")
+        .unwrap()
+        .clone();
     assert_eq!(entry["category"], "1.1");
     assert_eq!(entry["status"], "active");
     assert_eq!(entry["url"], format!("{BASE}/id/item/{NATIONAL}/1.1.1"));
@@ -90,9 +99,17 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
     let redirect = get(&router, &format!("{path}/1.1.1"), &[]).await;
     assert_eq!(redirect.status, StatusCode::SEE_OTHER);
     assert_eq!(redirect.header("location"), entry["url"].as_str().unwrap());
-    assert_eq!(get(&router, &format!("{path}/9.9"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&router, &format!("{path}/9.9"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     // ...and the address answers.
-    let item_path = entry["url"].as_str().unwrap().strip_prefix(BASE).unwrap().to_owned();
+    let item_path = entry["url"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(BASE)
+        .unwrap()
+        .to_owned();
     let item = get(&router, &item_path, &[("accept", "application/ld+json")]).await;
     assert_eq!(item.json()["skos:notation"], format!("{NATIONAL}/1.1.1"));
 }
@@ -109,10 +126,15 @@ async fn plan_codelist_has_the_same_fields_in_xml_json_and_csv() {
     assert_eq!(xml.header("vary"), "Accept");
     let (well_formed, messages) = xmllint(&xml.body, None);
     assert!(well_formed, "{messages}\n{}", xml.body);
-    assert!(xml.body.contains(&format!(r#"<codelist name="{NATIONAL}" xml:lang="en" complete="1">"#)));
+    assert!(xml.body.contains(&format!(
+        r#"<codelist name="{NATIONAL}" xml:lang="en" complete="1">"#
+    )));
     assert!(xml.body.contains("<code>1.1.2</code>"));
     assert!(xml.body.contains("<category>1.1</category>"));
-    assert!(xml.body.contains(r#"<narrative xml:lang="uk">Пункт 1.1.2 плану FX-NAP-2021-2025</narrative>"#));
+    assert!(
+        xml.body
+            .contains(r#"<narrative xml:lang="uk">Пункт 1.1.2 плану FX-NAP-2021-2025</narrative>"#)
+    );
     assert_eq!(xml.body.matches("<codelist-item ").count(), 7);
 
     let json: Value = get(&router, &format!("{path}.json"), &[]).await.json();
@@ -123,22 +145,46 @@ async fn plan_codelist_has_the_same_fields_in_xml_json_and_csv() {
     let csv = get(&router, &path, &[("accept", "text/csv")]).await;
     assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
     let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "code,name_uk,name_en,description_uk,description_en,category,status,url");
+    assert_eq!(
+        lines[0],
+        "code,name_uk,name_en,description_uk,description_en,category,status,url"
+    );
     assert_eq!(lines.len(), 1 + 7);
 
     let etag = csv.header("etag").to_owned();
-    let again = get(&router, &path, &[("accept", "text/csv"), ("if-none-match", &etag)]).await;
+    let again = get(
+        &router,
+        &path,
+        &[("accept", "text/csv"), ("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    assert_eq!(get(&router, "/vocabulary/XX-NOTHING", &[]).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&router, "/vocabulary/a%20b", &[]).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&router, "/vocabulary/XX-NOTHING", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&router, "/vocabulary/a%20b", &[]).await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
 async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
     let app = TestApp::with_fixture().await;
     let router = app.router_at(BASE);
-    let token = app.token_for("ministry-of-social-policy", &[nap_registry::domain::access::Scope::Admin]).await;
-    let group = app.graphql(r#"{ targetGroup(code: "veterans") { id version } }"#, serde_json::json!({})).await;
+    let token = app
+        .token_for(
+            "ministry-of-social-policy",
+            &[nap_registry::domain::access::Scope::Admin],
+        )
+        .await;
+    let group = app
+        .graphql(
+            r#"{ targetGroup(code: "veterans") { id version } }"#,
+            serde_json::json!({}),
+        )
+        .await;
     let group = &group.data()["targetGroup"];
     app.graphql_as(
         &token,
@@ -149,11 +195,32 @@ async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
     .data();
     let xml = get(&router, "/vocabulary/UA-NAP-TG-2020.xml", &[]).await;
     assert_eq!(xml.status, StatusCode::OK);
-    assert!(xml.body.contains("<codelist-item status=\"withdrawn\">\n      <code>veterans</code>"), "{}", xml.body);
-    assert!(xml.body.contains(&format!("<url>{BASE}/id/target-group/internally-displaced-persons</url>")));
-    let json: Value = get(&router, "/vocabulary/UA-NAP-TG-2020", &[("accept", "application/json")]).await.json();
-    let active = json["data"].as_array().unwrap().iter().filter(|e| e["status"] == "active").count();
+    assert!(
+        xml.body
+            .contains("<codelist-item status=\"withdrawn\">\n      <code>veterans</code>"),
+        "{}",
+        xml.body
+    );
+    assert!(xml.body.contains(&format!(
+        "<url>{BASE}/id/target-group/internally-displaced-persons</url>"
+    )));
+    let json: Value = get(
+        &router,
+        "/vocabulary/UA-NAP-TG-2020",
+        &[("accept", "application/json")],
+    )
+    .await
+    .json();
+    let active = json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == "active")
+        .count();
     assert_eq!(active + 1, json["data"].as_array().unwrap().len());
     let redirect = get(&router, "/vocabulary/UA-NAP-TG-2020/veterans", &[]).await;
-    assert_eq!(redirect.header("location"), format!("{BASE}/id/target-group/veterans"));
+    assert_eq!(
+        redirect.header("location"),
+        format!("{BASE}/id/target-group/veterans")
+    );
 }

@@ -25,7 +25,10 @@ pub struct Answer {
 
 impl Answer {
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 
     pub fn json(&self) -> Value {
@@ -39,7 +42,11 @@ pub async fn get(router: &Router, path: &str, headers: &[(&str, &str)]) -> Answe
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let response = router
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -66,7 +73,12 @@ async fn graphql(router: &Router, query: &str) -> Value {
 async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
     let app = TestApp::with_fixture().await;
     let router = app.router_at(BASE);
-    let page = get(&router, &format!("/id/item/{NATIONAL}/1.1.1"), &[("accept", "text/html")]).await;
+    let page = get(
+        &router,
+        &format!("/id/item/{NATIONAL}/1.1.1"),
+        &[("accept", "text/html")],
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.header("content-type").starts_with("text/html"));
     assert_eq!(page.header("vary"), "Accept");
@@ -90,7 +102,11 @@ async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
         "?format=jsonld",
         "/graphiql?query=",
     ] {
-        assert!(page.body.contains(expected), "missing {expected} in {}", page.body);
+        assert!(
+            page.body.contains(expected),
+            "missing {expected} in {}",
+            page.body
+        );
     }
     assert!(!page.body.contains("<script"), "pages need no scripts");
 }
@@ -99,7 +115,12 @@ async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
 async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
     let app = TestApp::with_fixture().await;
     let router = app.router_at(BASE);
-    let operational = get(&router, &format!("/id/item/{NATIONAL}/1.1"), &[("accept", "application/ld+json")]).await;
+    let operational = get(
+        &router,
+        &format!("/id/item/{NATIONAL}/1.1"),
+        &[("accept", "application/ld+json")],
+    )
+    .await;
     assert_eq!(operational.status, StatusCode::OK);
     assert_eq!(operational.header("content-type"), "application/ld+json");
     let doc = operational.json();
@@ -114,8 +135,16 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
             { "@value": "Item 1.1 of FX-NAP-2021-2025", "@language": "en" }
         ])
     );
-    assert_eq!(doc["skos:broader"][0]["@id"], "https://nap.example.org/id/item/FX-NAP-2021-2025/1");
-    let narrower: Vec<&str> = doc["skos:narrower"].as_array().unwrap().iter().map(|n| n["@id"].as_str().unwrap()).collect();
+    assert_eq!(
+        doc["skos:broader"][0]["@id"],
+        "https://nap.example.org/id/item/FX-NAP-2021-2025/1"
+    );
+    let narrower: Vec<&str> = doc["skos:narrower"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["@id"].as_str().unwrap())
+        .collect();
     assert_eq!(
         narrower,
         [
@@ -123,15 +152,35 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
             "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.2"
         ]
     );
-    assert_eq!(doc["skos:inScheme"]["@id"], "https://nap.example.org/id/plan/FX-NAP-2021-2025");
+    assert_eq!(
+        doc["skos:inScheme"]["@id"],
+        "https://nap.example.org/id/plan/FX-NAP-2021-2025"
+    );
 
-    let indicator = get(&router, &format!("/id/indicator/{NATIONAL}/1.1.1/I1"), &[("accept", "application/json")]).await;
+    let indicator = get(
+        &router,
+        &format!("/id/indicator/{NATIONAL}/1.1.1/I1"),
+        &[("accept", "application/json")],
+    )
+    .await;
     assert_eq!(indicator.header("content-type"), "application/json");
     let doc = indicator.json();
-    assert_eq!(doc["skos:exactMatch"], json!([{ "@id": "http://metadata.un.org/sdg/5.5.1" }]));
-    assert_eq!(doc["skos:broader"][0]["@id"], "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.1");
+    assert_eq!(
+        doc["skos:exactMatch"],
+        json!([{ "@id": "http://metadata.un.org/sdg/5.5.1" }])
+    );
+    assert_eq!(
+        doc["skos:broader"][0]["@id"],
+        "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.1"
+    );
 
-    let plan = get(&router, &format!("/id/plan/{NATIONAL}"), &[("accept", "application/ld+json")]).await.json();
+    let plan = get(
+        &router,
+        &format!("/id/plan/{NATIONAL}"),
+        &[("accept", "application/ld+json")],
+    )
+    .await
+    .json();
     assert_eq!(plan["@type"], "skos:ConceptScheme");
     assert_eq!(plan["skos:hasTopConcept"].as_array().unwrap().len(), 2);
 }
@@ -144,7 +193,10 @@ async fn every_kind_of_address_resolves() {
         (format!("/id/plan/{NATIONAL}"), NATIONAL),
         (format!("/id/item/{NATIONAL}/2.1.1"), "FX-NAP-2021-2025/2.1.1"),
         (format!("/id/indicator/{NATIONAL}/1.1.1/I1"), "I1"),
-        ("/id/target-group/internally-displaced-persons".to_owned(), "internally-displaced-persons"),
+        (
+            "/id/target-group/internally-displaced-persons".to_owned(),
+            "internally-displaced-persons",
+        ),
         ("/id/organisation/fx-donor-a".to_owned(), "fx-donor-a"),
         ("/id/region/UA-12".to_owned(), "UA-12"),
         ("/id/project/XM-DAC-99-1-P3".to_owned(), "XM-DAC-99-1-P3"),
@@ -156,22 +208,43 @@ async fn every_kind_of_address_resolves() {
         assert_eq!(doc["skos:notation"], code, "{path}");
     }
     // An organisation's org-id identifier resolves to the same object.
-    let by_identifier = get(&router, "/id/organisation/XM-DAC-99-1", &[("accept", "application/json")]).await;
-    assert_eq!(by_identifier.json()["@id"], "https://nap.example.org/id/organisation/fx-donor-a");
+    let by_identifier = get(
+        &router,
+        "/id/organisation/XM-DAC-99-1",
+        &[("accept", "application/json")],
+    )
+    .await;
+    assert_eq!(
+        by_identifier.json()["@id"],
+        "https://nap.example.org/id/organisation/fx-donor-a"
+    );
 }
 
 #[tokio::test]
 async fn csv_gives_the_list_where_one_fits() {
     let app = TestApp::with_fixture().await;
     let router = app.router_at(BASE);
-    let items = get(&router, &format!("/id/plan/{NATIONAL}"), &[("accept", "text/csv")]).await;
+    let items = get(
+        &router,
+        &format!("/id/plan/{NATIONAL}"),
+        &[("accept", "text/csv")],
+    )
+    .await;
     assert_eq!(items.status, StatusCode::OK);
     assert_eq!(items.header("content-type"), "text/csv; charset=utf-8");
     let lines: Vec<&str> = items.body.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(lines[0], "code,number,kind,status,title_uk,title_en,parent_code,uri");
+    assert_eq!(
+        lines[0],
+        "code,number,kind,status,title_uk,title_en,parent_code,uri"
+    );
     assert_eq!(lines.len(), 1 + 7, "{}", items.body);
     assert!(lines.contains(&"FX-NAP-2021-2025/1.1.2,1.1.2,TASK,ACTIVE,Пункт 1.1.2 плану FX-NAP-2021-2025,Item 1.1.2 of FX-NAP-2021-2025,FX-NAP-2021-2025/1.1,https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.2"));
-    let values = get(&router, &format!("/id/indicator/{NATIONAL}/1.1.1/I1?format=csv"), &[]).await;
+    let values = get(
+        &router,
+        &format!("/id/indicator/{NATIONAL}/1.1.1/I1?format=csv"),
+        &[],
+    )
+    .await;
     assert_eq!(values.body.lines().count(), 1 + 2, "{}", values.body);
     let region = get(&router, "/id/region/UA-12", &[("accept", "text/csv")]).await;
     assert_eq!(region.status, StatusCode::NOT_ACCEPTABLE);
@@ -188,7 +261,12 @@ async fn etag_follows_the_change_sequence_and_answers_304() {
     let etag = first.header("etag").to_owned();
     let json = get(&router, path, &[("accept", "application/ld+json")]).await;
     assert_ne!(json.header("etag"), etag, "each format has its own tag");
-    let again = get(&router, path, &[("accept", "text/html"), ("if-none-match", &etag)]).await;
+    let again = get(
+        &router,
+        path,
+        &[("accept", "text/html"), ("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert_eq!(again.header("etag"), etag);
     assert_eq!(again.header("vary"), "Accept");
@@ -196,7 +274,9 @@ async fn etag_follows_the_change_sequence_and_answers_304() {
 
     // A write moves the sequence on: the old tag no longer matches.
     let token = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    let group = app.graphql(r#"{ targetGroup(code: "veterans") { id version } }"#, json!({})).await;
+    let group = app
+        .graphql(r#"{ targetGroup(code: "veterans") { id version } }"#, json!({}))
+        .await;
     let group = &group.data()["targetGroup"];
     let withdrawn = app
         .graphql_as(
@@ -206,7 +286,12 @@ async fn etag_follows_the_change_sequence_and_answers_304() {
         )
         .await;
     withdrawn.data();
-    let changed = get(&router, path, &[("accept", "text/html"), ("if-none-match", &etag)]).await;
+    let changed = get(
+        &router,
+        path,
+        &[("accept", "text/html"), ("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(changed.status, StatusCode::OK);
     assert_ne!(changed.header("etag"), etag);
 }
@@ -216,7 +301,9 @@ async fn withdrawn_objects_stay_resolvable_with_reason_and_replacement() {
     let app = TestApp::with_fixture().await;
     let router = app.router_at(BASE);
     let token = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    let group = app.graphql(r#"{ targetGroup(code: "veterans") { id version } }"#, json!({})).await;
+    let group = app
+        .graphql(r#"{ targetGroup(code: "veterans") { id version } }"#, json!({}))
+        .await;
     let group = &group.data()["targetGroup"];
     app.graphql_as(
         &token,
@@ -225,16 +312,33 @@ async fn withdrawn_objects_stay_resolvable_with_reason_and_replacement() {
     )
     .await
     .data();
-    let doc = get(&router, "/id/target-group/veterans", &[("accept", "application/ld+json")]).await.json();
+    let doc = get(
+        &router,
+        "/id/target-group/veterans",
+        &[("accept", "application/ld+json")],
+    )
+    .await
+    .json();
     assert_eq!(doc["nap:status"], "WITHDRAWN");
     assert_eq!(doc["owl:deprecated"], true);
-    assert_eq!(doc["dct:isReplacedBy"]["@id"], "https://nap.example.org/id/target-group/internally-displaced-persons");
+    assert_eq!(
+        doc["dct:isReplacedBy"]["@id"],
+        "https://nap.example.org/id/target-group/internally-displaced-persons"
+    );
     let page = get(&router, "/id/target-group/veterans", &[]).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Withdrawn"), "{}", page.body);
-    assert!(page.body.contains("href=\"https://nap.example.org/id/target-group/internally-displaced-persons\""));
+    assert!(
+        page.body
+            .contains("href=\"https://nap.example.org/id/target-group/internally-displaced-persons\"")
+    );
 
-    let item = app.graphql(&format!(r#"{{ planItem(code: "{NATIONAL}/2.1.1") {{ id version }} }}"#), json!({})).await;
+    let item = app
+        .graphql(
+            &format!(r#"{{ planItem(code: "{NATIONAL}/2.1.1") {{ id version }} }}"#),
+            json!({}),
+        )
+        .await;
     let item = &item.data()["planItem"];
     app.graphql_as(
         &token,
@@ -243,7 +347,13 @@ async fn withdrawn_objects_stay_resolvable_with_reason_and_replacement() {
     )
     .await
     .data();
-    let doc = get(&router, &format!("/id/item/{NATIONAL}/2.1.1"), &[("accept", "application/json")]).await.json();
+    let doc = get(
+        &router,
+        &format!("/id/item/{NATIONAL}/2.1.1"),
+        &[("accept", "application/json")],
+    )
+    .await
+    .json();
     assert_eq!(doc["nap:status"], "WITHDRAWN");
     assert_eq!(doc["skos:changeNote"], "Merged into 2.1");
 }
@@ -263,7 +373,10 @@ async fn unknown_addresses_are_404_and_malformed_ones_400() {
         let page = get(&router, &path, &[("accept", "text/html")]).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
         assert!(page.header("content-type").starts_with("text/html"));
-        assert!(page.body.contains("/id/item/UA-NAP-2021-2025/3.1.12"), "a helpful page lists the address forms");
+        assert!(
+            page.body.contains("/id/item/UA-NAP-2021-2025/3.1.12"),
+            "a helpful page lists the address forms"
+        );
     }
     for path in [
         format!("/id/item/{NATIONAL}/1..1"),
@@ -293,17 +406,44 @@ async fn graphql_uri_fields_use_the_public_base() {
         }"#,
     )
     .await;
-    assert_eq!(data["plan"]["uri"], "https://nap.example.org/id/plan/FX-NAP-2021-2025");
-    assert_eq!(data["plan"]["vocabularyUri"], "https://nap.example.org/vocabulary/FX-NAP-2021-2025");
-    assert_eq!(data["planItem"]["uri"], "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.1");
-    assert_eq!(data["planItem"]["indicators"][0]["uri"], "https://nap.example.org/id/indicator/FX-NAP-2021-2025/1.1.1/I1");
-    assert_eq!(data["targetGroup"]["uri"], "https://nap.example.org/id/target-group/veterans");
-    assert_eq!(data["targetGroup"]["vocabulary"]["uri"], "https://nap.example.org/vocabulary/UA-NAP-TG-2020");
-    assert_eq!(data["organisation"]["uri"], "https://nap.example.org/id/organisation/fx-donor-a");
+    assert_eq!(
+        data["plan"]["uri"],
+        "https://nap.example.org/id/plan/FX-NAP-2021-2025"
+    );
+    assert_eq!(
+        data["plan"]["vocabularyUri"],
+        "https://nap.example.org/vocabulary/FX-NAP-2021-2025"
+    );
+    assert_eq!(
+        data["planItem"]["uri"],
+        "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.1"
+    );
+    assert_eq!(
+        data["planItem"]["indicators"][0]["uri"],
+        "https://nap.example.org/id/indicator/FX-NAP-2021-2025/1.1.1/I1"
+    );
+    assert_eq!(
+        data["targetGroup"]["uri"],
+        "https://nap.example.org/id/target-group/veterans"
+    );
+    assert_eq!(
+        data["targetGroup"]["vocabulary"]["uri"],
+        "https://nap.example.org/vocabulary/UA-NAP-TG-2020"
+    );
+    assert_eq!(
+        data["organisation"]["uri"],
+        "https://nap.example.org/id/organisation/fx-donor-a"
+    );
     assert_eq!(data["region"]["uri"], "https://nap.example.org/id/region/UA-12");
-    assert_eq!(data["projectLinks"]["nodes"][0]["uri"], "https://nap.example.org/id/project/XM-DAC-99-1-P1");
+    assert_eq!(
+        data["projectLinks"]["nodes"][0]["uri"],
+        "https://nap.example.org/id/project/XM-DAC-99-1-P1"
+    );
     // Every address the API writes resolves.
-    for uri in [&data["planItem"]["indicators"][0]["uri"], &data["projectLinks"]["nodes"][0]["uri"]] {
+    for uri in [
+        &data["planItem"]["indicators"][0]["uri"],
+        &data["projectLinks"]["nodes"][0]["uri"],
+    ] {
         let path = uri.as_str().unwrap().strip_prefix(BASE).unwrap();
         assert_eq!(get(&router, path, &[]).await.status, StatusCode::OK, "{path}");
     }

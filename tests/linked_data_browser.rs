@@ -26,7 +26,11 @@ fn dump_dom(url: &str) -> String {
         .output()
         .expect("chromium is needed for the browser test (Debian package chromium; .ci/run installs it)");
     std::fs::remove_dir_all(&profile).ok();
-    assert!(output.status.success(), "chromium failed on {url}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "chromium failed on {url}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -38,19 +42,38 @@ async fn a_browser_reads_a_page_of_each_kind() {
     let base = format!("http://{address}");
     let router = app.router_at(&base);
     let server = tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
 
     let pages = [
         (format!("/id/plan/{NATIONAL}"), NATIONAL, "Plan FX-NAP-2021-2025"),
-        (format!("/id/item/{NATIONAL}/1.1.1"), "FX-NAP-2021-2025/1.1.1", "Item 1.1.1 of FX-NAP-2021-2025"),
-        (format!("/id/indicator/{NATIONAL}/1.1.1/I1"), "I1", "Share of women among participants"),
+        (
+            format!("/id/item/{NATIONAL}/1.1.1"),
+            "FX-NAP-2021-2025/1.1.1",
+            "Item 1.1.1 of FX-NAP-2021-2025",
+        ),
+        (
+            format!("/id/indicator/{NATIONAL}/1.1.1/I1"),
+            "I1",
+            "Share of women among participants",
+        ),
         ("/id/target-group/veterans".to_owned(), "veterans", "Veterans"),
-        ("/id/organisation/fx-ngo".to_owned(), "fx-ngo", "Organisation fx-ngo"),
+        (
+            "/id/organisation/fx-ngo".to_owned(),
+            "fx-ngo",
+            "Organisation fx-ngo",
+        ),
         ("/id/region/UA-46".to_owned(), "UA-46", "Lviv"),
-        ("/id/project/XM-DAC-99-1-P2".to_owned(), "XM-DAC-99-1-P2", "Project P2"),
+        (
+            "/id/project/XM-DAC-99-1-P2".to_owned(),
+            "XM-DAC-99-1-P2",
+            "Project P2",
+        ),
     ];
     for (path, code, english) in pages {
         let url = format!("{base}{path}");
@@ -60,7 +83,10 @@ async fn a_browser_reads_a_page_of_each_kind() {
         assert!(dom.contains(english), "{path} lacks {english}: {dom}");
         assert!(dom.contains("lang=\"en\""), "{path}: {dom}");
         assert!(dom.contains("<dd id=\"status\">"), "{path}: {dom}");
-        assert!(dom.contains(&format!("href=\"{base}{path}?format=jsonld\"")), "{path}: {dom}");
+        assert!(
+            dom.contains(&format!("href=\"{base}{path}?format=jsonld\"")),
+            "{path}: {dom}"
+        );
     }
     let url = format!("{base}/id/item/{NATIONAL}/7.7");
     let missing = tokio::task::spawn_blocking(move || dump_dom(&url)).await.unwrap();

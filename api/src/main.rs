@@ -208,11 +208,9 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    let application = app(
-        AppState::new(db, tokens)
-            .with_http(config.http.clone())
-            .with_public_url(config.public_url.clone()),
-    );
+    let application = app(AppState::new(db, tokens)
+        .with_http(config.http.clone())
+        .with_public_url(config.public_url.clone()));
     // On SIGTERM or Ctrl-C: stop accepting, let in-flight requests finish, but never wait longer
     // than the grace period.
     let stopping = Arc::new(tokio::sync::Notify::new());

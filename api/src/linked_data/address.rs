@@ -52,9 +52,7 @@ fn is_code(code: &str) -> bool {
 pub fn parse(path: &str) -> Result<Address, AddressError> {
     let (kind, rest) = path.split_once('/').unwrap_or((path, ""));
     let malformed = |expected: &str| {
-        AddressError::Malformed(format!(
-            "`{rest}` is not a {kind} code: expected {expected}"
-        ))
+        AddressError::Malformed(format!("`{rest}` is not a {kind} code: expected {expected}"))
     };
     match kind {
         "plan" => is_code(rest)
@@ -117,7 +115,10 @@ mod tests {
 
     #[test]
     fn addresses_of_every_kind_parse() {
-        assert_eq!(parse("plan/UA-NAP-2021-2025"), Ok(Address::Plan("UA-NAP-2021-2025".into())));
+        assert_eq!(
+            parse("plan/UA-NAP-2021-2025"),
+            Ok(Address::Plan("UA-NAP-2021-2025".into()))
+        );
         assert_eq!(
             parse("item/UA-NAP-2021-2025/3.1.12"),
             Ok(Address::Item("UA-NAP-2021-2025/3.1.12".into()))

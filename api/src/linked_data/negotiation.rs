@@ -133,7 +133,10 @@ mod tests {
             negotiate(Some("text/html;q=0.5, application/ld+json"), &OFFERED),
             Some(JsonLd)
         );
-        assert_eq!(negotiate(Some("text/*;q=0.9, text/html;q=0"), &OFFERED), Some(Csv));
+        assert_eq!(
+            negotiate(Some("text/*;q=0.9, text/html;q=0"), &OFFERED),
+            Some(Csv)
+        );
     }
 
     #[test]

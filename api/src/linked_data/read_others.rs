@@ -2,9 +2,9 @@
 //! dispatches an [`Address`] to the right reader. SeaORM queries only; nothing here knows of HTTP.
 
 use entity::{
-    enums::VocabularyStatus, organisation, organisation_identifier, organisation_succession, plan,
-    plan_item, plan_item_target_group, project_link, project_participant, project_plan_item,
-    project_region, region, responsibility, target_group, vocabulary,
+    enums::VocabularyStatus, organisation, organisation_identifier, organisation_succession, plan, plan_item,
+    plan_item_target_group, project_link, project_participant, project_plan_item, project_region, region,
+    responsibility, target_group, vocabulary,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -23,7 +23,11 @@ use crate::{
 };
 
 /// The object `address` names, or `None` when there is none.
-pub async fn read(db: &impl ConnectionTrait, base: &PublicUrl, address: &Address) -> ApiResult<Option<Resource>> {
+pub async fn read(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    address: &Address,
+) -> ApiResult<Option<Resource>> {
     match address {
         Address::Plan(code) => read_plan(db, base, code).await,
         Address::Item(code) => read_item(db, base, code).await,
@@ -35,7 +39,11 @@ pub async fn read(db: &impl ConnectionTrait, base: &PublicUrl, address: &Address
     }
 }
 
-async fn read_target_group(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
+async fn read_target_group(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    code: &str,
+) -> ApiResult<Option<Resource>> {
     let Some(group) = find_target_group_by_code(db, code).await? else {
         return Ok(None);
     };
@@ -47,7 +55,10 @@ async fn read_target_group(db: &impl ConnectionTrait, base: &PublicUrl, code: &s
     );
     resource.description = Texts::from(group.description_uk.as_deref(), group.description_en.as_deref());
     resource.status = Some(group.status.as_wire().to_owned());
-    if let Some(scheme) = vocabulary::Entity::find_by_id(group.vocabulary_id).one(db).await? {
+    if let Some(scheme) = vocabulary::Entity::find_by_id(group.vocabulary_id)
+        .one(db)
+        .await?
+    {
         resource.scheme = Some(Link {
             uri: base.vocabulary(&scheme.code),
             code: scheme.code.clone(),
@@ -74,12 +85,24 @@ async fn read_target_group(db: &impl ConnectionTrait, base: &PublicUrl, code: &s
         .order_by_asc(plan_item::Column::Code)
         .all(db)
         .await?;
-    resource.section("planItems", "Пункти планів", "Plan items", items.iter().map(|i| item_link(base, i)).collect());
-    resource.graphql_query = format!("{{ targetGroup(code: \"{}\") {{ code status labels {{ uk en }} }} }}", group.code);
+    resource.section(
+        "planItems",
+        "Пункти планів",
+        "Plan items",
+        items.iter().map(|i| item_link(base, i)).collect(),
+    );
+    resource.graphql_query = format!(
+        "{{ targetGroup(code: \"{}\") {{ code status labels {{ uk en }} }} }}",
+        group.code
+    );
     Ok(Some(resource))
 }
 
-async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &str) -> ApiResult<Option<Resource>> {
+async fn read_organisation(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    key: &str,
+) -> ApiResult<Option<Resource>> {
     let Some(body) = find_organisation(db, key).await? else {
         return Ok(None);
     };
@@ -89,7 +112,14 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
         &body.code,
         Texts::from(body.name_uk.as_deref(), body.name_en.as_deref()),
     );
-    resource.status = Some(if body.withdrawn_at.is_some() { "WITHDRAWN" } else { "ACTIVE" }.to_owned());
+    resource.status = Some(
+        if body.withdrawn_at.is_some() {
+            "WITHDRAWN"
+        } else {
+            "ACTIVE"
+        }
+        .to_owned(),
+    );
     resource.fact("organisationKind", "Вид", "Kind", body.kind.as_wire());
     let identifiers = organisation_identifier::Entity::find()
         .filter(organisation_identifier::Column::OrganisationId.eq(body.id))
@@ -97,7 +127,12 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
         .all(db)
         .await?;
     for identifier in &identifiers {
-        resource.fact("identifier", "Ідентифікатор", "Identifier", identifier.identifier.clone());
+        resource.fact(
+            "identifier",
+            "Ідентифікатор",
+            "Identifier",
+            identifier.identifier.clone(),
+        );
     }
     let successions = organisation_succession::Entity::find()
         .filter(
@@ -108,9 +143,14 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
         .all(db)
         .await?;
     let others = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(
-            successions.iter().flat_map(|s| [s.predecessor_id, s.successor_id]).filter(|id| *id != body.id),
-        ))
+        .filter(
+            organisation::Column::Id.is_in(
+                successions
+                    .iter()
+                    .flat_map(|s| [s.predecessor_id, s.successor_id])
+                    .filter(|id| *id != body.id),
+            ),
+        )
         .order_by_asc(organisation::Column::Code)
         .all(db)
         .await?;
@@ -149,18 +189,32 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
         .iter()
         .map(|i| {
             let mut link = item_link(base, i);
-            let roles: Vec<&str> = duties.iter().filter(|d| d.plan_item_id == i.id).map(|d| d.role.as_wire()).collect();
+            let roles: Vec<&str> = duties
+                .iter()
+                .filter(|d| d.plan_item_id == i.id)
+                .map(|d| d.role.as_wire())
+                .collect();
             link.note = Some(roles.join(", "));
             link
         })
         .collect();
-    resource.section("responsibilities", "Відповідальність за пункти", "Responsible for", duty_links);
+    resource.section(
+        "responsibilities",
+        "Відповідальність за пункти",
+        "Responsible for",
+        duty_links,
+    );
     let owned = plan::Entity::find()
         .filter(plan::Column::OwnerOrganisationId.eq(body.id))
         .order_by_asc(plan::Column::Code)
         .all(db)
         .await?;
-    resource.section("ownedPlans", "Плани", "Plans owned", owned.iter().map(|p| plan_link(base, p)).collect());
+    resource.section(
+        "ownedPlans",
+        "Плани",
+        "Plans owned",
+        owned.iter().map(|p| plan_link(base, p)).collect(),
+    );
     let participations = project_participant::Entity::find()
         .filter(project_participant::Column::OrganisationId.eq(body.id))
         .all(db)
@@ -172,12 +226,19 @@ async fn read_organisation(db: &impl ConnectionTrait, base: &PublicUrl, key: &st
             .count(db)
             .await?,
     );
-    resource.graphql_query = format!("{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} }} }}", body.code);
+    resource.graphql_query = format!(
+        "{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} }} }}",
+        body.code
+    );
     Ok(Some(resource))
 }
 
 async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
-    let Some(found) = region::Entity::find().filter(region::Column::Code.eq(code)).one(db).await? else {
+    let Some(found) = region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let mut resource = Resource::new(
@@ -188,7 +249,12 @@ async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) ->
     );
     resource.status = Some("ACTIVE".to_owned());
     resource.fact("regionKind", "Вид", "Kind", found.kind.as_wire());
-    resource.fact("romanized", "Латиницею", "Romanized", found.name_romanized.clone());
+    resource.fact(
+        "romanized",
+        "Латиницею",
+        "Romanized",
+        found.name_romanized.clone(),
+    );
     let plans = plan::Entity::find()
         .filter(plan::Column::RegionId.eq(found.id))
         .order_by_asc(plan::Column::Code)
@@ -218,7 +284,10 @@ async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) ->
             .count(db)
             .await?,
     );
-    resource.graphql_query = format!("{{ region(code: \"{}\") {{ code names {{ uk en }} plans {{ code status }} }} }}", found.code);
+    resource.graphql_query = format!(
+        "{{ region(code: \"{}\") {{ code names {{ uk en }} plans {{ code status }} }} }}",
+        found.code
+    );
     Ok(Some(resource))
 }
 
@@ -236,14 +305,24 @@ async fn read_project(db: &impl ConnectionTrait, base: &PublicUrl, key: &str) ->
         return Ok(None);
     };
     let uri = base.project(project.iati_identifier.as_deref(), project.id);
-    let code = project.iati_identifier.clone().unwrap_or_else(|| project.id.to_string());
+    let code = project
+        .iati_identifier
+        .clone()
+        .unwrap_or_else(|| project.id.to_string());
     let mut resource = Resource::new(
         Kind::Project,
         uri,
         &code,
         Texts::from(project.title_uk.as_deref(), project.title_en.as_deref()),
     );
-    resource.status = Some(if project.withdrawn_at.is_some() { "WITHDRAWN" } else { "ACTIVE" }.to_owned());
+    resource.status = Some(
+        if project.withdrawn_at.is_some() {
+            "WITHDRAWN"
+        } else {
+            "ACTIVE"
+        }
+        .to_owned(),
+    );
     if project.withdrawn_at.is_some() {
         resource.withdrawn = Some(Withdrawal {
             reason: project.withdrawal_reason.clone(),
@@ -251,10 +330,20 @@ async fn read_project(db: &impl ConnectionTrait, base: &PublicUrl, key: &str) ->
         });
     }
     if let (Some(cents), Some(currency)) = (project.budget_amount_cents, &project.budget_currency) {
-        resource.fact("budget", "Бюджет", "Budget", format!("{}.{:02} {currency}", cents / 100, (cents % 100).abs()));
+        resource.fact(
+            "budget",
+            "Бюджет",
+            "Budget",
+            format!("{}.{:02} {currency}", cents / 100, (cents % 100).abs()),
+        );
     }
     if let Some(marker) = project.gender_marker {
-        resource.fact("genderMarker", "Гендерний маркер ОЕСР", "OECD gender marker", marker.to_string());
+        resource.fact(
+            "genderMarker",
+            "Гендерний маркер ОЕСР",
+            "OECD gender marker",
+            marker.to_string(),
+        );
     }
     if let (Some(start), Some(end)) = (project.start_date, project.end_date) {
         resource.fact("dates", "Строки", "Dates", format!("{start} – {end}"));
@@ -271,7 +360,12 @@ async fn read_project(db: &impl ConnectionTrait, base: &PublicUrl, key: &str) ->
         .order_by_asc(plan_item::Column::Code)
         .all(db)
         .await?;
-    resource.section("planItems", "Пункти плану", "Plan items", items.iter().map(|i| item_link(base, i)).collect());
+    resource.section(
+        "planItems",
+        "Пункти плану",
+        "Plan items",
+        items.iter().map(|i| item_link(base, i)).collect(),
+    );
     let participants = project_participant::Entity::find()
         .filter(project_participant::Column::ProjectLinkId.eq(project.id))
         .all(db)
@@ -297,7 +391,12 @@ async fn read_project(db: &impl ConnectionTrait, base: &PublicUrl, key: &str) ->
         .order_by_asc(region::Column::Code)
         .all(db)
         .await?;
-    resource.section("regions", "Регіони", "Regions", regions.iter().map(|r| region_link(base, r)).collect());
+    resource.section(
+        "regions",
+        "Регіони",
+        "Regions",
+        regions.iter().map(|r| region_link(base, r)).collect(),
+    );
     resource.graphql_query = format!(
         "{{ node(id: \"{}\") {{ ... on ProjectLink {{ iatiIdentifier titles {{ uk en }} }} }} }}",
         crate::graphql::node_id::encode("ProjectLink", project.id).0

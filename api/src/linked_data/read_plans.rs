@@ -8,8 +8,7 @@ use entity::{
     responsibility, target_group,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::Query,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -82,7 +81,11 @@ fn graphql_query(field: &str, code: &str, selection: &str) -> String {
 }
 
 /// The plan with `code`, its strategic goals and (as CSV) all its items.
-pub async fn read_plan(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
+pub async fn read_plan(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    code: &str,
+) -> ApiResult<Option<Resource>> {
     let Some(plan) = find_plan_by_code(db, code).await? else {
         return Ok(None);
     };
@@ -94,8 +97,18 @@ pub async fn read_plan(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
     );
     resource.status = Some(plan.status.as_wire().to_owned());
     resource.fact("level", "Рівень", "Level", plan.level.as_wire());
-    resource.fact("period", "Період", "Period", format!("{}–{}", plan.start_year, plan.end_year));
-    resource.fact("vocabulary", "Словник IATI", "IATI vocabulary", base.vocabulary(&plan.code));
+    resource.fact(
+        "period",
+        "Період",
+        "Period",
+        format!("{}–{}", plan.start_year, plan.end_year),
+    );
+    resource.fact(
+        "vocabulary",
+        "Словник IATI",
+        "IATI vocabulary",
+        base.vocabulary(&plan.code),
+    );
     let successor = plan::Entity::find()
         .filter(plan::Column::SupersedesId.eq(plan.id))
         .one(db)
@@ -107,19 +120,44 @@ pub async fn read_plan(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
         });
     }
     let related = plan::Entity::find()
-        .filter(plan::Column::Id.is_in(
-            [plan.parent_plan_id, plan.supersedes_id, successor.as_ref().map(|p| p.id)]
+        .filter(
+            plan::Column::Id.is_in(
+                [
+                    plan.parent_plan_id,
+                    plan.supersedes_id,
+                    successor.as_ref().map(|p| p.id),
+                ]
                 .into_iter()
                 .flatten(),
-        ))
+            ),
+        )
         .all(db)
         .await?;
-    let pick = |id: Option<Uuid>| related.iter().filter(|p| Some(p.id) == id).map(|p| plan_link(base, p)).collect();
+    let pick = |id: Option<Uuid>| {
+        related
+            .iter()
+            .filter(|p| Some(p.id) == id)
+            .map(|p| plan_link(base, p))
+            .collect()
+    };
     resource.broader = pick(plan.parent_plan_id);
     resource.section("supersedes", "Замінює", "Supersedes", pick(plan.supersedes_id));
-    resource.section("supersededBy", "Замінений планом", "Superseded by", pick(successor.as_ref().map(|p| p.id)));
-    if let Some(owner) = organisation::Entity::find_by_id(plan.owner_organisation_id).one(db).await? {
-        resource.section("owner", "Відповідальний орган", "Owner", vec![organisation_link(base, &owner, None)]);
+    resource.section(
+        "supersededBy",
+        "Замінений планом",
+        "Superseded by",
+        pick(successor.as_ref().map(|p| p.id)),
+    );
+    if let Some(owner) = organisation::Entity::find_by_id(plan.owner_organisation_id)
+        .one(db)
+        .await?
+    {
+        resource.section(
+            "owner",
+            "Відповідальний орган",
+            "Owner",
+            vec![organisation_link(base, &owner, None)],
+        );
     }
     if let Some(region_id) = plan.region_id
         && let Some(region) = region::Entity::find_by_id(region_id).one(db).await?
@@ -131,20 +169,46 @@ pub async fn read_plan(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
         .order_by_asc(plan::Column::Code)
         .all(db)
         .await?;
-    resource.section("localizedBy", "Регіональні та інші плани", "Regional and other plans", localizing.iter().map(|p| plan_link(base, p)).collect());
+    resource.section(
+        "localizedBy",
+        "Регіональні та інші плани",
+        "Regional and other plans",
+        localizing.iter().map(|p| plan_link(base, p)).collect(),
+    );
     let items = plan_item::Entity::find()
         .filter(plan_item::Column::PlanId.eq(plan.id))
         .order_by_asc(plan_item::Column::SortKey)
         .all(db)
         .await?;
-    resource.narrower = items.iter().filter(|i| i.parent_id.is_none()).map(|i| item_link(base, i)).collect();
+    resource.narrower = items
+        .iter()
+        .filter(|i| i.parent_id.is_none())
+        .map(|i| item_link(base, i))
+        .collect();
     resource.linked_projects = Some(
-        count_projects(db, Query::select().column(plan_item::Column::Id).from(plan_item::Entity).and_where(plan_item::Column::PlanId.eq(plan.id)).to_owned())
-            .await?,
+        count_projects(
+            db,
+            Query::select()
+                .column(plan_item::Column::Id)
+                .from(plan_item::Entity)
+                .and_where(plan_item::Column::PlanId.eq(plan.id))
+                .to_owned(),
+        )
+        .await?,
     );
-    let parents: std::collections::HashMap<Uuid, &str> = items.iter().map(|i| (i.id, i.code.as_str())).collect();
+    let parents: std::collections::HashMap<Uuid, &str> =
+        items.iter().map(|i| (i.id, i.code.as_str())).collect();
     resource.table = Some(Table {
-        header: vec!["code", "number", "kind", "status", "title_uk", "title_en", "parent_code", "uri"],
+        header: vec![
+            "code",
+            "number",
+            "kind",
+            "status",
+            "title_uk",
+            "title_en",
+            "parent_code",
+            "uri",
+        ],
         rows: items
             .iter()
             .map(|i| {
@@ -155,18 +219,28 @@ pub async fn read_plan(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
                     i.status.as_wire().to_owned(),
                     i.title_uk.clone().unwrap_or_default(),
                     i.title_en.clone().unwrap_or_default(),
-                    i.parent_id.and_then(|p| parents.get(&p)).map(|c| (*c).to_owned()).unwrap_or_default(),
+                    i.parent_id
+                        .and_then(|p| parents.get(&p))
+                        .map(|c| (*c).to_owned())
+                        .unwrap_or_default(),
                     base.plan_item(&i.code),
                 ]
             })
             .collect(),
     });
-    resource.graphql_query = graphql_query("plan", &plan.code, "code status titles { uk en } goals { code titles { uk en } }");
+    resource.graphql_query = graphql_query(
+        "plan",
+        &plan.code,
+        "code status titles { uk en } goals { code titles { uk en } }",
+    );
     Ok(Some(resource))
 }
 
 /// How many active project links point at any of the items `items` selects.
-async fn count_projects(db: &impl ConnectionTrait, items: sea_orm::sea_query::SelectStatement) -> ApiResult<u64> {
+async fn count_projects(
+    db: &impl ConnectionTrait,
+    items: sea_orm::sea_query::SelectStatement,
+) -> ApiResult<u64> {
     let links = Query::select()
         .column(project_plan_item::Column::ProjectLinkId)
         .from(project_plan_item::Entity)
@@ -180,7 +254,11 @@ async fn count_projects(db: &impl ConnectionTrait, items: sea_orm::sea_query::Se
 }
 
 /// The item with canonical `code`: its path up, children, indicators, bodies and localizations.
-pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
+pub async fn read_item(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    code: &str,
+) -> ApiResult<Option<Resource>> {
     let Some(item) = find_plan_item_by_code(db, code).await? else {
         return Ok(None);
     };
@@ -201,7 +279,12 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
     resource.fact("number", "Номер", "Number", item.number.clone());
     resource.fact("itemKind", "Вид", "Kind", item.kind.as_wire());
     if let (Some(start), Some(end)) = (item.start_year, item.end_year) {
-        resource.fact("timeFrame", "Строк виконання", "Time frame", format!("{start}–{end}"));
+        resource.fact(
+            "timeFrame",
+            "Строк виконання",
+            "Time frame",
+            format!("{start}–{end}"),
+        );
     }
     if let Some(plan) = plan::Entity::find_by_id(item.plan_id).one(db).await? {
         resource.scheme = Some(plan_link(base, &plan));
@@ -235,7 +318,11 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
     let indicator_links = indicators
         .iter()
         .map(|i| {
-            let summary: Vec<String> = values.iter().filter(|v| v.indicator_id == i.id).map(value_summary).collect();
+            let summary: Vec<String> = values
+                .iter()
+                .filter(|v| v.indicator_id == i.id)
+                .map(value_summary)
+                .collect();
             Link {
                 uri: base.indicator(&item.code, &i.code),
                 code: i.code.clone(),
@@ -261,7 +348,12 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
             Some(organisation_link(base, body, Some(d.role.as_wire().to_owned())))
         })
         .collect();
-    resource.section("responsibleBodies", "Відповідальні виконавці", "Responsible bodies", body_links);
+    resource.section(
+        "responsibleBodies",
+        "Відповідальні виконавці",
+        "Responsible bodies",
+        body_links,
+    );
     let group_ids = plan_item_target_group::Entity::find()
         .filter(plan_item_target_group::Column::PlanItemId.eq(item.id))
         .all(db)
@@ -271,13 +363,39 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
         .order_by_asc(target_group::Column::Position)
         .all(db)
         .await?;
-    resource.section("targetGroups", "Цільові групи", "Target groups", groups.iter().map(|g| target_group_link(base, g)).collect());
+    resource.section(
+        "targetGroups",
+        "Цільові групи",
+        "Target groups",
+        groups.iter().map(|g| target_group_link(base, g)).collect(),
+    );
     for (key, uk, en, this_side, other_side) in [
-        ("implements", "Виконує пункти", "Implements", plan_item_implementation::Column::ImplementingItemId, true),
-        ("localizedBy", "Локалізовано в регіональних планах", "Localized by regional items", plan_item_implementation::Column::ImplementedItemId, false),
+        (
+            "implements",
+            "Виконує пункти",
+            "Implements",
+            plan_item_implementation::Column::ImplementingItemId,
+            true,
+        ),
+        (
+            "localizedBy",
+            "Локалізовано в регіональних планах",
+            "Localized by regional items",
+            plan_item_implementation::Column::ImplementedItemId,
+            false,
+        ),
     ] {
-        let links = plan_item_implementation::Entity::find().filter(this_side.eq(item.id)).all(db).await?;
-        let ids = links.iter().map(|l| if other_side { l.implemented_item_id } else { l.implementing_item_id });
+        let links = plan_item_implementation::Entity::find()
+            .filter(this_side.eq(item.id))
+            .all(db)
+            .await?;
+        let ids = links.iter().map(|l| {
+            if other_side {
+                l.implemented_item_id
+            } else {
+                l.implementing_item_id
+            }
+        });
         let items = plan_item::Entity::find()
             .filter(plan_item::Column::Id.is_in(ids))
             .order_by_asc(plan_item::Column::Code)
@@ -286,8 +404,15 @@ pub async fn read_item(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) 
         resource.section(key, uk, en, items.iter().map(|i| item_link(base, i)).collect());
     }
     resource.linked_projects = Some(
-        count_projects(db, Query::select().column(plan_item::Column::Id).from(plan_item::Entity).and_where(plan_item::Column::Id.eq(item.id)).to_owned())
-            .await?,
+        count_projects(
+            db,
+            Query::select()
+                .column(plan_item::Column::Id)
+                .from(plan_item::Entity)
+                .and_where(plan_item::Column::Id.eq(item.id))
+                .to_owned(),
+        )
+        .await?,
     );
     resource.table = Some(Table {
         header: vec!["code", "number", "kind", "status", "title_uk", "title_en", "uri"],
@@ -320,7 +445,12 @@ fn value_summary(value: &indicator_value::Model) -> String {
     } else {
         format!("{}–{}", value.period_start_year, value.period_end_year)
     };
-    format!("{} {period} {}: {}", value.kind.as_wire(), value.sex.as_wire(), value.value)
+    format!(
+        "{} {period} {}: {}",
+        value.kind.as_wire(),
+        value.sex.as_wire(),
+        value.value
+    )
 }
 
 /// The indicator `code` of the item with canonical code `item_code`, with every value.
@@ -347,7 +477,14 @@ pub async fn read_indicator(
         &found.code,
         Texts::from(found.name_uk.as_deref(), found.name_en.as_deref()),
     );
-    resource.status = Some(if found.withdrawn_at.is_some() { "WITHDRAWN" } else { "ACTIVE" }.to_owned());
+    resource.status = Some(
+        if found.withdrawn_at.is_some() {
+            "WITHDRAWN"
+        } else {
+            "ACTIVE"
+        }
+        .to_owned(),
+    );
     if found.withdrawn_at.is_some() {
         resource.withdrawn = Some(Withdrawal {
             reason: found.withdrawal_reason.clone(),
@@ -355,7 +492,12 @@ pub async fn read_indicator(
         });
     }
     resource.fact("unit", "Одиниця", "Unit", found.unit.clone());
-    resource.fact("direction", "Бажаний напрям", "Direction", found.direction.as_wire());
+    resource.fact(
+        "direction",
+        "Бажаний напрям",
+        "Direction",
+        found.direction.as_wire(),
+    );
     if let Some(source) = &found.data_source {
         resource.fact("dataSource", "Джерело даних", "Data source", source.clone());
     }
@@ -380,15 +522,31 @@ pub async fn read_indicator(
         .all(db)
         .await?;
     let region_code = |id: Option<Uuid>| {
-        regions.iter().find(|r| Some(r.id) == id).map(|r| r.code.clone()).unwrap_or_default()
+        regions
+            .iter()
+            .find(|r| Some(r.id) == id)
+            .map(|r| r.code.clone())
+            .unwrap_or_default()
     };
-    resource.facts.extend(values.iter().map(|v| super::resource::Fact {
-        key: "value",
-        label: Texts::of("Значення", "Value"),
-        value: value_summary(v),
-    }));
+    resource
+        .facts
+        .extend(values.iter().map(|v| super::resource::Fact {
+            key: "value",
+            label: Texts::of("Значення", "Value"),
+            value: value_summary(v),
+        }));
     resource.table = Some(Table {
-        header: vec!["indicator", "item", "kind", "period_start", "period_end", "sex", "value", "unit", "region"],
+        header: vec![
+            "indicator",
+            "item",
+            "kind",
+            "period_start",
+            "period_end",
+            "sex",
+            "value",
+            "unit",
+            "region",
+        ],
         rows: values
             .iter()
             .map(|v| {
@@ -406,6 +564,10 @@ pub async fn read_indicator(
             })
             .collect(),
     });
-    resource.graphql_query = graphql_query("planItem", &item.code, "code indicators { code names { uk en } unit values { kind periodStartYear periodEndYear sex value } }");
+    resource.graphql_query = graphql_query(
+        "planItem",
+        &item.code,
+        "code indicators { code names { uk en } unit values { kind periodStartYear periodEndYear sex value } }",
+    );
     Ok(Some(resource))
 }

@@ -39,7 +39,11 @@ fn escape_markup(
     state: &mut minijinja::State,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
-    let text = if value.is_undefined() || value.is_none() { String::new() } else { value.to_string() };
+    let text = if value.is_undefined() || value.is_none() {
+        String::new()
+    } else {
+        value.to_string()
+    };
     if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
         return out.write_str(&text).map_err(minijinja::Error::from);
     }
@@ -67,7 +71,8 @@ fn render(name: &str, context: impl Serialize) -> ApiResult<String> {
 /// The human page of `resource`.
 pub fn html(resource: &Resource, base: &PublicUrl) -> ApiResult<String> {
     let query = segment(&resource.graphql_query);
-    let vocabulary = matches!(resource.kind, super::resource::Kind::Plan).then(|| base.vocabulary(&resource.code));
+    let vocabulary =
+        matches!(resource.kind, super::resource::Kind::Plan).then(|| base.vocabulary(&resource.code));
     render(
         "resource.html",
         json!({
@@ -110,7 +115,8 @@ fn labels(texts: &Texts) -> Value {
 }
 
 fn node(link: &Link) -> Value {
-    let mut out = json!({ "@id": link.uri, "skos:notation": link.code, "skos:prefLabel": labels(&link.title) });
+    let mut out =
+        json!({ "@id": link.uri, "skos:notation": link.code, "skos:prefLabel": labels(&link.title) });
     if let Some(note) = &link.note {
         out["skos:note"] = json!(note);
     }
@@ -157,7 +163,11 @@ pub fn json_ld(resource: &Resource, base: &PublicUrl) -> Value {
         out["skos:broader"] = resource.broader.iter().map(node).collect();
     }
     if !resource.narrower.is_empty() {
-        let key = if is_scheme { "skos:hasTopConcept" } else { "skos:narrower" };
+        let key = if is_scheme {
+            "skos:hasTopConcept"
+        } else {
+            "skos:narrower"
+        };
         out[key] = resource.narrower.iter().map(node).collect();
     }
     if !resource.exact_match.is_empty() {
@@ -201,7 +211,10 @@ fn csv_lines<'a>(header: &[&str], rows: impl Iterator<Item = Vec<&'a str>>) -> S
 
 /// `table` as CSV with one header row and CRLF line ends.
 pub fn csv(table: &Table) -> String {
-    csv_lines(&table.header, table.rows.iter().map(|r| r.iter().map(String::as_str).collect()))
+    csv_lines(
+        &table.header,
+        table.rows.iter().map(|r| r.iter().map(String::as_str).collect()),
+    )
 }
 
 /// `list` in IATI's codelist XML format.
@@ -231,7 +244,16 @@ pub fn codelist_json(list: &Codelist) -> Value {
 
 /// `list` as CSV: code, names, descriptions, category, status, address.
 pub fn codelist_csv(list: &Codelist) -> String {
-    let header = ["code", "name_uk", "name_en", "description_uk", "description_en", "category", "status", "url"];
+    let header = [
+        "code",
+        "name_uk",
+        "name_en",
+        "description_uk",
+        "description_en",
+        "category",
+        "status",
+        "url",
+    ];
     csv_lines(
         &header,
         list.items.iter().map(|i| {
@@ -259,7 +281,10 @@ mod tests {
             header: vec!["code", "title"],
             rows: vec![vec!["1".into(), "Women, \"peace\"\nsecurity".into()]],
         };
-        assert_eq!(csv(&table), "code,title\r\n1,\"Women, \"\"peace\"\"\nsecurity\"\r\n");
+        assert_eq!(
+            csv(&table),
+            "code,title\r\n1,\"Women, \"\"peace\"\"\nsecurity\"\r\n"
+        );
     }
 
     #[test]
@@ -272,7 +297,10 @@ mod tests {
         );
         resource.graphql_query = "{ region }".to_owned();
         let page = html(&resource, &PublicUrl::default()).unwrap();
-        assert!(page.contains("&lt;b&gt;") && page.contains("&quot;A &amp; B&quot;"), "{page}");
+        assert!(
+            page.contains("&lt;b&gt;") && page.contains("&quot;A &amp; B&quot;"),
+            "{page}"
+        );
         assert!(page.contains("href=\"http://x/id/region/UA-12\""), "{page}");
     }
 

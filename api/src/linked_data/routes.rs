@@ -7,7 +7,9 @@ use axum::{
     extract::{Path, Query, State},
     http::{
         HeaderMap, HeaderValue, StatusCode,
-        header::{ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION, VARY},
+        header::{
+            ACCEPT, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION, VARY,
+        },
     },
     response::{IntoResponse, Response},
     routing::get,
@@ -71,7 +73,9 @@ fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &s
         )
             .into_response(),
     };
-    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
+    response
+        .headers_mut()
+        .insert(VARY, HeaderValue::from_static("Accept"));
     response
 }
 
@@ -129,7 +133,9 @@ async fn resolve(
 ) -> Response {
     let address = match address::parse(&path) {
         Ok(address) => address,
-        Err(AddressError::Malformed(detail)) => return problem(&state, &headers, StatusCode::BAD_REQUEST, &detail),
+        Err(AddressError::Malformed(detail)) => {
+            return problem(&state, &headers, StatusCode::BAD_REQUEST, &detail);
+        }
         Err(AddressError::UnknownKind(kind)) => {
             let detail = format!("the registry has no addresses of kind `{kind}`");
             return problem(&state, &headers, StatusCode::NOT_FOUND, &detail);

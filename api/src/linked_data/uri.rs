@@ -128,7 +128,10 @@ mod tests {
     #[test]
     fn addresses_follow_the_published_scheme() {
         let base = PublicUrl::parse("https://nap.example.org/").unwrap();
-        assert_eq!(base.plan("UA-NAP-2021-2025"), "https://nap.example.org/id/plan/UA-NAP-2021-2025");
+        assert_eq!(
+            base.plan("UA-NAP-2021-2025"),
+            "https://nap.example.org/id/plan/UA-NAP-2021-2025"
+        );
         assert_eq!(
             base.plan_item("UA-NAP-2021-2025/3.1.12"),
             "https://nap.example.org/id/item/UA-NAP-2021-2025/3.1.12"
@@ -152,7 +155,15 @@ mod tests {
     fn base_addresses_are_checked() {
         assert!(PublicUrl::parse("http://127.0.0.1:8080").is_ok());
         assert!(PublicUrl::parse("https://example.org/registry").is_ok());
-        for bad in ["", "example.org", "ftp://example.org", "https://", "https://a.org/?x=1", "https://a b.org", "https://a.org//"] {
+        for bad in [
+            "",
+            "example.org",
+            "ftp://example.org",
+            "https://",
+            "https://a.org/?x=1",
+            "https://a b.org",
+            "https://a.org//",
+        ] {
             assert!(PublicUrl::parse(bad).is_err(), "{bad} accepted");
         }
     }

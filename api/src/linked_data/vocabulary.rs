@@ -42,7 +42,11 @@ pub struct Codelist {
 }
 
 /// The codelist named `code` (a plan code or a target-group vocabulary code), if there is one.
-pub async fn read_codelist(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Codelist>> {
+pub async fn read_codelist(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    code: &str,
+) -> ApiResult<Option<Codelist>> {
     if let Some(plan) = find_plan_by_code(db, code).await? {
         let items = plan_item::Entity::find()
             .filter(plan_item::Column::PlanId.eq(plan.id))
@@ -68,7 +72,11 @@ pub async fn read_codelist(db: &impl ConnectionTrait, base: &PublicUrl, code: &s
                     name: Texts::from(i.title_uk.as_deref(), i.title_en.as_deref()),
                     description: Texts::from(i.description_uk.as_deref(), i.description_en.as_deref()),
                     category: i.parent_id.and_then(|p| numbers.get(&p)).map(|n| (*n).to_owned()),
-                    status: if i.status == PlanItemStatus::Withdrawn { "withdrawn" } else { "active" },
+                    status: if i.status == PlanItemStatus::Withdrawn {
+                        "withdrawn"
+                    } else {
+                        "active"
+                    },
                     url: base.plan_item(&i.code),
                 })
                 .collect(),
@@ -90,7 +98,10 @@ pub async fn read_codelist(db: &impl ConnectionTrait, base: &PublicUrl, code: &s
         code: list.code.clone(),
         uri: base.vocabulary(&list.code),
         title: Texts::from(list.title_uk.as_deref(), list.title_en.as_deref()),
-        description: format!("The target groups of vocabulary {} (edition {}).", list.code, list.edition),
+        description: format!(
+            "The target groups of vocabulary {} (edition {}).",
+            list.code, list.edition
+        ),
         items: groups
             .iter()
             .map(|g| CodelistItem {
@@ -98,7 +109,11 @@ pub async fn read_codelist(db: &impl ConnectionTrait, base: &PublicUrl, code: &s
                 name: Texts::from(g.label_uk.as_deref(), g.label_en.as_deref()),
                 description: Texts::from(g.description_uk.as_deref(), g.description_en.as_deref()),
                 category: None,
-                status: if g.status == VocabularyStatus::Withdrawn { "withdrawn" } else { "active" },
+                status: if g.status == VocabularyStatus::Withdrawn {
+                    "withdrawn"
+                } else {
+                    "active"
+                },
                 url: base.target_group(&g.code),
             })
             .collect(),

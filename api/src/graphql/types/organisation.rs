@@ -190,7 +190,9 @@ impl Organisation {
 
     /// This organisation's permanent address, `<base>/id/organisation/<code>`.
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.organisation(&self.0.code))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .organisation(&self.0.code))
     }
 }
 

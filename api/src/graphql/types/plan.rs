@@ -203,7 +203,9 @@ impl Plan {
     /// The address of this plan as an IATI codelist, to write as the `vocabulary-uri` of an IATI
     /// `<tag vocabulary="99">` whose `code` is an item number, e.g. `<base>/vocabulary/UA-NAP-2021-2025`.
     async fn vocabulary_uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.vocabulary(&self.0.code))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .vocabulary(&self.0.code))
     }
 }
 

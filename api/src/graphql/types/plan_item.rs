@@ -259,7 +259,9 @@ impl PlanItem {
 
     /// This item's permanent address, e.g. `<base>/id/item/UA-NAP-2021-2025/3.1.12`.
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.plan_item(&self.0.code))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .plan_item(&self.0.code))
     }
 }
 

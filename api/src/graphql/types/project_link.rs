@@ -140,7 +140,9 @@ impl ProjectLink {
     /// This project link's permanent address, `<base>/id/project/<IATI identifier>` (the
     /// registry's id where there is no IATI identifier).
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.project(self.0.iati_identifier.as_deref(), self.0.id))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .project(self.0.iati_identifier.as_deref(), self.0.id))
     }
 }
 

@@ -142,7 +142,9 @@ impl TargetGroup {
 
     /// This target group's permanent address, `<base>/id/target-group/<code>`.
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.target_group(&self.0.code))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .target_group(&self.0.code))
     }
 }
 
@@ -202,7 +204,9 @@ impl Vocabulary {
     /// The address of this vocabulary as an IATI codelist (XML, JSON, CSV), to write as the
     /// `vocabulary-uri` of an IATI `<tag vocabulary="99">` whose `code` is a target group's code.
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.vocabulary(&self.0.code))
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .vocabulary(&self.0.code))
     }
 }
 
