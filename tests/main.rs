@@ -16,6 +16,7 @@ mod http_protocol;
 mod iati_vocabulary;
 mod linked_data;
 mod linked_data_browser;
+mod linked_data_lifecycle;
 mod migrations;
 mod mutations;
 mod pagination;
