@@ -38,6 +38,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Address the HTTP server binds to.
     pub bind: SocketAddr,
+    /// The base of every URI the service writes (`NAP_PUBLIC_URL`; default `http://<bind>`).
+    pub public_url: crate::linked_data::PublicUrl,
     /// `tracing` filter directives.
     pub log_filter: String,
     /// How log lines are written.
@@ -115,6 +117,7 @@ impl fmt::Debug for Config {
             .field("database_url", &self.database_url)
             .field("data_dir", &self.data_dir)
             .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
             .field("log_filter", &self.log_filter)
             .field("log_format", &self.log_format)
             .field("seed_on_start", &self.seed_on_start)
@@ -273,6 +276,13 @@ impl Config {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
         };
 
+        let public_url = match env("NAP_PUBLIC_URL").filter(|v| !v.is_empty()) {
+            Some(value) => crate::linked_data::PublicUrl::parse(&value)
+                .map_err(|message| invalid("NAP_PUBLIC_URL".to_owned(), message))?,
+            None => crate::linked_data::PublicUrl::parse(&format!("http://{bind}"))
+                .map_err(|message| invalid("NAP_BIND".to_owned(), message))?,
+        };
+
         let log_filter = match pick(&flags.log, "--log", "NAP_LOG") {
             Some((value, source)) => {
                 tracing_subscriber::EnvFilter::try_new(&value)
@@ -428,6 +438,7 @@ impl Config {
             database_url,
             data_dir,
             bind,
+            public_url,
             log_filter,
             log_format,
             seed_on_start,
@@ -467,6 +478,7 @@ mod tests {
             "sqlite://data/nap-registry.sqlite?mode=rwc"
         );
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080");
         assert_eq!(config.log_filter, "info");
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.seed_on_start, SeedOnStart::IfEmpty);
@@ -483,9 +495,22 @@ mod tests {
     }
 
     #[test]
+    fn the_public_url_defaults_to_the_bind_address() {
+        let config = load(&ConfigFlags::default(), &[("NAP_BIND", "127.0.0.1:9001")]).unwrap();
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:9001");
+        let config = load(
+            &ConfigFlags::default(),
+            &[("NAP_PUBLIC_URL", "https://nap.example.org/")],
+        )
+        .unwrap();
+        assert_eq!(config.public_url.as_str(), "https://nap.example.org");
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         let cases = [
             ("NAP_BIND", "localhost"),
+            ("NAP_PUBLIC_URL", "nap.example.org"),
             ("DATABASE_URL", "mysql://x"),
             ("NAP_LOG", "info,=[[["),
             ("NAP_LOG_FORMAT", "xml"),

@@ -3,7 +3,7 @@
 //!
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
-//! resolvers), `http` (routes), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
+//! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
 //! never stale).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod linked_data;
 pub mod metrics;
 pub mod read_cache;
 pub mod reference_data;
@@ -47,6 +48,10 @@ pub struct AppState {
     pub response_cache: Arc<read_cache::ResponseCache>,
     /// The registry's change sequence, read once for many concurrent requests.
     pub change_sequence: read_cache::ChangeSequence,
+    /// The base of every URI the service writes (`NAP_PUBLIC_URL`).
+    pub public_url: linked_data::PublicUrl,
+    /// The token service, kept to rebuild the schema for another public URL.
+    tokens: Arc<TokenService>,
 }
 
 impl AppState {
@@ -58,8 +63,9 @@ impl AppState {
         let counter = statements.clone();
         db.set_metric_callback(move |_| counter.count());
         let metrics = Arc::new(metrics::Metrics::new(statements.clone()));
-        let schema = graphql::build_schema(db.clone(), Arc::clone(&tokens));
-        let authenticator = Authenticator::new(tokens, db.clone());
+        let public_url = linked_data::PublicUrl::default();
+        let schema = graphql::build_schema_at(db.clone(), Arc::clone(&tokens), public_url.clone());
+        let authenticator = Authenticator::new(Arc::clone(&tokens), db.clone());
         let http = config::HttpSettings::default();
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
         let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
@@ -74,7 +80,16 @@ impl AppState {
             statements,
             response_cache,
             change_sequence,
+            public_url,
+            tokens,
         }
+    }
+
+    /// The same state writing URIs under `public_url`.
+    pub fn with_public_url(mut self, public_url: linked_data::PublicUrl) -> Self {
+        self.schema = graphql::build_schema_at(self.db.clone(), Arc::clone(&self.tokens), public_url.clone());
+        self.public_url = public_url;
+        self
     }
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.

@@ -208,7 +208,11 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    let routers = http::routers(AppState::new(db, tokens).with_http(config.http.clone()));
+    let routers = http::routers(
+        AppState::new(db, tokens)
+            .with_http(config.http.clone())
+            .with_public_url(config.public_url.clone()),
+    );
     let limits = http::server::ConnectionLimits {
         max_connections: config.http.max_connections,
         idle_timeout: config.http.idle_timeout,

@@ -205,6 +205,12 @@ impl TestApp {
         app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http))
     }
 
+    /// A router over the same database writing URIs under `public_url`.
+    pub fn router_at(&self, public_url: &str) -> Router {
+        let base = nap_registry::linked_data::PublicUrl::parse(public_url).unwrap();
+        app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_public_url(base))
+    }
+
     /// The service's router, for requests other than GraphQL.
     pub fn router(&self) -> Router {
         self.router.clone()

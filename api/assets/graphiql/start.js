@@ -2,6 +2,8 @@
 (function () {
   var endpoint = new URL('/graphql', window.location.href).toString();
   var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // A permanent address's page links here with `?query=` to open the query that reads its object.
+  var query = new URLSearchParams(window.location.search).get('query') || undefined;
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(React.createElement(GraphiQL, { fetcher: fetcher, defaultEditorToolsVisibility: true }));
+  root.render(React.createElement(GraphiQL, { fetcher: fetcher, query: query, defaultEditorToolsVisibility: true }));
 })();

@@ -13,4 +13,4 @@ pub mod query;
 pub mod schema;
 pub mod types;
 
-pub use schema::{RegistrySchema, build_schema, schema_builder};
+pub use schema::{RegistrySchema, build_schema, build_schema_at, schema_builder};

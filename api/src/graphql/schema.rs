@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::auth::TokenService;
+use crate::{auth::TokenService, linked_data::PublicUrl};
 
 use super::{mutation::MutationRoot, query::QueryRoot};
 
@@ -31,5 +31,14 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
 /// The schema served over HTTP, reading from `db` and signing tokens with `tokens`. Each request
 /// also carries fresh `Loaders` and, when authenticated, its `Actor`.
 pub fn build_schema(db: DatabaseConnection, tokens: Arc<TokenService>) -> RegistrySchema {
-    schema_builder().data(db).data(tokens).finish()
+    build_schema_at(db, tokens, PublicUrl::default())
+}
+
+/// [`build_schema`] writing `uri` fields under `public_url`.
+pub fn build_schema_at(
+    db: DatabaseConnection,
+    tokens: Arc<TokenService>,
+    public_url: PublicUrl,
+) -> RegistrySchema {
+    schema_builder().data(db).data(tokens).data(public_url).finish()
 }

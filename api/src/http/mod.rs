@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (`graphql_endpoint`), GraphiQL served from the registry itself
 //! (`graphiql`), `/healthz`, `/readyz`, Prometheus `/metrics`, and the token verification keys at
-//! `/.well-known/jwks.json`; and the layers every request passes: request id (bounded), tracing
+//! `/.well-known/jwks.json`, the permanent addresses `/id/…` and `/vocabulary/…` (`linked_data`);
+//! and the layers every request passes: request id (bounded), tracing
 //! span, metrics, body limit, CORS and timeout, with JSON bodies for failures found before routing
 //! (`guards`). Rate limiting (`rate_limit`) counts clients by token or by address
 //! (`client_address`); `health` owns the health routes, `server` the bounded connection loop.
@@ -113,6 +114,7 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
+        .merge(crate::linked_data::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
         .layer(Extension(readiness))
         .layer(Extension(health))

@@ -124,6 +124,14 @@ impl Indicator {
             .map(IndicatorValue)
             .collect())
     }
+
+    /// This indicator's permanent address, `<base>/id/indicator/<item code>/<indicator code>`.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let base = ctx.data::<crate::linked_data::PublicUrl>()?;
+        Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
+            .await?
+            .map(|item| base.indicator(&item.code, &self.0.code)))
+    }
 }
 
 /// An indicator value row.

@@ -203,6 +203,13 @@ impl Organisation {
         );
         project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
+
+    /// This organisation's permanent address, `<base>/id/organisation/<code>`.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .organisation(&self.0.code))
+    }
 }
 
 /// A name history row.

@@ -218,6 +218,20 @@ impl Plan {
             .map(RegionLocalization)
             .collect())
     }
+
+    /// This plan's permanent address, e.g. `<base>/id/plan/UA-NAP-2021-2025`: a page for people,
+    /// JSON-LD (SKOS) for machines.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.plan(&self.0.code))
+    }
+
+    /// The address of this plan as an IATI codelist, to write as the `vocabulary-uri` of an IATI
+    /// `<tag vocabulary="99">` whose `code` is an item number, e.g. `<base>/vocabulary/UA-NAP-2021-2025`.
+    async fn vocabulary_uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .vocabulary(&self.0.code))
+    }
 }
 
 /// A legal act's relation to a plan.

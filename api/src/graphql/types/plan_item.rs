@@ -356,6 +356,13 @@ impl PlanItem {
         let ids = unique(links.iter().map(|l| l.project_link_id));
         project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
+
+    /// This item's permanent address, e.g. `<base>/id/item/UA-NAP-2021-2025/3.1.12`.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .plan_item(&self.0.code))
+    }
 }
 
 /// `items` without the withdrawn ones and those of withdrawn plans, unless `include_withdrawn`:

@@ -136,6 +136,14 @@ impl ProjectLink {
             .await?
             .map(Organisation))
     }
+
+    /// This project link's permanent address, `<base>/id/project/<IATI identifier>` (the
+    /// registry's id where there is no IATI identifier).
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .project(self.0.iati_identifier.as_deref(), self.0.id))
+    }
 }
 
 /// A participant row.

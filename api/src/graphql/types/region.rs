@@ -95,4 +95,9 @@ impl Region {
         let ids = unique(links.iter().map(|l| l.project_link_id));
         project_link_page(ctx, ids, include_withdrawn, first, after, last, before).await
     }
+
+    /// This region's permanent address, e.g. `<base>/id/region/UA-12`.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx.data::<crate::linked_data::PublicUrl>()?.region(&self.0.code))
+    }
 }

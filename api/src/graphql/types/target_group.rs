@@ -155,6 +155,13 @@ impl TargetGroup {
             .map(Indicator)
             .collect())
     }
+
+    /// This target group's permanent address, `<base>/id/target-group/<code>`.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .target_group(&self.0.code))
+    }
 }
 
 impl TargetGroup {
@@ -208,6 +215,14 @@ impl Vocabulary {
     /// Where the list was published.
     async fn source_document(&self) -> Option<&str> {
         self.0.source_document.as_deref()
+    }
+
+    /// The address of this vocabulary as an IATI codelist (XML, JSON, CSV), to write as the
+    /// `vocabulary-uri` of an IATI `<tag vocabulary="99">` whose `code` is a target group's code.
+    async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(ctx
+            .data::<crate::linked_data::PublicUrl>()?
+            .vocabulary(&self.0.code))
     }
 }
 

@@ -1,0 +1,292 @@
+//! Reads target groups, organisations and regions into [`Resource`]s, and
+//! dispatches an [`Address`] to the right reader. SeaORM queries only; nothing here knows of HTTP.
+
+use entity::{
+    enums::VocabularyStatus, organisation, organisation_identifier, organisation_succession, plan, plan_item,
+    plan_item_target_group, project_link, project_participant, project_region, region, responsibility,
+    target_group, vocabulary,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+use super::{
+    address::Address,
+    links::{item_link, organisation_link, plan_link, region_link, target_group_link},
+    read_items::{read_indicator, read_item},
+    read_plans::read_plan,
+    read_projects::read_project,
+    resource::{Kind, Link, Resource, Texts, Withdrawal},
+    uri::PublicUrl,
+};
+use crate::{
+    domain::{organisations::find_organisation, target_groups::find_target_group_by_code},
+    error::ApiResult,
+};
+
+/// The object `address` names, or `None` when there is none.
+pub async fn read(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    address: &Address,
+) -> ApiResult<Option<Resource>> {
+    match address {
+        Address::Plan(code) => read_plan(db, base, code).await,
+        Address::Item(code) => read_item(db, base, code).await,
+        Address::Indicator { item, code } => read_indicator(db, base, item, code).await,
+        Address::TargetGroup(code) => read_target_group(db, base, code).await,
+        Address::Organisation(code) => read_organisation(db, base, code).await,
+        Address::Region(code) => read_region(db, base, code).await,
+        Address::Project(key) => read_project(db, base, key).await,
+    }
+}
+
+async fn read_target_group(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    code: &str,
+) -> ApiResult<Option<Resource>> {
+    let Some(group) = find_target_group_by_code(db, code).await? else {
+        return Ok(None);
+    };
+    let mut resource = Resource::new(
+        Kind::TargetGroup,
+        base.target_group(&group.code),
+        &group.code,
+        Texts::from(group.label_uk.as_deref(), group.label_en.as_deref()),
+    );
+    resource.description = Texts::from(group.description_uk.as_deref(), group.description_en.as_deref());
+    resource.status = Some(group.status.as_wire().to_owned());
+    if let Some(scheme) = vocabulary::Entity::find_by_id(group.vocabulary_id)
+        .one(db)
+        .await?
+    {
+        resource.scheme = Some(Link {
+            uri: base.vocabulary(&scheme.code),
+            code: scheme.code.clone(),
+            title: Texts::from(scheme.title_uk.as_deref(), scheme.title_en.as_deref()),
+            note: None,
+        });
+    }
+    let replacement = match group.replaced_by_id {
+        Some(id) => target_group::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    if group.status == VocabularyStatus::Withdrawn || replacement.is_some() {
+        resource.withdrawn = Some(Withdrawal {
+            reason: None,
+            replacement: replacement.as_ref().map(|g| target_group_link(base, g)),
+        });
+    }
+    let uses = plan_item_target_group::Entity::find()
+        .filter(plan_item_target_group::Column::TargetGroupId.eq(group.id))
+        .all(db)
+        .await?;
+    let items = plan_item::Entity::find()
+        .filter(plan_item::Column::Id.is_in(uses.iter().map(|u| u.plan_item_id)))
+        .order_by_asc(plan_item::Column::Code)
+        .all(db)
+        .await?;
+    resource.section(
+        "planItems",
+        "Пункти планів",
+        "Plan items",
+        items.iter().map(|i| item_link(base, i)).collect(),
+    );
+    resource.graphql_query = format!(
+        "{{ targetGroup(code: \"{}\") {{ code status labels {{ uk en }} }} }}",
+        group.code
+    );
+    Ok(Some(resource))
+}
+
+async fn read_organisation(
+    db: &impl ConnectionTrait,
+    base: &PublicUrl,
+    key: &str,
+) -> ApiResult<Option<Resource>> {
+    let Some(body) = find_organisation(db, key).await? else {
+        return Ok(None);
+    };
+    let mut resource = Resource::new(
+        Kind::Organisation,
+        base.organisation(&body.code),
+        &body.code,
+        Texts::from(body.name_uk.as_deref(), body.name_en.as_deref()),
+    );
+    resource.status = Some(
+        if body.withdrawn_at.is_some() {
+            "WITHDRAWN"
+        } else {
+            "ACTIVE"
+        }
+        .to_owned(),
+    );
+    resource.fact("organisationKind", "Вид", "Kind", body.kind.as_wire());
+    let identifiers = organisation_identifier::Entity::find()
+        .filter(organisation_identifier::Column::OrganisationId.eq(body.id))
+        .order_by_asc(organisation_identifier::Column::Identifier)
+        .all(db)
+        .await?;
+    for identifier in &identifiers {
+        resource.fact(
+            "identifier",
+            "Ідентифікатор",
+            "Identifier",
+            identifier.identifier.clone(),
+        );
+    }
+    let successions = organisation_succession::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(organisation_succession::Column::PredecessorId.eq(body.id))
+                .add(organisation_succession::Column::SuccessorId.eq(body.id)),
+        )
+        .all(db)
+        .await?;
+    let others = organisation::Entity::find()
+        .filter(
+            organisation::Column::Id.is_in(
+                successions
+                    .iter()
+                    .flat_map(|s| [s.predecessor_id, s.successor_id])
+                    .filter(|id| *id != body.id),
+            ),
+        )
+        .order_by_asc(organisation::Column::Code)
+        .all(db)
+        .await?;
+    let linked = |pick: fn(&organisation_succession::Model) -> (uuid::Uuid, uuid::Uuid)| -> Vec<Link> {
+        others
+            .iter()
+            .filter(|o| successions.iter().any(|s| pick(s) == (body.id, o.id)))
+            .map(|o| organisation_link(base, o, None))
+            .collect()
+    };
+    let successors = linked(|s| (s.predecessor_id, s.successor_id));
+    let predecessors = linked(|s| (s.successor_id, s.predecessor_id));
+    if body.withdrawn_at.is_some() {
+        resource.withdrawn = Some(Withdrawal {
+            reason: body.withdrawal_reason.clone(),
+            replacement: successors.first().cloned(),
+        });
+    }
+    resource.section("successors", "Правонаступники", "Successors", successors);
+    resource.section("predecessors", "Попередники", "Predecessors", predecessors);
+    if let Some(region_id) = body.region_id
+        && let Some(region) = region::Entity::find_by_id(region_id).one(db).await?
+    {
+        resource.section("region", "Регіон", "Region", vec![region_link(base, &region)]);
+    }
+    let duties = responsibility::Entity::find()
+        .filter(responsibility::Column::OrganisationId.eq(body.id))
+        .all(db)
+        .await?;
+    let items = plan_item::Entity::find()
+        .filter(plan_item::Column::Id.is_in(duties.iter().map(|d| d.plan_item_id)))
+        .order_by_asc(plan_item::Column::Code)
+        .all(db)
+        .await?;
+    let duty_links = items
+        .iter()
+        .map(|i| {
+            let mut link = item_link(base, i);
+            let roles: Vec<&str> = duties
+                .iter()
+                .filter(|d| d.plan_item_id == i.id)
+                .map(|d| d.role.as_wire())
+                .collect();
+            link.note = Some(roles.join(", "));
+            link
+        })
+        .collect();
+    resource.section(
+        "responsibilities",
+        "Відповідальність за пункти",
+        "Responsible for",
+        duty_links,
+    );
+    let owned = plan::Entity::find()
+        .filter(plan::Column::OwnerOrganisationId.eq(body.id))
+        .order_by_asc(plan::Column::Code)
+        .all(db)
+        .await?;
+    resource.section(
+        "ownedPlans",
+        "Плани",
+        "Plans owned",
+        owned.iter().map(|p| plan_link(base, p)).collect(),
+    );
+    let participations = project_participant::Entity::find()
+        .filter(project_participant::Column::OrganisationId.eq(body.id))
+        .all(db)
+        .await?;
+    resource.linked_projects = Some(
+        project_link::Entity::find()
+            .filter(project_link::Column::Id.is_in(participations.iter().map(|p| p.project_link_id)))
+            .filter(project_link::Column::WithdrawnAt.is_null())
+            .count(db)
+            .await?,
+    );
+    resource.graphql_query = format!(
+        "{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} }} }}",
+        body.code
+    );
+    Ok(Some(resource))
+}
+
+async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
+    let Some(found) = region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut resource = Resource::new(
+        Kind::Region,
+        base.region(&found.code),
+        &found.code,
+        Texts::from(Some(&found.name_uk), Some(&found.name_en)),
+    );
+    resource.status = Some("ACTIVE".to_owned());
+    resource.fact("regionKind", "Вид", "Kind", found.kind.as_wire());
+    resource.fact(
+        "romanized",
+        "Латиницею",
+        "Romanized",
+        found.name_romanized.clone(),
+    );
+    let plans = plan::Entity::find()
+        .filter(plan::Column::RegionId.eq(found.id))
+        .order_by_asc(plan::Column::Code)
+        .all(db)
+        .await?;
+    resource.section(
+        "plans",
+        "Регіональні плани",
+        "Regional plans",
+        plans
+            .iter()
+            .map(|p| {
+                let mut link = plan_link(base, p);
+                link.note = Some(p.status.as_wire().to_owned());
+                link
+            })
+            .collect(),
+    );
+    let places = project_region::Entity::find()
+        .filter(project_region::Column::RegionId.eq(found.id))
+        .all(db)
+        .await?;
+    resource.linked_projects = Some(
+        project_link::Entity::find()
+            .filter(project_link::Column::Id.is_in(places.iter().map(|p| p.project_link_id)))
+            .filter(project_link::Column::WithdrawnAt.is_null())
+            .count(db)
+            .await?,
+    );
+    resource.graphql_query = format!(
+        "{{ region(code: \"{}\") {{ code names {{ uk en }} plans {{ code status }} }} }}",
+        found.code
+    );
+    Ok(Some(resource))
+}
