@@ -34,10 +34,7 @@ impl Codelist {
     fn parse(xml: &str) -> Result<Self, String> {
         let document = roxmltree::Document::parse(xml).map_err(|e| e.to_string())?;
         let mut items = BTreeMap::new();
-        for node in document
-            .descendants()
-            .filter(|n| n.has_tag_name("codelist-item"))
-        {
+        for node in document.descendants().filter(|n| n.has_tag_name("codelist-item")) {
             let child = |tag: &str| node.children().find(|c| c.has_tag_name(tag));
             let code = child("code")
                 .and_then(|c| c.text())
@@ -148,8 +145,9 @@ mod tests {
         let roles = Codelist::parse(ORGANISATION_ROLE_XML).unwrap();
         assert_eq!(roles.label("1"), Some("Funding"));
         assert_eq!(roles.label("4"), Some("Implementing"));
-        assert_eq!(organisation_roles().label(participant_role_code(
-            entity::enums::ParticipantRole::Extending
-        )), Some("Extending"));
+        assert_eq!(
+            organisation_roles().label(participant_role_code(entity::enums::ParticipantRole::Extending)),
+            Some("Extending")
+        );
     }
 }

@@ -5,6 +5,8 @@
 //! by address (`client_address`).
 
 pub mod client_address;
+pub mod compression;
+pub mod export;
 pub mod graphiql;
 pub mod graphql_endpoint;
 pub mod rate_limit;
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
+        .route("/export/{file}", get(export::export))
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(
@@ -82,6 +85,8 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
                 .layer(cors)
+                .map_response(compression::weaken_etag_when_encoded)
+                .layer(compression::layer())
                 // GraphQL execution has its own timeout with a GraphQL error body; this one, a
                 // little longer, bounds everything else, such as a body that arrives too slowly.
                 .layer(TimeoutLayer::with_status_code(
