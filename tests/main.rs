@@ -9,9 +9,13 @@
 
 mod common;
 
+mod codelists;
 mod command_line;
+mod compression;
 mod coverage_and_totals;
 mod database_outage;
+mod export_memory;
+mod exports;
 mod http_protocol;
 mod migrations;
 mod mutations;

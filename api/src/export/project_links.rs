@@ -148,11 +148,15 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
             .filter(project_region::Column::ProjectLinkId.is_in(ids))
             .all(db)
             .await?;
+        let participants = by_link(&participants, |p| p.project_link_id);
+        let purposes = by_link(&purposes, |p| p.project_link_id);
+        let link_regions = by_link(&link_regions, |r| r.project_link_id);
+        let item_links = by_link(&item_links, |l| l.project_link_id);
         for link in page {
             let people = |role: ParticipantRole| -> Vec<&organisation::Model> {
-                let mut found: Vec<&organisation::Model> = participants
-                    .iter()
-                    .filter(|p| p.project_link_id == link.id && p.role == role)
+                let mut found: Vec<&organisation::Model> = of_link(&participants, link.id)
+                    .into_iter()
+                    .filter(|p| p.role == role)
                     .filter_map(|p| organisations.get(&p.organisation_id))
                     .collect();
                 found.sort_by(|a, b| a.code.cmp(&b.code));
@@ -160,14 +164,12 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
             };
             let funders = people(ParticipantRole::Funding);
             let implementers = people(ParticipantRole::Implementing);
-            let dac: Vec<&str> = purposes
-                .iter()
-                .filter(|p| p.project_link_id == link.id)
+            let dac: Vec<&str> = of_link(&purposes, link.id)
+                .into_iter()
                 .map(|p| p.code.as_str())
                 .collect();
-            let mut places: Vec<&region::Model> = link_regions
-                .iter()
-                .filter(|r| r.project_link_id == link.id)
+            let mut places: Vec<&region::Model> = of_link(&link_regions, link.id)
+                .into_iter()
                 .filter_map(|r| regions.get(&r.region_id))
                 .collect();
             places.sort_by(|a, b| a.code.cmp(&b.code));
@@ -211,9 +213,8 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                         .map(|r| lang.pick(Some(&r.name_uk), Some(&r.name_en))),
                 ),
             ];
-            let mut linked: Vec<&plan_item::Model> = item_links
-                .iter()
-                .filter(|l| l.project_link_id == link.id)
+            let mut linked: Vec<&plan_item::Model> = of_link(&item_links, link.id)
+                .into_iter()
                 .filter_map(|l| items.get(&l.plan_item_id))
                 .filter(|i| selection.takes(i))
                 .collect();
@@ -236,6 +237,20 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
         }
     }
     Ok(())
+}
+
+/// `rows` grouped by the project link `link_of` gives.
+fn by_link<T>(rows: &[T], link_of: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<&T>> {
+    let mut grouped: HashMap<Uuid, Vec<&T>> = HashMap::new();
+    for row in rows {
+        grouped.entry(link_of(row)).or_default().push(row);
+    }
+    grouped
+}
+
+/// The rows of `link` in `grouped`.
+fn of_link<'a, T>(grouped: &HashMap<Uuid, Vec<&'a T>>, link: Uuid) -> Vec<&'a T> {
+    grouped.get(&link).cloned().unwrap_or_default()
 }
 
 /// `PLAN/3` for the item `PLAN/3.1.12`.

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use async_graphql::futures_util::StreamExt;
 use axum::{
     Json,
     body::Body,
@@ -118,10 +119,13 @@ pub async fn export(
     let disposition = format!("attachment; filename=\"{}\"", request.file_name(sequence));
     let format = request.format;
     let receiver = export::spawn(state.db.clone(), request);
-    let body = Body::from_stream(futures_util::stream::unfold(
-        receiver,
-        |mut receiver| async move { receiver.recv().await.map(|chunk| (chunk, receiver)) },
-    ));
+    // Fused: the compression layer may poll once more after the end.
+    let body = Body::from_stream(
+        async_graphql::futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (chunk, receiver))
+        })
+        .fuse(),
+    );
     let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
