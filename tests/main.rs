@@ -10,10 +10,14 @@
 mod common;
 
 mod change_feed;
+mod codelists;
 mod command_line;
+mod compression;
 mod connections;
 mod coverage_and_totals;
 mod database_outage;
+mod export_memory;
+mod exports;
 mod http_protocol;
 mod iati_vocabulary;
 mod linked_data;

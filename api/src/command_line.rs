@@ -1,4 +1,4 @@
-//! The operator's `org` and `token` commands. The command line is trusted with everything (it
+//! The operator's `org`, `token` and `export` commands. The command line is trusted with everything (it
 //! runs with the server's database credentials); its writes are audited as `cli`.
 
 use std::collections::BTreeSet;
@@ -155,6 +155,83 @@ pub async fn token(
             Ok(())
         }
     }
+}
+
+/// The arguments of `nap-registry export`.
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// plan-items, indicator-values, project-links, coverage or organisations.
+    dataset: String,
+    /// csv, json or jsonl.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// The file to write.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// Only this plan (code).
+    #[arg(long)]
+    plan: Option<String>,
+    /// Only this region (ISO 3166-2:UA code).
+    #[arg(long)]
+    region: Option<String>,
+    /// Only projects of this funder (code or identifier).
+    #[arg(long)]
+    funder: Option<String>,
+    /// Only this plan item (canonical code) and the items below it.
+    #[arg(long)]
+    item: Option<String>,
+    /// Language of the label columns: uk or en.
+    #[arg(long, default_value = "uk")]
+    lang: String,
+    /// Also export withdrawn rows.
+    #[arg(long)]
+    include_withdrawn: bool,
+    /// Start a CSV with a UTF-8 byte order mark (for spreadsheet programs).
+    #[arg(long)]
+    bom: bool,
+}
+
+/// Runs `export`: streams the export into the file, writing each piece as it comes.
+pub async fn export(db: &DatabaseConnection, args: ExportArgs) -> anyhow::Result<()> {
+    use std::io::Write;
+
+    use nap_registry::export::{Dataset, ExportFilter, ExportRequest, Format, Lang};
+    let dataset = Dataset::from_name(&args.dataset).ok_or_else(|| {
+        anyhow::anyhow!(
+            "`{}` is not a dataset (there are: {})",
+            args.dataset,
+            Dataset::ALL.map(Dataset::name).join(", ")
+        )
+    })?;
+    let format = Format::from_extension(&args.format)
+        .ok_or_else(|| anyhow::anyhow!("--format: `{}` is not csv, json or jsonl", args.format))?;
+    let request = ExportRequest {
+        dataset,
+        format,
+        filter: ExportFilter {
+            plan: args.plan,
+            region: args.region,
+            funder: args.funder,
+            item: args.item,
+            lang: Lang::parse("--lang", &args.lang).map_err(fail)?,
+            include_withdrawn: args.include_withdrawn,
+        },
+        bom: args.bom,
+    };
+    request
+        .filter
+        .check(dataset)
+        .map_err(|e| anyhow::anyhow!("--{}", e.message()))?;
+    let file = std::fs::File::create(&args.out)
+        .map_err(|e| anyhow::anyhow!("--out: cannot create {}: {e}", args.out.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    let mut pieces = nap_registry::export::spawn(db.clone(), request);
+    while let Some(piece) = pieces.recv().await {
+        file.write_all(&piece.map_err(|e| anyhow::anyhow!("export failed: {e}"))?)?;
+    }
+    file.flush()?;
+    tracing::info!(dataset = dataset.name(), file = %args.out.display(), "export written");
+    Ok(())
 }
 
 #[cfg(test)]

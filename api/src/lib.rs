@@ -3,7 +3,7 @@
 //!
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
-//! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
+//! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `export` (bulk exports), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
 //! never stale).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod linked_data;

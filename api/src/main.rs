@@ -53,6 +53,8 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Write a bulk export (the same file as `GET /export/<dataset>.<format>`).
+    Export(command_line::ExportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -163,6 +165,7 @@ async fn main() -> anyhow::Result<()> {
         Command::PrintSchema => Ok(()),
         Command::Org { action } => command_line::org(&db, action).await,
         Command::Token { action } => command_line::token(&db, &*token_service(&config)?, action).await,
+        Command::Export(args) => command_line::export(&db, args).await,
     }
 }
 

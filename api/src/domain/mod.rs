@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod codelists;
 pub mod coverage;
 pub mod ids;
 pub mod indicators;

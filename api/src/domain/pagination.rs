@@ -144,7 +144,7 @@ fn page_size(request: &PageRequest) -> ApiResult<(u64, bool)> {
 }
 
 /// `(k1, k2, …) > (v1, v2, …)` (or `<`), spelled out so every backend can use its indexes.
-fn beyond(columns: &[Expr], values: Vec<KeyValue>, after: bool) -> Condition {
+pub fn beyond(columns: &[Expr], values: Vec<KeyValue>, after: bool) -> Condition {
     let mut any = Condition::any();
     let values: Vec<Expr> = values.into_iter().map(KeyValue::into_expr).collect();
     for position in 0..columns.len() {

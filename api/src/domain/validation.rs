@@ -189,15 +189,24 @@ pub fn sdg_indicator(field: &str, text: &str) -> ApiResult<String> {
     }
 }
 
-/// Checks an OECD DAC purpose code (five digits).
+/// Checks an OECD DAC purpose code: five digits, on IATI's `Sector` codelist and not withdrawn.
 pub fn dac_purpose(field: &str, text: &str) -> ApiResult<String> {
-    if text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::invalid(
+    if !(text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ApiError::invalid(
             field,
             format!("`{text}` is not a five-digit DAC purpose code such as 15170"),
-        ))
+        ));
+    }
+    match super::codelists::sectors().get(text) {
+        Some(item) if !item.withdrawn => Ok(text.to_owned()),
+        Some(_) => Err(ApiError::invalid(
+            field,
+            format!("DAC purpose code `{text}` has been withdrawn from IATI's Sector codelist"),
+        )),
+        None => Err(ApiError::invalid(
+            field,
+            format!("`{text}` is not on IATI's Sector codelist of DAC purpose codes"),
+        )),
     }
 }
 

@@ -7,6 +7,8 @@
 //! (`client_address`); `health` owns the health routes, `server` the bounded connection loop.
 
 pub mod client_address;
+pub mod compression;
+pub mod export;
 pub mod graphiql;
 pub mod graphql_endpoint;
 pub mod guards;
@@ -115,6 +117,7 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
         .merge(crate::linked_data::routes())
+        .route("/export/{file}", get(export::export))
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
         .layer(Extension(readiness))
         .layer(Extension(health))
@@ -131,6 +134,8 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
                 .layer(middleware::from_fn_with_state(state, guards::json_failures))
                 .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
                 .layer(cors)
+                .map_response(compression::weaken_etag_when_encoded)
+                .layer(compression::layer())
                 // GraphQL execution has its own timeout with a GraphQL error body; this one, a
                 // little longer, bounds everything else, such as a body that arrives too slowly.
                 .layer(TimeoutLayer::with_status_code(

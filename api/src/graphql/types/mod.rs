@@ -2,6 +2,7 @@
 //! fields from it; none exposes a database model directly.
 
 pub mod audit;
+pub mod codelist;
 pub mod common;
 pub mod coverage;
 pub mod dashboard;

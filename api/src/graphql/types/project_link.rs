@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, Object, Result};
 use entity::{project_link, project_participant};
 
 use super::{
+    codelist::IatiCode,
     common::{Date, Money, connection, date, page_request},
     enums::ParticipantRole,
     organisation::Organisation,
@@ -11,7 +12,10 @@ use super::{
     region::Region,
 };
 use crate::{
-    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
+    domain::{
+        codelists,
+        pagination::{KeyKind, KeyValue, paginate_loaded},
+    },
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
@@ -79,6 +83,14 @@ impl ProjectLink {
         self.0.gender_marker
     }
 
+    /// The gender marker as an IATI policy significance code with its label, e.g. `2`
+    /// "principal objective".
+    async fn gender_marker_significance(&self) -> Option<IatiCode> {
+        self.0
+            .gender_marker
+            .map(|m| IatiCode::new(codelists::policy_significance(), &m.to_string()))
+    }
+
     /// Version of the record; grows by one with every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -100,6 +112,15 @@ impl ProjectLink {
             .await?
             .into_iter()
             .map(|p| p.code)
+            .collect())
+    }
+
+    /// OECD DAC purpose codes with their labels from IATI's `Sector` codelist.
+    async fn dac_sectors(&self, ctx: &Context<'_>) -> Result<Vec<IatiCode>> {
+        Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)
+            .await?
+            .into_iter()
+            .map(|p| IatiCode::new(codelists::sectors(), &p.code))
             .collect())
     }
 
@@ -155,6 +176,14 @@ impl ProjectParticipant {
     /// Funding, accountable, extending or implementing (IATI roles 1 to 4).
     async fn role(&self) -> ParticipantRole {
         self.0.role.into()
+    }
+
+    /// The role as an IATI `OrganisationRole` code with its label, e.g. `1` "Funding".
+    async fn role_code(&self) -> IatiCode {
+        IatiCode::new(
+            codelists::organisation_roles(),
+            codelists::participant_role_code(self.0.role),
+        )
     }
 
     /// The organisation.
