@@ -14,6 +14,7 @@ mod connections;
 mod coverage_and_totals;
 mod database_outage;
 mod http_protocol;
+mod integrator_protocol;
 mod migrations;
 mod mutations;
 mod pagination;
