@@ -20,6 +20,7 @@ mod export_memory;
 mod exports;
 mod http_protocol;
 mod iati_vocabulary;
+mod integrator_protocol;
 mod linked_data;
 mod linked_data_browser;
 mod linked_data_lifecycle;

@@ -69,6 +69,9 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS); empty allows none.
     pub cors_origins: Vec<String>,
+    /// Whether any origin may make anonymous requests from a browser (no `Authorization`);
+    /// requests with a token are still allowed only from `cors_origins`.
+    pub cors_any_origin_anonymous: bool,
     /// GraphQL requests per minute per organisation token.
     pub rate_per_token: u32,
     /// GraphQL requests per minute per client address without a token.
@@ -101,6 +104,7 @@ impl Default for HttpSettings {
             request_timeout: std::time::Duration::from_secs(10),
             max_body_bytes: 256 * 1024,
             cors_origins: Vec::new(),
+            cors_any_origin_anonymous: false,
             rate_per_token: 6_000,
             rate_per_address: 600,
             trusted_proxies: Vec::new(),
@@ -381,6 +385,16 @@ impl Config {
                 format!("`{bad}` is not an origin such as https://partner.example.org"),
             ));
         }
+        let cors_any_origin_anonymous = match env("NAP_CORS_ANONYMOUS_ANY_ORIGIN").as_deref() {
+            None | Some("" | "false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "NAP_CORS_ANONYMOUS_ANY_ORIGIN".to_owned(),
+                    format!("`{other}` is neither `true` nor `false`"),
+                ));
+            }
+        };
         let trusted_proxies = env("NAP_TRUSTED_PROXIES")
             .unwrap_or_default()
             .split(',')
@@ -402,6 +416,7 @@ impl Config {
             )?)
             .unwrap_or(defaults.max_body_bytes),
             cors_origins,
+            cors_any_origin_anonymous,
             rate_per_token: u32::try_from(number(
                 "NAP_RATE_LIMIT_PER_TOKEN",
                 u64::from(defaults.rate_per_token),

@@ -135,7 +135,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::PrintSchema) = cli.command {
         #[expect(clippy::print_stdout, reason = "printing the schema is this command's output")]
         {
-            print!("{}", graphql::schema_builder().finish().sdl());
+            print!("{}", graphql::sdl(&graphql::schema_builder().finish()));
         }
         return Ok(());
     }

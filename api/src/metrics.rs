@@ -1,5 +1,6 @@
-//! Prometheus metrics, served at `/metrics` in the text exposition format by the maintained
-//! `prometheus-client` crate: GraphQL requests by operation type and outcome, their latency,
+//! Prometheus metrics, served at `/metrics` by the maintained `prometheus-client` crate in the
+//! format the scraper asks for with `Accept` ([`Exposition`]): OpenMetrics 1.0.0, or the Prometheus
+//! text format 0.0.4 (the default), whose counter families carry their `_total` name: GraphQL requests by operation type and outcome, their latency,
 //! errors by code, HTTP responses by route and status, SQL statements run, the database pool's
 //! connections, and the response cache's hits, misses and size.
 
@@ -69,6 +70,62 @@ impl Outcome {
             Self::TimedOut => "timed_out",
         }
     }
+}
+
+/// The text format `/metrics` is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposition {
+    /// OpenMetrics 1.0.0: counter families named without `_total`, ending in `# EOF`.
+    OpenMetrics,
+    /// The Prometheus text format 0.0.4: counter families named with `_total`, no `# EOF`.
+    Prometheus,
+}
+
+impl Exposition {
+    /// The format an `Accept` header asks for: OpenMetrics when it names
+    /// `application/openmetrics-text`, else the Prometheus text format.
+    pub fn from_accept(accept: Option<&str>) -> Self {
+        if accept.is_some_and(|accept| accept.contains("application/openmetrics-text")) {
+            Self::OpenMetrics
+        } else {
+            Self::Prometheus
+        }
+    }
+
+    /// The `Content-Type` of the format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::OpenMetrics => "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Self::Prometheus => "text/plain; version=0.0.4; charset=utf-8",
+        }
+    }
+}
+
+/// OpenMetrics text as the Prometheus text format 0.0.4: a counter family takes the name of its
+/// samples (`…_total`) in `# HELP` and `# TYPE`, and `# UNIT` and `# EOF` go, so that the counter
+/// types reach Prometheus-format parsers.
+fn as_prometheus_text(open_metrics: &str) -> String {
+    let counters: Vec<&str> = open_metrics
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.strip_suffix(" counter"))
+        .collect();
+    let mut text = String::with_capacity(open_metrics.len());
+    for line in open_metrics.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let renamed = ["# HELP ", "# TYPE "].iter().find_map(|prefix| {
+            let rest = line.strip_prefix(prefix)?;
+            let (name, tail) = rest.split_once(' ')?;
+            counters
+                .contains(&name)
+                .then(|| format!("{prefix}{name}_total {tail}"))
+        });
+        text.push_str(renamed.as_deref().unwrap_or(line));
+        text.push('\n');
+    }
+    text
 }
 
 /// The service's metrics and their registry.
@@ -204,8 +261,8 @@ impl Metrics {
         self.cache_entries.set(i64::try_from(entries).unwrap_or(i64::MAX));
     }
 
-    /// The metrics in the Prometheus text format, with the pool of `db` read now.
-    pub fn render(&self, db: &DatabaseConnection) -> String {
+    /// The metrics in the `exposition` format, with the pool of `db` read now.
+    pub fn render(&self, db: &DatabaseConnection, exposition: Exposition) -> String {
         let (size, idle, max) = match db.get_database_backend() {
             DatabaseBackend::Postgres => {
                 let pool = db.get_postgres_connection_pool();
@@ -229,6 +286,38 @@ impl Metrics {
         if let Err(error) = encode(&mut text, &self.registry) {
             tracing::error!(%error, "cannot encode the metrics");
         }
-        text
+        match exposition {
+            Exposition::OpenMetrics => text,
+            Exposition::Prometheus => as_prometheus_text(&text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prometheus_text_names_counters_with_total() {
+        let open_metrics = "# HELP nap_sql_statements SQL statements.\n# TYPE nap_sql_statements counter\nnap_sql_statements_total 3\n# HELP nap_pool gauge.\n# TYPE nap_pool gauge\nnap_pool 1\n# EOF\n";
+        assert_eq!(
+            as_prometheus_text(open_metrics),
+            "# HELP nap_sql_statements_total SQL statements.\n# TYPE nap_sql_statements_total counter\nnap_sql_statements_total 3\n# HELP nap_pool gauge.\n# TYPE nap_pool gauge\nnap_pool 1\n"
+        );
+    }
+
+    #[test]
+    fn accept_chooses_the_exposition() {
+        assert_eq!(
+            Exposition::from_accept(Some(
+                "application/openmetrics-text; version=1.0.0,text/plain;q=0.5"
+            )),
+            Exposition::OpenMetrics
+        );
+        assert_eq!(
+            Exposition::from_accept(Some("text/plain")),
+            Exposition::Prometheus
+        );
+        assert_eq!(Exposition::from_accept(None), Exposition::Prometheus);
     }
 }

@@ -1,8 +1,10 @@
-//! The GraphQL API: the schema and its limits (`schema`, `limits`), the query entry points (`query`), the
+//! The GraphQL API: the schema, its limits and its own description (`schema`, `limits`,
+//! `description`), the query entry points (`query`), the
 //! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
 pub mod context;
+pub mod description;
 pub mod errors;
 pub mod language;
 pub mod limits;
@@ -13,4 +15,5 @@ pub mod query;
 pub mod schema;
 pub mod types;
 
+pub use description::sdl;
 pub use schema::{RegistrySchema, build_schema, build_schema_at, schema_builder};

@@ -26,6 +26,10 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscript
         .extension(super::limits::DocumentLimits::default())
         // Reports each query's cost as `extensions.analyzer { complexity depth }`.
         .extension(async_graphql::extensions::Analyzer)
+        .extension(super::description::SchemaDescription)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+            super::description::DATE_TIME_DESCRIPTION,
+        )
 }
 
 /// The schema served over HTTP, reading from `db` and signing tokens with `tokens`. Each request

@@ -1,4 +1,5 @@
-//! `/graphql`: GraphQL over HTTP. POST with JSON, GET for queries only (a mutation over GET is
+//! `/graphql`: GraphQL over HTTP. POST with JSON (`request_checks` refuses what is not a well-formed
+//! request), GET for queries only (a mutation over GET is
 //! refused with 405 and `Allow: POST`), `application/graphql-response+json` when the client
 //! accepts it, no batches. Each request is authenticated, rate limited, run under the request
 //! timeout and counted in the metrics. Anonymous queries go through the response cache
@@ -19,7 +20,7 @@ use axum::{
     http::{
         HeaderMap, HeaderValue, Method, StatusCode,
         header::{
-            ACCEPT, ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+            ACCEPT_LANGUAGE, ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
             RETRY_AFTER, VARY, WWW_AUTHENTICATE,
         },
     },
@@ -27,7 +28,11 @@ use axum::{
 };
 use serde_json::json;
 
-use super::{client_address::client_address, rate_limit::Client};
+use super::{
+    client_address::client_address,
+    rate_limit::Client,
+    request_checks::{self, accepts_graphql_response},
+};
 use crate::{
     AppState,
     db::DatabaseHealth,
@@ -36,9 +41,6 @@ use crate::{
     metrics::Outcome,
     read_cache::CacheKey,
 };
-
-/// The media type of the GraphQL-over-HTTP specification.
-const GRAPHQL_RESPONSE_MEDIA_TYPE: &str = "application/graphql-response+json";
 
 /// `GET` and `POST /graphql`.
 pub async fn graphql(
@@ -50,6 +52,9 @@ pub async fn graphql(
     request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
     let started = Instant::now();
+    if let Err(refusal) = request_checks::check_content_type(&method, &headers) {
+        return refuse(&state, started, &refusal);
+    }
     let mut request = match request {
         Ok(request) => request.into_inner(),
         Err(rejection) => {
@@ -61,6 +66,16 @@ pub async fn graphql(
             return error_response(status, message, code);
         }
     };
+    if let Err(refusal) = request_checks::check_has_query(&request) {
+        return refuse(&state, started, &refusal);
+    }
+    if let Some(error) = request_checks::parse_failure(&mut request) {
+        state.metrics.graphql_error("GRAPHQL_PARSE_FAILED");
+        state
+            .metrics
+            .graphql_request("unknown", Outcome::Failed, started.elapsed().as_secs_f64());
+        return request_checks::parse_failed_response(&headers, error);
+    }
     let operation_type = operation_type(&mut request);
     // While the database is known to be away, fail at once rather than wait for the pool.
     let (outcome, response) = if health.is_available() {
@@ -90,6 +105,15 @@ pub async fn graphql(
         .metrics
         .graphql_request(operation_type, outcome, started.elapsed().as_secs_f64());
     response
+}
+
+/// Counts and answers a request refused before it ran.
+fn refuse(state: &AppState, started: Instant, refusal: &request_checks::Refusal) -> Response {
+    state.metrics.graphql_error(refusal.code);
+    state
+        .metrics
+        .graphql_request("unknown", Outcome::Refused, started.elapsed().as_secs_f64());
+    request_checks::refusal_response(refusal)
 }
 
 /// The status, code and message for a body that is not a GraphQL request.
@@ -364,8 +388,14 @@ async fn finish(
     };
     // GraphQL over HTTP: a request that could not run at all (parse or validation failure) gets
     // 400 when the client accepts `application/graphql-response+json`.
+    // Such a request never ran, so its answer has no `data` entry.
     let not_run = no_data && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
-    let Some(body) = serialize(&response) else {
+    let body = if not_run {
+        request_checks::without_data(&response)
+    } else {
+        serialize(&response)
+    };
+    let Some(body) = body else {
         return internal_error();
     };
     let mut http_response = json_response(headers, body, None);
@@ -438,14 +468,6 @@ fn field_with_nul(request: &async_graphql::Request) -> Option<String> {
         return Some(format!("variables.{name}"));
     }
     request.query.contains("\\u0000").then(|| "query".to_owned())
-}
-
-/// Whether the client asked for `application/graphql-response+json`.
-fn accepts_graphql_response(headers: &HeaderMap) -> bool {
-    headers
-        .get(ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains(GRAPHQL_RESPONSE_MEDIA_TYPE))
 }
 
 /// A GraphQL error body with one error, `message` and `code`, under `status`.

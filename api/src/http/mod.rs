@@ -1,6 +1,6 @@
 //! HTTP routes: `/graphql` (`graphql_endpoint`), GraphiQL served from the registry itself
 //! (`graphiql`), `/healthz`, `/readyz`, Prometheus `/metrics`, and the token verification keys at
-//! `/.well-known/jwks.json`, the permanent addresses `/id/…` and `/vocabulary/…` (`linked_data`);
+//! `/.well-known/jwks.json`, the permanent addresses `/id/…` and `/vocabulary/…` (`linked_data`), `/favicon.ico`;
 //! and the layers every request passes: request id (bounded), tracing
 //! span, metrics, body limit, CORS and timeout, with JSON bodies for failures found before routing
 //! (`guards`). Rate limiting (`rate_limit`) counts clients by token or by address
@@ -14,6 +14,7 @@ pub mod graphql_endpoint;
 pub mod guards;
 pub mod health;
 pub mod rate_limit;
+pub mod request_checks;
 pub mod server;
 
 use std::time::Duration;
@@ -22,8 +23,8 @@ use axum::{
     Extension, Json, Router,
     extract::{MatchedPath, State},
     http::{
-        HeaderValue, Method, Request, StatusCode,
-        header::{ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CONTENT_TYPE, IF_NONE_MATCH},
+        HeaderMap, HeaderValue, Method, Request, StatusCode,
+        header::{ACCEPT, ACCEPT_LANGUAGE, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, IF_NONE_MATCH},
     },
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -38,7 +39,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{AppState, db::DatabaseHealth};
+use crate::{AppState, db::DatabaseHealth, metrics::Exposition};
 use health::{Readiness, healthz, readyz};
 
 /// The service's router over `state`, with its request id, tracing, timeout, body limit and
@@ -86,12 +87,7 @@ async fn over_capacity() -> Response {
 fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> Router {
     let settings = state.http.clone();
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(
-            settings
-                .cors_origins
-                .iter()
-                .filter_map(|o| HeaderValue::from_str(o).ok()),
-        ))
+        .allow_origin(allowed_origins(&settings))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             AUTHORIZATION,
@@ -118,6 +114,7 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
         .route("/.well-known/jwks.json", get(jwks))
         .merge(crate::linked_data::routes())
         .route("/export/{file}", get(export::export))
+        .route("/favicon.ico", get(favicon))
         .route_layer(middleware::from_fn_with_state(state.clone(), count_response))
         .layer(Extension(readiness))
         .layer(Extension(health))
@@ -145,15 +142,57 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
         )
 }
 
-async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
-    Json(state.authenticator.tokens().keys().jwks())
+/// `GET /.well-known/jwks.json`, cacheable for five minutes: keys change only with a restart, and
+/// a new key is published before tokens are signed with it.
+/// The origins CORS allows: those of `NAP_CORS_ORIGINS`, and with
+/// `NAP_CORS_ANONYMOUS_ANY_ORIGIN` any origin for a request (or a preflight) that carries no
+/// `Authorization`. Bearer tokens travel in that header, never in cookies, so a page on any origin
+/// can read public data but cannot act with a token unless its origin is listed.
+fn allowed_origins(settings: &crate::config::HttpSettings) -> AllowOrigin {
+    let listed: Vec<HeaderValue> = settings
+        .cors_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    if !settings.cors_any_origin_anonymous {
+        return AllowOrigin::list(listed);
+    }
+    AllowOrigin::predicate(move |origin, request| {
+        let asks_for_authorization = request
+            .headers
+            .get_all("access-control-request-headers")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("authorization"));
+        listed.contains(origin) || !(request.headers.contains_key(AUTHORIZATION) || asks_for_authorization)
+    })
 }
 
-/// `GET /metrics`: Prometheus text format.
-async fn metrics(State(state): State<AppState>) -> Response {
+async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(&state.db),
+        [(CACHE_CONTROL, "public, max-age=300")],
+        Json(state.authenticator.tokens().keys().jwks()),
+    )
+}
+
+/// `GET /favicon.ico`: the registry's icon (SVG).
+async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "image/svg+xml"),
+            (CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_bytes!("../../assets/favicon.svg").as_slice(),
+    )
+}
+
+/// `GET /metrics`: OpenMetrics when `Accept` asks for it, else the Prometheus text format 0.0.4.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let exposition = Exposition::from_accept(headers.get(ACCEPT).and_then(|v| v.to_str().ok()));
+    (
+        [(CONTENT_TYPE, exposition.content_type())],
+        state.metrics.render(&state.db, exposition),
     )
         .into_response()
 }

@@ -9,8 +9,11 @@ use crate::domain::pagination::{Page, PageRequest};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2020-10-28`.
-#[Scalar(name = "Date")]
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2020-10-28` (RFC 3339 `full-date`).
+#[Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
