@@ -38,10 +38,11 @@ async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
     let (small, small_statements) = small.graphql_counting(PLAN_TREE, variables).await;
     assert!(count_objects(small.data()) < objects / 10);
 
-    // plan, goals, two levels of children, indicators, values, group links, groups, and the
-    // response cache's check of the change sequence.
+    // plan, goals, two levels of children, indicators, values, group links, groups, the
+    // response cache's check of the change sequence, and at each of the three item levels the
+    // items' plans (an item of a withdrawn plan reads as withdrawn).
     assert!(
-        large_statements <= 9,
+        large_statements <= 12,
         "{large_statements} statements for the medium tree"
     );
     assert_eq!(
