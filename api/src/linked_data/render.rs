@@ -190,27 +190,24 @@ pub fn json_ld(resource: &Resource, base: &PublicUrl) -> Value {
     out
 }
 
-/// One CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
-fn field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-fn csv_lines<'a>(header: &[&str], rows: impl Iterator<Item = Vec<&'a str>>) -> String {
-    let mut out = header.join(",");
-    out.push_str("\r\n");
+/// A header row and rows as CSV (RFC 4180: quoted where needed, CRLF line ends).
+fn csv_lines<'a>(header: &[&str], rows: impl Iterator<Item = Vec<&'a str>>) -> ApiResult<String> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let fail = |error: csv::Error| ApiError::Internal(format!("cannot write CSV: {error}"));
+    writer.write_record(header).map_err(fail)?;
     for row in rows {
-        out.push_str(&row.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        writer.write_record(&row).map_err(fail)?;
     }
-    out
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| ApiError::Internal(format!("cannot write CSV: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| ApiError::Internal(format!("CSV is not UTF-8: {error}")))
 }
 
 /// `table` as CSV with one header row and CRLF line ends.
-pub fn csv(table: &Table) -> String {
+pub fn csv(table: &Table) -> ApiResult<String> {
     csv_lines(
         &table.header,
         table.rows.iter().map(|r| r.iter().map(String::as_str).collect()),
@@ -243,7 +240,7 @@ pub fn codelist_json(list: &Codelist) -> Value {
 }
 
 /// `list` as CSV: code, names, descriptions, category, status, address.
-pub fn codelist_csv(list: &Codelist) -> String {
+pub fn codelist_csv(list: &Codelist) -> ApiResult<String> {
     let header = [
         "code",
         "name_uk",
@@ -282,7 +279,7 @@ mod tests {
             rows: vec![vec!["1".into(), "Women, \"peace\"\nsecurity".into()]],
         };
         assert_eq!(
-            csv(&table),
+            csv(&table).unwrap(),
             "code,title\r\n1,\"Women, \"\"peace\"\"\nsecurity\"\r\n"
         );
     }

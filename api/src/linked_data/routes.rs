@@ -165,7 +165,7 @@ async fn resolve(
         Format::Html => render::html(&resource, &state.public_url),
         Format::JsonLd | Format::Json => Ok(render::json_ld(&resource, &state.public_url).to_string()),
         Format::Csv => match &resource.table {
-            Some(table) => Ok(render::csv(table)),
+            Some(table) => render::csv(table),
             None => {
                 let detail = "this object is not a list; ask for text/html or application/ld+json";
                 return problem(&state, &headers, StatusCode::NOT_ACCEPTABLE, detail);
@@ -233,7 +233,7 @@ async fn vocabulary(
     }
     let body = match format {
         Format::Xml => render::codelist_xml(&list),
-        Format::Csv => Ok(render::codelist_csv(&list)),
+        Format::Csv => render::codelist_csv(&list),
         _ => Ok(render::codelist_json(&list).to_string()),
     };
     match body {
