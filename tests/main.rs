@@ -27,6 +27,7 @@ mod linked_data_lifecycle;
 mod migrations;
 mod mutations;
 mod pagination;
+mod persisted_queries;
 mod plans;
 mod query_cost;
 mod read_cache;

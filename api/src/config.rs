@@ -86,6 +86,8 @@ pub struct HttpSettings {
     /// Longest a connection may take to send a complete request head, whether it is new or idle
     /// after an answer; then it is closed.
     pub idle_timeout: std::time::Duration,
+    /// Persisted queries: automatic, allow-list only, or off.
+    pub persisted_queries: crate::http::persisted_queries::Settings,
 }
 
 impl HttpSettings {
@@ -111,8 +113,49 @@ impl Default for HttpSettings {
             response_cache_bytes: 16 * 1024 * 1024,
             max_connections: 512,
             idle_timeout: std::time::Duration::from_secs(10),
+            persisted_queries: Default::default(),
         }
     }
+}
+
+/// `NAP_PERSISTED_QUERIES`, `NAP_PERSISTED_QUERY_STORE_BYTES` and `NAP_PERSISTED_QUERIES_FILE`;
+/// `only` needs a manifest.
+fn persisted_query_settings(
+    env: &impl Fn(&str) -> Option<String>,
+    number: &impl Fn(&str, u64, std::ops::RangeInclusive<u64>) -> Result<u64, ConfigError>,
+) -> Result<crate::http::persisted_queries::Settings, ConfigError> {
+    use crate::http::persisted_queries::{Manifest, Mode, Settings};
+    let defaults = Settings::default();
+    let mode = match env("NAP_PERSISTED_QUERIES") {
+        Some(value) => value.trim().parse::<Mode>().map_err(|message| ConfigError {
+            source_name: "NAP_PERSISTED_QUERIES".to_owned(),
+            message,
+        })?,
+        None => defaults.mode,
+    };
+    let manifest = match env("NAP_PERSISTED_QUERIES_FILE").filter(|path| !path.trim().is_empty()) {
+        Some(path) => Manifest::read(std::path::Path::new(path.trim())).map_err(|message| ConfigError {
+            source_name: "NAP_PERSISTED_QUERIES_FILE".to_owned(),
+            message,
+        })?,
+        None if mode == Mode::Only => {
+            return Err(ConfigError {
+                source_name: "NAP_PERSISTED_QUERIES_FILE".to_owned(),
+                message: "`NAP_PERSISTED_QUERIES=only` needs the manifest of registered documents".to_owned(),
+            });
+        }
+        None => Manifest::default(),
+    };
+    let store_bytes = number(
+        "NAP_PERSISTED_QUERY_STORE_BYTES",
+        defaults.store_bytes as u64,
+        0..=1024 * 1024 * 1024,
+    )?;
+    Ok(Settings {
+        mode,
+        store_bytes: usize::try_from(store_bytes).unwrap_or(defaults.store_bytes),
+        manifest,
+    })
 }
 
 impl fmt::Debug for Config {
@@ -447,6 +490,7 @@ impl Config {
                 defaults.idle_timeout.as_secs(),
                 1..=300,
             )?),
+            persisted_queries: persisted_query_settings(&env, &number)?,
         };
 
         Ok(Self {
@@ -542,6 +586,9 @@ mod tests {
             ("NAP_RESPONSE_CACHE_BYTES", "a lot"),
             ("NAP_MAX_CONNECTIONS", "0"),
             ("NAP_IDLE_TIMEOUT_SECONDS", "forever"),
+            ("NAP_PERSISTED_QUERIES", "sometimes"),
+            ("NAP_PERSISTED_QUERIES_FILE", "/nonexistent/manifest.json"),
+            ("NAP_PERSISTED_QUERY_STORE_BYTES", "a lot"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();
@@ -551,6 +598,12 @@ mod tests {
                 "{error}"
             );
         }
+    }
+
+    #[test]
+    fn the_persisted_query_allow_list_needs_its_manifest() {
+        let error = load(&ConfigFlags::default(), &[("NAP_PERSISTED_QUERIES", "only")]).unwrap_err();
+        assert_eq!(error.source_name, "NAP_PERSISTED_QUERIES_FILE");
     }
 
     #[test]

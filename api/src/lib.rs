@@ -51,6 +51,8 @@ pub struct AppState {
     pub change_sequence: read_cache::ChangeSequence,
     /// The base of every URI the service writes (`NAP_PUBLIC_URL`).
     pub public_url: linked_data::PublicUrl,
+    /// Persisted query documents: the operator's manifest and those learned from clients.
+    pub persisted_queries: Arc<http::persisted_queries::PersistedQueries>,
     /// The token service, kept to rebuild the schema for another public URL.
     tokens: Arc<TokenService>,
 }
@@ -71,6 +73,9 @@ impl AppState {
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
         let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         let change_sequence = read_cache::ChangeSequence::new(db.clone());
+        let persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
+            http.persisted_queries.clone(),
+        ));
         Self {
             db,
             schema,
@@ -82,6 +87,7 @@ impl AppState {
             response_cache,
             change_sequence,
             public_url,
+            persisted_queries,
             tokens,
         }
     }
@@ -97,6 +103,9 @@ impl AppState {
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
         self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
+        self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
+            http.persisted_queries.clone(),
+        ));
         self.http = http;
         self
     }

@@ -66,6 +66,9 @@ pub async fn graphql(
             return error_response(status, message, code);
         }
     };
+    if let Err(refusal) = state.persisted_queries.resolve(&mut request) {
+        return refuse(&state, started, &refusal);
+    }
     if let Err(refusal) = request_checks::check_has_query(&request) {
         return refuse(&state, started, &refusal);
     }

@@ -13,6 +13,7 @@ pub mod graphiql;
 pub mod graphql_endpoint;
 pub mod guards;
 pub mod health;
+pub mod persisted_queries;
 pub mod rate_limit;
 pub mod request_checks;
 pub mod server;

@@ -13,6 +13,7 @@ use axum::{
 use serde_json::json;
 
 /// A request refused before it ran: its status, code and message.
+#[derive(Debug)]
 pub struct Refusal {
     /// The HTTP status.
     pub status: StatusCode,
