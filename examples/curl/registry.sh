@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The NAP 1325 Registry from the shell, with curl and jq: read a plan tree, page through a donor's
 # project links with cursors, make one authenticated update with the version last read, and
-# follow the `changes(after:)` feed to see it. Exits non-zero on the first failure.
+# follow the `changes(after:)` feed to see it. Exits non-zero on the first failure. The
+# operations are the files of ../operations/, one operation each.
 #
 #   NAP_TOKEN=$(nap-registry token issue --org syn-org-0038 --scopes projects:write --label demo) \
 #     examples/curl/registry.sh
@@ -19,15 +20,18 @@ plan="${NAP_PLAN:-UA-NAP-2021-2025}"
 donor="${NAP_DONOR:-syn-org-0038}"
 page_size="${NAP_PAGE_SIZE:-2}"
 token="${NAP_TOKEN:?set NAP_TOKEN to a token of the donor with the projects:write scope}"
+operations="$(dirname "$0")/../operations"
 
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
-# graphql QUERY VARIABLES [TOKEN]: POSTs one operation and prints the response body. The HTTP
+# graphql OPERATION VARIABLES [TOKEN]: POSTs the operation (../operations/OPERATION.graphql) with
+# its variables, and prints the response body. The HTTP
 # status is not enough: a GraphQL error can come with 200, so the body's `errors` are checked by
 # the caller (`expect_data`) or inspected (the stale-version update below).
 graphql() {
   local body
-  body="$(jq -n --arg query "$1" --argjson variables "$2" '{query: $query, variables: $variables}')"
+  body="$(jq -n --rawfile query "$operations/$1.graphql" --arg operation "$1" --argjson variables "$2" \
+    '{query: $query, operationName: $operation, variables: $variables}')"
   local headers=(-H 'content-type: application/json' -H 'accept: application/graphql-response+json')
   if [[ -n "${3:-}" ]]; then headers+=(-H "authorization: Bearer $3"); fi
   curl -sS --max-time 30 "${headers[@]}" --data-binary "$body" "$url"
@@ -41,13 +45,7 @@ expect_data() {
 }
 
 echo "== plan tree of $plan"
-response="$(graphql 'query PlanTree($code: String!) {
-  plan(code: $code) {
-    code status title(lang: EN)
-    goals { ...Item children { ...Item children { ...Item children { ...Item } } } }
-  }
-}
-fragment Item on PlanItem { code kind title(lang: EN) }' "$(jq -n --arg code "$plan" '{code: $code}')")"
+response="$(graphql PlanTree "$(jq -n --arg code "$plan" '{code: $code}')")"
 expect_data "$response"
 jq -e '.data.plan != null' <<<"$response" >/dev/null || fail "no plan $plan"
 jq -r '.data.plan | "\(.code) [\(.status)] \(.title)"' <<<"$response"
@@ -57,22 +55,12 @@ items="$(jq '[.data.plan.goals[] | recurse(.children[]?)] | length' <<<"$respons
 echo "$items items"
 
 echo "== project links funded by $donor, $page_size per page"
-links_query='query DonorProjectLinks($donor: String!, $first: Int!, $after: String) {
-  organisation(identifier: $donor) {
-    code name(lang: EN)
-    projectLinks(role: FUNDING, first: $first, after: $after) {
-      totalCount
-      pageInfo { hasNextPage endCursor }
-      nodes { id iatiIdentifier title(lang: EN) version url owner { code } }
-    }
-  }
-}'
 after=null
 page=0
 seen=0
 editable=""
 while :; do
-  response="$(graphql "$links_query" "$(jq -n --arg donor "$donor" --argjson first "$page_size" \
+  response="$(graphql DonorProjectLinks "$(jq -n --arg donor "$donor" --argjson first "$page_size" \
     --argjson after "$after" '{donor: $donor, first: $first, after: $after}')")"
   expect_data "$response"
   jq -e '.data.organisation != null' <<<"$response" >/dev/null || fail "no organisation $donor"
@@ -94,7 +82,7 @@ echo "$seen links in $page pages"
 [[ -n "$editable" ]] || fail "$donor maintains none of its project links: nothing to update"
 
 echo "== changes head before the update"
-response="$(graphql 'query ChangesHead { changesHead { sequence cursor } }' '{}')"
+response="$(graphql ChangesHead '{}')"
 expect_data "$response"
 head_cursor="$(jq '.data.changesHead.cursor' <<<"$response")"
 echo "sequence $(jq '.data.changesHead.sequence' <<<"$response")"
@@ -102,11 +90,8 @@ echo "sequence $(jq '.data.changesHead.sequence' <<<"$response")"
 link_id="$(jq -r '.id' <<<"$editable")"
 version="$(jq '.version' <<<"$editable")"
 new_url="https://partner.example.org/projects/$(jq -r '.iatiIdentifier // .id' <<<"$editable")?seen=$(date +%s)"
-update_mutation='mutation UpdateProjectLink($input: UpdateProjectLinkInput!) {
-  updateProjectLink(input: $input) { projectLink { id version url } }
-}'
 echo "== update $link_id at version $version"
-response="$(graphql "$update_mutation" "$(jq -n --arg id "$link_id" --argjson version "$version" \
+response="$(graphql UpdateProjectLink "$(jq -n --arg id "$link_id" --argjson version "$version" \
   --arg url "$new_url" '{input: {id: $id, version: $version, url: $url}}')" "$token")"
 expect_data "$response"
 jq -e --argjson version "$version" --arg url "$new_url" \
@@ -115,23 +100,17 @@ jq -e --argjson version "$version" --arg url "$new_url" \
 echo "now version $(jq '.data.updateProjectLink.projectLink.version' <<<"$response"), url $new_url"
 
 echo "== the same update with the stale version $version is refused"
-response="$(graphql "$update_mutation" "$(jq -n --arg id "$link_id" --argjson version "$version" \
+response="$(graphql UpdateProjectLink "$(jq -n --arg id "$link_id" --argjson version "$version" \
   '{input: {id: $id, version: $version, url: "https://partner.example.org/stale"}}')" "$token")"
 code="$(jq -r '.errors[0].extensions.code // "none"' <<<"$response")"
 [[ "$code" == CONFLICT ]] || fail "expected CONFLICT, got $response"
 echo "refused with $code"
 
 echo "== changes after the head"
-changes_query='query Changes($after: String, $first: Int!) {
-  changes(after: $after, first: $first) {
-    pageInfo { hasNextPage endCursor }
-    nodes { sequence entityType entityId entityCode action version occurredAt }
-  }
-}'
 after="$head_cursor"
 found=false
 while :; do
-  response="$(graphql "$changes_query" "$(jq -n --argjson after "$after" '{after: $after, first: 50}')")"
+  response="$(graphql Changes "$(jq -n --argjson after "$after" '{after: $after, first: 50}')")"
   expect_data "$response"
   jq -r '.data.changes.nodes[] | "  #\(.sequence) \(.action) \(.entityType) \(.entityCode // .entityId) v\(.version) at \(.occurredAt)"' <<<"$response"
   if jq -e --arg id "$link_id" --argjson version "$((version + 1))" \

@@ -1,8 +1,9 @@
 """The NAP 1325 Registry from Python with gql (httpx transport).
 
 Reads a plan tree, pages through a donor's project links with cursors, makes one authenticated
-update with the version last read, and follows the `changes(after:)` feed to see it. Every
-document is validated against the registry's schema (../../schema.graphql) before it is sent.
+update with the version last read, and follows the `changes(after:)` feed to see it. The
+operations are the files of ../operations/, one operation each; gql validates them against the
+registry's schema (../../schema.graphql) before sending.
 Exits non-zero on the first failure.
 
 Settings (environment):
@@ -27,53 +28,11 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 
-PLAN_TREE = gql(
-    """
-    query PlanTree($code: String!) {
-      plan(code: $code) {
-        code status title(lang: EN)
-        goals { ...Item children { ...Item children { ...Item children { ...Item } } } }
-      }
-    }
-    fragment Item on PlanItem { code kind title(lang: EN) }
-    """
-)
-
-DONOR_PROJECT_LINKS = gql(
-    """
-    query DonorProjectLinks($donor: String!, $first: Int!, $after: String) {
-      organisation(identifier: $donor) {
-        code name(lang: EN)
-        projectLinks(role: FUNDING, first: $first, after: $after) {
-          totalCount
-          pageInfo { hasNextPage endCursor }
-          nodes { id iatiIdentifier title(lang: EN) version url owner { code } }
-        }
-      }
-    }
-    """
-)
-
-CHANGES_HEAD = gql("query ChangesHead { changesHead { sequence cursor } }")
-
-UPDATE_PROJECT_LINK = gql(
-    """
-    mutation UpdateProjectLink($input: UpdateProjectLinkInput!) {
-      updateProjectLink(input: $input) { projectLink { id version url } }
-    }
-    """
-)
-
-CHANGES = gql(
-    """
-    query Changes($after: String, $first: Int!) {
-      changes(after: $after, first: $first) {
-        pageInfo { hasNextPage endCursor }
-        nodes { sequence entityType entityId entityCode action version occurredAt }
-      }
-    }
-    """
-)
+EXAMPLES = Path(__file__).resolve().parents[1]
+# The operations of all three examples, one per file of ../operations/, by name.
+OPERATIONS = {
+    path.stem: gql(path.read_text(encoding="utf-8")) for path in (EXAMPLES / "operations").glob("*.graphql")
+}
 
 
 class ExampleFailure(Exception):
@@ -100,9 +59,9 @@ def client(url: str, schema: str, token: str | None = None) -> Client:
     return Client(schema=schema, transport=HTTPXTransport(url=url, headers=headers, timeout=30))
 
 
-def run(session: Any, document: GraphQLRequest, **variables: Any) -> dict[str, Any]:
-    """Executes `document` with `variables`; gql raises on any GraphQL error."""
-    return session.execute(GraphQLRequest(document, variable_values=variables))
+def run(session: Any, operation: str, **variables: Any) -> dict[str, Any]:
+    """Executes the named operation with `variables`; gql raises on any GraphQL error."""
+    return session.execute(GraphQLRequest(OPERATIONS[operation], variable_values=variables))
 
 
 def error_codes(error: TransportQueryError) -> list[str]:
@@ -111,7 +70,7 @@ def error_codes(error: TransportQueryError) -> list[str]:
 
 def main() -> None:
     url = setting("NAP_GRAPHQL_URL", "http://127.0.0.1:8080/graphql")
-    schema_path = Path(setting("NAP_SCHEMA", str(Path(__file__).resolve().parents[2] / "schema.graphql")))
+    schema_path = Path(setting("NAP_SCHEMA", str(EXAMPLES.parent / "schema.graphql")))
     plan_code = setting("NAP_PLAN", "UA-NAP-2021-2025")
     donor = setting("NAP_DONOR", "syn-org-0038")
     token = setting("NAP_TOKEN")
@@ -121,7 +80,7 @@ def main() -> None:
 
     with client(url, schema) as anonymous, client(url, schema, token) as as_donor:
         print(f"== plan tree of {plan_code}")
-        plan = run(anonymous, PLAN_TREE, code=plan_code)["plan"]
+        plan = run(anonymous, "PlanTree", code=plan_code)["plan"]
         check(plan is not None, f"no plan {plan_code}")
         print(f"{plan['code']} [{plan['status']}] {plan['title'] or ''}")
         items = 0
@@ -139,7 +98,7 @@ def main() -> None:
         pages = seen = total = 0
         editable: dict[str, Any] | None = None
         while True:
-            organisation = run(anonymous, DONOR_PROJECT_LINKS, donor=donor, first=page_size, after=after)[
+            organisation = run(anonymous, "DonorProjectLinks", donor=donor, first=page_size, after=after)[
                 "organisation"
             ]
             check(organisation is not None, f"no organisation {donor}")
@@ -160,13 +119,13 @@ def main() -> None:
         assert editable is not None
 
         print("== changes head before the update")
-        head = run(anonymous, CHANGES_HEAD)["changesHead"]
+        head = run(anonymous, "ChangesHead")["changesHead"]
         print(f"sequence {head['sequence']}")
 
         version = editable["version"]
         new_url = f"https://partner.example.org/projects/{editable['iatiIdentifier'] or editable['id']}?seen={int(time.time())}"
         print(f"== update {editable['id']} at version {version}")
-        updated = run(as_donor, UPDATE_PROJECT_LINK, input={"id": editable["id"], "version": version, "url": new_url})[
+        updated = run(as_donor, "UpdateProjectLink", input={"id": editable["id"], "version": version, "url": new_url})[
             "updateProjectLink"
         ]["projectLink"]
         check(updated["version"] == version + 1 and updated["url"] == new_url, f"unexpected update result: {updated}")
@@ -176,7 +135,7 @@ def main() -> None:
         try:
             run(
                 as_donor,
-                UPDATE_PROJECT_LINK,
+                "UpdateProjectLink",
                 input={"id": editable["id"], "version": version, "url": "https://partner.example.org/stale"},
             )
             raise ExampleFailure("a stale version was accepted")
@@ -188,7 +147,7 @@ def main() -> None:
         cursor = head["cursor"]
         found = False
         while True:
-            changes = run(anonymous, CHANGES, after=cursor, first=50)["changes"]
+            changes = run(anonymous, "Changes", after=cursor, first=50)["changes"]
             for change in changes["nodes"]:
                 print(
                     f"  #{change['sequence']} {change['action']} {change['entityType']} "

@@ -1,15 +1,15 @@
 // graphql-codegen: one file, src/generated/graphql.ts, with the types of the whole schema
-// (`typescript`), the types of this example's operations (`typescript-operations`) and a typed
-// document per operation (`typed-document-node`), so `client.request(PlanTreeDocument, vars)`
-// checks the variables and types the answer. `npm run build` regenerates it and compiles with
-// `tsc --strict`.
+// (`typescript`), the types of the examples' operations in ../operations/
+// (`typescript-operations`) and a typed document per operation (`typed-document-node`), so
+// `client.request(PlanTreeDocument, vars)` checks the variables and types the answer.
+// `npm run build` regenerates it and compiles with `tsc --strict`.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 const output = "src/generated/graphql.ts";
 
 const config: CodegenConfig = {
   schema: "../../schema.graphql",
-  documents: ["src/operations.graphql"],
+  documents: ["../operations/*.graphql"],
   generates: {
     [output]: {
       plugins: ["typescript", "typescript-operations", "typed-document-node"],
