@@ -25,9 +25,9 @@ operations="$(dirname "$0")/../operations"
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
 # graphql OPERATION VARIABLES [TOKEN]: POSTs the operation (../operations/OPERATION.graphql) with
-# its variables, and prints the response body. The HTTP
-# status is not enough: a GraphQL error can come with 200, so the body's `errors` are checked by
-# the caller (`expect_data`) or inspected (the stale-version update below).
+# its variables, and prints the response body. The HTTP status is not enough: a GraphQL error can
+# come with 200, so the body's `errors` are checked by the caller (`expect_data`) or inspected
+# (the stale-version update below).
 graphql() {
   local body
   body="$(jq -n --rawfile query "$operations/$1.graphql" --arg operation "$1" --argjson variables "$2" \
