@@ -23,25 +23,19 @@ async fn registry_with_every_kind() -> TestApp {
         .unwrap();
     let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     let indicator = app
-        .graphql_as(
-            &editor,
-            "mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { indicator { id } } }",
+        .bearer(&editor).graphql("mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { indicator { id } } }",
             json!({ "input": { "planItem": "FX-RAP-UA-46/1", "code": "I1", "nameEn": "Shelters audited", "unit": "shelters", "direction": "INCREASE" } }),
         )
         .await
         .data()["createIndicator"]["indicator"]["id"]
         .clone();
-    app.graphql_as(
-        &editor,
-        "mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id } } }",
+    app.bearer(&editor).graphql("mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id } } }",
         json!({ "input": { "indicator": indicator, "kind": "BASELINE", "periodStartYear": 2025, "periodEndYear": 2025, "value": 3.0, "sex": "T" } }),
     )
     .await
     .data();
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    app.graphql_as(
-        &admin,
-        "mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
+    app.bearer(&admin).graphql("mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
         json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "code": "war-widows", "labelEn": "War widows" } }),
     )
     .await
@@ -264,9 +258,7 @@ async fn changes_head_gives_the_end_of_the_feed_without_paging() {
     );
 
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    app.graphql_as(
-        &admin,
-        "mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
+    app.bearer(&admin).graphql("mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
         json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "code": "war-widows", "labelEn": "War widows" } }),
     )
     .await

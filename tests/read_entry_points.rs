@@ -3,18 +3,9 @@
 use serde_json::json;
 
 use crate::common::{
-    TestApp,
+    TestApp, codes,
     fixture::{KHARKIV, LVIV, NATIONAL},
 };
-
-fn codes(list: &serde_json::Value) -> Vec<String> {
-    list["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test]
 async fn node_and_nodes_resolve_global_ids_of_every_type() {

@@ -26,13 +26,13 @@ async fn withdraw_veterans(app: &TestApp) -> Value {
         .await
         .data()["targetGroup"]
         .clone();
-    app.graphql_as(
-        &admin,
-        WITHDRAW_GROUP,
-        json!({ "input": { "id": group["id"], "version": group["version"] } }),
-    )
-    .await
-    .data()["withdrawTargetGroup"]["targetGroup"]
+    app.bearer(&admin)
+        .graphql(
+            WITHDRAW_GROUP,
+            json!({ "input": { "id": group["id"], "version": group["version"] } }),
+        )
+        .await
+        .data()["withdrawTargetGroup"]["targetGroup"]
         .clone()
 }
 
