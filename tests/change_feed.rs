@@ -9,9 +9,8 @@ use sea_orm::{EntityTrait, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, feed_after};
 
-const FEED: &str = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityId entityCode action } pageInfo { endCursor hasNextPage } } }";
 const HEAD: &str = "{ changesHead { sequence cursor } }";
 
 /// The fixture, the small synthetic registry, and API writes of every kind of object, among them
@@ -41,21 +40,6 @@ async fn registry_with_every_kind() -> TestApp {
     .await
     .data();
     app
-}
-
-/// Every change after `after`, paging through the whole feed.
-async fn feed_after(app: &TestApp, after: Value) -> Vec<Value> {
-    let mut after = after;
-    let mut changes = Vec::new();
-    loop {
-        let page = app.graphql(FEED, json!({ "after": after })).await;
-        let page = page.data()["changes"].clone();
-        changes.extend(page["nodes"].as_array().unwrap().iter().cloned());
-        if page["pageInfo"]["hasNextPage"] != json!(true) {
-            return changes;
-        }
-        after = page["pageInfo"]["endCursor"].clone();
-    }
 }
 
 /// The global IDs of every object of the registry.

@@ -30,7 +30,7 @@ const TREE: &str = "/graphql?query=%7B%20plans%20%7B%20nodes%20%7B%20code%20goal
 async fn gzip_and_brotli_answers_decompress_to_the_plain_body() {
     let app = TestApp::with_fixture().await;
     for path in [TREE, "/export/plan-items.csv", "/graphiql/graphiql-3.8.3.min.js"] {
-        let plain_response = app.anonymous().get(path).send().await;
+        let plain_response = app.get(path).await;
         let plain = plain_response.body.clone();
         assert_eq!(plain_response.status, 200, "{path}");
         assert!(plain_response.headers.get(header::CONTENT_ENCODING).is_none());
@@ -67,7 +67,7 @@ async fn gzip_and_brotli_answers_decompress_to_the_plain_body() {
 #[tokio::test]
 async fn etag_and_304_still_work_with_accept_encoding() {
     let app = TestApp::with_fixture().await;
-    let plain = app.anonymous().get(TREE).send().await;
+    let plain = app.get(TREE).await;
     let strong = plain.headers[header::ETAG].to_str().unwrap().to_owned();
     assert!(strong.starts_with('"'));
     let gzipped = app
@@ -127,6 +127,6 @@ async fn a_compressed_export_is_still_streamed() {
         frames > 10,
         "the body arrives in pieces, not at once: {frames} frames"
     );
-    let plain = app.anonymous().get("/export/project-links.csv").send().await.body;
+    let plain = app.get("/export/project-links.csv").await.body;
     assert_eq!(csv, plain);
 }

@@ -102,7 +102,7 @@ async fn every_csv_export_has_as_many_rows_as_graphql_counts() {
     ];
     for (dataset, count) in expected {
         assert!(count > 0, "{dataset}: the data set has rows");
-        let response = app.anonymous().get(format!("/export/{dataset}.csv")).send().await;
+        let response = app.get(format!("/export/{dataset}.csv")).await;
         let bytes = response.body.clone();
         assert_eq!(
             response.status,
@@ -129,27 +129,13 @@ async fn every_csv_export_has_as_many_rows_as_graphql_counts() {
 #[tokio::test]
 async fn json_and_jsonl_exports_hold_the_rows_of_the_csv_with_codes_and_labels() {
     let app = TestApp::with_fixture().await;
-    let csv_bytes = app
-        .anonymous()
-        .get("/export/project-links.csv?lang=en")
-        .send()
-        .await
-        .body;
+    let csv_bytes = app.get("/export/project-links.csv?lang=en").await.body;
     let (header, records) = read_csv(&csv_bytes);
-    let response = app
-        .anonymous()
-        .get("/export/project-links.json?lang=en")
-        .send()
-        .await;
+    let response = app.get("/export/project-links.json?lang=en").await;
     let json_bytes = response.body.clone();
     assert_eq!(response.headers[header::CONTENT_TYPE], "application/json");
     let rows: Vec<Value> = serde_json::from_slice(&json_bytes).unwrap();
-    let lines = app
-        .anonymous()
-        .get("/export/project-links.jsonl?lang=en")
-        .send()
-        .await
-        .body;
+    let lines = app.get("/export/project-links.jsonl?lang=en").await.body;
     let lines: Vec<Value> = String::from_utf8(lines.to_vec())
         .unwrap()
         .lines()
@@ -182,21 +168,14 @@ async fn json_and_jsonl_exports_hold_the_rows_of_the_csv_with_codes_and_labels()
 #[tokio::test]
 async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
     let app = TestApp::with_fixture().await;
-    let bytes = app
-        .anonymous()
-        .get("/export/project-links.csv?funder=fx-donor-b")
-        .send()
-        .await
-        .body;
+    let bytes = app.get("/export/project-links.csv?funder=fx-donor-b").await.body;
     let (header, records) = read_csv(&bytes);
     let funders = column(&header, "funder_codes");
     // P3 (donor B) is linked to items 1 and 2.1.1.
     assert_eq!(records.len(), 2);
     assert!(records.iter().all(|r| &r[funders] == "fx-donor-b"));
     let bytes = app
-        .anonymous()
         .get("/export/project-links.csv?item=FX-NAP-2021-2025/1.1")
-        .send()
         .await
         .body;
     let (header, records) = read_csv(&bytes);
@@ -213,9 +192,7 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
         ]
     );
     let bytes = app
-        .anonymous()
         .get("/export/plan-items.csv?plan=FX-NAP-2021-2025&item=FX-NAP-2021-2025/1")
-        .send()
         .await
         .body;
     let (header, records) = read_csv(&bytes);
@@ -230,9 +207,7 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
         ]
     );
     let bytes = app
-        .anonymous()
         .get("/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46&lang=en")
-        .send()
         .await
         .body;
     let (header, records) = read_csv(&bytes);
@@ -241,19 +216,12 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
     assert_eq!(&records[0][column(&header, "items_implemented")], "2");
     assert_eq!(&records[0][column(&header, "approving_act_number")], "FX-LV");
     let bytes = app
-        .anonymous()
         .get("/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46")
-        .send()
         .await
         .body;
     let (header, records) = read_csv(&bytes);
     assert_eq!(&records[0][column(&header, "region_name")], "Львівська область");
-    let bytes = app
-        .anonymous()
-        .get("/export/organisations.csv?region=UA-46")
-        .send()
-        .await
-        .body;
+    let bytes = app.get("/export/organisations.csv?region=UA-46").await.body;
     let (header, records) = read_csv(&bytes);
     assert!(!records.is_empty());
     assert!(
@@ -262,11 +230,7 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
             .all(|r| &r[column(&header, "region_code")] == "UA-46")
     );
     // An unknown code matches nothing, as in GraphQL.
-    let response = app
-        .anonymous()
-        .get("/export/project-links.csv?funder=nobody")
-        .send()
-        .await;
+    let response = app.get("/export/project-links.csv?funder=nobody").await;
     let bytes = response.body.clone();
     assert_eq!(response.status, 200);
     assert_eq!(read_csv(&bytes).1.len(), 0);
@@ -275,7 +239,7 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
 #[tokio::test]
 async fn withdrawn_rows_are_left_out_unless_asked_for() {
     let app = TestApp::with_fixture().await;
-    let bytes = app.anonymous().get("/export/organisations.csv").send().await.body;
+    let bytes = app.get("/export/organisations.csv").await.body;
     let before = read_csv(&bytes).1.len();
     let donor = organisation::Entity::find()
         .filter(organisation::Column::Code.eq("fx-donor-b"))
@@ -286,14 +250,12 @@ async fn withdrawn_rows_are_left_out_unless_asked_for() {
     let mut withdrawn = donor.into_active_model();
     withdrawn.withdrawn_at = sea_orm::Set(Some(chrono::Utc::now()));
     withdrawn.update(&app.db).await.unwrap();
-    let bytes = app.anonymous().get("/export/organisations.csv").send().await.body;
+    let bytes = app.get("/export/organisations.csv").await.body;
     let (header, records) = read_csv(&bytes);
     assert_eq!(records.len(), before - 1);
     assert!(records.iter().all(|r| &r[0] != "fx-donor-b"));
     let bytes = app
-        .anonymous()
         .get("/export/organisations.csv?includeWithdrawn=true")
-        .send()
         .await
         .body;
     let (_, all) = read_csv(&bytes);
@@ -305,7 +267,7 @@ async fn withdrawn_rows_are_left_out_unless_asked_for() {
 #[tokio::test]
 async fn exports_are_named_after_dataset_and_change_sequence_and_bom_is_asked_for() {
     let app = TestApp::with_fixture().await;
-    let response = app.anonymous().get("/export/plan-items.csv").send().await;
+    let response = app.get("/export/plan-items.csv").await;
     let bytes = response.body.clone();
     let sequence = response.headers["x-change-sequence"].to_str().unwrap().to_owned();
     assert!(sequence.parse::<i64>().is_ok());
@@ -315,11 +277,7 @@ async fn exports_are_named_after_dataset_and_change_sequence_and_bom_is_asked_fo
     );
     assert!(bytes.starts_with(b"code,number,"));
     assert!(bytes.ends_with(b"\r\n"));
-    let response = app
-        .anonymous()
-        .get("/export/organisations.jsonl?bom=true")
-        .send()
-        .await;
+    let response = app.get("/export/organisations.jsonl?bom=true").await;
     let bytes = response.body.clone();
     assert!(
         response.headers[header::CONTENT_DISPOSITION]
@@ -328,12 +286,7 @@ async fn exports_are_named_after_dataset_and_change_sequence_and_bom_is_asked_fo
             .ends_with(&format!("organisations-{sequence}.jsonl\""))
     );
     assert!(bytes.starts_with(b"{"), "a byte order mark is only for CSV");
-    let bytes = app
-        .anonymous()
-        .get("/export/plan-items.csv?bom=true")
-        .send()
-        .await
-        .body;
+    let bytes = app.get("/export/plan-items.csv?bom=true").await.body;
     assert!(bytes.starts_with(b"\xEF\xBB\xBFcode,number,"));
     assert_eq!(read_csv(&bytes[3..]).1.len(), read_csv(&bytes[3..]).1.len());
 }
@@ -354,7 +307,7 @@ async fn bad_export_addresses_and_parameters_are_refused_naming_them() {
         ),
         ("/export/plan-items.csv?sort=code", 400, Some("sort")),
     ] {
-        let response = app.anonymous().get(path).send().await;
+        let response = app.get(path).await;
         let bytes = response.body.clone();
         assert_eq!(response.status, status, "{path}");
         let body: Value = serde_json::from_slice(&bytes).unwrap();

@@ -128,7 +128,7 @@ async fn responses_report_the_query_cost_and_carry_a_request_id() {
         .send()
         .await;
     assert_eq!(echoed.header("x-request-id"), Some("client-chosen-id"));
-    let fresh = app.anonymous().get("/healthz").send().await;
+    let fresh = app.get("/healthz").await;
     assert_eq!(
         fresh.header("x-request-id").unwrap().len(),
         36,
@@ -198,7 +198,7 @@ async fn cors_allows_only_configured_origins() {
 async fn readyz_needs_the_database_and_every_migration() {
     use migration::{Migrator, MigratorTrait};
     let app = TestApp::seeded().await;
-    let ready = app.anonymous().get("/readyz").send().await;
+    let ready = app.get("/readyz").await;
     assert_eq!(
         (ready.status, ready.json()["status"].as_str()),
         (200, Some("ready"))
@@ -215,7 +215,7 @@ async fn readyz_needs_the_database_and_every_migration() {
 #[tokio::test]
 async fn readyz_is_cheap_one_answer_a_second_and_migrations_checked_once() {
     let app = TestApp::seeded().await;
-    let readyz = async || app.anonymous().get("/readyz").send().await.status;
+    let readyz = async || app.get("/readyz").await.status;
     let before = app.statements.total();
     assert_eq!(readyz().await, 200);
     let first = app.statements.total() - before;

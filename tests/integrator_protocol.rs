@@ -144,10 +144,10 @@ async fn metrics_are_served_in_the_format_asked_for() {
 #[tokio::test]
 async fn jwks_is_cacheable_and_favicon_is_served() {
     let app = TestApp::seeded().await;
-    let jwks = app.anonymous().get("/.well-known/jwks.json").send().await;
+    let jwks = app.get("/.well-known/jwks.json").await;
     assert_eq!(jwks.status, 200);
     assert_eq!(jwks.header(header::CACHE_CONTROL), Some("public, max-age=300"));
-    let icon = app.anonymous().get("/favicon.ico").send().await;
+    let icon = app.get("/favicon.ico").await;
     assert_eq!(icon.status, 200);
     assert_eq!(icon.header(header::CONTENT_TYPE), Some("image/svg+xml"));
     assert!(icon.text().starts_with("<svg"));

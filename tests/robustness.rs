@@ -424,7 +424,7 @@ async fn http_level_failures_answer_json_with_a_code_and_no_debug_strings() {
             assert!(!text.contains(debug), "{case}: a Rust debug string: {text}");
         }
     }
-    let unknown = app.anonymous().get("/no-such-path").send().await;
+    let unknown = app.get("/no-such-path").await;
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.json()["errors"][0]["extensions"]["code"], "NOT_FOUND");
 }

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::common::{
     TestApp,
     fixture::{KHARKIV, LVIV, NATIONAL},
+    project_keys,
 };
 
 const DONOR_A: &str = "fx-donor-a";
@@ -64,26 +65,6 @@ async fn withdraw_lviv_plan(app: &TestApp) {
         json!({ "input": { "id": plan["id"], "version": plan["version"], "reason": "Repealed" } }),
     )
     .await;
-}
-
-/// The fixture keys (`P1`...) of a connection's project links, sorted.
-fn project_keys(connection: &Value) -> Vec<String> {
-    let mut found: Vec<String> = connection["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            n["iatiIdentifier"]
-                .as_str()
-                .unwrap()
-                .rsplit('-')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    found.sort();
-    found
 }
 
 #[tokio::test]

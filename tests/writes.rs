@@ -352,22 +352,10 @@ async fn the_change_feed_lists_public_changes_in_order_for_incremental_sync() {
 
 #[tokio::test]
 async fn jwks_publishes_the_key_that_signs_tokens() {
-    use axum::{body::Body, http::Request};
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
     let app = TestApp::seeded().await;
-    let response = app
-        .router()
-        .oneshot(
-            Request::get("/.well-known/jwks.json")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let response = app.get("/.well-known/jwks.json").await;
+    assert_eq!(response.status, 200);
+    let body = response.json();
     let key = &body["keys"][0];
     assert_eq!(
         (key["kty"].clone(), key["crv"].clone(), key["alg"].clone()),

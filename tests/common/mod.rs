@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: a private database per test (`database`), the
-//! hand-made fixture (`fixture`), one request builder for the in-process router (`request`), the
-//! real binary and its HTTP client (`server`), and a `TestApp` whose callers (`anonymous()`,
+//! hand-made fixture (`fixture`), the one request builder, in process or over HTTP (`request`),
+//! the real binary as a server process (`server`), and a `TestApp` whose callers (`anonymous()`,
 //! `as_org(org, scopes)`, `bearer(token)`) send requests through the service's real router.
 
 pub mod database;
@@ -25,7 +25,7 @@ use nap_registry::{
 use std::sync::Arc;
 
 pub use database::TestDatabase;
-pub use request::{Client, GraphqlResponse, TestResponse, codes, error_codes, metric_value};
+pub use request::{Client, GraphqlResponse, TestResponse, codes, error_codes, metric_value, project_keys};
 
 /// The service over a migrated, seeded private database.
 pub struct TestApp {
@@ -211,9 +211,31 @@ impl TestApp {
         self.bearer(&self.token_for(code, scopes).await)
     }
 
+    /// `GET path` as an anonymous client, the whole answer.
+    pub async fn get(&self, path: impl AsRef<str>) -> TestResponse {
+        self.anonymous().get(path).send().await
+    }
+
     /// Sends `query` with `variables` as an anonymous client.
     pub async fn graphql(&self, query: &str, variables: Value) -> GraphqlResponse {
         self.anonymous().graphql(query, variables).await
+    }
+}
+
+/// Every change of the feed after `after` (a cursor, a sequence number or null), paging through
+/// to its end.
+pub async fn feed_after(app: &TestApp, after: Value) -> Vec<Value> {
+    const FEED: &str = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityId entityCode action version } pageInfo { endCursor hasNextPage } } }";
+    let mut after = after;
+    let mut changes = Vec::new();
+    loop {
+        let page = app.graphql(FEED, serde_json::json!({ "after": after })).await;
+        let page = page.data()["changes"].clone();
+        changes.extend(page["nodes"].as_array().unwrap().iter().cloned());
+        if page["pageInfo"]["hasNextPage"] != true {
+            return changes;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
     }
 }
 

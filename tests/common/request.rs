@@ -337,6 +337,26 @@ pub fn codes(list: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The fixture keys (`P1`...) of a connection's project links, sorted.
+pub fn project_keys(connection: &Value) -> Vec<String> {
+    let mut found: Vec<String> = connection["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            n["iatiIdentifier"]
+                .as_str()
+                .unwrap()
+                .rsplit('-')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// The value of `series` (name and labels, as printed) in a Prometheus text page.
 pub fn metric_value(text: &str, series: &str) -> f64 {
     text.lines()
