@@ -81,11 +81,7 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
 
     // The registry resolves the tag: the vocabulary lists the code with its address...
     let path = vocabulary_uri.strip_prefix(BASE).unwrap();
-    let list = site
-        .get(path)
-        .headers(&[("accept", "application/json")])
-        .send()
-        .await;
+    let list = site.get_accepting(path, "application/json").await;
     assert_eq!(list.status, 200);
     let list = list.json();
     let entry = list["data"]
@@ -110,11 +106,7 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
         .strip_prefix(BASE)
         .unwrap()
         .to_owned();
-    let item = site
-        .get(&item_path)
-        .headers(&[("accept", "application/ld+json")])
-        .send()
-        .await;
+    let item = site.get_accepting(&item_path, "application/ld+json").await;
     assert_eq!(item.json()["skos:notation"], format!("{NATIONAL}/1.1.1"));
 }
 
@@ -146,7 +138,7 @@ async fn plan_codelist_has_the_same_fields_in_xml_json_and_csv() {
     assert_eq!(json["data"].as_array().unwrap().len(), 7);
     assert_eq!(json["data"][0]["name"]["uk"], "Пункт 1 плану FX-NAP-2021-2025");
 
-    let csv = site.get(&path).headers(&[("accept", "text/csv")]).send().await;
+    let csv = site.get_accepting(&path, "text/csv").await;
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
     let text = csv.text();
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
@@ -201,9 +193,7 @@ async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
         "<url>{BASE}/id/target-group/internally-displaced-persons</url>"
     )));
     let json: Value = site
-        .get("/vocabulary/UA-NAP-TG-2020")
-        .headers(&[("accept", "application/json")])
-        .send()
+        .get_accepting("/vocabulary/UA-NAP-TG-2020", "application/json")
         .await
         .json();
     let active = json["data"]

@@ -13,9 +13,7 @@ async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
     let app = TestApp::with_fixture().await;
     let site = app.at(BASE);
     let page = site
-        .get(format!("/id/item/{NATIONAL}/1.1.1"))
-        .headers(&[("accept", "text/html")])
-        .send()
+        .get_accepting(format!("/id/item/{NATIONAL}/1.1.1"), "text/html")
         .await;
     assert_eq!(page.status, 200, "{}", page.text());
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
@@ -54,9 +52,7 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
     let app = TestApp::with_fixture().await;
     let site = app.at(BASE);
     let operational = site
-        .get(format!("/id/item/{NATIONAL}/1.1"))
-        .headers(&[("accept", "application/ld+json")])
-        .send()
+        .get_accepting(format!("/id/item/{NATIONAL}/1.1"), "application/ld+json")
         .await;
     assert_eq!(operational.status, 200);
     assert_eq!(operational.header("content-type"), Some("application/ld+json"));
@@ -95,9 +91,7 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
     );
 
     let indicator = site
-        .get(format!("/id/indicator/{NATIONAL}/1.1.1/I1"))
-        .headers(&[("accept", "application/json")])
-        .send()
+        .get_accepting(format!("/id/indicator/{NATIONAL}/1.1.1/I1"), "application/json")
         .await;
     assert_eq!(indicator.header("content-type"), Some("application/json"));
     let doc = indicator.json();
@@ -111,9 +105,7 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
     );
 
     let plan = site
-        .get(format!("/id/plan/{NATIONAL}"))
-        .headers(&[("accept", "application/ld+json")])
-        .send()
+        .get_accepting(format!("/id/plan/{NATIONAL}"), "application/ld+json")
         .await
         .json();
     assert_eq!(plan["@type"], "skos:ConceptScheme");
@@ -136,11 +128,7 @@ async fn every_kind_of_address_resolves() {
         ("/id/region/UA-12".to_owned(), "UA-12"),
         ("/id/project/XM-DAC-99-1-P3".to_owned(), "XM-DAC-99-1-P3"),
     ] {
-        let answer = site
-            .get(&path)
-            .headers(&[("accept", "application/ld+json")])
-            .send()
-            .await;
+        let answer = site.get_accepting(&path, "application/ld+json").await;
         assert_eq!(answer.status, 200, "{path}: {}", answer.text());
         let doc = answer.json();
         assert_eq!(doc["@id"], format!("{BASE}{path}"), "{path}");
@@ -148,9 +136,7 @@ async fn every_kind_of_address_resolves() {
     }
     // An organisation's org-id identifier resolves to the same object.
     let by_identifier = site
-        .get("/id/organisation/XM-DAC-99-1")
-        .headers(&[("accept", "application/json")])
-        .send()
+        .get_accepting("/id/organisation/XM-DAC-99-1", "application/json")
         .await;
     assert_eq!(
         by_identifier.json()["@id"],
@@ -163,9 +149,7 @@ async fn csv_gives_the_list_where_one_fits() {
     let app = TestApp::with_fixture().await;
     let site = app.at(BASE);
     let items = site
-        .get(format!("/id/plan/{NATIONAL}"))
-        .headers(&[("accept", "text/csv")])
-        .send()
+        .get_accepting(format!("/id/plan/{NATIONAL}"), "text/csv")
         .await;
     assert_eq!(items.status, 200);
     assert_eq!(items.header("content-type"), Some("text/csv; charset=utf-8"));
@@ -182,17 +166,9 @@ async fn csv_gives_the_list_where_one_fits() {
         .send()
         .await;
     assert_eq!(values.text().lines().count(), 1 + 2, "{}", values.text());
-    let region = site
-        .get("/id/region/UA-12")
-        .headers(&[("accept", "text/csv")])
-        .send()
-        .await;
+    let region = site.get_accepting("/id/region/UA-12", "text/csv").await;
     assert_eq!(region.status, 406);
-    let image = site
-        .get("/id/region/UA-12")
-        .headers(&[("accept", "image/png")])
-        .send()
-        .await;
+    let image = site.get_accepting("/id/region/UA-12", "image/png").await;
     assert_eq!(image.status, 406);
 }
 

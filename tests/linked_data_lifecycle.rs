@@ -15,13 +15,9 @@ async fn etag_follows_the_change_sequence_and_answers_304() {
     let app = TestApp::with_fixture().await;
     let site = app.at(BASE);
     let path = "/id/target-group/veterans";
-    let first = site.get(path).headers(&[("accept", "text/html")]).send().await;
+    let first = site.get_accepting(path, "text/html").await;
     let etag = first.header("etag").unwrap().to_owned();
-    let json = site
-        .get(path)
-        .headers(&[("accept", "application/ld+json")])
-        .send()
-        .await;
+    let json = site.get_accepting(path, "application/ld+json").await;
     assert_ne!(
         json.header("etag"),
         Some(etag.as_str()),
@@ -73,9 +69,7 @@ async fn withdrawn_objects_stay_resolvable_with_reason_and_replacement() {
     .await
     .data();
     let doc = site
-        .get("/id/target-group/veterans")
-        .headers(&[("accept", "application/ld+json")])
-        .send()
+        .get_accepting("/id/target-group/veterans", "application/ld+json")
         .await
         .json();
     assert_eq!(doc["nap:status"], "WITHDRAWN");
@@ -105,9 +99,7 @@ async fn withdrawn_objects_stay_resolvable_with_reason_and_replacement() {
     .await
     .data();
     let doc = site
-        .get(format!("/id/item/{NATIONAL}/2.1.1"))
-        .headers(&[("accept", "application/json")])
-        .send()
+        .get_accepting(format!("/id/item/{NATIONAL}/2.1.1"), "application/json")
         .await
         .json();
     assert_eq!(doc["nap:status"], "WITHDRAWN");
@@ -126,7 +118,7 @@ async fn unknown_addresses_are_404_and_malformed_ones_400() {
         "/id/project/XM-DAC-0-NOTHING".to_owned(),
         "/id/widget/1".to_owned(),
     ] {
-        let page = site.get(&path).headers(&[("accept", "text/html")]).send().await;
+        let page = site.get_accepting(&path, "text/html").await;
         assert_eq!(page.status, 404, "{path}");
         assert!(page.header("content-type").unwrap().starts_with("text/html"));
         assert!(
@@ -140,11 +132,7 @@ async fn unknown_addresses_are_404_and_malformed_ones_400() {
         "/id/region/Kyiv".to_owned(),
         "/id/target-group/%3Cscript%3E".to_owned(),
     ] {
-        let answer = site
-            .get(&path)
-            .headers(&[("accept", "application/json")])
-            .send()
-            .await;
+        let answer = site.get_accepting(&path, "application/json").await;
         assert_eq!(answer.status, 400, "{path}");
         assert_eq!(answer.json()["code"], "BAD_USER_INPUT", "{path}");
     }

@@ -84,6 +84,11 @@ impl Client {
         self.request(Method::POST, path)
     }
 
+    /// `GET path` asking for `media` (`Accept`), the whole answer: content negotiation.
+    pub async fn get_accepting(&self, path: impl AsRef<str>, media: &str) -> TestResponse {
+        self.get(path).header(header::ACCEPT, media).send().await
+    }
+
     /// `POST /graphql` with `query` and `variables` as JSON.
     pub fn graphql_request(&self, query: &str, variables: Value) -> RequestBuilder {
         let body = serde_json::Map::from_iter([
