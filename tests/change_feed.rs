@@ -9,9 +9,8 @@ use sea_orm::{EntityTrait, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, feed_after};
 
-const FEED: &str = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityId entityCode action } pageInfo { endCursor hasNextPage } } }";
 const HEAD: &str = "{ changesHead { sequence cursor } }";
 
 /// The fixture, the small synthetic registry, and API writes of every kind of object, among them
@@ -23,45 +22,24 @@ async fn registry_with_every_kind() -> TestApp {
         .unwrap();
     let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     let indicator = app
-        .graphql_as(
-            &editor,
-            "mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { indicator { id } } }",
+        .bearer(&editor).graphql("mutation($input: CreateIndicatorInput!) { createIndicator(input: $input) { indicator { id } } }",
             json!({ "input": { "planItem": "FX-RAP-UA-46/1", "code": "I1", "nameEn": "Shelters audited", "unit": "shelters", "direction": "INCREASE" } }),
         )
         .await
         .data()["createIndicator"]["indicator"]["id"]
         .clone();
-    app.graphql_as(
-        &editor,
-        "mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id } } }",
+    app.bearer(&editor).graphql("mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id } } }",
         json!({ "input": { "indicator": indicator, "kind": "BASELINE", "periodStartYear": 2025, "periodEndYear": 2025, "value": 3.0, "sex": "T" } }),
     )
     .await
     .data();
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    app.graphql_as(
-        &admin,
-        "mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
+    app.bearer(&admin).graphql("mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
         json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "code": "war-widows", "labelEn": "War widows" } }),
     )
     .await
     .data();
     app
-}
-
-/// Every change after `after`, paging through the whole feed.
-async fn feed_after(app: &TestApp, after: Value) -> Vec<Value> {
-    let mut after = after;
-    let mut changes = Vec::new();
-    loop {
-        let page = app.graphql(FEED, json!({ "after": after })).await;
-        let page = page.data()["changes"].clone();
-        changes.extend(page["nodes"].as_array().unwrap().iter().cloned());
-        if page["pageInfo"]["hasNextPage"] != json!(true) {
-            return changes;
-        }
-        after = page["pageInfo"]["endCursor"].clone();
-    }
 }
 
 /// The global IDs of every object of the registry.
@@ -264,9 +242,7 @@ async fn changes_head_gives_the_end_of_the_feed_without_paging() {
     );
 
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    app.graphql_as(
-        &admin,
-        "mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
+    app.bearer(&admin).graphql("mutation($input: CreateTargetGroupInput!) { createTargetGroup(input: $input) { targetGroup { id } } }",
         json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "code": "war-widows", "labelEn": "War widows" } }),
     )
     .await

@@ -24,7 +24,7 @@ async fn create_project_link_with_a_dac_code_not_on_the_sector_codelist_is_bad_u
         (vec!["15170", "15171"], "input.dacPurposes[1]"),
         (vec!["15120"], "input.dacPurposes[0]"),
     ] {
-        let answer = app.graphql_as(&token, CREATE, input(&codes)).await;
+        let answer = app.bearer(&token).graphql(CREATE, input(&codes)).await;
         assert_eq!(
             answer.error_code(),
             "BAD_USER_INPUT",
@@ -40,7 +40,10 @@ async fn create_project_link_with_a_dac_code_not_on_the_sector_codelist_is_bad_u
 async fn project_link_codes_come_back_with_their_iati_labels() {
     let app = TestApp::with_fixture().await;
     let token = app.token_for("fx-donor-a", &[Scope::ProjectsWrite]).await;
-    let answer = app.graphql_as(&token, CREATE, input(&["15180", "15220"])).await;
+    let answer = app
+        .bearer(&token)
+        .graphql(CREATE, input(&["15180", "15220"]))
+        .await;
     assert_eq!(
         answer.data()["createProjectLink"]["projectLink"],
         json!({

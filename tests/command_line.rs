@@ -4,105 +4,38 @@
 
 use std::{
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
-};
+use serde_json::json;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_nap-registry");
-
-/// A child process killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A minimal HTTP/1.1 exchange, so the test needs no HTTP client library.
-async fn http(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.ok()?;
-    let status = response.split(' ').nth(1)?.parse().ok()?;
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Some((status, body))
-}
-
-fn command(directory: &Path) -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .current_dir(directory)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
+use crate::common::server::{BINARY, Server, command, tempdir};
 
 #[tokio::test]
 async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
     let directory = tempdir();
-    let port = free_port();
     // Only the port is set, so that parallel test runs do not collide on 8080.
-    let _server = Server(
-        command(&directory)
-            .env("NAP_BIND", format!("127.0.0.1:{port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start nap-registry"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http(port, "GET", "/healthz", "").await.is_none() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let server = Server::start(command(&directory).stdout(Stdio::null()).stderr(Stdio::null())).await;
     assert!(
         directory.join("data/nap-registry.sqlite").exists(),
         "no SQLite file under ./data"
     );
-    let (status, body) = http(
-        port,
-        "POST",
-        "/graphql",
-        r#"{"query":"{ plans { nodes { code } } }"}"#,
-    )
-    .await
-    .expect("GraphQL answer");
-    assert_eq!(status, 200);
-    let body: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let client = server.client();
+    let answer = client.graphql("{ plans { nodes { code } } }", json!({})).await;
+    assert_eq!(answer.status, 200);
+    let body = answer.body;
     assert_eq!(
         body["data"],
-        serde_json::json!({ "plans": { "nodes": [{ "code": "UA-NAP-2021-2025" }, { "code": "UA-NAP-2026-2030" }] } })
+        json!({ "plans": { "nodes": [{ "code": "UA-NAP-2021-2025" }, { "code": "UA-NAP-2026-2030" }] } })
     );
     assert!(
         body["extensions"]["analyzer"]["complexity"].is_u64(),
         "the cost is reported: {body}"
     );
-    let (status, page) = http(port, "GET", "/graphiql", "").await.expect("GraphiQL page");
-    assert_eq!(status, 200);
-    assert!(page.contains("graphiql"), "{page}");
+    let page = client.get("/graphiql").send().await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("graphiql"), "{}", page.text());
     std::fs::remove_dir_all(&directory).ok();
 }
 
@@ -172,12 +105,6 @@ fn seed_command_is_idempotent_and_reports_it() {
     std::fs::remove_dir_all(&directory).ok();
 }
 
-fn tempdir() -> std::path::PathBuf {
-    let directory = std::env::temp_dir().join(format!("nap-registry-cli-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&directory).unwrap();
-    directory
-}
-
 #[tokio::test]
 async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
     let directory = tempdir();
@@ -231,32 +158,28 @@ async fn the_operator_issues_a_token_the_server_accepts_and_revokes_it() {
     );
     assert!(!listing.contains(&token), "token list never shows token strings");
 
-    let port = free_port();
     let log_path = directory.join("server.log");
-    let server = Server(
+    let server = Server::start(
         command(&directory)
-            .env("NAP_BIND", format!("127.0.0.1:{port}"))
             .env("NAP_LOG_FORMAT", "json")
             .env("NAP_LOG", "info,nap_registry=debug,tower_http=debug")
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log_path).unwrap())
-            .spawn()
-            .expect("start nap-registry"),
+            .stderr(std::fs::File::create(&log_path).unwrap()),
+    )
+    .await;
+    let holder = server.client().bearer(&token);
+    let create = r#"mutation { createProjectLink(input: {titleEn: "From the CLI token"}) { projectLink { owner { code } } } }"#;
+    let created = holder.graphql(create, json!({})).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(
+        created.data()["createProjectLink"]["projectLink"]["owner"],
+        json!({ "code": "cli-ngo" })
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http(port, "GET", "/healthz", "").await.is_none() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let create = r#"{"query":"mutation { createProjectLink(input: {titleEn: \"From the CLI token\"}) { projectLink { owner { code } } } }"}"#;
-    let (status, body) = http_with_token(port, create, &token).await;
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains(r#""owner":{"code":"cli-ngo"}"#), "{body}");
 
     let jti = listing.split('\t').next().unwrap().to_owned();
     run(&["token", "revoke", &jti]);
-    let (status, body) = http_with_token(port, create, &token).await;
-    assert_eq!(status, 401, "{body}");
+    let refused = holder.graphql_request(create, json!({})).send().await;
+    assert_eq!(refused.status, 401, "{}", refused.text());
     drop(server);
     check_request_logs(&std::fs::read_to_string(&log_path).unwrap(), &token, &directory);
     std::fs::remove_dir_all(&directory).ok();
@@ -295,49 +218,24 @@ fn check_request_logs(log: &str, token: &str, directory: &Path) {
     assert!(!log.contains(&key_body), "the signing key was logged");
 }
 
-async fn http_with_token(port: u16, body: &str, token: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let request = format!(
-        "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
-    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
-    (
-        status,
-        response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_default(),
-    )
-}
-
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly_with_exit_code_zero() {
     let directory = tempdir();
-    let port = free_port();
-    let mut child = command(&directory)
-        .env("NAP_BIND", format!("127.0.0.1:{port}"))
-        .env("NAP_SHUTDOWN_GRACE_SECONDS", "5")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start nap-registry");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http(port, "GET", "/healthz", "").await.is_none() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut server = Server::start(
+        command(&directory)
+            .env("NAP_SHUTDOWN_GRACE_SECONDS", "5")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    )
+    .await;
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .expect("send SIGTERM");
     assert!(killed.success());
     let stop_deadline = Instant::now() + Duration::from_secs(10);
     let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(
@@ -347,10 +245,7 @@ async fn sigterm_stops_the_server_cleanly_with_exit_code_zero() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exit status {status}");
-    assert!(
-        http(port, "GET", "/healthz", "").await.is_none(),
-        "it no longer accepts connections"
-    );
+    assert!(!server.answers().await, "it no longer accepts connections");
     std::fs::remove_dir_all(&directory).ok();
 }
 
@@ -397,50 +292,39 @@ async fn two_servers_on_one_database_never_serve_a_stale_read() {
         "--label",
         "two",
     ]);
-    let start = |port: u16| {
-        Server(
-            command(&directory)
-                .env("DATABASE_URL", &url)
-                .env("NAP_BIND", format!("127.0.0.1:{port}"))
-                .env("NAP_SEED_ON_START", "never")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start nap-registry"),
-        )
+    let server = || {
+        let mut command = command(&directory);
+        command
+            .env("DATABASE_URL", &url)
+            .env("NAP_SEED_ON_START", "never")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
     };
-    let (writer_port, reader_port) = (free_port(), free_port());
-    let _writer = start(writer_port);
-    let _reader = start(reader_port);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    for port in [writer_port, reader_port] {
-        while http(port, "GET", "/healthz", "").await.is_none() {
-            assert!(Instant::now() < deadline, "a server did not start");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-    let read = r#"{"query":"{ projectLinks(first: 1) { totalCount } }"}"#;
-    let count = |body: &str| -> i64 {
-        let value: serde_json::Value = serde_json::from_str(body).unwrap();
-        value["data"]["projectLinks"]["totalCount"]
+    let writer = Server::start(&mut server()).await;
+    let reader = Server::start(&mut server()).await;
+    let (writer, reader) = (writer.client().bearer(&token), reader.client());
+    let count = async || -> i64 {
+        let answer = reader
+            .graphql("{ projectLinks(first: 1) { totalCount } }", json!({}))
+            .await;
+        answer.body["data"]["projectLinks"]["totalCount"]
             .as_i64()
-            .unwrap_or_else(|| panic!("{body}"))
+            .unwrap_or_else(|| panic!("{}", answer.body))
     };
     for round in 0..10 {
         // Read twice through the reader, so the answer is kept there.
-        let (_, first) = http(reader_port, "POST", "/graphql", read).await.unwrap();
-        let (_, kept) = http(reader_port, "POST", "/graphql", read).await.unwrap();
-        assert_eq!(count(&first), count(&kept));
+        let (first, kept) = (count().await, count().await);
+        assert_eq!(first, kept);
         let create = format!(
-            r#"{{"query":"mutation {{ createProjectLink(input: {{titleEn: \"Round {round}\"}}) {{ projectLink {{ id }} }} }}"}}"#
+            r#"mutation {{ createProjectLink(input: {{titleEn: "Round {round}"}}) {{ projectLink {{ id }} }} }}"#
         );
-        let (status, body) = http_with_token(writer_port, &create, &token).await;
-        assert_eq!(status, 200, "{body}");
-        assert!(!body.contains("errors"), "{body}");
-        let (_, after) = http(reader_port, "POST", "/graphql", read).await.unwrap();
+        let created = writer.graphql(&create, json!({})).await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        assert!(created.body.get("errors").is_none(), "{}", created.body);
         assert_eq!(
-            count(&after),
-            count(&kept) + 1,
+            count().await,
+            kept + 1,
             "round {round}: the reader served an answer older than an acknowledged write"
         );
     }

@@ -3,15 +3,12 @@
 
 use std::io::Read;
 
-use axum::{
-    body::Body,
-    http::{Request, header},
-};
+use axum::http::header;
 use http_body_util::BodyExt;
 use nap_registry::reference_data::{self, synthetic::SyntheticSize};
 use tower::ServiceExt;
 
-use crate::{common::TestApp, exports::get};
+use crate::common::TestApp;
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -33,22 +30,31 @@ const TREE: &str = "/graphql?query=%7B%20plans%20%7B%20nodes%20%7B%20code%20goal
 async fn gzip_and_brotli_answers_decompress_to_the_plain_body() {
     let app = TestApp::with_fixture().await;
     for path in [TREE, "/export/plan-items.csv", "/graphiql/graphiql-3.8.3.min.js"] {
-        let (plain_response, plain) = get(&app, path, &[]).await;
-        assert_eq!(plain_response.status(), 200, "{path}");
-        assert!(plain_response.headers().get(header::CONTENT_ENCODING).is_none());
-        let (gzip_response, gzipped) = get(&app, path, &[("accept-encoding", "gzip")]).await;
-        assert_eq!(
-            gzip_response.headers()[header::CONTENT_ENCODING],
-            "gzip",
-            "{path}"
-        );
+        let plain_response = app.get(path).await;
+        let plain = plain_response.body.clone();
+        assert_eq!(plain_response.status, 200, "{path}");
+        assert!(plain_response.headers.get(header::CONTENT_ENCODING).is_none());
+        let gzip_response = app
+            .anonymous()
+            .get(path)
+            .headers(&[("accept-encoding", "gzip")])
+            .send()
+            .await;
+        let gzipped = gzip_response.body.clone();
+        assert_eq!(gzip_response.headers[header::CONTENT_ENCODING], "gzip", "{path}");
         assert!(gzipped.len() < plain.len(), "{path}: smaller");
         assert_eq!(gunzip(&gzipped), plain, "{path}: gzip");
-        let (br_response, brotlied) = get(&app, path, &[("accept-encoding", "br;q=1, gzip;q=0.5")]).await;
-        assert_eq!(br_response.headers()[header::CONTENT_ENCODING], "br", "{path}");
+        let br_response = app
+            .anonymous()
+            .get(path)
+            .headers(&[("accept-encoding", "br;q=1, gzip;q=0.5")])
+            .send()
+            .await;
+        let brotlied = br_response.body.clone();
+        assert_eq!(br_response.headers[header::CONTENT_ENCODING], "br", "{path}");
         assert_eq!(unbrotli(&brotlied), plain, "{path}: brotli");
         assert!(
-            br_response.headers().get_all(header::VARY).iter().any(|v| v
+            br_response.headers.get_all(header::VARY).iter().any(|v| v
                 .to_str()
                 .unwrap()
                 .to_ascii_lowercase()
@@ -61,11 +67,16 @@ async fn gzip_and_brotli_answers_decompress_to_the_plain_body() {
 #[tokio::test]
 async fn etag_and_304_still_work_with_accept_encoding() {
     let app = TestApp::with_fixture().await;
-    let (plain, _) = get(&app, TREE, &[]).await;
-    let strong = plain.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let plain = app.get(TREE).await;
+    let strong = plain.headers[header::ETAG].to_str().unwrap().to_owned();
     assert!(strong.starts_with('"'));
-    let (gzipped, _) = get(&app, TREE, &[("accept-encoding", "gzip")]).await;
-    let weak = gzipped.headers()[header::ETAG].to_str().unwrap().to_owned();
+    let gzipped = app
+        .anonymous()
+        .get(TREE)
+        .headers(&[("accept-encoding", "gzip")])
+        .send()
+        .await;
+    let weak = gzipped.headers[header::ETAG].to_str().unwrap().to_owned();
     assert_eq!(
         weak,
         format!("W/{strong}"),
@@ -73,13 +84,14 @@ async fn etag_and_304_still_work_with_accept_encoding() {
     );
     for tag in [&strong, &weak] {
         for encoding in ["gzip", "br", "identity"] {
-            let (response, body) = get(
-                &app,
-                TREE,
-                &[("accept-encoding", encoding), ("if-none-match", tag.as_str())],
-            )
-            .await;
-            assert_eq!(response.status(), 304, "{tag} with {encoding}");
+            let response = app
+                .anonymous()
+                .get(TREE)
+                .headers(&[("accept-encoding", encoding), ("if-none-match", tag.as_str())])
+                .send()
+                .await;
+            let body = response.body.clone();
+            assert_eq!(response.status, 304, "{tag} with {encoding}");
             assert!(body.is_empty());
         }
     }
@@ -91,16 +103,13 @@ async fn a_compressed_export_is_still_streamed() {
     reference_data::load_synthetic(&app.db, SyntheticSize::MEDIUM)
         .await
         .unwrap();
-    let response = app
-        .router()
-        .oneshot(
-            Request::get("/export/project-links.csv")
-                .header("accept-encoding", "gzip")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    // Read frame by frame, to count them: the one test that takes the response apart itself.
+    let request = app
+        .anonymous()
+        .get("/export/project-links.csv")
+        .header("accept-encoding", "gzip")
+        .build();
+    let response = app.router().oneshot(request).await.unwrap();
     assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
     assert!(response.headers().get(header::CONTENT_LENGTH).is_none());
     let mut body = response.into_body();
@@ -118,6 +127,6 @@ async fn a_compressed_export_is_still_streamed() {
         frames > 10,
         "the body arrives in pieces, not at once: {frames} frames"
     );
-    let (_, plain) = get(&app, "/export/project-links.csv", &[]).await;
+    let plain = app.get("/export/project-links.csv").await.body;
     assert_eq!(csv, plain);
 }

@@ -5,7 +5,7 @@
 
 use std::{
     net::SocketAddr,
-    process::{Child, Command, Stdio},
+    process::Stdio,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -22,7 +22,14 @@ use tokio::{
     net::{TcpListener, TcpStream},
 };
 
-use crate::common::TestApp;
+use serde_json::json;
+
+use crate::common::{
+    Client, TestApp,
+    server::{Server, command, tempdir},
+};
+
+const PLANS: &str = "{ plans { totalCount } }";
 
 /// Serves `app`'s routers on a new local port within `limits`; stops when the test ends.
 async fn listen(app: &TestApp, limits: ConnectionLimits) -> SocketAddr {
@@ -39,24 +46,10 @@ async fn listen(app: &TestApp, limits: ConnectionLimits) -> SocketAddr {
     address
 }
 
-/// One request on a new connection (`Connection: close`): the status and body.
-async fn exchange(address: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).await.unwrap();
-    exchange_on(&mut stream, method, path, body, true).await
-}
-
-async fn exchange_on(
-    stream: &mut TcpStream,
-    method: &str,
-    path: &str,
-    body: &str,
-    close: bool,
-) -> (u16, String) {
-    let connection = if close { "close" } else { "keep-alive" };
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: {connection}\r\n\r\n{body}",
-        body.len()
-    );
+/// One request on a connection the test holds open (`Connection: keep-alive`), written by hand
+/// since the test needs the socket afterwards: the status and body.
+async fn exchange_on(stream: &mut TcpStream, method: &str, path: &str) -> (u16, String) {
+    let request = format!("{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: keep-alive\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     let mut buffer = [0_u8; 8192];
@@ -122,7 +115,7 @@ async fn idle_and_dribbling_connections_are_closed_after_the_idle_timeout() {
     let mut silent = TcpStream::connect(address).await.unwrap();
     let mut dribbling = TcpStream::connect(address).await.unwrap();
     let mut kept_alive = TcpStream::connect(address).await.unwrap();
-    let (status, _) = exchange_on(&mut kept_alive, "GET", "/healthz", "", false).await;
+    let (status, _) = exchange_on(&mut kept_alive, "GET", "/healthz").await;
     assert_eq!(status, 200);
     // One byte of a request head every 300 ms: never a complete head.
     let dribble = tokio::spawn(async move {
@@ -150,14 +143,8 @@ async fn idle_and_dribbling_connections_are_closed_after_the_idle_timeout() {
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
     // Meanwhile and after, real requests are served.
-    let (status, body) = exchange(
-        address,
-        "POST",
-        "/graphql",
-        r#"{"query":"{ plans { totalCount } }"}"#,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    let answer = Client::http(address).graphql(PLANS, json!({})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
 #[tokio::test]
@@ -178,19 +165,14 @@ async fn at_the_connection_cap_health_checks_are_answered_and_others_closed() {
         held.push(TcpStream::connect(address).await.unwrap());
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let (status, body) = exchange(address, "GET", "/healthz", "").await;
-    assert_eq!((status, body.as_str()), (200, "ok"));
-    let (status, body) = exchange(address, "GET", "/readyz", "").await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = exchange(
-        address,
-        "POST",
-        "/graphql",
-        r#"{"query":"{ plans { totalCount } }"}"#,
-    )
-    .await;
-    assert_eq!(status, 503, "{body}");
-    assert!(body.contains("UNAVAILABLE"), "{body}");
+    let client = Client::http(address);
+    let health = client.get("/healthz").send().await;
+    assert_eq!((health.status, health.text().as_str()), (200, "ok"));
+    let ready = client.get("/readyz").send().await;
+    assert_eq!(ready.status, 200, "{}", ready.text());
+    let refused = client.graphql_request(PLANS, json!({})).send().await;
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    assert!(refused.text().contains("UNAVAILABLE"), "{}", refused.text());
     // Beyond the cap and the health reserve, new connections are closed at once.
     let mut extra = Vec::new();
     for _ in 0..HEALTH_RESERVE {
@@ -209,85 +191,49 @@ async fn at_the_connection_cap_health_checks_are_answered_and_others_closed() {
             "a held connection stays open"
         );
     }
-    let (status, body) = exchange(
-        address,
-        "POST",
-        "/graphql",
-        r#"{"query":"{ plans { totalCount } }"}"#,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-}
-
-/// A child process killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    let answer = Client::http(address).graphql(PLANS, json!({})).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
 }
 
 #[tokio::test]
 async fn the_binary_answers_health_checks_and_queries_without_a_log_line_per_request() {
-    let directory = std::env::temp_dir().join(format!("nap-quiet-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&directory).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let directory = tempdir();
     let log = directory.join("server.log");
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_nap-registry"))
-            .current_dir(&directory)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("NAP_BIND", format!("127.0.0.1:{port}"))
+    let server = Server::start(
+        command(&directory)
             .env("NAP_IDLE_TIMEOUT_SECONDS", "1")
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start nap-registry"),
-    );
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(address).await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let (status, _) = exchange(address, "GET", "/readyz", "").await;
-    assert_eq!(status, 200);
+            .stderr(std::fs::File::create(&log).unwrap()),
+    )
+    .await;
+    let client = server.client();
+    assert_eq!(client.get("/readyz").send().await.status, 200);
     let lines_before = std::fs::read_to_string(&log).unwrap().lines().count();
     let long_id = "x".repeat(100_000);
     for _ in 0..50 {
-        let mut stream = TcpStream::connect(address).await.unwrap();
-        let request = format!(
-            "GET /readyz HTTP/1.1\r\nHost: t\r\nX-Request-Id: {long_id}\r\nConnection: close\r\n\r\n"
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).await.unwrap();
+        let answer = client
+            .get("/readyz")
+            .header("x-request-id", long_id.as_str())
+            .send()
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        let echoed = answer.headers.values().any(|value| {
+            value
+                .as_bytes()
+                .windows(200)
+                .any(|w| w == &long_id.as_bytes()[..200])
+        });
         assert!(
-            answer.starts_with("HTTP/1.1 200"),
-            "{}",
-            &answer[..answer.len().min(200)]
+            !echoed && !answer.text().contains(&long_id[..200]),
+            "a 100 KB request id is echoed"
         );
-        assert!(!answer.contains(&long_id[..200]), "a 100 KB request id is echoed");
     }
     for _ in 0..20 {
-        let (status, _) = exchange(
-            address,
-            "POST",
-            "/graphql",
-            r#"{"query":"{ plans { totalCount } }"}"#,
-        )
-        .await;
-        assert_eq!(status, 200);
+        let answer = client.graphql(PLANS, json!({})).await;
+        assert_eq!(answer.status, 200);
     }
     // An idle connection is closed by the real binary too.
-    let mut idle = TcpStream::connect(address).await.unwrap();
+    let mut idle = TcpStream::connect(server.address).await.unwrap();
     assert!(
         closed_within(&mut idle, Duration::from_secs(5)).await,
         "an idle connection stays open"
@@ -300,6 +246,6 @@ async fn the_binary_answers_health_checks_and_queries_without_a_log_line_per_req
         new_lines.len(),
         new_lines.iter().take(5).collect::<Vec<_>>()
     );
-    let _ = server.0.kill();
+    drop(server);
     std::fs::remove_dir_all(&directory).ok();
 }

@@ -15,18 +15,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, header},
-};
-use http_body_util::BodyExt;
+use axum::http::header;
 use nap_registry::{AppState, app, config::HttpSettings, db, reference_data};
 use serde_json::Value;
-use tower::ServiceExt;
 use uuid::Uuid;
 
-use crate::common::test_token_service;
+use crate::common::{Client, TestResponse, test_token_service};
 
 /// A PostgreSQL server of the test's own, stopped and removed when dropped.
 struct OwnPostgres {
@@ -178,47 +172,25 @@ fn server_binaries() -> Option<PathBuf> {
         .find(|directory| has_server(directory))
 }
 
-async fn get(router: &Router, path: &str) -> (u16, Duration) {
-    let started = Instant::now();
-    let response = tokio::time::timeout(
-        Duration::from_secs(30),
-        router
-            .clone()
-            .oneshot(Request::get(path).body(Body::empty()).unwrap()),
-    )
-    .await
-    .expect("an answer within 30 s")
-    .unwrap();
-    (response.status().as_u16(), started.elapsed())
-}
-
-async fn query(router: &Router) -> (u16, Value, Duration) {
-    let (status, body, elapsed, _) = query_with_retry_after(router).await;
-    (status, body, elapsed)
+/// `GET path`, its answer and the time it took, which must be under 30 s.
+async fn get(client: &Client, path: &str) -> (u16, Duration) {
+    let (answer, elapsed) = timed(client.get(path).send()).await;
+    (answer.status, elapsed)
 }
 
 /// A query's status, body, time taken and `Retry-After` header.
-async fn query_with_retry_after(router: &Router) -> (u16, Value, Duration, Option<String>) {
+async fn query(client: &Client) -> (u16, Value, Duration, Option<String>) {
+    let (answer, elapsed) = timed(client.graphql_request("{ regions { code } }", Value::Null).send()).await;
+    let retry_after = answer.header(header::RETRY_AFTER).map(str::to_owned);
+    (answer.status, answer.json(), elapsed, retry_after)
+}
+
+async fn timed(request: impl Future<Output = TestResponse>) -> (TestResponse, Duration) {
     let started = Instant::now();
-    let response = tokio::time::timeout(
-        Duration::from_secs(30),
-        router.clone().oneshot(
-            Request::post("/graphql")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(r#"{"query":"{ regions { code } }"}"#))
-                .unwrap(),
-        ),
-    )
-    .await
-    .expect("an answer within 30 s")
-    .unwrap();
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .map(|value| value.to_str().unwrap().to_owned());
-    let body = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    (status, body, started.elapsed(), retry_after)
+    let answer = tokio::time::timeout(Duration::from_secs(30), request)
+        .await
+        .expect("an answer within 30 s");
+    (answer, started.elapsed())
 }
 
 /// Asserts the one answer to a request while the database is away.
@@ -254,14 +226,13 @@ async fn the_service_fails_fast_while_the_database_is_away_and_recovers_when_it_
     db::migrate_up(&connection).await.unwrap();
     reference_data::load_canonical(&connection).await.unwrap();
     let timeout = Duration::from_secs(3);
-    let router = app(
-        AppState::new(connection, Arc::new(test_token_service(1))).with_http(HttpSettings {
+    let client = Client::new(app(AppState::new(connection, Arc::new(test_token_service(1)))
+        .with_http(HttpSettings {
             request_timeout: timeout,
             ..Default::default()
-        }),
-    );
-    assert_eq!(get(&router, "/readyz").await.0, 200);
-    let (status, body, _) = query(&router).await;
+        })));
+    assert_eq!(get(&client, "/readyz").await.0, 200);
+    let (status, body, _, _) = query(&client).await;
     assert_eq!(
         (status, body["data"]["regions"].as_array().map(Vec::len)),
         (200, Some(27))
@@ -270,22 +241,22 @@ async fn the_service_fails_fast_while_the_database_is_away_and_recovers_when_it_
     // Down: refused connections. The first request finds out within the request timeout; the
     // next ones fail at once. Every one gets 503 UNAVAILABLE with Retry-After.
     postgres.stop();
-    let (status, body, elapsed, retry_after) = query_with_retry_after(&router).await;
+    let (status, body, elapsed, retry_after) = query(&client).await;
     assert!(elapsed <= timeout + Duration::from_secs(1), "{elapsed:?}");
     assert_unavailable(status, &body, retry_after.as_deref());
     for _ in 0..3 {
-        let (status, body, elapsed, retry_after) = query_with_retry_after(&router).await;
+        let (status, body, elapsed, retry_after) = query(&client).await;
         assert_unavailable(status, &body, retry_after.as_deref());
         assert!(
             elapsed < Duration::from_millis(300),
             "not failing fast: {elapsed:?}"
         );
     }
-    let (status, elapsed) = get(&router, "/readyz").await;
+    let (status, elapsed) = get(&client, "/readyz").await;
     assert_eq!(status, 503);
     assert!(elapsed < Duration::from_secs(3), "readyz took {elapsed:?}");
     assert_eq!(
-        get(&router, "/healthz").await.0,
+        get(&client, "/healthz").await.0,
         200,
         "the process itself is alive"
     );
@@ -293,18 +264,18 @@ async fn the_service_fails_fast_while_the_database_is_away_and_recovers_when_it_
     // Back: the pool reconnects by itself.
     postgres.resume();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while get(&router, "/readyz").await.0 != 200 {
+    while get(&client, "/readyz").await.0 != 200 {
         assert!(Instant::now() < deadline, "the service did not recover");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let (status, body, _) = query(&router).await;
+    let (status, body, _, _) = query(&client).await;
     assert_eq!((status, code(&body)), (200, ""), "{body}");
 
     // Hung: connections open, nothing answers. Requests end at the timeout, not later.
     postgres.signal_all("STOP");
-    let (status, body, elapsed, retry_after) = query_with_retry_after(&router).await;
-    let (next_status, next_body, next_elapsed, next_retry_after) = query_with_retry_after(&router).await;
-    let (ready, ready_elapsed) = get(&router, "/readyz").await;
+    let (status, body, elapsed, retry_after) = query(&client).await;
+    let (next_status, next_body, next_elapsed, next_retry_after) = query(&client).await;
+    let (ready, ready_elapsed) = get(&client, "/readyz").await;
     postgres.signal_all("CONT");
     assert_unavailable(status, &body, retry_after.as_deref());
     assert!(elapsed < timeout + Duration::from_secs(1), "{elapsed:?}");
@@ -317,7 +288,7 @@ async fn the_service_fails_fast_while_the_database_is_away_and_recovers_when_it_
     assert!(ready_elapsed < Duration::from_secs(3), "{ready_elapsed:?}");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let (status, body, _) = query(&router).await;
+        let (status, body, _, _) = query(&client).await;
         if status == 200 && code(&body).is_empty() {
             break;
         }

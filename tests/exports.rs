@@ -1,34 +1,13 @@
 //! Bulk exports (`GET /export/<dataset>.<format>`): row counts against GraphQL's `totalCount`
 //! read with a real CSV reader, the formats, filters, withdrawn rows, headers and refusals.
 
-use axum::{
-    body::Body,
-    http::{Request, Response, header},
-};
+use axum::http::header;
 use entity::organisation;
-use http_body_util::BodyExt;
 use nap_registry::reference_data::{self, synthetic::SyntheticSize};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::common::TestApp;
-
-/// Sends `GET path` with `headers`; the response with its body collected.
-pub async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (Response<()>, Vec<u8>) {
-    let mut request = Request::get(path);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = app
-        .router()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes().to_vec();
-    (Response::from_parts(parts, ()), bytes)
-}
 
 /// The rows of a CSV export, read by the `csv` crate, as (header, records).
 fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
@@ -123,15 +102,16 @@ async fn every_csv_export_has_as_many_rows_as_graphql_counts() {
     ];
     for (dataset, count) in expected {
         assert!(count > 0, "{dataset}: the data set has rows");
-        let (response, bytes) = get(&app, &format!("/export/{dataset}.csv"), &[]).await;
+        let response = app.get(format!("/export/{dataset}.csv")).await;
+        let bytes = response.body.clone();
         assert_eq!(
-            response.status(),
+            response.status,
             200,
             "{dataset}: {}",
             String::from_utf8_lossy(&bytes)
         );
         assert_eq!(
-            response.headers()[header::CONTENT_TYPE],
+            response.headers[header::CONTENT_TYPE],
             "text/csv; charset=utf-8; header=present"
         );
         let (header, records) = read_csv(&bytes);
@@ -149,13 +129,14 @@ async fn every_csv_export_has_as_many_rows_as_graphql_counts() {
 #[tokio::test]
 async fn json_and_jsonl_exports_hold_the_rows_of_the_csv_with_codes_and_labels() {
     let app = TestApp::with_fixture().await;
-    let (_, csv_bytes) = get(&app, "/export/project-links.csv?lang=en", &[]).await;
+    let csv_bytes = app.get("/export/project-links.csv?lang=en").await.body;
     let (header, records) = read_csv(&csv_bytes);
-    let (response, json_bytes) = get(&app, "/export/project-links.json?lang=en", &[]).await;
-    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    let response = app.get("/export/project-links.json?lang=en").await;
+    let json_bytes = response.body.clone();
+    assert_eq!(response.headers[header::CONTENT_TYPE], "application/json");
     let rows: Vec<Value> = serde_json::from_slice(&json_bytes).unwrap();
-    let (_, lines) = get(&app, "/export/project-links.jsonl?lang=en", &[]).await;
-    let lines: Vec<Value> = String::from_utf8(lines)
+    let lines = app.get("/export/project-links.jsonl?lang=en").await.body;
+    let lines: Vec<Value> = String::from_utf8(lines.to_vec())
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -187,13 +168,16 @@ async fn json_and_jsonl_exports_hold_the_rows_of_the_csv_with_codes_and_labels()
 #[tokio::test]
 async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
     let app = TestApp::with_fixture().await;
-    let (_, bytes) = get(&app, "/export/project-links.csv?funder=fx-donor-b", &[]).await;
+    let bytes = app.get("/export/project-links.csv?funder=fx-donor-b").await.body;
     let (header, records) = read_csv(&bytes);
     let funders = column(&header, "funder_codes");
     // P3 (donor B) is linked to items 1 and 2.1.1.
     assert_eq!(records.len(), 2);
     assert!(records.iter().all(|r| &r[funders] == "fx-donor-b"));
-    let (_, bytes) = get(&app, "/export/project-links.csv?item=FX-NAP-2021-2025/1.1", &[]).await;
+    let bytes = app
+        .get("/export/project-links.csv?item=FX-NAP-2021-2025/1.1")
+        .await
+        .body;
     let (header, records) = read_csv(&bytes);
     let items = column(&header, "plan_item_code");
     let mut codes: Vec<&str> = records.iter().map(|r| &r[items]).collect();
@@ -207,12 +191,10 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
             "FX-NAP-2021-2025/1.1.2"
         ]
     );
-    let (_, bytes) = get(
-        &app,
-        "/export/plan-items.csv?plan=FX-NAP-2021-2025&item=FX-NAP-2021-2025/1",
-        &[],
-    )
-    .await;
+    let bytes = app
+        .get("/export/plan-items.csv?plan=FX-NAP-2021-2025&item=FX-NAP-2021-2025/1")
+        .await
+        .body;
     let (header, records) = read_csv(&bytes);
     let code = column(&header, "code");
     assert_eq!(
@@ -224,26 +206,22 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
             "FX-NAP-2021-2025/1.1.2"
         ]
     );
-    let (_, bytes) = get(
-        &app,
-        "/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46&lang=en",
-        &[],
-    )
-    .await;
+    let bytes = app
+        .get("/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46&lang=en")
+        .await
+        .body;
     let (header, records) = read_csv(&bytes);
     assert_eq!(records.len(), 1);
     assert_eq!(&records[0][column(&header, "region_name")], "Lviv");
     assert_eq!(&records[0][column(&header, "items_implemented")], "2");
     assert_eq!(&records[0][column(&header, "approving_act_number")], "FX-LV");
-    let (_, bytes) = get(
-        &app,
-        "/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46",
-        &[],
-    )
-    .await;
+    let bytes = app
+        .get("/export/coverage.csv?plan=FX-NAP-2021-2025&region=UA-46")
+        .await
+        .body;
     let (header, records) = read_csv(&bytes);
     assert_eq!(&records[0][column(&header, "region_name")], "Львівська область");
-    let (_, bytes) = get(&app, "/export/organisations.csv?region=UA-46", &[]).await;
+    let bytes = app.get("/export/organisations.csv?region=UA-46").await.body;
     let (header, records) = read_csv(&bytes);
     assert!(!records.is_empty());
     assert!(
@@ -252,15 +230,16 @@ async fn export_filters_mirror_graphql_and_lang_picks_the_label_language() {
             .all(|r| &r[column(&header, "region_code")] == "UA-46")
     );
     // An unknown code matches nothing, as in GraphQL.
-    let (response, bytes) = get(&app, "/export/project-links.csv?funder=nobody", &[]).await;
-    assert_eq!(response.status(), 200);
+    let response = app.get("/export/project-links.csv?funder=nobody").await;
+    let bytes = response.body.clone();
+    assert_eq!(response.status, 200);
     assert_eq!(read_csv(&bytes).1.len(), 0);
 }
 
 #[tokio::test]
 async fn withdrawn_rows_are_left_out_unless_asked_for() {
     let app = TestApp::with_fixture().await;
-    let (_, bytes) = get(&app, "/export/organisations.csv", &[]).await;
+    let bytes = app.get("/export/organisations.csv").await.body;
     let before = read_csv(&bytes).1.len();
     let donor = organisation::Entity::find()
         .filter(organisation::Column::Code.eq("fx-donor-b"))
@@ -271,11 +250,14 @@ async fn withdrawn_rows_are_left_out_unless_asked_for() {
     let mut withdrawn = donor.into_active_model();
     withdrawn.withdrawn_at = sea_orm::Set(Some(chrono::Utc::now()));
     withdrawn.update(&app.db).await.unwrap();
-    let (_, bytes) = get(&app, "/export/organisations.csv", &[]).await;
+    let bytes = app.get("/export/organisations.csv").await.body;
     let (header, records) = read_csv(&bytes);
     assert_eq!(records.len(), before - 1);
     assert!(records.iter().all(|r| &r[0] != "fx-donor-b"));
-    let (_, bytes) = get(&app, "/export/organisations.csv?includeWithdrawn=true", &[]).await;
+    let bytes = app
+        .get("/export/organisations.csv?includeWithdrawn=true")
+        .await
+        .body;
     let (_, all) = read_csv(&bytes);
     assert_eq!(all.len(), before);
     let row = all.iter().find(|r| &r[0] == "fx-donor-b").unwrap();
@@ -285,27 +267,26 @@ async fn withdrawn_rows_are_left_out_unless_asked_for() {
 #[tokio::test]
 async fn exports_are_named_after_dataset_and_change_sequence_and_bom_is_asked_for() {
     let app = TestApp::with_fixture().await;
-    let (response, bytes) = get(&app, "/export/plan-items.csv", &[]).await;
-    let sequence = response.headers()["x-change-sequence"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let response = app.get("/export/plan-items.csv").await;
+    let bytes = response.body.clone();
+    let sequence = response.headers["x-change-sequence"].to_str().unwrap().to_owned();
     assert!(sequence.parse::<i64>().is_ok());
     assert_eq!(
-        response.headers()[header::CONTENT_DISPOSITION].to_str().unwrap(),
+        response.headers[header::CONTENT_DISPOSITION].to_str().unwrap(),
         format!("attachment; filename=\"plan-items-{sequence}.csv\"")
     );
     assert!(bytes.starts_with(b"code,number,"));
     assert!(bytes.ends_with(b"\r\n"));
-    let (response, bytes) = get(&app, "/export/organisations.jsonl?bom=true", &[]).await;
+    let response = app.get("/export/organisations.jsonl?bom=true").await;
+    let bytes = response.body.clone();
     assert!(
-        response.headers()[header::CONTENT_DISPOSITION]
+        response.headers[header::CONTENT_DISPOSITION]
             .to_str()
             .unwrap()
             .ends_with(&format!("organisations-{sequence}.jsonl\""))
     );
     assert!(bytes.starts_with(b"{"), "a byte order mark is only for CSV");
-    let (_, bytes) = get(&app, "/export/plan-items.csv?bom=true", &[]).await;
+    let bytes = app.get("/export/plan-items.csv?bom=true").await.body;
     assert!(bytes.starts_with(b"\xEF\xBB\xBFcode,number,"));
     assert_eq!(read_csv(&bytes[3..]).1.len(), read_csv(&bytes[3..]).1.len());
 }
@@ -326,8 +307,9 @@ async fn bad_export_addresses_and_parameters_are_refused_naming_them() {
         ),
         ("/export/plan-items.csv?sort=code", 400, Some("sort")),
     ] {
-        let (response, bytes) = get(&app, path, &[]).await;
-        assert_eq!(response.status(), status, "{path}");
+        let response = app.get(path).await;
+        let bytes = response.body.clone();
+        assert_eq!(response.status, status, "{path}");
         let body: Value = serde_json::from_slice(&bytes).unwrap();
         let code = if status == 404 {
             "NOT_FOUND"

@@ -1,77 +1,40 @@
 //! The HTTP side of the GraphQL endpoint: queries over GET, mutations only over POST, batches refused.
 
-use axum::{
-    body::Body,
-    http::{Request, header},
-};
-use http_body_util::BodyExt;
-use nap_registry::domain::access::Scope;
-use serde_json::Value;
-use tower::ServiceExt;
+use axum::http::{Method, header};
+use nap_registry::{config::HttpSettings, domain::access::Scope};
+use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{Client, TestApp, metric_value};
 
-async fn send(app: &TestApp, request: Request<Body>) -> (u16, Option<String>, Value) {
-    let response = app.router().oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let allow = response
-        .headers()
-        .get(header::ALLOW)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        allow,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn get(query: &str) -> Request<Body> {
-    let mut url = String::from("/graphql?query=");
-    for byte in query.bytes() {
-        if byte.is_ascii_alphanumeric() {
-            url.push(byte as char);
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Request::get(url).body(Body::empty()).unwrap()
-}
+const PLANS: &str = "{ plans { totalCount } }";
 
 #[tokio::test]
 async fn queries_work_over_get() {
     let app = TestApp::seeded().await;
-    let (status, _, body) = send(&app, get("{ plans { totalCount } }")).await;
-    assert_eq!(status, 200);
-    assert_eq!(body["data"]["plans"]["totalCount"], 2);
+    let response = app.anonymous().graphql_get(PLANS, None).send().await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.json()["data"]["plans"]["totalCount"], 2);
 }
 
 #[tokio::test]
 async fn a_mutation_over_get_is_refused_with_405_and_changes_nothing() {
     let app = TestApp::with_fixture().await;
-    let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let editor = app.as_org("rma-ua-46", &[Scope::PlansWrite]).await;
     let mutation = r#"mutation { createPlanItem(input: {plan: "FX-RAP-UA-46", number: "1.1.5", titleEn: "via GET"}) { planItem { code } } }"#;
-    let mut request = get(mutation);
-    request
-        .headers_mut()
-        .insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
-    let (status, allow, body) = send(&app, request).await;
-    assert_eq!(status, 405, "{body}");
-    assert_eq!(allow.as_deref(), Some("POST"));
+    let response = editor.graphql_get(mutation, None).send().await;
+    let body = response.json();
+    assert_eq!(response.status, 405, "{body}");
+    assert_eq!(response.header(header::ALLOW), Some("POST"));
     assert_eq!(body["errors"][0]["extensions"]["code"], "METHOD_NOT_ALLOWED");
     // HEAD is routed with GET, and its body would be read as JSON: it may not write either.
-    let head = Request::head("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(serde_json::json!({ "query": mutation }).to_string()))
-        .unwrap();
-    let (status, allow, _) = send(&app, head).await;
-    assert_eq!((status, allow.as_deref()), (405, Some("POST")));
+    let head = editor
+        .request(Method::HEAD, "/graphql")
+        .json(&json!({ "query": mutation }))
+        .send()
+        .await;
+    assert_eq!((head.status, head.header(header::ALLOW)), (405, Some("POST")));
     let item = app
-        .graphql(
-            r#"{ planItem(code: "FX-RAP-UA-46/1.1.5") { code } }"#,
-            serde_json::json!({}),
-        )
+        .graphql(r#"{ planItem(code: "FX-RAP-UA-46/1.1.5") { code } }"#, json!({}))
         .await;
     assert_eq!(item.data()["planItem"], Value::Null);
 }
@@ -80,12 +43,15 @@ async fn a_mutation_over_get_is_refused_with_405_and_changes_nothing() {
 async fn batched_requests_are_refused() {
     let app = TestApp::seeded().await;
     let batch = r#"[{"query":"{ plans { totalCount } }"},{"query":"{ regions { code } }"}]"#;
-    let request = Request::post("/graphql")
+    let response = app
+        .anonymous()
+        .post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(batch))
-        .unwrap();
-    let (status, _, body) = send(&app, request).await;
-    assert_eq!(status, 400, "a batch is not executed: {body}");
+        .body(batch)
+        .send()
+        .await;
+    let body = response.json_or_null();
+    assert_eq!(response.status, 400, "a batch is not executed: {body}");
     assert!(
         body.get("data").is_none() && !body.is_array(),
         "nothing ran: {body}"
@@ -107,7 +73,7 @@ fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofT
 #[tokio::test]
 async fn the_standard_introspection_query_fits_the_limits() {
     let app = TestApp::seeded().await;
-    let response = app.graphql(STANDARD_INTROSPECTION, serde_json::json!({})).await;
+    let response = app.graphql(STANDARD_INTROSPECTION, json!({})).await;
     assert_eq!(response.data()["__schema"]["queryType"]["name"], "Query");
     assert_eq!(response.data()["__schema"]["mutationType"]["name"], "Mutation");
 }
@@ -118,14 +84,14 @@ async fn nested_connections_cost_their_page_sizes_and_a_query_too_costly_is_refu
     let affordable = app
         .graphql(
             "{ organisations(first: 100) { nodes { code projectLinks(first: 5) { totalCount } } } }",
-            serde_json::json!({}),
+            json!({}),
         )
         .await;
     assert!(affordable.body["errors"].is_null(), "{}", affordable.body);
     let costly = app
         .graphql(
             "{ organisations(first: 100) { nodes { projectLinks(first: 100) { nodes { planItems { code title } regions { code name } } } } } }",
-            serde_json::json!({}),
+            json!({}),
         )
         .await;
     assert_eq!(
@@ -149,25 +115,22 @@ async fn nested_connections_cost_their_page_sizes_and_a_query_too_costly_is_refu
 async fn responses_report_the_query_cost_and_carry_a_request_id() {
     let app = TestApp::seeded().await;
     let response = app
-        .graphql("{ plans(first: 10) { nodes { code } } }", serde_json::json!({}))
+        .graphql("{ plans(first: 10) { nodes { code } } }", json!({}))
         .await;
     let analyzer = &response.body["extensions"]["analyzer"];
     assert!(analyzer["complexity"].as_u64().unwrap() >= 10, "{analyzer}");
     assert!(analyzer["depth"].as_u64().unwrap() >= 3, "{analyzer}");
 
-    let request = Request::get("/healthz")
+    let echoed = app
+        .anonymous()
+        .get("/healthz")
         .header("x-request-id", "client-chosen-id")
-        .body(Body::empty())
-        .unwrap();
-    let echoed = app.router().oneshot(request).await.unwrap();
-    assert_eq!(echoed.headers()["x-request-id"], "client-chosen-id");
-    let fresh = app
-        .router()
-        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+        .send()
+        .await;
+    assert_eq!(echoed.header("x-request-id"), Some("client-chosen-id"));
+    let fresh = app.get("/healthz").await;
     assert_eq!(
-        fresh.headers()["x-request-id"].len(),
+        fresh.header("x-request-id").unwrap().len(),
         36,
         "a UUID is assigned when the client sends none"
     );
@@ -176,126 +139,90 @@ async fn responses_report_the_query_cost_and_carry_a_request_id() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let app = TestApp::seeded().await;
-    let settings = nap_registry::config::HttpSettings {
+    let client = app.with_http(HttpSettings {
         max_body_bytes: 2048,
         ..Default::default()
-    };
-    let big = format!(
-        r#"{{"query":"{{ plans {{ totalCount }} }}","variables":{{"pad":"{}"}}}}"#,
-        "x".repeat(4096)
-    );
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::CONTENT_LENGTH, big.len())
-        .body(Body::from(big.clone()))
-        .unwrap();
-    let router = app.router_with_http(settings);
-    let response = router.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), 413);
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE",
-        "{body}"
-    );
-    // Without a Content-Length, the limit strikes while the body is read: the same answer.
-    let streamed = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(big))
-        .unwrap();
-    let response = router.clone().oneshot(streamed).await.unwrap();
-    assert_eq!(response.status(), 413);
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(
-        body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE",
-        "{body}"
-    );
-    let metrics = router
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let text = String::from_utf8(metrics.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    let counted = crate::common::metric_value(
-        &text,
-        r#"nap_http_responses_total{route="/graphql",status="413"}"#,
-    );
+    });
+    let big = json!({ "query": PLANS, "variables": { "pad": "x".repeat(4096) } });
+    let declared = big.to_string().len();
+    // With a Content-Length the request is refused before it is read; without one, the limit
+    // strikes while the body is read: the same answer.
+    for content_length in [Some(declared), None] {
+        let mut request = client.post("/graphql").json(&big);
+        if let Some(length) = content_length {
+            request = request.header(header::CONTENT_LENGTH, length);
+        }
+        let response = request.send().await;
+        assert_eq!(response.status, 413);
+        let body = response.json();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE",
+            "{body}"
+        );
+    }
+    let counted = client
+        .metric(r#"nap_http_responses_total{route="/graphql",status="413"}"#)
+        .await;
     assert_eq!(counted, 2.0, "413s are counted");
 }
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
     let app = TestApp::seeded().await;
-    let settings = nap_registry::config::HttpSettings {
+    let client = app.with_http(HttpSettings {
         cors_origins: vec!["https://partner.example.org".to_owned()],
         ..Default::default()
-    };
-    let router = app.router_with_http(settings);
-    let preflight = |origin: &str| {
-        Request::options("/graphql")
+    });
+    let preflight = async |origin: &str| {
+        client
+            .request(Method::OPTIONS, "/graphql")
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
             .header(
                 header::ACCESS_CONTROL_REQUEST_HEADERS,
                 "content-type,authorization",
             )
-            .body(Body::empty())
-            .unwrap()
+            .send()
+            .await
     };
-    let allowed = router
-        .clone()
-        .oneshot(preflight("https://partner.example.org"))
-        .await
-        .unwrap();
+    let allowed = preflight("https://partner.example.org").await;
     assert_eq!(
-        allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
-        "https://partner.example.org"
+        allowed.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("https://partner.example.org")
     );
-    let refused = router
-        .oneshot(preflight("https://evil.example.com"))
-        .await
-        .unwrap();
-    assert!(
-        refused
-            .headers()
-            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
-            .is_none()
-    );
+    let refused = preflight("https://evil.example.com").await;
+    assert!(refused.header(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }
 
 #[tokio::test]
 async fn readyz_needs_the_database_and_every_migration() {
     use migration::{Migrator, MigratorTrait};
     let app = TestApp::seeded().await;
-    let (status, _, body) = send(&app, Request::get("/readyz").body(Body::empty()).unwrap()).await;
-    assert_eq!((status, body["status"].as_str()), (200, Some("ready")));
+    let ready = app.get("/readyz").await;
+    assert_eq!(
+        (ready.status, ready.json()["status"].as_str()),
+        (200, Some("ready"))
+    );
     Migrator::down(&app.db, Some(1)).await.unwrap();
     // Migrations are checked until found applied (then only the connection): a new instance
     // sees the one rolled back.
-    let router = app.router_with_http(Default::default());
-    let response = router
-        .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 503);
-    assert_eq!(response.headers()[header::RETRY_AFTER], "1");
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(body["pending"].as_u64(), Some(1));
+    let response = app.with_http(Default::default()).get("/readyz").send().await;
+    assert_eq!(response.status, 503);
+    assert_eq!(response.header(header::RETRY_AFTER), Some("1"));
+    assert_eq!(response.json()["pending"].as_u64(), Some(1));
 }
 
 #[tokio::test]
 async fn readyz_is_cheap_one_answer_a_second_and_migrations_checked_once() {
     let app = TestApp::seeded().await;
-    let readyz = || Request::get("/readyz").body(Body::empty()).unwrap();
-    let router = app.router();
+    let readyz = async || app.get("/readyz").await.status;
     let before = app.statements.total();
-    assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+    assert_eq!(readyz().await, 200);
     let first = app.statements.total() - before;
     assert!(first > 0, "the first check reads the migrations");
     let before = app.statements.total();
     for _ in 0..200 {
-        assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+        assert_eq!(readyz().await, 200);
     }
     assert_eq!(
         app.statements.total() - before,
@@ -305,7 +232,7 @@ async fn readyz_is_cheap_one_answer_a_second_and_migrations_checked_once() {
     tokio::time::sleep(nap_registry::http::health::READINESS_CACHE + std::time::Duration::from_millis(100))
         .await;
     let before = app.statements.total();
-    assert_eq!(router.clone().oneshot(readyz()).await.unwrap().status(), 200);
+    assert_eq!(readyz().await, 200);
     assert_eq!(
         app.statements.total() - before,
         0,
@@ -316,18 +243,19 @@ async fn readyz_is_cheap_one_answer_a_second_and_migrations_checked_once() {
 #[tokio::test]
 async fn request_ids_are_kept_only_when_short_and_printable() {
     let app = TestApp::seeded().await;
-    let with_id = |id: &str| {
-        Request::get("/healthz")
+    let with_id = async |id: &str| {
+        app.anonymous()
+            .get("/healthz")
             .header("x-request-id", id)
-            .body(Body::empty())
-            .unwrap()
+            .send()
+            .await
     };
     let kept = "client-7f3a".repeat(11);
-    let response = app.router().oneshot(with_id(&kept)).await.unwrap();
-    assert_eq!(response.headers()["x-request-id"], kept.as_str());
+    let response = with_id(&kept).await;
+    assert_eq!(response.header("x-request-id"), Some(kept.as_str()));
     for bad in ["x".repeat(129), "two words".to_owned(), "x".repeat(100_000)] {
-        let response = app.router().oneshot(with_id(&bad)).await.unwrap();
-        let id = response.headers()["x-request-id"].to_str().unwrap();
+        let response = with_id(&bad).await;
+        let id = response.header("x-request-id").unwrap();
         assert_eq!(id.len(), 36, "replaced by a UUID: {id:.40}");
         assert!(uuid::Uuid::parse_str(id).is_ok());
     }
@@ -336,36 +264,23 @@ async fn request_ids_are_kept_only_when_short_and_printable() {
 #[tokio::test]
 async fn graphql_response_json_is_negotiated_with_spec_status_codes() {
     let app = TestApp::seeded().await;
-    let post = |query: &str, accept: &str| {
-        Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
+    let post = async |query: &str, accept: &str| {
+        app.anonymous()
+            .post("/graphql")
+            .json(&json!({ "query": query }))
             .header(header::ACCEPT, accept)
-            .body(Body::from(serde_json::json!({ "query": query }).to_string()))
-            .unwrap()
+            .send()
+            .await
     };
     let media = "application/graphql-response+json";
-    let ok = app
-        .router()
-        .oneshot(post("{ plans { totalCount } }", media))
-        .await
-        .unwrap();
-    assert_eq!(ok.status(), 200);
-    assert!(
-        ok.headers()[header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .starts_with(media)
-    );
-    let invalid = app.router().oneshot(post("{ spaceships }", media)).await.unwrap();
-    assert_eq!(invalid.status(), 400);
-    let legacy = app
-        .router()
-        .oneshot(post("{ spaceships }", "application/json"))
-        .await
-        .unwrap();
+    let ok = post(PLANS, media).await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.header(header::CONTENT_TYPE).unwrap().starts_with(media));
+    let invalid = post("{ spaceships }", media).await;
+    assert_eq!(invalid.status, 400);
+    let legacy = post("{ spaceships }", "application/json").await;
     assert_eq!(
-        legacy.status(),
-        200,
+        legacy.status, 200,
         "application/json clients keep 200 with errors in the body"
     );
 }
@@ -373,67 +288,44 @@ async fn graphql_response_json_is_negotiated_with_spec_status_codes() {
 #[tokio::test]
 async fn requests_over_the_rate_limit_get_429_with_retry_after() {
     let app = TestApp::seeded().await;
-    let settings = nap_registry::config::HttpSettings {
+    let anonymous = app.with_http(HttpSettings {
         rate_per_address: 3,
         rate_per_token: 2,
         ..Default::default()
-    };
-    let router = app.router_with_http(settings);
-    let post = |token: Option<&str>| {
-        let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        if let Some(token) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-        }
-        request
-            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
-            .unwrap()
-    };
+    });
     for _ in 0..3 {
-        assert_eq!(router.clone().oneshot(post(None)).await.unwrap().status(), 200);
+        assert_eq!(anonymous.graphql(PLANS, Value::Null).await.status, 200);
     }
-    let limited = router.clone().oneshot(post(None)).await.unwrap();
-    assert_eq!(limited.status(), 429);
-    let retry: u64 = limited.headers()[header::RETRY_AFTER]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let limited = anonymous.graphql(PLANS, Value::Null).await;
+    assert_eq!(limited.status, 429);
+    let retry: u64 = limited.header(header::RETRY_AFTER).unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    let body: Value =
-        serde_json::from_slice(&limited.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    assert_eq!(limited.error_code(), "RATE_LIMITED");
 
     // A token has its own allowance.
     let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    let holder = anonymous.bearer(&token);
     for _ in 0..2 {
-        assert_eq!(
-            router.clone().oneshot(post(Some(&token))).await.unwrap().status(),
-            200
-        );
+        assert_eq!(holder.graphql(PLANS, Value::Null).await.status, 200);
     }
-    assert_eq!(router.oneshot(post(Some(&token))).await.unwrap().status(), 429);
+    assert_eq!(holder.graphql(PLANS, Value::Null).await.status, 429);
 }
 
 #[tokio::test]
 async fn requests_with_a_refused_token_count_against_the_rate_limit() {
     let app = TestApp::seeded().await;
-    let router = app.router_with_http(nap_registry::config::HttpSettings {
-        rate_per_address: 3,
-        ..Default::default()
-    });
-    let forged = || {
-        Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header(header::AUTHORIZATION, "Bearer not.a.token")
-            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
-            .unwrap()
-    };
+    let forger = app
+        .with_http(HttpSettings {
+            rate_per_address: 3,
+            ..Default::default()
+        })
+        .bearer("not.a.token");
     for _ in 0..3 {
-        assert_eq!(router.clone().oneshot(forged()).await.unwrap().status(), 401);
+        assert_eq!(forger.graphql(PLANS, Value::Null).await.status, 401);
     }
-    let limited = router.oneshot(forged()).await.unwrap();
-    assert_eq!(limited.status(), 429, "guessing tokens skips the rate limit");
-    assert!(limited.headers().contains_key(header::RETRY_AFTER));
+    let limited = forger.graphql(PLANS, Value::Null).await;
+    assert_eq!(limited.status, 429, "guessing tokens skips the rate limit");
+    assert!(limited.header(header::RETRY_AFTER).is_some());
 }
 
 #[tokio::test]
@@ -442,11 +334,9 @@ async fn the_bearer_scheme_is_case_insensitive() {
     let token = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
         let response = app
-            .graphql_with_headers(
-                "{ plans { totalCount } }",
-                Value::Null,
-                &[("authorization", &format!("{scheme} {token}"))],
-            )
+            .anonymous()
+            .with_header("authorization", &format!("{scheme} {token}"))
+            .graphql(PLANS, Value::Null)
             .await;
         assert_eq!(response.status, 200, "{scheme}: {}", response.body);
         assert_eq!(response.data()["plans"]["totalCount"], 2);
@@ -505,18 +395,12 @@ async fn aliases_and_root_fields_are_capped() {
 #[tokio::test]
 async fn graphiql_is_served_from_the_registry_itself() {
     let app = TestApp::seeded().await;
-    let response = app
-        .router()
-        .oneshot(Request::get("/graphiql").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let client = app.anonymous();
+    let response = client.get("/graphiql").send().await;
+    assert_eq!(response.status, 200);
+    let policy = response.header(header::CONTENT_SECURITY_POLICY).unwrap();
     assert!(policy.contains("default-src 'self'") && policy.contains("script-src 'self'"));
-    let page = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    let page = response.text();
     assert!(!page.contains("//cdn") && !page.contains("https://") && !page.contains("http://"));
     let references: Vec<&str> = page
         .split(['"', '\''])
@@ -524,60 +408,38 @@ async fn graphiql_is_served_from_the_registry_itself() {
         .collect();
     assert_eq!(references.len(), 6, "{references:?}");
     for reference in references {
-        let asset = app
-            .router()
-            .oneshot(Request::get(reference).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        assert_eq!(asset.status(), 200, "{reference}");
-        let media = asset.headers()[header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let asset = client.get(reference).send().await;
+        assert_eq!(asset.status, 200, "{reference}");
+        let media = asset.header(header::CONTENT_TYPE).unwrap();
         let expected = if reference.ends_with(".js") {
             "text/javascript"
         } else {
             "text/css"
         };
         assert!(media.starts_with(expected), "{reference}: {media}");
-        let body = asset.into_body().collect().await.unwrap().to_bytes();
-        assert!(body.len() > 50, "{reference}");
+        assert!(asset.body.len() > 50, "{reference}");
     }
-    let missing = app
-        .router()
-        .oneshot(Request::get("/graphiql/other.js").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
+    let missing = client.get("/graphiql/other.js").send().await;
+    assert_eq!(missing.status, 404);
 }
 
 #[tokio::test]
 async fn metrics_count_requests_errors_statements_and_the_pool() {
     let app = TestApp::seeded().await;
-    let router = app.router();
-    let post = |body: &'static str| {
-        Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap()
-    };
-    for body in [
-        r#"{"query":"{ plans { totalCount } }"}"#,
-        r#"{"query":"{ plans { totalCount } }"}"#,
-        r#"{"query":"{ nothing }"}"#,
-    ] {
-        router.clone().oneshot(post(body)).await.unwrap();
+    let client = app.anonymous();
+    for query in [PLANS, PLANS, "{ nothing }"] {
+        client.graphql(query, Value::Null).await;
     }
-    let response = router
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let response = client.get("/metrics").send().await;
+    assert_eq!(response.status, 200);
     assert!(
-        response.headers()[header::CONTENT_TYPE]
-            .to_str()
+        response
+            .header(header::CONTENT_TYPE)
             .unwrap()
             .starts_with("text/plain")
     );
-    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    let value = |series: &str| crate::common::metric_value(&text, series);
+    let text = response.text();
+    let value = |series: &str| metric_value(&text, series);
     // The second identical anonymous query is answered from the response cache.
     assert_eq!(
         value(r#"nap_graphql_requests_total{operation_type="query",outcome="ok"}"#),
@@ -615,32 +477,22 @@ async fn behind_a_trusted_proxy_clients_are_counted_by_their_forwarded_address()
     use std::net::SocketAddr;
 
     let app = TestApp::seeded().await;
-    let request = |forwarded_for: &str| {
-        let mut request = Request::post("/graphql")
-            .header(header::CONTENT_TYPE, "application/json")
-            .header("x-forwarded-for", forwarded_for)
-            .body(Body::from(r#"{"query":"{ plans { totalCount } }"}"#))
-            .unwrap();
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))));
-        request
-    };
-    let limits = nap_registry::config::HttpSettings {
+    let limits = HttpSettings {
         rate_per_address: 1,
         ..Default::default()
     };
-    let behind_proxy = app.router_with_http(nap_registry::config::HttpSettings {
+    let behind_proxy = app.with_http(HttpSettings {
         trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
         ..limits.clone()
     });
-    let status = |router: axum::Router, forwarded_for: &'static str| async move {
-        router
-            .oneshot(request(forwarded_for))
+    let status = async |client: Client, forwarded_for: &'static str| {
+        client
+            .graphql_request(PLANS, Value::Null)
+            .header("x-forwarded-for", forwarded_for)
+            .extension(ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 40000))))
+            .send()
             .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .status
     };
     assert_eq!(status(behind_proxy.clone(), "203.0.113.1").await, 200);
     assert_eq!(status(behind_proxy.clone(), "203.0.113.1").await, 429);
@@ -655,7 +507,7 @@ async fn behind_a_trusted_proxy_clients_are_counted_by_their_forwarded_address()
         "the nearest untrusted hop counts, not what the client wrote"
     );
     // Without trusted proxies the header is ignored: every request counts against the peer.
-    let direct = app.router_with_http(limits);
+    let direct = app.with_http(limits);
     assert_eq!(status(direct.clone(), "203.0.113.1").await, 200);
     assert_eq!(status(direct, "203.0.113.9").await, 429);
 }
@@ -685,31 +537,23 @@ async fn a_request_over_the_timeout_fails_fast_and_keeps_nothing() {
         .execute_unprepared("UPDATE registry_state SET change_sequence = change_sequence")
         .await
         .unwrap();
-    let router = app.router_with_http(nap_registry::config::HttpSettings {
-        request_timeout: std::time::Duration::from_secs(1),
-        ..Default::default()
-    });
-    let body = serde_json::json!({
-        "query": "mutation($input: UpdatePlanItemInput!) { updatePlanItem(input: $input) { planItem { version } } }",
-        "variables": { "input": { "id": id, "version": version, "titleEn": "Never kept" } },
-    });
+    let impatient = app
+        .with_http(HttpSettings {
+            request_timeout: std::time::Duration::from_secs(1),
+            ..Default::default()
+        })
+        .bearer(&editor);
     let started = std::time::Instant::now();
-    let response = router
-        .oneshot(
-            Request::post("/graphql")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Bearer {editor}"))
-                .body(Body::from(body.to_string()))
-                .unwrap(),
+    let response = impatient
+        .graphql(
+            "mutation($input: UpdatePlanItemInput!) { updatePlanItem(input: $input) { planItem { version } } }",
+            json!({ "input": { "id": id, "version": version, "titleEn": "Never kept" } }),
         )
-        .await
-        .unwrap();
+        .await;
     let elapsed = started.elapsed();
-    assert_eq!(response.status(), 503);
-    assert!(response.headers().contains_key(header::RETRY_AFTER));
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT");
+    assert_eq!(response.status, 503);
+    assert!(response.header(header::RETRY_AFTER).is_some());
+    assert_eq!(response.error_code(), "TIMEOUT");
     assert!(elapsed < std::time::Duration::from_secs(3), "{elapsed:?}");
     blocker.rollback().await.unwrap();
     assert!(

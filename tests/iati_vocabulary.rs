@@ -4,12 +4,11 @@
 
 use std::process::Command;
 
-use axum::http::StatusCode;
 use serde_json::Value;
 
 use crate::{
     common::{TestApp, fixture::NATIONAL},
-    linked_data::{BASE, get},
+    linked_data::BASE,
 };
 
 /// Validates `xml` with xmllint, against `schema` when given; returns (success, messages).
@@ -70,7 +69,7 @@ fn tagged_activity(vocabulary_uri: &str, code: &str) -> String {
 #[tokio::test]
 async fn tagged_iati_activity_validates_and_its_code_resolves() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
+    let site = app.at(BASE);
     let vocabulary_uri = format!("{BASE}/vocabulary/{NATIONAL}");
 
     let activity = tagged_activity(&vocabulary_uri, "1.1.1");
@@ -82,8 +81,8 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
 
     // The registry resolves the tag: the vocabulary lists the code with its address...
     let path = vocabulary_uri.strip_prefix(BASE).unwrap();
-    let list = get(&router, path, &[("accept", "application/json")]).await;
-    assert_eq!(list.status, StatusCode::OK);
+    let list = site.get_accepting(path, "application/json").await;
+    assert_eq!(list.status, 200);
     let list = list.json();
     let entry = list["data"]
         .as_array()
@@ -96,13 +95,10 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
     assert_eq!(entry["status"], "active");
     assert_eq!(entry["url"], format!("{BASE}/id/item/{NATIONAL}/1.1.1"));
     // ...`<vocabulary-uri>/<code>` redirects to it...
-    let redirect = get(&router, &format!("{path}/1.1.1"), &[]).await;
-    assert_eq!(redirect.status, StatusCode::SEE_OTHER);
-    assert_eq!(redirect.header("location"), entry["url"].as_str().unwrap());
-    assert_eq!(
-        get(&router, &format!("{path}/9.9"), &[]).await.status,
-        StatusCode::NOT_FOUND
-    );
+    let redirect = site.get(format!("{path}/1.1.1")).send().await;
+    assert_eq!(redirect.status, 303);
+    assert_eq!(redirect.header("location"), entry["url"].as_str());
+    assert_eq!(site.get(format!("{path}/9.9")).send().await.status, 404);
     // ...and the address answers.
     let item_path = entry["url"]
         .as_str()
@@ -110,69 +106,63 @@ async fn tagged_iati_activity_validates_and_its_code_resolves() {
         .strip_prefix(BASE)
         .unwrap()
         .to_owned();
-    let item = get(&router, &item_path, &[("accept", "application/ld+json")]).await;
+    let item = site.get_accepting(&item_path, "application/ld+json").await;
     assert_eq!(item.json()["skos:notation"], format!("{NATIONAL}/1.1.1"));
 }
 
 #[tokio::test]
 async fn plan_codelist_has_the_same_fields_in_xml_json_and_csv() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
+    let site = app.at(BASE);
     let path = format!("/vocabulary/{NATIONAL}");
 
-    let xml = get(&router, &path, &[]).await;
-    assert_eq!(xml.status, StatusCode::OK);
-    assert_eq!(xml.header("content-type"), "application/xml; charset=utf-8");
-    assert_eq!(xml.header("vary"), "Accept");
-    let (well_formed, messages) = xmllint(&xml.body, None);
-    assert!(well_formed, "{messages}\n{}", xml.body);
-    assert!(xml.body.contains(&format!(
+    let xml = site.get(&path).send().await;
+    assert_eq!(xml.status, 200);
+    assert_eq!(xml.header("content-type"), Some("application/xml; charset=utf-8"));
+    assert_eq!(xml.header("vary"), Some("Accept"));
+    let (well_formed, messages) = xmllint(&xml.text(), None);
+    assert!(well_formed, "{messages}\n{}", xml.text());
+    assert!(xml.text().contains(&format!(
         r#"<codelist name="{NATIONAL}" xml:lang="en" complete="1">"#
     )));
-    assert!(xml.body.contains("<code>1.1.2</code>"));
-    assert!(xml.body.contains("<category>1.1</category>"));
+    assert!(xml.text().contains("<code>1.1.2</code>"));
+    assert!(xml.text().contains("<category>1.1</category>"));
     assert!(
-        xml.body
+        xml.text()
             .contains(r#"<narrative xml:lang="uk">Пункт 1.1.2 плану FX-NAP-2021-2025</narrative>"#)
     );
-    assert_eq!(xml.body.matches("<codelist-item ").count(), 7);
+    assert_eq!(xml.text().matches("<codelist-item ").count(), 7);
 
-    let json: Value = get(&router, &format!("{path}.json"), &[]).await.json();
+    let json: Value = site.get(format!("{path}.json")).send().await.json();
     assert_eq!(json["attributes"]["name"], NATIONAL);
     assert_eq!(json["data"].as_array().unwrap().len(), 7);
     assert_eq!(json["data"][0]["name"]["uk"], "Пункт 1 плану FX-NAP-2021-2025");
 
-    let csv = get(&router, &path, &[("accept", "text/csv")]).await;
-    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
-    let lines: Vec<&str> = csv.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let csv = site.get_accepting(&path, "text/csv").await;
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = csv.text();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
         "code,name_uk,name_en,description_uk,description_en,category,status,url"
     );
     assert_eq!(lines.len(), 1 + 7);
 
-    let etag = csv.header("etag").to_owned();
-    let again = get(
-        &router,
-        &path,
-        &[("accept", "text/csv"), ("if-none-match", &etag)],
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    assert_eq!(
-        get(&router, "/vocabulary/XX-NOTHING", &[]).await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        get(&router, "/vocabulary/a%20b", &[]).await.status,
-        StatusCode::BAD_REQUEST
-    );
+    let etag = csv.header("etag").unwrap().to_owned();
+    let again = site
+        .get(&path)
+        .headers(&[("accept", "text/csv"), ("if-none-match", &etag)])
+        .send()
+        .await;
+    assert_eq!(again.status, 304);
+    assert_eq!(site.get("/vocabulary/XX-NOTHING").send().await.status, 404);
+    assert_eq!(site.get("/vocabulary/a%20b").send().await.status, 400);
 }
 
 #[tokio::test]
 async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
+    let site = app.at(BASE);
     let token = app
         .token_for(
             "ministry-of-social-policy",
@@ -186,31 +176,26 @@ async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
         )
         .await;
     let group = &group.data()["targetGroup"];
-    app.graphql_as(
-        &token,
-        "mutation($input: WithdrawTargetGroupInput!) { withdrawTargetGroup(input: $input) { targetGroup { status } } }",
+    app.bearer(&token).graphql("mutation($input: WithdrawTargetGroupInput!) { withdrawTargetGroup(input: $input) { targetGroup { status } } }",
         serde_json::json!({ "input": { "id": group["id"], "version": group["version"] } }),
     )
     .await
     .data();
-    let xml = get(&router, "/vocabulary/UA-NAP-TG-2020.xml", &[]).await;
-    assert_eq!(xml.status, StatusCode::OK);
+    let xml = site.get("/vocabulary/UA-NAP-TG-2020.xml").send().await;
+    assert_eq!(xml.status, 200);
     assert!(
-        xml.body
+        xml.text()
             .contains("<codelist-item status=\"withdrawn\">\n      <code>veterans</code>"),
         "{}",
-        xml.body
+        xml.text()
     );
-    assert!(xml.body.contains(&format!(
+    assert!(xml.text().contains(&format!(
         "<url>{BASE}/id/target-group/internally-displaced-persons</url>"
     )));
-    let json: Value = get(
-        &router,
-        "/vocabulary/UA-NAP-TG-2020",
-        &[("accept", "application/json")],
-    )
-    .await
-    .json();
+    let json: Value = site
+        .get_accepting("/vocabulary/UA-NAP-TG-2020", "application/json")
+        .await
+        .json();
     let active = json["data"]
         .as_array()
         .unwrap()
@@ -218,9 +203,9 @@ async fn target_group_vocabulary_is_a_codelist_with_withdrawn_codes_marked() {
         .filter(|e| e["status"] == "active")
         .count();
     assert_eq!(active + 1, json["data"].as_array().unwrap().len());
-    let redirect = get(&router, "/vocabulary/UA-NAP-TG-2020/veterans", &[]).await;
+    let redirect = site.get("/vocabulary/UA-NAP-TG-2020/veterans").send().await;
     assert_eq!(
         redirect.header("location"),
-        format!("{BASE}/id/target-group/veterans")
+        Some(format!("{BASE}/id/target-group/veterans").as_str())
     );
 }

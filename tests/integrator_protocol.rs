@@ -3,37 +3,28 @@
 //! have their own code, `/metrics` in the format asked for, a cacheable JWKS, a favicon, the
 //! schema's and scalars' own descriptions, and anonymous reads from any origin when allowed.
 
-use axum::{
-    body::Body,
-    http::{HeaderMap, Request, header},
-};
-use http_body_util::BodyExt;
+use axum::http::{Method, header};
 use serde_json::Value;
-use tower::ServiceExt;
 
-use crate::common::TestApp;
+use crate::common::{Client, TestApp, TestResponse, error_codes};
 
-/// Status, headers and body text of `request` sent to `router`.
-async fn send(router: axum::Router, request: Request<Body>) -> (u16, HeaderMap, String) {
-    let response = router.oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn post(content_type: Option<&str>, accept: &str, body: &str) -> Request<Body> {
-    let mut request = Request::post("/graphql").header(header::ACCEPT, accept);
+/// `POST /graphql` with `body` as it is, an optional content type and `accept`.
+async fn post(client: &Client, content_type: Option<&str>, accept: &str, body: &str) -> TestResponse {
+    let mut request = client
+        .post("/graphql")
+        .header(header::ACCEPT, accept)
+        .body(body.to_owned());
     if let Some(content_type) = content_type {
         request = request.header(header::CONTENT_TYPE, content_type);
     }
-    request.body(Body::from(body.to_owned())).unwrap()
+    request.send().await
 }
 
-fn code(body: &str) -> String {
-    let body: Value = serde_json::from_str(body).unwrap();
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
+/// The code of the first error of a JSON answer, or "" where there is none.
+fn code(response: &TestResponse) -> String {
+    error_codes(&response.json())
+        .first()
+        .copied()
         .unwrap_or_default()
         .to_owned()
 }
@@ -41,40 +32,39 @@ fn code(body: &str) -> String {
 #[tokio::test]
 async fn graphql_post_without_json_content_type_is_refused() {
     let app = TestApp::seeded().await;
+    let client = app.anonymous();
     let query = r#"{"query":"{ __typename }"}"#;
     for content_type in [
         None,
         Some("text/plain"),
         Some("application/x-www-form-urlencoded"),
     ] {
-        let (status, headers, body) = send(app.router(), post(content_type, "application/json", query)).await;
-        assert_eq!(status, 415, "{content_type:?}: {body}");
-        assert_eq!(code(&body), "UNSUPPORTED_MEDIA_TYPE");
+        let answer = post(&client, content_type, "application/json", query).await;
+        assert_eq!(answer.status, 415, "{content_type:?}: {}", answer.text());
+        assert_eq!(code(&answer), "UNSUPPORTED_MEDIA_TYPE");
         assert!(
-            headers[header::CONTENT_TYPE]
-                .to_str()
+            answer
+                .header(header::CONTENT_TYPE)
                 .unwrap()
                 .starts_with("application/json")
         );
     }
-    let (status, _, _) = send(
-        app.router(),
-        post(Some("application/json; charset=utf-8"), "application/json", query),
-    )
-    .await;
-    assert_eq!(status, 200);
+    let json = Some("application/json; charset=utf-8");
+    assert_eq!(post(&client, json, "application/json", query).await.status, 200);
 }
 
 #[tokio::test]
 async fn graphql_request_without_query_is_refused() {
     let app = TestApp::seeded().await;
     for body in [r#"{"qeury":"{ __typename }"}"#, "{}"] {
-        let (status, _, answer) = send(
-            app.router(),
-            post(Some("application/json"), "application/json", body),
+        let answer = post(
+            &app.anonymous(),
+            Some("application/json"),
+            "application/json",
+            body,
         )
         .await;
-        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer.status, 400, "{body}: {}", answer.text());
         assert_eq!(code(&answer), "BAD_REQUEST");
     }
 }
@@ -83,84 +73,50 @@ async fn graphql_request_without_query_is_refused() {
 async fn graphql_parse_failure_has_its_code_and_no_data() {
     let app = TestApp::seeded().await;
     let body = r#"{"query":"{"}"#;
-    let (status, headers, answer) = send(
-        app.router(),
-        post(
-            Some("application/json"),
-            "application/graphql-response+json",
-            body,
-        ),
-    )
-    .await;
-    assert_eq!(status, 400);
+    let client = app.anonymous();
+    let json = Some("application/json");
+    let answer = post(&client, json, "application/graphql-response+json", body).await;
+    assert_eq!(answer.status, 400);
     assert!(
-        headers[header::CONTENT_TYPE]
-            .to_str()
+        answer
+            .header(header::CONTENT_TYPE)
             .unwrap()
             .starts_with("application/graphql-response+json")
     );
     assert_eq!(code(&answer), "GRAPHQL_PARSE_FAILED");
-    assert!(
-        serde_json::from_str::<Value>(&answer)
-            .unwrap()
-            .get("data")
-            .is_none(),
-        "{answer}"
-    );
-    let (status, _, answer) = send(
-        app.router(),
-        post(Some("application/json"), "application/json", body),
-    )
-    .await;
-    assert_eq!(status, 200);
+    assert!(answer.json().get("data").is_none(), "{}", answer.text());
+    let answer = post(&client, json, "application/json", body).await;
+    assert_eq!(answer.status, 200);
     assert_eq!(code(&answer), "GRAPHQL_PARSE_FAILED");
-    assert!(
-        serde_json::from_str::<Value>(&answer)
-            .unwrap()
-            .get("data")
-            .is_none()
-    );
+    assert!(answer.json().get("data").is_none());
 }
 
 #[tokio::test]
 async fn graphql_validation_failure_has_no_data() {
     let app = TestApp::seeded().await;
-    let (status, _, answer) = send(
-        app.router(),
-        post(
-            Some("application/json"),
-            "application/graphql-response+json",
-            r#"{"query":"{ noSuchField }"}"#,
-        ),
+    let answer = post(
+        &app.anonymous(),
+        Some("application/json"),
+        "application/graphql-response+json",
+        r#"{"query":"{ noSuchField }"}"#,
     )
     .await;
-    assert_eq!(status, 400);
+    assert_eq!(answer.status, 400);
     assert_eq!(code(&answer), "GRAPHQL_VALIDATION_FAILED");
-    assert!(
-        serde_json::from_str::<Value>(&answer)
-            .unwrap()
-            .get("data")
-            .is_none(),
-        "{answer}"
-    );
+    assert!(answer.json().get("data").is_none(), "{}", answer.text());
 }
 
 #[tokio::test]
 async fn metrics_are_served_in_the_format_asked_for() {
     let app = TestApp::seeded().await;
     app.graphql("{ __typename }", Value::Null).await;
-    let metrics = |accept: Option<&str>| {
-        let mut request = Request::get("/metrics");
-        if let Some(accept) = accept {
-            request = request.header(header::ACCEPT, accept);
-        }
-        request.body(Body::empty()).unwrap()
-    };
-    let (status, headers, text) = send(app.router(), metrics(None)).await;
-    assert_eq!(status, 200);
+    let client = app.anonymous();
+    let answer = client.get("/metrics").send().await;
+    let text = answer.text();
+    assert_eq!(answer.status, 200);
     assert_eq!(
-        headers[header::CONTENT_TYPE],
-        "text/plain; version=0.0.4; charset=utf-8"
+        answer.header(header::CONTENT_TYPE),
+        Some("text/plain; version=0.0.4; charset=utf-8")
     );
     assert!(
         text.contains("# TYPE nap_graphql_requests_total counter\n"),
@@ -168,16 +124,18 @@ async fn metrics_are_served_in_the_format_asked_for() {
     );
     assert!(text.contains("nap_graphql_requests_total{"));
     assert!(!text.contains("# EOF"));
-    let (_, headers, text) = send(
-        app.router(),
-        metrics(Some(
+    let answer = client
+        .get("/metrics")
+        .header(
+            header::ACCEPT,
             "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5",
-        )),
-    )
-    .await;
+        )
+        .send()
+        .await;
+    let text = answer.text();
     assert_eq!(
-        headers[header::CONTENT_TYPE],
-        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        answer.header(header::CONTENT_TYPE),
+        Some("application/openmetrics-text; version=1.0.0; charset=utf-8")
     );
     assert!(text.contains("# TYPE nap_graphql_requests counter\n"), "{text}");
     assert!(text.ends_with("# EOF\n"));
@@ -186,23 +144,13 @@ async fn metrics_are_served_in_the_format_asked_for() {
 #[tokio::test]
 async fn jwks_is_cacheable_and_favicon_is_served() {
     let app = TestApp::seeded().await;
-    let (status, headers, _) = send(
-        app.router(),
-        Request::get("/.well-known/jwks.json")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=300");
-    let (status, headers, body) = send(
-        app.router(),
-        Request::get("/favicon.ico").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(headers[header::CONTENT_TYPE], "image/svg+xml");
-    assert!(body.starts_with("<svg"));
+    let jwks = app.get("/.well-known/jwks.json").await;
+    assert_eq!(jwks.status, 200);
+    assert_eq!(jwks.header(header::CACHE_CONTROL), Some("public, max-age=300"));
+    let icon = app.get("/favicon.ico").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header(header::CONTENT_TYPE), Some("image/svg+xml"));
+    assert!(icon.text().starts_with("<svg"));
 }
 
 #[tokio::test]
@@ -241,45 +189,43 @@ async fn schema_and_scalars_describe_themselves() {
 #[tokio::test]
 async fn cors_any_origin_may_read_anonymously_but_tokens_keep_the_allow_list() {
     let app = TestApp::seeded().await;
-    let router = |any: bool| {
-        app.router_with_http(nap_registry::config::HttpSettings {
+    let client = |any: bool| {
+        app.with_http(nap_registry::config::HttpSettings {
             cors_origins: vec!["https://partner.example.org".to_owned()],
             cors_any_origin_anonymous: any,
             ..Default::default()
         })
     };
-    let preflight = |origin: &str, headers: &str| {
-        Request::options("/graphql")
+    let preflight = async |any: bool, origin: &str, headers: &str| {
+        client(any)
+            .request(Method::OPTIONS, "/graphql")
             .header(header::ORIGIN, origin)
             .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
             .header(header::ACCESS_CONTROL_REQUEST_HEADERS, headers)
-            .body(Body::empty())
-            .unwrap()
+            .send()
+            .await
     };
-    let allowed = |headers: &HeaderMap| headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_some();
+    let allowed = |answer: &TestResponse| answer.header(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_some();
     let anyone = "https://reader.example.net";
-    let (_, headers, _) = send(router(true), preflight(anyone, "content-type")).await;
-    assert!(allowed(&headers), "an anonymous read from any origin");
-    let (_, headers, _) = send(router(true), preflight(anyone, "content-type,authorization")).await;
-    assert!(!allowed(&headers), "a token from an origin not listed");
-    let (_, headers, _) = send(
-        router(true),
-        preflight("https://partner.example.org", "content-type,authorization"),
-    )
-    .await;
-    assert!(allowed(&headers), "a token from a listed origin");
-    let (_, headers, _) = send(router(false), preflight(anyone, "content-type")).await;
-    assert!(!allowed(&headers), "without the setting only listed origins");
-    let read = |authorization: Option<&str>| {
-        let mut request = Request::get("/graphql?query=%7B__typename%7D").header(header::ORIGIN, anyone);
-        if let Some(authorization) = authorization {
-            request = request.header(header::AUTHORIZATION, authorization);
-        }
-        request.body(Body::empty()).unwrap()
+    let answer = preflight(true, anyone, "content-type").await;
+    assert!(allowed(&answer), "an anonymous read from any origin");
+    let answer = preflight(true, anyone, "content-type,authorization").await;
+    assert!(!allowed(&answer), "a token from an origin not listed");
+    let partner = "https://partner.example.org";
+    let answer = preflight(true, partner, "content-type,authorization").await;
+    assert!(allowed(&answer), "a token from a listed origin");
+    let answer = preflight(false, anyone, "content-type").await;
+    assert!(!allowed(&answer), "without the setting only listed origins");
+    let read = async |client: Client| {
+        client
+            .graphql_get("{__typename}", None)
+            .header(header::ORIGIN, anyone)
+            .send()
+            .await
     };
-    let (status, headers, _) = send(router(true), read(None)).await;
-    assert_eq!(status, 200);
-    assert!(allowed(&headers));
-    let (_, headers, _) = send(router(true), read(Some("Bearer x"))).await;
-    assert!(!allowed(&headers));
+    let answer = read(client(true)).await;
+    assert_eq!(answer.status, 200);
+    assert!(allowed(&answer));
+    let answer = read(client(true).bearer("x")).await;
+    assert!(!allowed(&answer));
 }

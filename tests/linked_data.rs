@@ -2,86 +2,23 @@
 //! (page, JSON-LD with SKOS, CSV), and the `uri` fields of the GraphQL types, all under the
 //! configured public base. Their life over time is in `linked_data_lifecycle`.
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, StatusCode, header},
-};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::common::{TestApp, fixture::NATIONAL};
 
 pub const BASE: &str = "https://nap.example.org";
 
-/// An answer: status, headers and body text.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: axum::http::HeaderMap,
-    pub body: String,
-}
-
-impl Answer {
-    pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
-    }
-}
-
-/// `GET path` with `headers`.
-pub async fn get(router: &Router, path: &str, headers: &[(&str, &str)]) -> Answer {
-    let mut request = Request::get(path);
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
-async fn graphql(router: &Router, query: &str) -> Value {
-    let request = Request::post("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({ "query": query }).to_string()))
-        .unwrap();
-    let response = router.clone().oneshot(request).await.unwrap();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body: Value = serde_json::from_slice(&bytes).unwrap();
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
-}
-
 #[tokio::test]
 async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
-    let page = get(
-        &router,
-        &format!("/id/item/{NATIONAL}/1.1.1"),
-        &[("accept", "text/html")],
-    )
-    .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.header("content-type").starts_with("text/html"));
-    assert_eq!(page.header("vary"), "Accept");
-    assert!(page.header("etag").starts_with('"'));
+    let site = app.at(BASE);
+    let page = site
+        .get_accepting(format!("/id/item/{NATIONAL}/1.1.1"), "text/html")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.header("content-type").unwrap().starts_with("text/html"));
+    assert_eq!(page.header("vary"), Some("Accept"));
+    assert!(page.header("etag").unwrap().starts_with('"'));
     for expected in [
         "<html lang=\"uk\">",
         "Пункт 1.1.1 плану FX-NAP-2021-2025",
@@ -102,26 +39,23 @@ async fn item_page_shows_path_indicators_bodies_localizations_and_projects() {
         "/graphiql?query=",
     ] {
         assert!(
-            page.body.contains(expected),
+            page.text().contains(expected),
             "missing {expected} in {}",
-            page.body
+            page.text()
         );
     }
-    assert!(!page.body.contains("<script"), "pages need no scripts");
+    assert!(!page.text().contains("<script"), "pages need no scripts");
 }
 
 #[tokio::test]
 async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
-    let operational = get(
-        &router,
-        &format!("/id/item/{NATIONAL}/1.1"),
-        &[("accept", "application/ld+json")],
-    )
-    .await;
-    assert_eq!(operational.status, StatusCode::OK);
-    assert_eq!(operational.header("content-type"), "application/ld+json");
+    let site = app.at(BASE);
+    let operational = site
+        .get_accepting(format!("/id/item/{NATIONAL}/1.1"), "application/ld+json")
+        .await;
+    assert_eq!(operational.status, 200);
+    assert_eq!(operational.header("content-type"), Some("application/ld+json"));
     let doc = operational.json();
     assert_eq!(doc["@id"], "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1");
     assert_eq!(doc["@type"], "skos:Concept");
@@ -156,13 +90,10 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
         "https://nap.example.org/id/plan/FX-NAP-2021-2025"
     );
 
-    let indicator = get(
-        &router,
-        &format!("/id/indicator/{NATIONAL}/1.1.1/I1"),
-        &[("accept", "application/json")],
-    )
-    .await;
-    assert_eq!(indicator.header("content-type"), "application/json");
+    let indicator = site
+        .get_accepting(format!("/id/indicator/{NATIONAL}/1.1.1/I1"), "application/json")
+        .await;
+    assert_eq!(indicator.header("content-type"), Some("application/json"));
     let doc = indicator.json();
     assert_eq!(
         doc["skos:exactMatch"],
@@ -173,13 +104,10 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
         "https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.1"
     );
 
-    let plan = get(
-        &router,
-        &format!("/id/plan/{NATIONAL}"),
-        &[("accept", "application/ld+json")],
-    )
-    .await
-    .json();
+    let plan = site
+        .get_accepting(format!("/id/plan/{NATIONAL}"), "application/ld+json")
+        .await
+        .json();
     assert_eq!(plan["@type"], "skos:ConceptScheme");
     assert_eq!(plan["skos:hasTopConcept"].as_array().unwrap().len(), 2);
 }
@@ -187,7 +115,7 @@ async fn json_ld_uses_skos_with_broader_narrower_scheme_and_sdg_match() {
 #[tokio::test]
 async fn every_kind_of_address_resolves() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
+    let site = app.at(BASE);
     for (path, code) in [
         (format!("/id/plan/{NATIONAL}"), NATIONAL),
         (format!("/id/item/{NATIONAL}/2.1.1"), "FX-NAP-2021-2025/2.1.1"),
@@ -200,19 +128,16 @@ async fn every_kind_of_address_resolves() {
         ("/id/region/UA-12".to_owned(), "UA-12"),
         ("/id/project/XM-DAC-99-1-P3".to_owned(), "XM-DAC-99-1-P3"),
     ] {
-        let answer = get(&router, &path, &[("accept", "application/ld+json")]).await;
-        assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+        let answer = site.get_accepting(&path, "application/ld+json").await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.text());
         let doc = answer.json();
         assert_eq!(doc["@id"], format!("{BASE}{path}"), "{path}");
         assert_eq!(doc["skos:notation"], code, "{path}");
     }
     // An organisation's org-id identifier resolves to the same object.
-    let by_identifier = get(
-        &router,
-        "/id/organisation/XM-DAC-99-1",
-        &[("accept", "application/json")],
-    )
-    .await;
+    let by_identifier = site
+        .get_accepting("/id/organisation/XM-DAC-99-1", "application/json")
+        .await;
     assert_eq!(
         by_identifier.json()["@id"],
         "https://nap.example.org/id/organisation/fx-donor-a"
@@ -222,42 +147,38 @@ async fn every_kind_of_address_resolves() {
 #[tokio::test]
 async fn csv_gives_the_list_where_one_fits() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
-    let items = get(
-        &router,
-        &format!("/id/plan/{NATIONAL}"),
-        &[("accept", "text/csv")],
-    )
-    .await;
-    assert_eq!(items.status, StatusCode::OK);
-    assert_eq!(items.header("content-type"), "text/csv; charset=utf-8");
-    let lines: Vec<&str> = items.body.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let site = app.at(BASE);
+    let items = site
+        .get_accepting(format!("/id/plan/{NATIONAL}"), "text/csv")
+        .await;
+    assert_eq!(items.status, 200);
+    assert_eq!(items.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = items.text();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
         "code,number,kind,status,title_uk,title_en,parent_code,uri"
     );
-    assert_eq!(lines.len(), 1 + 7, "{}", items.body);
+    assert_eq!(lines.len(), 1 + 7, "{}", items.text());
     assert!(lines.contains(&"FX-NAP-2021-2025/1.1.2,1.1.2,TASK,ACTIVE,Пункт 1.1.2 плану FX-NAP-2021-2025,Item 1.1.2 of FX-NAP-2021-2025,FX-NAP-2021-2025/1.1,https://nap.example.org/id/item/FX-NAP-2021-2025/1.1.2"));
-    let values = get(
-        &router,
-        &format!("/id/indicator/{NATIONAL}/1.1.1/I1?format=csv"),
-        &[],
-    )
-    .await;
-    assert_eq!(values.body.lines().count(), 1 + 2, "{}", values.body);
-    let region = get(&router, "/id/region/UA-12", &[("accept", "text/csv")]).await;
-    assert_eq!(region.status, StatusCode::NOT_ACCEPTABLE);
-    let image = get(&router, "/id/region/UA-12", &[("accept", "image/png")]).await;
-    assert_eq!(image.status, StatusCode::NOT_ACCEPTABLE);
+    let values = site
+        .get(format!("/id/indicator/{NATIONAL}/1.1.1/I1?format=csv"))
+        .send()
+        .await;
+    assert_eq!(values.text().lines().count(), 1 + 2, "{}", values.text());
+    let region = site.get_accepting("/id/region/UA-12", "text/csv").await;
+    assert_eq!(region.status, 406);
+    let image = site.get_accepting("/id/region/UA-12", "image/png").await;
+    assert_eq!(image.status, 406);
 }
 
 #[tokio::test]
 async fn graphql_uri_fields_use_the_public_base() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_at(BASE);
-    let data = graphql(
-        &router,
-        r#"{
+    let site = app.at(BASE);
+    let answer = site
+        .graphql(
+            r#"{
           plan(code: "FX-NAP-2021-2025") { uri vocabularyUri }
           planItem(code: "FX-NAP-2021-2025/1.1.1") { uri indicators { uri } targetGroups { uri } }
           targetGroup(code: "veterans") { uri vocabulary { uri } }
@@ -265,8 +186,10 @@ async fn graphql_uri_fields_use_the_public_base() {
           region(code: "UA-12") { uri }
           projectLinks(first: 1, filter: { iatiIdentifier: "XM-DAC-99-1-P1" }) { nodes { uri } }
         }"#,
-    )
-    .await;
+            Value::Null,
+        )
+        .await;
+    let data = answer.data();
     assert_eq!(
         data["plan"]["uri"],
         "https://nap.example.org/id/plan/FX-NAP-2021-2025"
@@ -306,6 +229,6 @@ async fn graphql_uri_fields_use_the_public_base() {
         &data["projectLinks"]["nodes"][0]["uri"],
     ] {
         let path = uri.as_str().unwrap().strip_prefix(BASE).unwrap();
-        assert_eq!(get(&router, path, &[]).await.status, StatusCode::OK, "{path}");
+        assert_eq!(site.get(path).send().await.status, 200, "{path}");
     }
 }

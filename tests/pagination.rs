@@ -1,22 +1,13 @@
 //! Relay pagination: pages, edges, page sizes, invalid cursors, and cursors that survive inserts.
 
 use sea_orm::EntityTrait;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, codes};
 
 const GROUPS: &str = "query($first: Int, $after: String, $last: Int, $before: String) {
     targetGroups(first: $first, after: $after, last: $last, before: $before) {
         totalCount edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
-
-fn codes(connection: &Value) -> Vec<String> {
-    connection["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["code"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test]
 async fn pages_walk_forward_to_the_last_page_and_back() {

@@ -67,11 +67,9 @@ async fn plan_by_code_answers_in_the_requested_language() {
     );
 
     let english = app
-        .graphql_with_headers(
-            query,
-            json!({ "code": "UA-NAP-2021-2025" }),
-            &[("accept-language", "en-GB,en;q=0.9")],
-        )
+        .anonymous()
+        .with_header("accept-language", "en-GB,en;q=0.9")
+        .graphql(query, json!({ "code": "UA-NAP-2021-2025" }))
         .await;
     assert_eq!(english.data()["plan"]["title"], plan["en"]);
 

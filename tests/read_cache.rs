@@ -2,99 +2,31 @@
 //! `If-None-Match` gets 304, concurrent misses run the query once, and memory stays within the
 //! configured limit. (Two server processes on one database: `command_line`.)
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, header},
-};
-use http_body_util::BodyExt;
+use axum::http::header;
 use nap_registry::{
     config::HttpSettings,
     domain::access::Scope,
     reference_data::{self, synthetic::SyntheticSize},
 };
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::common::TestApp;
+use crate::common::{Client, TestApp, TestResponse};
 
 const LINKS: &str = r#"{ projectLinks(first: 100) { totalCount nodes { title } } }"#;
 
-struct Answer {
-    status: u16,
-    etag: Option<String>,
-    body: Value,
-}
-
-async fn post(router: &Router, query: &str, variables: Value, if_none_match: Option<&str>) -> Answer {
-    let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-    if let Some(tag) = if_none_match {
-        request = request.header(header::IF_NONE_MATCH, tag);
-    }
-    let body = json!({ "query": query, "variables": variables }).to_string();
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let etag = response
-        .headers()
-        .get(header::ETAG)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        etag,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
-}
-
 /// The same request over GET, as a polling client sends it, with `If-None-Match`.
-async fn conditional_get(router: &Router, query: &str, variables: Value, if_none_match: &str) -> Answer {
-    let encode = |text: &str| -> String {
-        text.bytes()
-            .map(|byte| {
-                if byte.is_ascii_alphanumeric() {
-                    (byte as char).to_string()
-                } else {
-                    format!("%{byte:02X}")
-                }
-            })
-            .collect()
-    };
-    let url = format!(
-        "/graphql?query={}&variables={}",
-        encode(query),
-        encode(&variables.to_string())
-    );
-    let response = router
-        .clone()
-        .oneshot(
-            Request::get(url)
-                .header(header::IF_NONE_MATCH, if_none_match)
-                .body(Body::empty())
-                .unwrap(),
-        )
+async fn conditional_get(client: &Client, query: &str, if_none_match: &str) -> TestResponse {
+    client
+        .graphql_get(query, Some(&Value::Null))
+        .header(header::IF_NONE_MATCH, if_none_match)
+        .send()
         .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let etag = response
-        .headers()
-        .get(header::ETAG)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        etag,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
 }
 
 #[tokio::test]
 async fn anonymous_answers_are_kept_until_the_next_write_and_never_served_stale() {
     let app = TestApp::with_fixture().await;
-    let router = app.router();
+    let client = app.anonymous();
     let (first, first_cost) = app.graphql_counting(LINKS, Value::Null).await;
     let (second, second_cost) = app.graphql_counting(LINKS, Value::Null).await;
     assert_eq!(first.body, second.body);
@@ -104,15 +36,19 @@ async fn anonymous_answers_are_kept_until_the_next_write_and_never_served_stale(
         "a kept answer costs at most the sequence check: {second_cost}"
     );
 
-    let kept = post(&router, LINKS, Value::Null, None).await;
-    let etag = kept.etag.expect("an ETag");
-    let not_modified = conditional_get(&router, LINKS, Value::Null, &etag).await;
+    let kept = client.graphql(LINKS, Value::Null).await;
+    let etag = kept.header(header::ETAG).expect("an ETag");
+    let not_modified = conditional_get(&client, LINKS, etag).await;
     assert_eq!(not_modified.status, 304);
-    assert_eq!(not_modified.etag.as_deref(), Some(etag.as_str()));
-    assert_eq!(not_modified.body, Value::Null, "no body");
-    let posted = post(&router, LINKS, Value::Null, Some(&etag)).await;
+    assert_eq!(not_modified.header(header::ETAG), Some(etag));
+    assert!(not_modified.body.is_empty(), "no body");
+    let posted = client
+        .graphql_request(LINKS, Value::Null)
+        .header(header::IF_NONE_MATCH, etag)
+        .send()
+        .await;
     assert_eq!(
-        (posted.status, &posted.body),
+        (posted.status, &posted.json()),
         (200, &kept.body),
         "a POST is never answered 304"
     );
@@ -120,31 +56,29 @@ async fn anonymous_answers_are_kept_until_the_next_write_and_never_served_stale(
     // A write through the API moves the sequence on: the next read sees it, with a new tag.
     let donor = app.token_for("fx-donor-a", &[Scope::ProjectsWrite]).await;
     let created = app
-        .graphql_as(
-            &donor,
-            "mutation { createProjectLink(input: {titleEn: \"Seen at once\", owner: \"fx-donor-a\"}) { projectLink { id } } }",
+        .bearer(&donor).graphql("mutation { createProjectLink(input: {titleEn: \"Seen at once\", owner: \"fx-donor-a\"}) { projectLink { id } } }",
             Value::Null,
         )
         .await;
     assert!(created.body["errors"].is_null(), "{}", created.body);
-    let after = conditional_get(&router, LINKS, Value::Null, &etag).await;
+    let after = conditional_get(&client, LINKS, etag).await;
     assert_eq!(after.status, 200, "the old tag no longer matches");
-    assert_ne!(after.etag.as_deref(), Some(etag.as_str()));
+    assert_ne!(after.header(header::ETAG), Some(etag));
     assert_eq!(
-        after.body["data"]["projectLinks"]["totalCount"],
+        after.json()["data"]["projectLinks"]["totalCount"],
         kept.body["data"]["projectLinks"]["totalCount"].as_i64().unwrap() + 1
     );
-    assert!(after.body.to_string().contains("Seen at once"));
+    assert!(after.text().contains("Seen at once"));
 
     // So does a reference data load by the operator, which goes around the API.
     let plans = "{ plans { totalCount } }";
-    let before_load = post(&router, plans, Value::Null, None).await;
+    let before_load = client.graphql(plans, Value::Null).await;
     reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
         .await
         .unwrap();
-    let after_load = post(&router, plans, Value::Null, None).await;
+    let after_load = client.graphql(plans, Value::Null).await;
     assert_ne!(before_load.body, after_load.body, "{}", after_load.body);
-    assert_ne!(before_load.etag, after_load.etag);
+    assert_ne!(before_load.header(header::ETAG), after_load.header(header::ETAG));
 }
 
 #[tokio::test]
@@ -154,7 +88,9 @@ async fn answers_differ_by_language_and_variables_and_errors_are_not_kept() {
     let item = |code: &str| json!({ "code": code });
     let uk = app.graphql(query, item("FX-RAP-UA-46/1.1.1")).await;
     let en = app
-        .graphql_with_headers(query, item("FX-RAP-UA-46/1.1.1"), &[("accept-language", "en")])
+        .anonymous()
+        .with_header("accept-language", "en")
+        .graphql(query, item("FX-RAP-UA-46/1.1.1"))
         .await;
     let other = app.graphql(query, item("FX-RAP-UA-46/1.1")).await;
     assert_ne!(uk.body, en.body);
@@ -165,9 +101,10 @@ async fn answers_differ_by_language_and_variables_and_errors_are_not_kept() {
     let (again, again_cost) = app.graphql_counting(bad, Value::Null).await;
     assert_eq!(again.error_code(), "BAD_USER_INPUT");
     assert_eq!(first_cost, again_cost, "not kept: each asks again");
-    let tagged = post(&app.router(), bad, Value::Null, None).await;
+    let tagged = app.graphql(bad, Value::Null).await;
     assert_eq!(
-        tagged.etag, None,
+        tagged.header(header::ETAG),
+        None,
         "an answer with errors gets no tag and is not kept"
     );
 }
@@ -180,9 +117,7 @@ async fn concurrent_misses_of_one_query_run_it_once() {
     // Make the kept answer stale, then ask 16 times at once.
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let write = app
-        .graphql_as(
-            &admin,
-            "mutation { createProjectLink(input: {titleEn: \"x\", owner: \"fx-donor-a\"}) { projectLink { id } } }",
+        .bearer(&admin).graphql("mutation { createProjectLink(input: {titleEn: \"x\", owner: \"fx-donor-a\"}) { projectLink { id } } }",
             Value::Null,
         )
         .await;
@@ -205,64 +140,54 @@ async fn memory_stays_within_the_limit_and_oversized_answers_are_served_uncached
         .await
         .unwrap();
     let limit = 16 * 1024;
-    let router = app.router_with_http(HttpSettings {
+    let client = app.with_http(HttpSettings {
         response_cache_bytes: limit,
         ..Default::default()
     });
     let query = "query($n: Int!) { planItems(first: $n) { nodes { code title } } }";
     for n in 1..=40 {
-        let answer = post(&router, query, json!({ "n": n }), None).await;
+        let answer = client.graphql(query, json!({ "n": n })).await;
         assert_eq!(answer.status, 200);
         assert!(answer.body["errors"].is_null(), "{}", answer.body);
     }
-    let bytes = metric(&router, "nap_response_cache_bytes").await;
+    let bytes = client.metric("nap_response_cache_bytes").await;
     assert!(bytes > 0.0 && bytes <= limit as f64, "{bytes}");
     let misses = r#"nap_response_cache_lookups_total{result="miss"}"#;
-    assert_eq!(metric(&router, misses).await, 40.0);
+    assert_eq!(client.metric(misses).await, 40.0);
 
     // An answer over a quarter of the limit is served, and not kept.
     let big = "{ planItems(first: 100) { nodes { code title titles { uk en } parent { code } } } }";
-    let first = post(&router, big, Value::Null, None).await;
-    let second = post(&router, big, Value::Null, None).await;
+    let first = client.graphql(big, Value::Null).await;
+    let second = client.graphql(big, Value::Null).await;
     assert_eq!(first.body, second.body);
     assert!(
         first.body.to_string().len() > limit / 4,
         "the test needs a big answer"
     );
     assert_eq!(
-        metric(&router, misses).await,
+        client.metric(misses).await,
         42.0,
         "both ran: the answer was not kept"
     );
-    assert!(first.etag.is_some(), "still tagged: 304 works without keeping it");
-    let not_modified = conditional_get(&router, big, Value::Null, first.etag.as_deref().unwrap()).await;
+    let etag = first.header(header::ETAG);
+    assert!(etag.is_some(), "still tagged: 304 works without keeping it");
+    let not_modified = conditional_get(&client, big, etag.unwrap()).await;
     assert_eq!(not_modified.status, 304);
 }
 
 #[tokio::test]
 async fn a_zero_limit_turns_the_cache_off() {
     let app = TestApp::with_fixture().await;
-    let router = app.router_with_http(HttpSettings {
+    let client = app.with_http(HttpSettings {
         response_cache_bytes: 0,
         ..Default::default()
     });
-    let answer = post(&router, LINKS, Value::Null, None).await;
+    let answer = client.graphql(LINKS, Value::Null).await;
     assert_eq!(answer.status, 200);
-    assert_eq!(answer.etag, None);
+    assert_eq!(answer.header(header::ETAG), None);
     let app = app.without_response_cache();
     let (_, first) = app.graphql_counting(LINKS, Value::Null).await;
     let (_, second) = app.graphql_counting(LINKS, Value::Null).await;
     assert_eq!(first, second, "each request runs the query");
     assert!(second > 1, "{second}");
-}
-
-/// The value of one series of the router's `/metrics`.
-async fn metric(router: &Router, series: &str) -> f64 {
-    let response = router
-        .clone()
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    crate::common::metric_value(&text, series)
 }

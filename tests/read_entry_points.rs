@@ -3,18 +3,10 @@
 use serde_json::json;
 
 use crate::common::{
-    TestApp,
+    TestApp, codes,
     fixture::{KHARKIV, LVIV, NATIONAL},
+    project_keys,
 };
-
-fn codes(list: &serde_json::Value) -> Vec<String> {
-    list["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test]
 async fn node_and_nodes_resolve_global_ids_of_every_type() {
@@ -309,20 +301,7 @@ async fn project_links_filter_by_funder_implementer_item_region_date_and_iati_id
         let app = &app;
         async move {
             let response = app.graphql(q, json!({ "f": filter })).await;
-            let mut keys: Vec<String> = response.data()["projectLinks"]["nodes"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|n| {
-                    n["iatiIdentifier"]
-                        .as_str()
-                        .unwrap()
-                        .trim_start_matches("XM-DAC-99-1-")
-                        .to_owned()
-                })
-                .collect();
-            keys.sort();
-            keys
+            project_keys(&response.data()["projectLinks"])
         }
     };
     assert_eq!(run(json!({ "funder": "XM-DAC-99-1" })).await, ["P1", "P2"]);

@@ -1,19 +1,11 @@
 //! Every relation, in both directions, and both languages.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{
-    TestApp,
+    TestApp, codes,
     fixture::{KHARKIV, LVIV, NATIONAL},
 };
-
-fn codes(list: &Value) -> Vec<&str> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["code"].as_str().unwrap())
-        .collect()
-}
 
 #[tokio::test]
 async fn plan_item_relations_reach_plan_tree_indicators_groups_responsibilities_funding_and_projects() {
@@ -206,7 +198,9 @@ async fn texts_answer_in_the_argument_language_then_accept_language_with_fallbac
     );
     assert_eq!(default.data()["targetGroup"]["label"], "Ветерани");
     let english = app
-        .graphql_with_headers(q, json!({}), &[("accept-language", "en-US,en;q=0.9,uk;q=0.5")])
+        .anonymous()
+        .with_header("accept-language", "en-US,en;q=0.9,uk;q=0.5")
+        .graphql(q, json!({}))
         .await;
     assert_eq!(english.data()["region"]["name"], "Dnipropetrovsk");
     assert_eq!(

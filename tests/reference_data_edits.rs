@@ -11,11 +11,10 @@ use nap_registry::{
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{TestApp, feed_after};
 
 const TARGET_GROUP: &str = "query($code: String!) { targetGroup(code: $code) { id status version } }";
 const WITHDRAW_GROUP: &str = "mutation($input: WithdrawTargetGroupInput!) { withdrawTargetGroup(input: $input) { targetGroup { status version } } }";
-const FEED: &str = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityId entityCode action version } pageInfo { endCursor hasNextPage } } }";
 const HEAD: &str = "{ changesHead { sequence cursor } }";
 
 /// Withdraws the `veterans` target group as an administrator; returns its state.
@@ -26,29 +25,14 @@ async fn withdraw_veterans(app: &TestApp) -> Value {
         .await
         .data()["targetGroup"]
         .clone();
-    app.graphql_as(
-        &admin,
-        WITHDRAW_GROUP,
-        json!({ "input": { "id": group["id"], "version": group["version"] } }),
-    )
-    .await
-    .data()["withdrawTargetGroup"]["targetGroup"]
+    app.bearer(&admin)
+        .graphql(
+            WITHDRAW_GROUP,
+            json!({ "input": { "id": group["id"], "version": group["version"] } }),
+        )
+        .await
+        .data()["withdrawTargetGroup"]["targetGroup"]
         .clone()
-}
-
-/// Every change after `after`, paging through the whole feed.
-async fn feed_after(app: &TestApp, after: Value) -> Vec<Value> {
-    let mut after = after;
-    let mut changes = Vec::new();
-    loop {
-        let page = app.graphql(FEED, json!({ "after": after })).await;
-        let page = page.data()["changes"].clone();
-        changes.extend(page["nodes"].as_array().unwrap().iter().cloned());
-        if page["pageInfo"]["hasNextPage"] != json!(true) {
-            return changes;
-        }
-        after = page["pageInfo"]["endCursor"].clone();
-    }
 }
 
 async fn audit_event_count(app: &TestApp) -> u64 {

@@ -1,30 +1,22 @@
 //! Hostile and malformed requests: each gets a 4xx or a GraphQL error with a code, never a 5xx,
 //! and the service answers the next request as usual.
 
-use axum::{
-    body::Body,
-    http::{Request, header},
-};
-use http_body_util::BodyExt;
+use axum::http::header;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-use crate::common::TestApp;
+use crate::common::{Client, TestApp};
 
-async fn post_raw(app: &TestApp, body: Vec<u8>) -> (u16, Value) {
-    post_raw_to(app.router(), body).await
-}
-
-async fn post_raw_to(router: axum::Router, body: Vec<u8>) -> (u16, Value) {
-    let request = Request::post("/graphql")
+/// Posts `body`, byte for byte and with its Content-Length, to `/graphql`: the status and the
+/// JSON answer (`null` where the answer is not JSON).
+async fn post_raw(client: &Client, body: Vec<u8>) -> (u16, Value) {
+    let response = client
+        .post("/graphql")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::CONTENT_LENGTH, body.len())
-        .body(Body::from(body))
-        .unwrap();
-    let response = router.oneshot(request).await.unwrap();
-    let status = response.status().as_u16();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        .body(body)
+        .send()
+        .await;
+    (response.status, response.json_or_null())
 }
 
 fn query(text: &str) -> Vec<u8> {
@@ -67,7 +59,7 @@ async fn hostile_requests_are_refused_cleanly_and_the_service_stays_up() {
         ("oversized body", query(&"x".repeat(300 * 1024))),
     ];
     for (case, body) in cases {
-        let (status, answer) = post_raw(&app, body).await;
+        let (status, answer) = post_raw(&app.anonymous(), body).await;
         assert!(status < 500, "{case}: {status} {answer}");
         if status == 200 {
             let code = answer["errors"][0]["extensions"]["code"].as_str();
@@ -79,7 +71,7 @@ async fn hostile_requests_are_refused_cleanly_and_the_service_stays_up() {
             "{case}: leaks internals: {answer}"
         );
     }
-    let (status, answer) = post_raw(&app, query("{ plans { totalCount } }")).await;
+    let (status, answer) = post_raw(&app.anonymous(), query("{ plans { totalCount } }")).await;
     assert_eq!(
         (status, answer["data"]["plans"]["totalCount"].clone()),
         (200, json!(2)),
@@ -183,7 +175,7 @@ const PIECES: &[&str] = &[
 async fn fuzzed_requests_never_get_a_server_error() {
     let app = TestApp::seeded().await;
     // Without the rate limit, which would otherwise answer most of the run with 429.
-    let router = app.router_with_http(nap_registry::config::HttpSettings {
+    let client = app.with_http(nap_registry::config::HttpSettings {
         rate_per_address: 1_000_000,
         ..Default::default()
     });
@@ -191,7 +183,7 @@ async fn fuzzed_requests_never_get_a_server_error() {
     let mut answered = std::collections::BTreeMap::<u16, usize>::new();
     let mut executed = 0;
     for seed in SEEDS {
-        let (status, body) = post_raw_to(router.clone(), seed.as_bytes().to_vec()).await;
+        let (status, body) = post_raw(&client, seed.as_bytes().to_vec()).await;
         assert_eq!(status, 200, "{seed}: {body}");
         assert_ne!(
             body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
@@ -228,7 +220,7 @@ async fn fuzzed_requests_never_get_a_server_error() {
         }
         let shown = String::from_utf8_lossy(&input).into_owned();
         let started = std::time::Instant::now();
-        let (status, body) = post_raw_to(router.clone(), input).await;
+        let (status, body) = post_raw(&client, input).await;
         let elapsed = started.elapsed();
         *answered.entry(status).or_default() += 1;
         executed += usize::from(!body["data"].is_null());
@@ -251,7 +243,7 @@ async fn fuzzed_requests_never_get_a_server_error() {
         "the run reached the executor: {answered:?}, {executed} returned data"
     );
     eprintln!("fuzz run: {sent} requests, answered {answered:?}, {executed} returned data");
-    let (status, body) = post_raw_to(router, query("{ plans { totalCount } }")).await;
+    let (status, body) = post_raw(&client, query("{ plans { totalCount } }")).await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -262,19 +254,19 @@ async fn the_nul_character_is_refused_naming_where_it_was() {
     let app = TestApp::with_fixture().await;
     let lookup = "query($c: String!) { planItem(code: $c) { code } }";
     let in_variable = json!({ "query": lookup, "variables": { "c": "FX-NAP-2021-2025/1\u{0}" } });
-    let (status, body) = post_raw(&app, in_variable.to_string().into_bytes()).await;
+    let (status, body) = post_raw(&app.anonymous(), in_variable.to_string().into_bytes()).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "variables.c");
     let in_literal = json!({ "query": r#"{ planItem(code: "FX\u0000") { code } }"# });
-    let (status, body) = post_raw(&app, in_literal.to_string().into_bytes()).await;
+    let (status, body) = post_raw(&app.anonymous(), in_literal.to_string().into_bytes()).await;
     assert_eq!(
         (status, &body["errors"][0]["extensions"]["field"]),
         (400, &json!("query")),
         "{body}"
     );
     let (status, _) = post_raw(
-        &app,
+        &app.anonymous(),
         query(r#"{ planItem(code: "FX-NAP-2021-2025/1") { code } }"#),
     )
     .await;
@@ -335,14 +327,14 @@ async fn documents_under_the_body_limit_are_refused_by_their_shape_before_valida
         ("51 operations", some_operations, "51 operations; at most 50"),
     ];
     for (case, document, names) in cases {
-        let (status, answer) = post_raw(&app, query(&document)).await;
+        let (status, answer) = post_raw(&app.anonymous(), query(&document)).await;
         let (message, code) = only_error(case, status, &answer);
         assert_eq!(code, "GRAPHQL_VALIDATION_FAILED", "{case}: {answer}");
         assert!(message.contains(names), "{case}: {message}");
     }
     // Within the limits, a document as wide as allowed still runs.
     let wide = format!("{{ plans {{ {} }} }}", "totalCount ".repeat(100));
-    let (status, answer) = post_raw(&app, query(&wide)).await;
+    let (status, answer) = post_raw(&app.anonymous(), query(&wide)).await;
     assert_eq!(
         (status, answer["data"]["plans"]["totalCount"].clone()),
         (200, json!(2)),
@@ -358,7 +350,7 @@ async fn error_answers_are_bounded_whatever_the_document() {
         "{{ plans(filter: {{search: \"{}\"}}) {{ totalCount ",
         "x".repeat(200_000)
     );
-    let (status, answer) = post_raw(&app, query(&long_line)).await;
+    let (status, answer) = post_raw(&app.anonymous(), query(&long_line)).await;
     let size = answer.to_string().len();
     assert!(
         status < 500 && answer["errors"].is_array(),
@@ -367,7 +359,7 @@ async fn error_answers_are_bounded_whatever_the_document() {
     assert!(size < 2_000, "a {size}-byte answer to a 200 KB document");
     // Many errors of one kind: at most 20, the last saying how many more.
     let unknown: String = (0..90).map(|i| format!("f{i}: spaceship{i} ")).collect();
-    let (_, answer) = post_raw(&app, query(&format!("{{ plans {{ {unknown} }} }}"))).await;
+    let (_, answer) = post_raw(&app.anonymous(), query(&format!("{{ plans {{ {unknown} }} }}"))).await;
     let errors = answer["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 20, "{answer:.500}");
     assert!(
@@ -414,7 +406,7 @@ async fn http_level_failures_answer_json_with_a_code_and_no_debug_strings() {
         ),
     ];
     for (case, body, expected_status, expected_code) in cases {
-        let (status, answer) = post_raw(&app, body).await;
+        let (status, answer) = post_raw(&app.anonymous(), body).await;
         assert_eq!(status, expected_status, "{case}: {answer}");
         assert_eq!(
             answer["errors"][0]["extensions"]["code"], expected_code,
@@ -432,13 +424,7 @@ async fn http_level_failures_answer_json_with_a_code_and_no_debug_strings() {
             assert!(!text.contains(debug), "{case}: a Rust debug string: {text}");
         }
     }
-    let unknown = app
-        .router()
-        .oneshot(Request::get("/no-such-path").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(unknown.status(), 404);
-    let bytes = unknown.into_body().collect().await.unwrap().to_bytes();
-    let answer: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(answer["errors"][0]["extensions"]["code"], "NOT_FOUND");
+    let unknown = app.get("/no-such-path").await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.json()["errors"][0]["extensions"]["code"], "NOT_FOUND");
 }

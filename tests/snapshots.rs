@@ -34,7 +34,9 @@ async fn canonical_national_plan() {
 async fn fixture_task_with_relations() {
     let app = TestApp::with_fixture().await;
     let response = app
-        .graphql_with_headers(
+        .anonymous()
+        .with_header("accept-language", "en")
+        .graphql(
             r#"{ planItem(code: "FX-NAP-2021-2025/1.1.1") { id code number kind status title description
                     ancestors { code title } plan { code level }
                     indicators { code name unit direction sdgIndicator values { kind periodStartYear periodEndYear value sex } }
@@ -44,7 +46,6 @@ async fn fixture_task_with_relations() {
                     localizationCoverage { implementingRegions { code } }
                     projectLinks { totalCount nodes { iatiIdentifier title budget { amount currency } } } } }"#,
             json!({}),
-            &[("accept-language", "en")],
         )
         .await;
     settings().bind(|| insta::assert_json_snapshot!("fixture_task_with_relations", response.data()));

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::common::{
     TestApp,
     fixture::{KHARKIV, LVIV, NATIONAL},
+    project_keys,
 };
 
 const DONOR_A: &str = "fx-donor-a";
@@ -22,7 +23,7 @@ fn money(amount: &str, currency: &str) -> Value {
 /// Runs `query` as `organisation` with `scope` and returns its data, failing on any error.
 async fn as_org(app: &TestApp, organisation: &str, scope: Scope, query: &str, variables: Value) -> Value {
     let token = app.token_for(organisation, &[scope]).await;
-    let response = app.graphql_as(&token, query, variables).await;
+    let response = app.bearer(&token).graphql(query, variables).await;
     assert!(response.body["errors"].is_null(), "{}", response.body);
     response.data().clone()
 }
@@ -66,26 +67,6 @@ async fn withdraw_lviv_plan(app: &TestApp) {
     .await;
 }
 
-/// The fixture keys (`P1`...) of a connection's project links, sorted.
-fn codes(connection: &Value) -> Vec<String> {
-    let mut found: Vec<String> = connection["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            n["iatiIdentifier"]
-                .as_str()
-                .unwrap()
-                .rsplit('-')
-                .next()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    found.sort();
-    found
-}
-
 #[tokio::test]
 async fn project_links_leave_out_a_withdrawn_link_everywhere_unless_asked() {
     let app = TestApp::with_fixture().await;
@@ -102,23 +83,23 @@ async fn project_links_leave_out_a_withdrawn_link_everywhere_unless_asked() {
     let live = app.graphql(&query, json!({ "with": false })).await;
     let data = live.data();
     assert_eq!(data["all"]["totalCount"], 2);
-    assert_eq!(codes(&data["all"]), ["P1", "P3"]);
+    assert_eq!(project_keys(&data["all"]), ["P1", "P3"]);
     assert_eq!(
-        codes(&data["active"]),
+        project_keys(&data["active"]),
         ["P3"],
         "activeOn leaves the withdrawn link out"
     );
-    assert_eq!(codes(&data["item"]["projectLinks"]), ["P1"]);
+    assert_eq!(project_keys(&data["item"]["projectLinks"]), ["P1"]);
     assert_eq!(data["region"]["projectLinks"]["totalCount"], 0);
-    assert_eq!(codes(&data["funder"]["projectLinks"]), ["P1"]);
+    assert_eq!(project_keys(&data["funder"]["projectLinks"]), ["P1"]);
 
     let everything = app.graphql(&query, json!({ "with": true })).await;
     let data = everything.data();
-    assert_eq!(codes(&data["all"]), ["P1", "P2", "P3"]);
-    assert_eq!(codes(&data["active"]), ["P2", "P3"]);
-    assert_eq!(codes(&data["item"]["projectLinks"]), ["P1", "P2"]);
-    assert_eq!(codes(&data["region"]["projectLinks"]), ["P2"]);
-    assert_eq!(codes(&data["funder"]["projectLinks"]), ["P1", "P2"]);
+    assert_eq!(project_keys(&data["all"]), ["P1", "P2", "P3"]);
+    assert_eq!(project_keys(&data["active"]), ["P2", "P3"]);
+    assert_eq!(project_keys(&data["item"]["projectLinks"]), ["P1", "P2"]);
+    assert_eq!(project_keys(&data["region"]["projectLinks"]), ["P2"]);
+    assert_eq!(project_keys(&data["funder"]["projectLinks"]), ["P1", "P2"]);
 }
 
 const SUMMARY: &str = "query($filter: ProjectLinkFilter) { projectLinkSummary(filter: $filter) {
@@ -320,8 +301,8 @@ async fn update_plan_refuses_the_withdrawn_status_and_changes_nothing() {
     let plan = found.data()["plan"].clone();
     let token = app.token_for(LVIV_ADMINISTRATION, &[Scope::PlansWrite]).await;
     let refused = app
-        .graphql_as(
-            &token,
+        .bearer(&token)
+        .graphql(
             "mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { plan { status } } }",
             json!({ "input": { "id": plan["id"], "version": plan["version"], "status": "WITHDRAWN" } }),
         )
@@ -360,10 +341,10 @@ async fn include_localizations_reaches_projects_linked_to_implementing_regional_
                             "includeLocalizations": localizations, "includeWithdrawn": with } })
     };
     let goal = app.graphql(query, under(true, false, false)).await;
-    assert_eq!(codes(&goal.data()["projectLinks"]), ["P1", "P2", "P3"]);
+    assert_eq!(project_keys(&goal.data()["projectLinks"]), ["P1", "P2", "P3"]);
     let everything = app.graphql(query, under(true, true, false)).await;
     assert_eq!(
-        codes(&everything.data()["projectLinks"]),
+        project_keys(&everything.data()["projectLinks"]),
         ["P1", "P2", "P3", "P4"]
     );
     let task = app
@@ -372,7 +353,7 @@ async fn include_localizations_reaches_projects_linked_to_implementing_regional_
             json!({ "filter": { "planItem": format!("{NATIONAL}/1.1.1"), "includeLocalizations": true } }),
         )
         .await;
-    assert_eq!(codes(&task.data()["projectLinks"]), ["P1", "P2", "P4"]);
+    assert_eq!(project_keys(&task.data()["projectLinks"]), ["P1", "P2", "P4"]);
 
     let summary = app
         .graphql(
@@ -400,9 +381,12 @@ async fn include_localizations_reaches_projects_linked_to_implementing_regional_
     // Once Lviv's plan is withdrawn its items no longer lead anywhere, unless asked.
     withdraw_lviv_plan(&app).await;
     let after = app.graphql(query, under(true, true, false)).await;
-    assert_eq!(codes(&after.data()["projectLinks"]), ["P1", "P2", "P3"]);
+    assert_eq!(project_keys(&after.data()["projectLinks"]), ["P1", "P2", "P3"]);
     let asked = app.graphql(query, under(true, true, true)).await;
-    assert_eq!(codes(&asked.data()["projectLinks"]), ["P1", "P2", "P3", "P4"]);
+    assert_eq!(
+        project_keys(&asked.data()["projectLinks"]),
+        ["P1", "P2", "P3", "P4"]
+    );
 }
 
 #[tokio::test]

@@ -151,7 +151,7 @@ async fn invalid_input_is_bad_user_input_naming_the_field_and_changes_nothing() 
         ),
     ];
     for (case, token, query, variables, field) in cases {
-        let response = app.graphql_as(token, query, variables).await;
+        let response = app.bearer(token).graphql(query, variables).await;
         assert_eq!(
             response.error_code(),
             "BAD_USER_INPUT",
@@ -165,7 +165,7 @@ async fn invalid_input_is_bad_user_input_naming_the_field_and_changes_nothing() 
         );
     }
     let organisation = app
-        .graphql_as(&admin, "mutation { createOrganisation(input: {code: \"x-org\", kind: OTHER, nameEn: \"X\", identifiers: [\"UA-EDR-123\"]}) { organisation { id } } }", json!({}))
+        .bearer(&admin).graphql("mutation { createOrganisation(input: {code: \"x-org\", kind: OTHER, nameEn: \"X\", identifiers: [\"UA-EDR-123\"]}) { organisation { id } } }", json!({}))
         .await;
     assert_eq!(
         organisation.body["errors"][0]["extensions"]["field"],
@@ -184,8 +184,8 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.1").await;
     let first = app
-        .graphql_as(
-            &editor,
+        .bearer(&editor)
+        .graphql(
             UPDATE_ITEM,
             json!({ "input": { "id": id, "version": version, "titleEn": "First" } }),
         )
@@ -193,8 +193,8 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     assert_eq!(first.data()["updatePlanItem"]["planItem"]["version"], version + 1);
     let before = dump(&app.db).await;
     let stale = app
-        .graphql_as(
-            &editor,
+        .bearer(&editor)
+        .graphql(
             UPDATE_ITEM,
             json!({ "input": { "id": id, "version": version, "titleEn": "Second" } }),
         )
@@ -212,7 +212,7 @@ async fn concurrent_updates_with_the_same_version_have_exactly_one_winner() {
         let variables =
             json!({ "input": { "id": id, "version": version, "titleEn": format!("Writer {n}") } });
         let (app, editor) = (&app, &editor);
-        async move { app.graphql_as(editor, UPDATE_ITEM, variables).await }
+        async move { app.bearer(editor).graphql(UPDATE_ITEM, variables).await }
     });
     let results = async_graphql::futures_util::future::join_all(attempts).await;
     let winners: Vec<&Value> = results
@@ -244,8 +244,8 @@ async fn concurrent_updates_with_the_same_version_have_exactly_one_winner() {
         json!({ "version": version + 1, "titles": { "en": winner_title } })
     );
     let events = app
-        .graphql_as(
-            &editor,
+        .bearer(&editor)
+        .graphql(
             "{ auditEvents(filter: {entityType: \"PlanItem\"}) { totalCount } }",
             json!({}),
         )
@@ -264,24 +264,24 @@ async fn audit_events_are_visible_to_administrators_and_to_their_own_organisatio
     let kharkiv = app.token_for("rma-ua-63", &[Scope::PlansWrite]).await;
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.1").await;
-    app.graphql_as(
-        &lviv,
-        UPDATE_ITEM,
-        json!({ "input": { "id": id, "version": version, "titleEn": "Lviv" } }),
-    )
-    .await
-    .data();
+    app.bearer(&lviv)
+        .graphql(
+            UPDATE_ITEM,
+            json!({ "input": { "id": id, "version": version, "titleEn": "Lviv" } }),
+        )
+        .await
+        .data();
     let (id, version) = item_id(&app, "FX-RAP-UA-63/1").await;
-    app.graphql_as(
-        &kharkiv,
-        UPDATE_ITEM,
-        json!({ "input": { "id": id, "version": version, "titleEn": "Kharkiv" } }),
-    )
-    .await
-    .data();
+    app.bearer(&kharkiv)
+        .graphql(
+            UPDATE_ITEM,
+            json!({ "input": { "id": id, "version": version, "titleEn": "Kharkiv" } }),
+        )
+        .await
+        .data();
 
     let q = "{ auditEvents { totalCount nodes { entityType entityCode action version actor organisation { code } before after } } }";
-    let own = app.graphql_as(&lviv, q, json!({})).await;
+    let own = app.bearer(&lviv).graphql(q, json!({})).await;
     let nodes = own.data()["auditEvents"]["nodes"].as_array().unwrap().clone();
     assert!(
         nodes.iter().all(|n| n["organisation"]["code"] == "rma-ua-46"),
@@ -295,7 +295,7 @@ async fn audit_events_are_visible_to_administrators_and_to_their_own_organisatio
     assert_eq!(after["title_en"], "Lviv");
     // The reference data loads come first (one event per row): read the latest events.
     let latest = q.replace("auditEvents {", "auditEvents(last: 10) {");
-    let all = app.graphql_as(&admin, &latest, json!({})).await;
+    let all = app.bearer(&admin).graphql(&latest, json!({})).await;
     let organisations: Vec<&Value> = all.data()["auditEvents"]["nodes"]
         .as_array()
         .unwrap()
@@ -317,21 +317,21 @@ async fn the_change_feed_lists_public_changes_in_order_for_incremental_sync() {
     assert_eq!(start.data()["changes"]["nodes"], json!([]));
 
     let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
-    app.graphql_as(
-        &editor,
-        CREATE_ITEM,
-        json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.3", "titleEn": "New" } }),
-    )
-    .await
-    .data();
+    app.bearer(&editor)
+        .graphql(
+            CREATE_ITEM,
+            json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.3", "titleEn": "New" } }),
+        )
+        .await
+        .data();
     let (id, version) = item_id(&app, "FX-RAP-UA-46/1.1.3").await;
-    app.graphql_as(
-        &editor,
-        UPDATE_ITEM,
-        json!({ "input": { "id": id, "version": version, "titleEn": "Renamed" } }),
-    )
-    .await
-    .data();
+    app.bearer(&editor)
+        .graphql(
+            UPDATE_ITEM,
+            json!({ "input": { "id": id, "version": version, "titleEn": "Renamed" } }),
+        )
+        .await
+        .data();
 
     let changes = app.graphql(feed, json!({ "after": cursor })).await;
     let nodes = changes.data()["changes"]["nodes"].as_array().unwrap().clone();
@@ -352,22 +352,10 @@ async fn the_change_feed_lists_public_changes_in_order_for_incremental_sync() {
 
 #[tokio::test]
 async fn jwks_publishes_the_key_that_signs_tokens() {
-    use axum::{body::Body, http::Request};
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
     let app = TestApp::seeded().await;
-    let response = app
-        .router()
-        .oneshot(
-            Request::get("/.well-known/jwks.json")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let response = app.get("/.well-known/jwks.json").await;
+    assert_eq!(response.status, 200);
+    let body = response.json();
     let key = &body["keys"][0];
     assert_eq!(
         (key["kty"].clone(), key["crv"].clone(), key["alg"].clone()),
@@ -403,14 +391,15 @@ async fn tokens_of_a_withdrawn_organisation_are_refused() {
             r.data()["organisation"]["version"].clone(),
         )
     };
-    app.graphql_as(&admin, "mutation($input: WithdrawOrganisationInput!) { withdrawOrganisation(input: $input) { organisation { id } } }",
+    app.bearer(&admin).graphql("mutation($input: WithdrawOrganisationInput!) { withdrawOrganisation(input: $input) { organisation { id } } }",
         json!({ "input": { "id": id, "version": version, "reason": "Dissolved" } })).await.data();
     let refused = app
-        .graphql_as(&ngo, CREATE_LINK, json!({ "input": { "titleEn": "x" } }))
+        .bearer(&ngo)
+        .graphql(CREATE_LINK, json!({ "input": { "titleEn": "x" } }))
         .await;
     assert_eq!(refused.status, 401);
     let issue = app
-        .graphql_as(&admin, r#"mutation { issueToken(input: {organisation: "fx-ngo", scopes: ["projects:write"], ttlDays: 5, label: "x"}) { token } }"#, json!({}))
+        .bearer(&admin).graphql(r#"mutation { issueToken(input: {organisation: "fx-ngo", scopes: ["projects:write"], ttlDays: 5, label: "x"}) { token } }"#, json!({}))
         .await;
     assert_eq!(issue.error_code(), "BAD_USER_INPUT");
 }
@@ -422,7 +411,7 @@ async fn a_token_never_outlives_the_manager_token_that_issued_it() {
         .token_for("rma-ua-46", &[Scope::TokensManage, Scope::PlansWrite])
         .await;
     let issued = app
-        .graphql_as(&manager, r#"mutation { issueToken(input: {scopes: ["plans:write"], ttlDays: 365, label: "long"}) { apiToken { expiresAt } } }"#, json!({}))
+        .bearer(&manager).graphql(r#"mutation { issueToken(input: {scopes: ["plans:write"], ttlDays: 365, label: "long"}) { apiToken { expiresAt } } }"#, json!({}))
         .await;
     let expires: chrono::DateTime<chrono::Utc> = issued.data()["issueToken"]["apiToken"]["expiresAt"]
         .as_str()
@@ -435,7 +424,7 @@ async fn a_token_never_outlives_the_manager_token_that_issued_it() {
         "{expires}"
     );
     let wider = app
-        .graphql_as(&manager, r#"mutation { issueToken(input: {scopes: ["registry:admin"], ttlDays: 5, label: "wider"}) { token } }"#, json!({}))
+        .bearer(&manager).graphql(r#"mutation { issueToken(input: {scopes: ["registry:admin"], ttlDays: 5, label: "wider"}) { token } }"#, json!({}))
         .await;
     assert_eq!(wider.error_code(), "FORBIDDEN");
 }
@@ -458,7 +447,7 @@ async fn a_reporter_changes_only_the_actual_values_it_reported() {
     let value = |token: &str| {
         let (app, token, indicator) = (&app, token.to_owned(), indicator.clone());
         async move {
-            app.graphql_as(&token, "mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id version } } }",
+            app.bearer(&token).graphql("mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) { indicatorValue { id version } } }",
                 json!({ "input": { "indicator": indicator, "kind": "ACTUAL", "periodStartYear": 2023, "periodEndYear": 2023, "value": 1.0, "sex": "T" } }))
                 .await.data()["createIndicatorValue"]["indicatorValue"].clone()
         }
@@ -502,13 +491,13 @@ async fn a_reporter_changes_only_the_actual_values_it_reported() {
         .unwrap();
     write.commit().await.unwrap();
     let refused = app
-        .graphql_as(&reporter, "mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
+        .bearer(&reporter).graphql("mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
             json!({ "input": { "id": by_editor["id"], "version": 1, "value": 99.0 } }))
         .await;
     assert_eq!(refused.error_code(), "FORBIDDEN");
     let own = value(&reporter).await;
     let changed = app
-        .graphql_as(&reporter, "mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
+        .bearer(&reporter).graphql("mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) { indicatorValue { value } } }",
             json!({ "input": { "id": own["id"], "version": 1, "value": 2.0 } }))
         .await;
     assert_eq!(
@@ -526,9 +515,7 @@ async fn a_request_that_revokes_its_own_token_cannot_write_after_it() {
     let claims = app.tokens.verify(&token).unwrap();
     let own_id = nap_registry::graphql::node_id::encode("ApiToken", claims.jti);
     let response = app
-        .graphql_as(
-            &token,
-            r#"mutation($id: ID!) { revokeToken(input: {id: $id}) { apiToken { revokedAt } }
+        .bearer(&token).graphql(r#"mutation($id: ID!) { revokeToken(input: {id: $id}) { apiToken { revokedAt } }
                  createPlanItem(input: {plan: "FX-RAP-UA-46", number: "1.1.7", titleEn: "after revocation"}) { planItem { code } } }"#,
             json!({ "id": own_id.0 }),
         )
@@ -559,7 +546,7 @@ async fn many_writers_retrying_on_conflict_lose_no_acknowledged_write() {
                 let (_, version) = item_id(app, "FX-RAP-UA-46/1.1.1").await;
                 let title = format!("Client {client} write {}", acknowledged.len());
                 let variables = json!({ "input": { "id": id, "version": version, "titleEn": title } });
-                let answer = app.graphql_as(editor, UPDATE_ITEM, variables).await;
+                let answer = app.bearer(editor).graphql(UPDATE_ITEM, variables).await;
                 if answer.body["errors"].is_null() {
                     let stored = answer.data()["updatePlanItem"]["planItem"]["version"]
                         .as_i64()
@@ -598,8 +585,8 @@ async fn many_writers_retrying_on_conflict_lose_no_acknowledged_write() {
         json!({ "version": last.0, "titles": { "en": last.1 } })
     );
     let events = app
-        .graphql_as(
-            &editor,
+        .bearer(&editor)
+        .graphql(
             "query($id: ID!) { auditEvents(filter: {entity: $id}, first: 100) { nodes { version after } } }",
             json!({ "id": id }),
         )
@@ -630,8 +617,8 @@ async fn links_to_a_withdrawn_item_are_refused_and_change_nothing() {
     let app = TestApp::with_fixture().await;
     let editor = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     let created = app
-        .graphql_as(
-            &editor,
+        .bearer(&editor)
+        .graphql(
             CREATE_ITEM,
             json!({ "input": { "plan": "FX-RAP-UA-46", "number": "1.1.9", "titleEn": "Soon withdrawn" } }),
         )
@@ -642,9 +629,7 @@ async fn links_to_a_withdrawn_item_are_refused_and_change_nothing() {
         .to_owned();
     let (id, version) = item_id(&app, &code).await;
     let withdrawn = app
-        .graphql_as(
-            &editor,
-            "mutation($input: WithdrawPlanItemInput!) { withdrawPlanItem(input: $input) { planItem { status } } }",
+        .bearer(&editor).graphql("mutation($input: WithdrawPlanItemInput!) { withdrawPlanItem(input: $input) { planItem { status } } }",
             json!({ "input": { "id": id, "version": version, "reason": "Test" } }),
         )
         .await;
@@ -654,9 +639,7 @@ async fn links_to_a_withdrawn_item_are_refused_and_change_nothing() {
     );
     let before = dump(&app.db).await;
     let linked = app
-        .graphql_as(
-            &editor,
-            "mutation($input: PlanItemTargetGroupInput!) { linkTargetGroup(input: $input) { planItem { version } } }",
+        .bearer(&editor).graphql("mutation($input: PlanItemTargetGroupInput!) { linkTargetGroup(input: $input) { planItem { version } } }",
             json!({ "input": { "planItem": code, "targetGroup": "veterans" } }),
         )
         .await;

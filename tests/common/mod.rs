@@ -1,18 +1,17 @@
-//! Helpers shared by the integration tests: a private database per test (`database`), and a
-//! `TestApp` that sends GraphQL requests through the service's real router.
+//! Helpers shared by the integration tests: a private database per test (`database`), the
+//! hand-made fixture (`fixture`), the one request builder, in process or over HTTP (`request`),
+//! the real binary as a server process (`server`), and a `TestApp` whose callers (`anonymous()`,
+//! `as_org(org, scopes)`, `bearer(token)`) send requests through the service's real router.
 
 pub mod database;
 pub mod fixture;
+pub mod request;
+pub mod server;
 
-use axum::{
-    Router,
-    body::Body,
-    http::{Request, header},
-};
-use http_body_util::BodyExt;
+use axum::Router;
 use nap_registry::{AppState, app, db, reference_data};
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 use nap_registry::{
@@ -24,9 +23,9 @@ use nap_registry::{
     },
 };
 use std::sync::Arc;
-use tower::ServiceExt;
 
 pub use database::TestDatabase;
+pub use request::{Client, GraphqlResponse, TestResponse, codes, error_codes, metric_value, project_keys};
 
 /// The service over a migrated, seeded private database.
 pub struct TestApp {
@@ -50,33 +49,6 @@ pub fn test_token_service(seed: u8) -> TokenService {
 pub fn test_token_service_for(seed: u8, audience: &str) -> TokenService {
     let keys = KeyRing::new(&ed25519_dalek::SigningKey::from_bytes(&[seed; 32]), vec![]).unwrap();
     TokenService::new(keys, "nap-1325-registry".to_owned(), audience.to_owned())
-}
-
-/// A GraphQL answer: the HTTP status and the JSON body.
-pub struct GraphqlResponse {
-    /// HTTP status code.
-    pub status: u16,
-    /// The parsed body.
-    pub body: Value,
-}
-
-impl GraphqlResponse {
-    /// The `extensions.code` of the first error.
-    pub fn error_code(&self) -> &str {
-        self.body["errors"][0]["extensions"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no error code: {}", self.body))
-    }
-
-    /// `data`, after asserting that there are no errors.
-    pub fn data(&self) -> &Value {
-        assert!(
-            self.body.get("errors").is_none(),
-            "unexpected errors: {}",
-            self.body
-        );
-        &self.body["data"]
-    }
 }
 
 impl TestApp {
@@ -200,9 +172,12 @@ impl TestApp {
         self
     }
 
-    /// A router over the same database with other HTTP limits and cross-origin rules.
-    pub fn router_with_http(&self, http: nap_registry::config::HttpSettings) -> Router {
-        app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http))
+    /// An anonymous caller of a router over the same database with other HTTP limits and
+    /// cross-origin rules.
+    pub fn with_http(&self, http: nap_registry::config::HttpSettings) -> Client {
+        Client::new(app(
+            AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http)
+        ))
     }
 
     /// A router over the same database writing URIs under `public_url`.
@@ -211,56 +186,57 @@ impl TestApp {
         app(AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_public_url(base))
     }
 
+    /// An anonymous caller of a router over the same database writing URIs under `public_url`.
+    pub fn at(&self, public_url: &str) -> Client {
+        Client::new(self.router_at(public_url))
+    }
+
     /// The service's router, for requests other than GraphQL.
     pub fn router(&self) -> Router {
         self.router.clone()
     }
 
-    /// Sends `query` with a bearer token.
-    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GraphqlResponse {
-        self.graphql_with_headers(query, variables, &[("authorization", &format!("Bearer {token}"))])
-            .await
+    /// An anonymous caller of the service.
+    pub fn anonymous(&self) -> Client {
+        Client::new(self.router.clone())
+    }
+
+    /// A caller sending `token`.
+    pub fn bearer(&self, token: &str) -> Client {
+        self.anonymous().bearer(token)
+    }
+
+    /// A caller of the organisation `code` with a new token for `scopes`.
+    pub async fn as_org(&self, code: &str, scopes: &[Scope]) -> Client {
+        self.bearer(&self.token_for(code, scopes).await)
+    }
+
+    /// `GET path` as an anonymous client, the whole answer.
+    pub async fn get(&self, path: impl AsRef<str>) -> TestResponse {
+        self.anonymous().get(path).send().await
     }
 
     /// Sends `query` with `variables` as an anonymous client.
     pub async fn graphql(&self, query: &str, variables: Value) -> GraphqlResponse {
-        self.graphql_with_headers(query, variables, &[]).await
-    }
-
-    /// Sends `query` with extra request headers.
-    pub async fn graphql_with_headers(
-        &self,
-        query: &str,
-        variables: Value,
-        headers: &[(&str, &str)],
-    ) -> GraphqlResponse {
-        let mut request = Request::post("/graphql").header(header::CONTENT_TYPE, "application/json");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        let response = self
-            .router
-            .clone()
-            .oneshot(request.body(Body::from(body)).expect("request"))
-            .await
-            .expect("response");
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
-        GraphqlResponse { status, body }
+        self.anonymous().graphql(query, variables).await
     }
 }
 
-/// The value of `series` (name and labels, as printed) in a Prometheus text page.
-pub fn metric_value(text: &str, series: &str) -> f64 {
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix(series)
-                .and_then(|rest| rest.trim().parse().ok())
-        })
-        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+/// Every change of the feed after `after` (a cursor, a sequence number or null), paging through
+/// to its end.
+pub async fn feed_after(app: &TestApp, after: Value) -> Vec<Value> {
+    const FEED: &str = "query($after: String) { changes(first: 100, after: $after) { nodes { sequence entityType entityId entityCode action version } pageInfo { endCursor hasNextPage } } }";
+    let mut after = after;
+    let mut changes = Vec::new();
+    loop {
+        let page = app.graphql(FEED, serde_json::json!({ "after": after })).await;
+        let page = page.data()["changes"].clone();
+        changes.extend(page["nodes"].as_array().unwrap().iter().cloned());
+        if page["pageInfo"]["hasNextPage"] != true {
+            return changes;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
 }
 
 /// Every row of every table, as JSON, in key order.
