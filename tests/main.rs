@@ -18,6 +18,7 @@ mod coverage_and_totals;
 mod database_outage;
 mod export_memory;
 mod exports;
+mod federation;
 mod http_protocol;
 mod iati_vocabulary;
 mod integrator_protocol;

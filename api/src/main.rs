@@ -42,7 +42,11 @@ enum Command {
         synthetic: Option<SyntheticSize>,
     },
     /// Print the GraphQL schema (SDL) to standard output.
-    PrintSchema,
+    PrintSchema {
+        /// Print the Apollo Federation 2 subgraph SDL instead (what `_service { sdl }` answers).
+        #[arg(long)]
+        federation: bool,
+    },
     /// Manage organisations as the operator.
     Org {
         #[command(subcommand)]
@@ -132,10 +136,16 @@ enum MigrateAction {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::PrintSchema) = cli.command {
+    if let Some(Command::PrintSchema { federation }) = cli.command {
+        let schema = graphql::schema_builder().finish();
+        let sdl = if federation {
+            graphql::description::subgraph_sdl(&schema)
+        } else {
+            graphql::sdl(&schema)
+        };
         #[expect(clippy::print_stdout, reason = "printing the schema is this command's output")]
         {
-            print!("{}", graphql::sdl(&graphql::schema_builder().finish()));
+            print!("{sdl}");
         }
         return Ok(());
     }
@@ -162,7 +172,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("reference data loaded\n{report}");
             Ok(())
         }
-        Command::PrintSchema => Ok(()),
+        Command::PrintSchema { .. } => Ok(()),
         Command::Org { action } => command_line::org(&db, action).await,
         Command::Token { action } => command_line::token(&db, &*token_service(&config)?, action).await,
         Command::Export(args) => command_line::export(&db, args).await,

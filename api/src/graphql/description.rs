@@ -56,3 +56,13 @@ pub fn sdl(schema: &crate::graphql::RegistrySchema) -> String {
         1,
     )
 }
+
+/// The schema as an Apollo Federation 2 subgraph: `@link` import, `@key` on the linkable types,
+/// `@shareable` `PageInfo`; the same text `_service { sdl }` answers.
+pub fn subgraph_sdl(schema: &crate::graphql::RegistrySchema) -> String {
+    schema.sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
+}

@@ -167,6 +167,8 @@ pub struct Loaders {
     pub regions: Group<region::Entity>,
     /// Every region, by code (loaded once per request).
     pub all_regions: DataLoader<AllRegions>,
+    /// Row ids by code or org-id identifier (federation entity references).
+    pub ids_by_natural_key: DataLoader<super::natural_keys::IdsByNaturalKey>,
     /// Indicators by id.
     pub indicators: Group<indicator::Entity>,
     /// Indicator values by id.
@@ -308,6 +310,8 @@ impl Loaders {
             )),
             regions: loader(RowsBy::new(db, region::Column::Id, &[])),
             all_regions: DataLoader::new(AllRegions(db.clone()), tokio::spawn),
+            ids_by_natural_key: DataLoader::new(super::natural_keys::IdsByNaturalKey::new(db), tokio::spawn)
+                .max_batch_size(MAX_BATCH),
             indicators: loader(RowsBy::new(db, indicator::Column::Id, &[])),
             indicator_values: loader(RowsBy::new(db, indicator_value::Column::Id, &[])),
             project_links: loader(RowsBy::new(db, project_link::Column::Id, &[])),

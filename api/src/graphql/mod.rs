@@ -10,6 +10,7 @@ pub mod language;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod natural_keys;
 pub mod node_id;
 pub mod query;
 pub mod schema;

@@ -2,6 +2,7 @@
 //! here is public and needs no token.
 
 mod audit;
+mod entities;
 mod indicators;
 mod node;
 mod organisations;
@@ -24,4 +25,5 @@ pub struct QueryRoot(
     organisations::OrganisationQuery,
     project_links::ProjectLinkQuery,
     audit::AuditQuery,
+    entities::EntityQuery,
 );
