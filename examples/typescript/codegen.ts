@@ -20,6 +20,9 @@ const config: CodegenConfig = {
         scalars: {
           Date: "string",
           DateTime: "string",
+          // Apollo Federation's entity representation (`_entities(representations:)`), used by
+          // federation routers, not by this client.
+          _Any: "unknown",
         },
         enumsAsTypes: true,
         useTypeImports: true,
