@@ -68,7 +68,7 @@ impl AppState {
         let schema = graphql::build_schema_at(db.clone(), Arc::clone(&tokens), public_url.clone());
         let authenticator = Authenticator::new(Arc::clone(&tokens), db.clone());
         let http = config::HttpSettings::default();
-        let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         let change_sequence = read_cache::ChangeSequence::new(db.clone());
         Self {
@@ -95,7 +95,7 @@ impl AppState {
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
-        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         self.http = http;
         self

@@ -3,7 +3,11 @@
 //! SQLite registry out of the box. A bad value stops start-up with an error naming the variable.
 //! Every variable is documented in `.env.example` and the README.
 
+pub mod address_range;
+
 use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+pub use address_range::AddressRange;
 
 /// Values given on the command line; each overrides the environment variable named beside it.
 #[derive(Debug, Default, Clone, clap::Args)]
@@ -77,7 +81,7 @@ pub struct HttpSettings {
     /// GraphQL requests per minute per client address without a token.
     pub rate_per_address: u32,
     /// Proxies whose `X-Forwarded-For` names the client address (empty: the TCP peer counts).
-    pub trusted_proxies: Vec<crate::http::client_address::AddressRange>,
+    pub trusted_proxies: Vec<AddressRange>,
     /// Most bytes of serialized responses kept in the response cache (0 turns it off).
     pub response_cache_bytes: usize,
     /// Most client connections served at once; over it, only health checks are answered (from a
@@ -86,16 +90,6 @@ pub struct HttpSettings {
     /// Longest a connection may take to send a complete request head, whether it is new or idle
     /// after an answer; then it is closed.
     pub idle_timeout: std::time::Duration,
-}
-
-impl HttpSettings {
-    /// The rate limits as the limiter takes them.
-    pub fn rate_limits(&self) -> crate::http::rate_limit::Limits {
-        crate::http::rate_limit::Limits {
-            per_token: self.rate_per_token,
-            per_address: self.rate_per_address,
-        }
-    }
 }
 
 impl Default for HttpSettings {
