@@ -1,40 +1,53 @@
 //! The service's configuration: one typed `Config`, read once at start-up from command-line flags
-//! and environment variables (a flag wins over its variable), with defaults that run the embedded
-//! SQLite registry out of the box. A bad value stops start-up with an error naming the variable.
-//! Every variable is documented in `.env.example` and the README.
+//! and environment variables (a flag wins over its variable; clap reads the variables of the
+//! settings that have flags), with defaults that run the embedded SQLite registry out of the box.
+//! An empty variable counts as unset. A bad value stops start-up with an error naming the variable
+//! (or the flag it came from). Every variable is documented in `.env.example` and the README.
 
 pub mod address_range;
+mod parse;
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{
+    ffi::OsString,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 pub use address_range::AddressRange;
+use parse::{
+    DEFAULT_BIND, DEFAULT_LOG, database_url, existing_file, list, log_filter, one_of, one_word, origin,
+    socket_address, true_or_false, whole_number,
+};
+
+use crate::linked_data::PublicUrl;
 
 /// Values given on the command line; each overrides the environment variable named beside it.
 #[derive(Debug, Default, Clone, clap::Args)]
 pub struct ConfigFlags {
-    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db` [env: DATABASE_URL]
-    #[arg(long, global = true)]
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true, value_parser = database_url)]
     pub database_url: Option<String>,
-    /// Directory for the embedded database and generated keys [env: NAP_DATA_DIR] [default: ./data]
-    #[arg(long, global = true)]
+    /// Directory for the embedded database and generated keys [default: ./data]
+    #[arg(long, global = true, env = "NAP_DATA_DIR", value_parser = parse::path)]
     pub data_dir: Option<PathBuf>,
-    /// Log filter, e.g. `info` or `nap_registry=debug,sqlx=warn` [env: NAP_LOG] [default: info]
-    #[arg(long, global = true)]
+    /// Log filter, e.g. `info` or `nap_registry=debug,sqlx=warn` [default: info]
+    #[arg(long, global = true, env = "NAP_LOG", value_parser = log_filter)]
     pub log: Option<String>,
-    /// Log format: `text` or `json` [env: NAP_LOG_FORMAT] [default: text]
-    #[arg(long, global = true)]
-    pub log_format: Option<String>,
-    /// Address to serve on [env: NAP_BIND] [default: 127.0.0.1:8080]
-    #[arg(long, global = true)]
-    pub bind: Option<String>,
+    /// Log format: `text` or `json` [default: text]
+    #[arg(long, global = true, env = "NAP_LOG_FORMAT", value_parser = one_of::<LogFormat>)]
+    pub log_format: Option<LogFormat>,
+    /// Address to serve on [default: 127.0.0.1:8080]
+    #[arg(long, global = true, env = "NAP_BIND", value_parser = socket_address)]
+    pub bind: Option<SocketAddr>,
     /// When `serve` loads the canonical reference data: `if-empty`, `always` or `never`
-    /// [env: NAP_SEED_ON_START] [default: if-empty]
-    #[arg(long, global = true)]
-    pub seed_on_start: Option<String>,
+    /// [default: if-empty]
+    #[arg(long, global = true, env = "NAP_SEED_ON_START", value_parser = one_of::<SeedOnStart>)]
+    pub seed_on_start: Option<SeedOnStart>,
 }
 
 /// The configuration the service runs with.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Where the registry's data lives.
     pub database_url: DatabaseUrl,
@@ -43,7 +56,7 @@ pub struct Config {
     /// Address the HTTP server binds to.
     pub bind: SocketAddr,
     /// The base of every URI the service writes (`NAP_PUBLIC_URL`; default `http://<bind>`).
-    pub public_url: crate::linked_data::PublicUrl,
+    pub public_url: PublicUrl,
     /// `tracing` filter directives.
     pub log_filter: String,
     /// How log lines are written.
@@ -61,14 +74,14 @@ pub struct Config {
     /// Limits and cross-origin rules of the HTTP endpoint.
     pub http: HttpSettings,
     /// How long `serve` lets in-flight requests finish after SIGTERM.
-    pub shutdown_grace: std::time::Duration,
+    pub shutdown_grace: Duration,
 }
 
 /// Limits and cross-origin rules of the HTTP endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpSettings {
     /// Longest a request may take before it is answered 408.
-    pub request_timeout: std::time::Duration,
+    pub request_timeout: Duration,
     /// Largest request body accepted; larger ones are answered 413.
     pub max_body_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS); empty allows none.
@@ -89,13 +102,13 @@ pub struct HttpSettings {
     pub max_connections: usize,
     /// Longest a connection may take to send a complete request head, whether it is new or idle
     /// after an answer; then it is closed.
-    pub idle_timeout: std::time::Duration,
+    pub idle_timeout: Duration,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
         Self {
-            request_timeout: std::time::Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
             max_body_bytes: 256 * 1024,
             cors_origins: Vec::new(),
             cors_any_origin_anonymous: false,
@@ -104,28 +117,8 @@ impl Default for HttpSettings {
             trusted_proxies: Vec::new(),
             response_cache_bytes: 16 * 1024 * 1024,
             max_connections: 512,
-            idle_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(10),
         }
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("database_url", &self.database_url)
-            .field("data_dir", &self.data_dir)
-            .field("bind", &self.bind)
-            .field("public_url", &self.public_url)
-            .field("log_filter", &self.log_filter)
-            .field("log_format", &self.log_format)
-            .field("seed_on_start", &self.seed_on_start)
-            .field("jwt_private_key_file", &self.jwt_private_key_file)
-            .field("jwt_public_key_files", &self.jwt_public_key_files)
-            .field("jwt_issuer", &self.jwt_issuer)
-            .field("jwt_audience", &self.jwt_audience)
-            .field("http", &self.http)
-            .field("shutdown_grace", &self.shutdown_grace)
-            .finish()
     }
 }
 
@@ -137,6 +130,39 @@ pub struct ConfigError {
     pub source_name: String,
     /// What is wrong with it.
     pub message: String,
+}
+
+impl ConfigError {
+    /// The configuration error a command-line parse `error` stands for: a value of one of the
+    /// [`ConfigFlags`] that its parser refused, named by its flag when `args` give the flag, else
+    /// by its variable. `None` for any other error (clap explains those itself).
+    pub fn from_clap(error: &clap::Error, command: &clap::Command, args: &[OsString]) -> Option<Self> {
+        use clap::error::{ContextKind, ContextValue, ErrorKind};
+        if error.kind() != ErrorKind::ValueValidation {
+            return None;
+        }
+        let Some(ContextValue::String(argument)) = error.get(ContextKind::InvalidArg) else {
+            return None;
+        };
+        // `--bind <BIND>`
+        let flag = argument.split_whitespace().next()?;
+        let variable = command
+            .get_arguments()
+            .find(|arg| {
+                arg.get_long()
+                    .is_some_and(|long| flag.strip_prefix("--") == Some(long))
+            })?
+            .get_env()?
+            .to_str()?;
+        let given = args
+            .iter()
+            .filter_map(|arg| arg.to_str())
+            .any(|arg| arg == flag || arg.strip_prefix(flag).is_some_and(|rest| rest.starts_with('=')));
+        Some(Self {
+            source_name: if given { flag } else { variable }.to_owned(),
+            message: std::error::Error::source(error)?.to_string(),
+        })
+    }
 }
 
 /// The database the registry runs on, with a `Debug` that hides any password.
@@ -174,25 +200,27 @@ impl DatabaseUrl {
     }
 }
 
-impl fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.redacted())
     }
 }
 
 /// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
+    #[default]
     Text,
     /// One JSON object per line.
     Json,
 }
 
 /// When `serve` loads the canonical reference data before it starts answering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SeedOnStart {
     /// Only into a registry that has no reference data yet (the default: edits are never undone).
+    #[default]
     IfEmpty,
     /// On every start, bringing reference data up to the version shipped with the binary.
     Always,
@@ -200,26 +228,37 @@ pub enum SeedOnStart {
     Never,
 }
 
-impl FromStr for SeedOnStart {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "if-empty" => Ok(Self::IfEmpty),
-            "always" => Ok(Self::Always),
-            "never" => Ok(Self::Never),
-            _ => Err(format!("`{value}` is not one of if-empty, always, never")),
-        }
-    }
+/// How the configuration reads an environment variable.
+type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The environment-only setting `variable`, read with `parse`: `None` when unset or empty, an
+/// error naming the variable when `parse` refuses it.
+fn setting<T>(
+    env: Env<'_>,
+    variable: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ConfigError> {
+    env(variable)
+        .filter(|value| !value.is_empty())
+        .map(|value| parse(&value))
+        .transpose()
+        .map_err(|message| ConfigError {
+            source_name: variable.to_owned(),
+            message,
+        })
 }
 
-impl FromStr for LogFormat {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "text" => Ok(Self::Text),
-            "json" => Ok(Self::Json),
-            _ => Err(format!("`{value}` is not one of text, json")),
-        }
+/// A setting that has a flag: the flag's value (clap has read the variable into it when the flag
+/// was not given), else the variable as `env` gives it.
+fn flag_or_setting<T>(
+    flag: Option<T>,
+    env: Env<'_>,
+    variable: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, ConfigError> {
+    match flag {
+        Some(value) => Ok(Some(value)),
+        None => setting(env, variable, parse),
     }
 }
 
@@ -231,238 +270,76 @@ impl Config {
 
     /// Reads the configuration from `flags`, then `env`, then the defaults.
     pub fn load(flags: &ConfigFlags, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let pick = |flag: &Option<String>, flag_name: &str, variable: &str| -> Option<(String, String)> {
-            match flag {
-                Some(value) => Some((value.clone(), flag_name.to_owned())),
-                None => env(variable)
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (v, variable.to_owned())),
-            }
-        };
-        let invalid = |source_name: String, message: String| ConfigError { source_name, message };
-
-        let data_dir = match (&flags.data_dir, env("NAP_DATA_DIR").filter(|v| !v.is_empty())) {
-            (Some(dir), _) => dir.clone(),
-            (None, Some(dir)) => PathBuf::from(dir),
-            (None, None) => PathBuf::from("data"),
-        };
-
-        let database_url = match pick(&flags.database_url, "--database-url", "DATABASE_URL") {
-            Some((url, source)) => {
-                let supported = ["sqlite:", "postgres://", "postgresql://"];
-                if !supported.iter().any(|scheme| url.starts_with(scheme)) {
-                    return Err(invalid(
-                        source,
-                        "must start with sqlite:, postgres:// or postgresql://".to_owned(),
-                    ));
-                }
-                DatabaseUrl(url)
-            }
-            None => DatabaseUrl(format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("nap-registry.sqlite").display()
-            )),
-        };
-
-        let bind = match pick(&flags.bind, "--bind", "NAP_BIND") {
-            Some((value, source)) => value.parse::<SocketAddr>().map_err(|error| {
-                invalid(
-                    source,
-                    format!("`{value}` is not a socket address such as 127.0.0.1:8080 ({error})"),
-                )
+        let env: Env<'_> = &env;
+        let data_dir = flag_or_setting(flags.data_dir.clone(), env, "NAP_DATA_DIR", parse::path)?
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = flag_or_setting(flags.database_url.clone(), env, "DATABASE_URL", database_url)?
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| embedded_database(&data_dir));
+        let bind = flag_or_setting(flags.bind, env, "NAP_BIND", socket_address)?.unwrap_or(DEFAULT_BIND);
+        let public_url = match setting(env, "NAP_PUBLIC_URL", PublicUrl::parse)? {
+            Some(url) => url,
+            None => PublicUrl::parse(&format!("http://{bind}")).map_err(|message| ConfigError {
+                source_name: "NAP_BIND".to_owned(),
+                message,
             })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
-        };
-
-        let public_url = match env("NAP_PUBLIC_URL").filter(|v| !v.is_empty()) {
-            Some(value) => crate::linked_data::PublicUrl::parse(&value)
-                .map_err(|message| invalid("NAP_PUBLIC_URL".to_owned(), message))?,
-            None => crate::linked_data::PublicUrl::parse(&format!("http://{bind}"))
-                .map_err(|message| invalid("NAP_BIND".to_owned(), message))?,
-        };
-
-        let log_filter = match pick(&flags.log, "--log", "NAP_LOG") {
-            Some((value, source)) => {
-                tracing_subscriber::EnvFilter::try_new(&value)
-                    .map_err(|error| invalid(source, format!("`{value}` is not a log filter ({error})")))?;
-                value
-            }
-            None => "info".to_owned(),
-        };
-
-        let log_format = match pick(&flags.log_format, "--log-format", "NAP_LOG_FORMAT") {
-            Some((value, source)) => value.parse().map_err(|message| invalid(source, message))?,
-            None => LogFormat::Text,
-        };
-
-        let seed_on_start = match pick(&flags.seed_on_start, "--seed-on-start", "NAP_SEED_ON_START") {
-            Some((value, source)) => value.parse().map_err(|message| invalid(source, message))?,
-            None => SeedOnStart::IfEmpty,
-        };
-
-        let jwt_private_key_file = env("NAP_JWT_PRIVATE_KEY_FILE")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        if let Some(path) = &jwt_private_key_file
-            && !path.is_file()
-        {
-            return Err(invalid(
-                "NAP_JWT_PRIVATE_KEY_FILE".to_owned(),
-                format!("{} is not a file", path.display()),
-            ));
-        }
-        let jwt_public_key_files: Vec<PathBuf> = env("NAP_JWT_PUBLIC_KEY_FILES")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
-            .collect();
-        if let Some(missing) = jwt_public_key_files.iter().find(|p| !p.is_file()) {
-            return Err(invalid(
-                "NAP_JWT_PUBLIC_KEY_FILES".to_owned(),
-                format!("{} is not a file", missing.display()),
-            ));
-        }
-        let name = |variable: &str, default: &str| -> Result<String, ConfigError> {
-            let value = env(variable)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| default.to_owned());
-            if value.chars().any(char::is_whitespace) || value.len() > 200 {
-                return Err(invalid(
-                    variable.to_owned(),
-                    format!("`{value}` must be one word of at most 200 characters"),
-                ));
-            }
-            Ok(value)
-        };
-        let jwt_issuer = name("NAP_JWT_ISSUER", "nap-1325-registry")?;
-        let jwt_audience = name("NAP_JWT_AUDIENCE", "nap-1325-registry")?;
-
-        let number = |variable: &str,
-                      default: u64,
-                      range: std::ops::RangeInclusive<u64>|
-         -> Result<u64, ConfigError> {
-            match env(variable).filter(|v| !v.is_empty()) {
-                None => Ok(default),
-                Some(value) => value
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| {
-                        invalid(
-                            variable.to_owned(),
-                            format!(
-                                "`{value}` is not a whole number from {} to {}",
-                                range.start(),
-                                range.end()
-                            ),
-                        )
-                    }),
-            }
         };
         let defaults = HttpSettings::default();
-        let cors_origins: Vec<String> = env("NAP_CORS_ORIGINS")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if let Some(bad) = cors_origins.iter().find(|o| {
-            !(o.starts_with("https://") || o.starts_with("http://"))
-                || o.ends_with('/')
-                || o.contains(char::is_whitespace)
-        }) {
-            return Err(invalid(
-                "NAP_CORS_ORIGINS".to_owned(),
-                format!("`{bad}` is not an origin such as https://partner.example.org"),
-            ));
-        }
-        let cors_any_origin_anonymous = match env("NAP_CORS_ANONYMOUS_ANY_ORIGIN").as_deref() {
-            None | Some("" | "false") => false,
-            Some("true") => true,
-            Some(other) => {
-                return Err(invalid(
-                    "NAP_CORS_ANONYMOUS_ANY_ORIGIN".to_owned(),
-                    format!("`{other}` is neither `true` nor `false`"),
-                ));
-            }
+        let seconds = |variable, default: Duration, range| -> Result<Duration, ConfigError> {
+            Ok(setting(env, variable, whole_number(range))?.map_or(default, Duration::from_secs))
         };
-        let trusted_proxies = env("NAP_TRUSTED_PROXIES")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|range| !range.is_empty())
-            .map(str::parse)
-            .collect::<Result<Vec<_>, String>>()
-            .map_err(|message| invalid("NAP_TRUSTED_PROXIES".to_owned(), message))?;
         let http = HttpSettings {
-            request_timeout: std::time::Duration::from_secs(number(
-                "NAP_REQUEST_TIMEOUT_SECONDS",
-                defaults.request_timeout.as_secs(),
-                1..=300,
-            )?),
-            max_body_bytes: usize::try_from(number(
-                "NAP_MAX_BODY_BYTES",
-                defaults.max_body_bytes as u64,
-                1024..=16 * 1024 * 1024,
-            )?)
-            .unwrap_or(defaults.max_body_bytes),
-            cors_origins,
-            cors_any_origin_anonymous,
-            rate_per_token: u32::try_from(number(
-                "NAP_RATE_LIMIT_PER_TOKEN",
-                u64::from(defaults.rate_per_token),
-                1..=1_000_000,
-            )?)
-            .unwrap_or(defaults.rate_per_token),
-            rate_per_address: u32::try_from(number(
-                "NAP_RATE_LIMIT_PER_ADDRESS",
-                u64::from(defaults.rate_per_address),
-                1..=1_000_000,
-            )?)
-            .unwrap_or(defaults.rate_per_address),
-            trusted_proxies,
-            response_cache_bytes: usize::try_from(number(
+            request_timeout: seconds("NAP_REQUEST_TIMEOUT_SECONDS", defaults.request_timeout, 1..=300)?,
+            max_body_bytes: setting(env, "NAP_MAX_BODY_BYTES", whole_number(1024..=16 * 1024 * 1024))?
+                .unwrap_or(defaults.max_body_bytes),
+            cors_origins: setting(env, "NAP_CORS_ORIGINS", list(origin))?.unwrap_or_default(),
+            cors_any_origin_anonymous: setting(env, "NAP_CORS_ANONYMOUS_ANY_ORIGIN", true_or_false)?
+                .unwrap_or(defaults.cors_any_origin_anonymous),
+            rate_per_token: setting(env, "NAP_RATE_LIMIT_PER_TOKEN", whole_number(1..=1_000_000))?
+                .unwrap_or(defaults.rate_per_token),
+            rate_per_address: setting(env, "NAP_RATE_LIMIT_PER_ADDRESS", whole_number(1..=1_000_000))?
+                .unwrap_or(defaults.rate_per_address),
+            trusted_proxies: setting(env, "NAP_TRUSTED_PROXIES", list(str::parse))?.unwrap_or_default(),
+            response_cache_bytes: setting(
+                env,
                 "NAP_RESPONSE_CACHE_BYTES",
-                defaults.response_cache_bytes as u64,
-                0..=4 * 1024 * 1024 * 1024,
-            )?)
+                whole_number(0..=4 * 1024 * 1024 * 1024),
+            )?
             .unwrap_or(defaults.response_cache_bytes),
-            max_connections: usize::try_from(number(
-                "NAP_MAX_CONNECTIONS",
-                defaults.max_connections as u64,
-                1..=1_000_000,
-            )?)
-            .unwrap_or(defaults.max_connections),
-            idle_timeout: std::time::Duration::from_secs(number(
-                "NAP_IDLE_TIMEOUT_SECONDS",
-                defaults.idle_timeout.as_secs(),
-                1..=300,
-            )?),
+            max_connections: setting(env, "NAP_MAX_CONNECTIONS", whole_number(1..=1_000_000))?
+                .unwrap_or(defaults.max_connections),
+            idle_timeout: seconds("NAP_IDLE_TIMEOUT_SECONDS", defaults.idle_timeout, 1..=300)?,
         };
-
         Ok(Self {
-            database_url,
+            database_url: DatabaseUrl(database_url),
             data_dir,
             bind,
             public_url,
-            log_filter,
-            log_format,
-            seed_on_start,
-            jwt_private_key_file,
-            jwt_public_key_files,
-            jwt_issuer,
-            jwt_audience,
+            log_filter: flag_or_setting(flags.log.clone(), env, "NAP_LOG", log_filter)?
+                .unwrap_or_else(|| DEFAULT_LOG.to_owned()),
+            log_format: flag_or_setting(flags.log_format, env, "NAP_LOG_FORMAT", one_of)?.unwrap_or_default(),
+            seed_on_start: flag_or_setting(flags.seed_on_start, env, "NAP_SEED_ON_START", one_of)?
+                .unwrap_or_default(),
+            jwt_private_key_file: setting(env, "NAP_JWT_PRIVATE_KEY_FILE", existing_file)?,
+            jwt_public_key_files: setting(env, "NAP_JWT_PUBLIC_KEY_FILES", list(existing_file))?
+                .unwrap_or_default(),
+            jwt_issuer: setting(env, "NAP_JWT_ISSUER", one_word)?
+                .unwrap_or_else(|| "nap-1325-registry".to_owned()),
+            jwt_audience: setting(env, "NAP_JWT_AUDIENCE", one_word)?
+                .unwrap_or_else(|| "nap-1325-registry".to_owned()),
             http,
-            shutdown_grace: std::time::Duration::from_secs(number(
-                "NAP_SHUTDOWN_GRACE_SECONDS",
-                20,
-                0..=600,
-            )?),
+            shutdown_grace: seconds("NAP_SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), 0..=600)?,
         })
     }
+}
+
+/// The embedded database's URL in `data_dir`.
+fn embedded_database(data_dir: &Path) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("nap-registry.sqlite").display()
+    )
 }
 
 #[cfg(test)]
@@ -496,7 +373,7 @@ mod tests {
     #[test]
     fn flags_override_variables() {
         let flags = ConfigFlags {
-            bind: Some("0.0.0.0:9000".into()),
+            bind: Some("0.0.0.0:9000".parse().unwrap()),
             ..Default::default()
         };
         let config = load(&flags, &[("NAP_BIND", "127.0.0.1:1")]).unwrap();
@@ -549,11 +426,58 @@ mod tests {
 
     #[test]
     fn a_bad_flag_names_the_flag() {
-        let flags = ConfigFlags {
-            bind: Some("nowhere".into()),
-            ..Default::default()
-        };
-        assert_eq!(load(&flags, &[]).unwrap_err().source_name, "--bind");
+        #[derive(clap::Parser, Debug)]
+        struct Cli {
+            #[command(flatten)]
+            flags: ConfigFlags,
+        }
+        use clap::{CommandFactory, Parser};
+        for args in [
+            &["nap-registry", "--bind", "nowhere"][..],
+            &["nap-registry", "--bind=nowhere"][..],
+        ] {
+            let error = Cli::try_parse_from(args).unwrap_err();
+            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let error = ConfigError::from_clap(&error, &Cli::command(), &args).expect("a value error");
+            assert_eq!(error.source_name, "--bind");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with("invalid --bind: `nowhere` is not a socket address"),
+                "{error}"
+            );
+        }
+        let error = Cli::try_parse_from(["nap-registry", "--no-such-flag"]).unwrap_err();
+        assert!(ConfigError::from_clap(&error, &Cli::command(), &[]).is_none());
+    }
+
+    #[test]
+    fn empty_values_mean_the_default() {
+        let all: Vec<(&str, &str)> = [
+            "DATABASE_URL",
+            "NAP_DATA_DIR",
+            "NAP_BIND",
+            "NAP_LOG",
+            "NAP_LOG_FORMAT",
+            "NAP_SEED_ON_START",
+            "NAP_CORS_ANONYMOUS_ANY_ORIGIN",
+            "NAP_REQUEST_TIMEOUT_SECONDS",
+        ]
+        .into_iter()
+        .map(|variable| (variable, ""))
+        .collect();
+        let config = load(&ConfigFlags::default(), &all).unwrap();
+        assert_eq!(
+            config.database_url.expose(),
+            "sqlite://data/nap-registry.sqlite?mode=rwc"
+        );
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.http, HttpSettings::default());
+        // What clap hands the parsers for an empty variable of a setting with a flag.
+        assert_eq!(socket_address("").unwrap(), DEFAULT_BIND);
+        assert_eq!(log_filter("").unwrap(), DEFAULT_LOG);
+        assert_eq!(one_of::<SeedOnStart>("").unwrap(), SeedOnStart::IfEmpty);
+        assert_eq!(database_url("").unwrap(), "");
     }
 
     #[test]
