@@ -149,9 +149,16 @@ async fn main() -> ExitCode {
 }
 
 /// Reports `error` as one line with its causes (`anyhow`'s `Debug` would add a backtrace under
-/// `RUST_BACKTRACE`), and the failure exit status.
+/// `RUST_BACKTRACE`), and the failure exit status. A cause whose text its error already quotes
+/// (database errors do) is not repeated.
 fn failed(error: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {error:#}");
+    let mut line = error.to_string();
+    for cause in error.chain().skip(1).map(ToString::to_string) {
+        if !line.contains(&cause) {
+            line = format!("{line}: {cause}");
+        }
+    }
+    eprintln!("error: {line}");
     ExitCode::FAILURE
 }
 

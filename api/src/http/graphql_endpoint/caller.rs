@@ -17,17 +17,16 @@ use crate::{
     domain::access::Actor,
     error::ErrorCode,
     http::{client_address::client_address, rate_limit::Client},
-    metrics::Outcome,
 };
 
-/// The request's actor (`None` when anonymous), or the answer refusing it: a token that is not
+/// The request's actor (`None` when anonymous), or the answer refusing it (counted as refused): a token that is not
 /// accepted, or a client over its rate limit.
 pub(super) async fn identify(
     state: &AppState,
     health: &DatabaseHealth,
     headers: &HeaderMap,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
-) -> Result<Option<Actor>, (Outcome, Response)> {
+) -> Result<Option<Actor>, Response> {
     let authorization = headers
         .get(AUTHORIZATION)
         .map(|value| value.to_str().unwrap_or("invalid"));
@@ -39,29 +38,29 @@ pub(super) async fn identify(
         Err(error) => {
             // A refused token counts against its client address like an anonymous request, so
             // that guessing tokens is no way around the rate limit.
-            within_rate_limit(state, address)?;
+            if let Some(refused) = over_rate_limit(state, address) {
+                return Err(refused);
+            }
             if error.code() == ErrorCode::Unavailable {
                 health.report_unavailable();
             }
             state.metrics.graphql_error(error.code().as_str());
-            return Err((Outcome::Refused, refusals::token_refused(&error)));
+            return Err(refusals::token_refused(&error));
         }
     };
     let client = match &actor {
         Some(actor) => actor.token().map_or(Client::Unknown, Client::Token),
         None => address,
     };
-    within_rate_limit(state, client)?;
-    Ok(actor)
+    match over_rate_limit(state, client) {
+        Some(refused) => Err(refused),
+        None => Ok(actor),
+    }
 }
 
-/// Counts a request against `client`'s rate limit; over it, the 429 answer.
-fn within_rate_limit(state: &AppState, client: Client) -> Result<(), (Outcome, Response)> {
-    state
-        .rate_limiter
-        .check(client, Instant::now())
-        .map_err(|retry_after| {
-            state.metrics.graphql_error(ErrorCode::RateLimited.as_str());
-            (Outcome::Refused, refusals::rate_limited(retry_after))
-        })
+/// Counts a request against `client`'s rate limit; the 429 answer when it is over it.
+fn over_rate_limit(state: &AppState, client: Client) -> Option<Response> {
+    let retry_after = state.rate_limiter.check(client, Instant::now()).err()?;
+    state.metrics.graphql_error(ErrorCode::RateLimited.as_str());
+    Some(refusals::rate_limited(retry_after))
 }

@@ -102,7 +102,7 @@ async fn answer(
     }
     let actor = match caller::identify(state, health, headers, connection).await {
         Ok(actor) => actor,
-        Err(refused) => return refused,
+        Err(refused) => return (Outcome::Refused, refused),
     };
     let language =
         Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()));
