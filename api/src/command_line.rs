@@ -11,14 +11,20 @@ use nap_registry::{
         audit::WriteTransaction,
         write::{self, organisations::NewOrganisation, tokens::record_token},
     },
+    error::ApiError,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{OrgAction, TokenAction};
 
-#[expect(clippy::needless_pass_by_value, reason = "the shape `map_err` calls")]
-fn fail(error: nap_registry::error::ApiError) -> anyhow::Error {
-    anyhow::anyhow!("{}", error.message())
+/// What the operator is told of a failure: the client's message, or, for a failure of the
+/// database or of the service itself, its cause (the operator runs the database).
+fn fail(error: ApiError) -> anyhow::Error {
+    match error {
+        ApiError::Database(cause) => anyhow::Error::new(cause).context("the database failed"),
+        ApiError::Internal(cause) => anyhow::anyhow!("internal failure: {cause}"),
+        other => anyhow::anyhow!("{}", other.message()),
+    }
 }
 
 /// Runs an `org` command.

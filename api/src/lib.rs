@@ -70,7 +70,7 @@ impl AppState {
         let schema = graphql::build_schema_at(db.clone(), Arc::clone(&tokens), public_url.clone());
         let authenticator = Authenticator::new(Arc::clone(&tokens), db.clone());
         let http = config::HttpSettings::default();
-        let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         let change_sequence = read_cache::ChangeSequence::new(db.clone());
         let persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
@@ -101,7 +101,7 @@ impl AppState {
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
-        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new(http.rate_limits()));
+        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),

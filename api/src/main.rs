@@ -1,15 +1,16 @@
 //! The `nap-registry` command: serve the API (the default), migrate, seed, or print the schema.
+//! A failure ends it with one line on standard error, its causes included and never a backtrace.
 
 mod command_line;
 
-use std::sync::Arc;
+use std::{process::ExitCode, sync::Arc};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use nap_registry::{
     AppState,
     auth::{KeyRing, TokenService},
-    config::{Config, ConfigFlags, SeedOnStart},
+    config::{Config, ConfigError, ConfigFlags, SeedOnStart},
     db, graphql, http,
     reference_data::{self, SyntheticSize},
     telemetry,
@@ -134,8 +135,39 @@ enum MigrateAction {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+async fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let args: Vec<_> = std::env::args_os().collect();
+            match ConfigError::from_clap(&error, &Cli::command(), &args) {
+                Some(bad_setting) => return failed(&bad_setting.into()),
+                None => error.exit(),
+            }
+        }
+    };
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => failed(&error),
+    }
+}
+
+/// Reports `error` as one line with its causes (`anyhow`'s `Debug` would add a backtrace under
+/// `RUST_BACKTRACE`), and the failure exit status. A cause whose text its error already quotes
+/// (database errors do) is not repeated.
+fn failed(error: &anyhow::Error) -> ExitCode {
+    let mut line = error.to_string();
+    for cause in error.chain().skip(1).map(ToString::to_string) {
+        if !line.contains(&cause) {
+            line = format!("{line}: {cause}");
+        }
+    }
+    eprintln!("error: {line}");
+    ExitCode::FAILURE
+}
+
+/// Runs the command `cli` names.
+async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::PrintSchema { federation }) = cli.command {
         let schema = graphql::schema_builder().finish();
         let sdl = if federation {

@@ -10,6 +10,8 @@
 
 use async_graphql::{Response, ServerError};
 
+use crate::error::ErrorCode;
+
 /// Most errors in one answer.
 pub const MAX_ERRORS: usize = 20;
 /// Longest error message, in characters.
@@ -49,9 +51,9 @@ pub fn assign_missing_codes(response: &mut Response) {
             continue;
         }
         let code = if error.path.is_empty() {
-            "GRAPHQL_VALIDATION_FAILED"
+            ErrorCode::GraphqlValidationFailed
         } else {
-            "BAD_USER_INPUT"
+            ErrorCode::BadUserInput
         };
         error
             .extensions

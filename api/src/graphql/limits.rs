@@ -18,6 +18,8 @@ use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
 };
 
+use crate::error::ErrorCode;
+
 /// Most aliases a document may declare.
 pub const MAX_ALIASES: usize = 100;
 /// Most fields the executed operation may select at its root.
@@ -164,7 +166,7 @@ fn limit_error(message: String) -> ServerError {
     error
         .extensions
         .get_or_insert_with(Default::default)
-        .set("code", "GRAPHQL_VALIDATION_FAILED");
+        .set("code", ErrorCode::GraphqlValidationFailed);
     error
 }
 

@@ -98,7 +98,8 @@ fn refusal(error: &ApiError) -> Response {
         ApiError::Validation { field, .. } => Some(field.as_str()),
         _ => None,
     };
-    let body = json!({ "error": { "code": error.code(), "field": field, "message": error.message() } });
+    let body =
+        json!({ "error": { "code": error.code().as_str(), "field": field, "message": error.message() } });
     (status, Json(body)).into_response()
 }
 

@@ -4,17 +4,15 @@
 //! a request over the timeout, an unknown path) get a JSON error body with a stable code and are
 //! counted in the metrics like every routed answer.
 
+use super::error_response::error_response;
+use crate::{AppState, error::ErrorCode};
 use axum::{
-    Json,
     body::Body,
     extract::State,
     http::{HeaderValue, Request, StatusCode, header::CONTENT_TYPE},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use serde_json::json;
-
-use crate::AppState;
 
 /// Longest client-sent request id kept.
 pub const MAX_REQUEST_ID_LENGTH: usize = 128;
@@ -81,27 +79,35 @@ pub async fn json_failures(State(state): State<AppState>, request: Request<Body>
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(CONTENT_TYPE);
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    let body = Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }));
+    // The status stays the one the layer chose; only the body is given the common shape.
+    let (body_parts, body) = error_response(code, message).into_parts();
+    parts.headers.extend(body_parts.headers);
     (parts, body).into_response()
 }
 
 /// The stable code and message of an HTTP-level failure.
-pub fn failure(status: StatusCode) -> (&'static str, &'static str) {
+pub fn failure(status: StatusCode) -> (ErrorCode, &'static str) {
     match status {
-        StatusCode::PAYLOAD_TOO_LARGE => ("PAYLOAD_TOO_LARGE", "the request body is larger than the limit"),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::PayloadTooLarge,
+            "the request body is larger than the limit",
+        ),
         StatusCode::REQUEST_TIMEOUT => (
-            "REQUEST_TIMEOUT",
+            ErrorCode::RequestTimeout,
             "the request did not arrive within the request timeout",
         ),
-        StatusCode::NOT_FOUND => ("NOT_FOUND", "no such path"),
-        StatusCode::METHOD_NOT_ALLOWED => ("METHOD_NOT_ALLOWED", "this method is not allowed here"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("UNSUPPORTED_MEDIA_TYPE", "send the request as application/json")
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "no such path"),
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::MethodNotAllowed, "this method is not allowed here"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ErrorCode::UnsupportedMediaType,
+            "send the request as application/json",
+        ),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            (ErrorCode::Unavailable, "the service is unavailable; retry later")
         }
-        StatusCode::SERVICE_UNAVAILABLE => ("UNAVAILABLE", "the service is unavailable; retry later"),
-        status if status.is_server_error() => ("INTERNAL", "internal error"),
+        status if status.is_server_error() => (ErrorCode::Internal, "internal error"),
         _ => (
-            "BAD_REQUEST",
+            ErrorCode::BadRequest,
             "the request is not a valid HTTP request for this service",
         ),
     }

@@ -8,6 +8,7 @@
 
 pub mod client_address;
 pub mod compression;
+pub mod error_response;
 pub mod export;
 pub mod graphiql;
 pub mod graphql_endpoint;
@@ -19,6 +20,8 @@ pub mod request_checks;
 pub mod server;
 
 use std::time::Duration;
+
+use crate::error::ErrorCode;
 
 use axum::{
     Extension, Json, Router,
@@ -74,15 +77,13 @@ pub fn routers(state: AppState) -> Routers {
 
 /// The answer to anything but a health check on a connection over the cap.
 async fn over_capacity() -> Response {
-    let body = serde_json::json!({ "errors": [{
-        "message": "the service is at its connection limit; retry later",
-        "extensions": { "code": "UNAVAILABLE" }
-    }] });
-    let mut response = (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(axum::http::header::RETRY_AFTER, HeaderValue::from_static("1"));
-    response
+    error_response::with_retry_after(
+        error_response::error_response(
+            ErrorCode::Unavailable,
+            "the service is at its connection limit; retry later",
+        ),
+        1,
+    )
 }
 
 fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> Router {

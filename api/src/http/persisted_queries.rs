@@ -13,140 +13,13 @@
 //! document's (`PERSISTED_QUERY_HASH_MISMATCH`). A request resolved here carries its document as
 //! `query`, so the response cache and conditional answers (ETag, 304) treat it like any other.
 
-use std::{collections::HashMap, fmt, path::Path, str::FromStr, sync::Arc, sync::Mutex};
+use std::sync::{Arc, Mutex};
 
 use async_graphql::Value;
-use axum::http::StatusCode;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::request_checks::Refusal;
-
-/// Which persisted queries the service accepts (`NAP_PERSISTED_QUERIES`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// No persisted queries: every request sends its document.
-    Off,
-    /// Automatic persisted queries, learned from clients, beside documents sent in full.
-    #[default]
-    Auto,
-    /// Only the documents of the manifest run.
-    Only,
-}
-
-impl FromStr for Mode {
-    type Err = String;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        match value {
-            "off" => Ok(Self::Off),
-            "auto" => Ok(Self::Auto),
-            "only" => Ok(Self::Only),
-            other => Err(format!("expected `off`, `auto` or `only`, got `{other}`")),
-        }
-    }
-}
-
-/// The operator's registered documents, by the hex SHA-256 of their text.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Manifest(Arc<HashMap<String, Arc<str>>>);
-
-impl fmt::Debug for Manifest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Manifest({} documents)", self.0.len())
-    }
-}
-
-/// The two manifest forms read: Apollo's persisted query manifest and graphql-codegen's
-/// `persisted-documents.json` (an object from hash to document).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum ManifestFile {
-    Apollo {
-        format: String,
-        operations: Vec<ManifestOperation>,
-    },
-    Documents(HashMap<String, String>),
-}
-
-#[derive(Deserialize)]
-struct ManifestOperation {
-    id: String,
-    body: String,
-}
-
-impl Manifest {
-    /// Reads a manifest file; every entry's hash must be its document's.
-    pub fn read(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;
-        Self::parse(&text)
-    }
-
-    /// Parses a manifest; every entry's hash must be its document's.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let file: ManifestFile =
-            serde_json::from_str(text).map_err(|error| format!("not a persisted query manifest: {error}"))?;
-        let entries: Vec<(String, String)> = match file {
-            ManifestFile::Apollo { format, operations } => {
-                if format != "apollo-persisted-query-manifest" {
-                    return Err(format!("unknown manifest format `{format}`"));
-                }
-                operations
-                    .into_iter()
-                    .map(|operation| (operation.id, operation.body))
-                    .collect()
-            }
-            ManifestFile::Documents(documents) => documents.into_iter().collect(),
-        };
-        let mut documents = HashMap::with_capacity(entries.len());
-        for (hash, document) in entries {
-            let hash = hash.to_ascii_lowercase();
-            if sha256_hex(&document) != hash {
-                return Err(format!(
-                    "the document listed as {hash} does not have that SHA-256"
-                ));
-            }
-            documents.insert(hash, Arc::from(document));
-        }
-        Ok(Self(Arc::new(documents)))
-    }
-
-    /// How many documents it registers.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it registers none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn get(&self, hash: &str) -> Option<Arc<str>> {
-        self.0.get(hash).cloned()
-    }
-}
-
-/// How persisted queries are served (`NAP_PERSISTED_QUERIES`, `NAP_PERSISTED_QUERY_STORE_BYTES`,
-/// `NAP_PERSISTED_QUERIES_FILE`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
-    /// Off, automatic, or the manifest only.
-    pub mode: Mode,
-    /// Most bytes of documents the automatic store keeps.
-    pub store_bytes: usize,
-    /// The registered documents (required by `only`; in `auto`, known without being sent first).
-    pub manifest: Manifest,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            mode: Mode::Auto,
-            store_bytes: 4 * 1024 * 1024,
-            manifest: Manifest::default(),
-        }
-    }
-}
+pub use crate::config::persisted_queries::{Manifest, Mode, Settings, sha256_hex};
+use crate::error::ErrorCode;
 
 /// The persisted documents of one instance: the manifest and, in `auto`, those learned.
 pub struct PersistedQueries {
@@ -203,13 +76,9 @@ impl PersistedQueries {
         let sent = !request.query.trim().is_empty();
         match (self.settings.mode, named) {
             (Mode::Off, None) | (Mode::Auto, None) => Ok(()),
-            (Mode::Off, Some(_)) => Err(refusal(
-                StatusCode::BAD_REQUEST,
-                "PERSISTED_QUERY_NOT_SUPPORTED",
-                "PersistedQueryNotSupported",
-            )),
+            (Mode::Off, Some(_)) => Err(Refusal::new(ErrorCode::PersistedQueryNotSupported, "PersistedQueryNotSupported")),
             (Mode::Only, None) => {
-                if sent && self.settings.manifest.get(&sha256_hex(&request.query)).is_some() {
+                if sent && self.settings.manifest.document(&sha256_hex(&request.query)).is_some() {
                     Ok(())
                 } else {
                     Err(not_allowed())
@@ -217,17 +86,13 @@ impl PersistedQueries {
             }
             (mode, Some(hash)) if sent => {
                 if sha256_hex(&request.query) != hash {
-                    return Err(refusal(
-                        StatusCode::BAD_REQUEST,
-                        "PERSISTED_QUERY_HASH_MISMATCH",
-                        "the persisted query's sha256Hash is not the SHA-256 of `query`",
-                    ));
+                    return Err(Refusal::new(ErrorCode::PersistedQueryHashMismatch, "the persisted query's sha256Hash is not the SHA-256 of `query`"));
                 }
                 match mode {
-                    Mode::Only if self.settings.manifest.get(&hash).is_none() => Err(not_allowed()),
+                    Mode::Only if self.settings.manifest.document(&hash).is_none() => Err(not_allowed()),
                     Mode::Only => Ok(()),
                     _ => {
-                        if self.settings.manifest.get(&hash).is_none() {
+                        if self.settings.manifest.document(&hash).is_none() {
                             let document = Arc::from(request.query.as_str());
                             self.learned().insert(hash, document);
                         }
@@ -236,7 +101,7 @@ impl PersistedQueries {
                 }
             }
             (mode, Some(hash)) => {
-                let known = self.settings.manifest.get(&hash).or_else(|| match mode {
+                let known = self.settings.manifest.document(&hash).or_else(|| match mode {
                     Mode::Auto => self.learned().get(&hash),
                     _ => None,
                 });
@@ -246,11 +111,7 @@ impl PersistedQueries {
                         Ok(())
                     }
                     None if mode == Mode::Only => Err(not_allowed()),
-                    None => Err(refusal(
-                        StatusCode::OK,
-                        "PERSISTED_QUERY_NOT_FOUND",
-                        "PersistedQueryNotFound",
-                    )),
+                    None => Err(Refusal::new(ErrorCode::PersistedQueryNotFound, "PersistedQueryNotFound")),
                 }
             }
         }
@@ -271,11 +132,7 @@ fn named_hash(request: &async_graphql::Request) -> Result<Option<String>, Refusa
         return Ok(None);
     };
     let malformed = || {
-        refusal(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "`extensions.persistedQuery` must be {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}",
-        )
+        Refusal::new(ErrorCode::BadRequest, "`extensions.persistedQuery` must be {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}")
     };
     let Value::Object(fields) = persisted else {
         return Err(malformed());
@@ -292,30 +149,9 @@ fn named_hash(request: &async_graphql::Request) -> Result<Option<String>, Refusa
 }
 
 fn not_allowed() -> Refusal {
-    refusal(
-        StatusCode::BAD_REQUEST,
-        "PERSISTED_QUERY_NOT_ALLOWED",
-        "this service runs only registered documents: send the sha256Hash of one (`extensions.persistedQuery`)",
-    )
+    Refusal::new(ErrorCode::PersistedQueryNotAllowed, "this service runs only registered documents: send the sha256Hash of one (`extensions.persistedQuery`)")
 }
 
-fn refusal(status: StatusCode, code: &'static str, message: &'static str) -> Refusal {
-    Refusal {
-        status,
-        code,
-        message,
-    }
-}
-
-/// The lower-case hex SHA-256 of `text`.
-pub fn sha256_hex(text: &str) -> String {
-    use std::fmt::Write;
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
 }
 
 #[cfg(test)]
@@ -349,7 +185,7 @@ mod tests {
     }
 
     fn code(result: Result<(), Refusal>) -> &'static str {
-        result.err().map_or("OK", |refusal| refusal.code)
+        result.err().map_or("OK", |refusal| refusal.code.as_str())
     }
 
     #[test]

@@ -37,6 +37,15 @@ pub struct Limits {
     pub per_address: u32,
 }
 
+impl From<&crate::config::HttpSettings> for Limits {
+    fn from(settings: &crate::config::HttpSettings) -> Self {
+        Self {
+            per_token: settings.rate_per_token,
+            per_address: settings.rate_per_address,
+        }
+    }
+}
+
 /// Counts requests per client and window.
 #[derive(Debug)]
 pub struct RateLimiter {

@@ -1,26 +1,41 @@
 //! What GraphQL over HTTP asks of a request to `/graphql` before it runs, and of the answer when it
 //! does not: a POST body declared `application/json` (anything else is 415), a `query` (a body
-//! without one is 400, not an empty document), a document that parses (`GRAPHQL_PARSE_FAILED`), and
-//! no `data` entry in the answer to a request that never ran (parse or validation failure).
+//! without one is 400, not an empty document), a document that parses (`GRAPHQL_PARSE_FAILED`),
+//! mutations only over POST (405), no NUL character in any text, and no `data` entry in the answer
+//! to a request that never ran (parse or validation failure).
 
-use async_graphql::ServerError;
+use async_graphql::{ParseRequestError, ServerError, parser::types::OperationType};
 use axum::{
-    Json,
     body::Bytes,
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header::ACCEPT, header::CONTENT_TYPE},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header::ACCEPT, header::ALLOW, header::CONTENT_TYPE},
     response::{IntoResponse, Response},
 };
-use serde_json::json;
+use serde_json::Map;
 
-/// A request refused before it ran: its status, code and message.
+use super::error_response::error_response_with;
+use crate::error::ErrorCode;
+
+/// A request refused before it ran: its code (which gives the status), message and, for a bad
+/// value, the field.
 #[derive(Debug)]
 pub struct Refusal {
-    /// The HTTP status.
-    pub status: StatusCode,
     /// The error's `extensions.code`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What was wrong, for the client.
     pub message: &'static str,
+    /// Where the bad value is (`extensions.field`).
+    pub field: Option<String>,
+}
+
+impl Refusal {
+    /// A refusal with `code` and `message`, naming no field.
+    pub fn new(code: ErrorCode, message: &'static str) -> Self {
+        Self {
+            code,
+            message,
+            field: None,
+        }
+    }
 }
 
 /// Refuses a POST whose body is not declared JSON (no content type, `text/plain`, a form): such
@@ -37,38 +52,106 @@ pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Re
     if is_json {
         Ok(())
     } else {
-        Err(Refusal {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            code: "UNSUPPORTED_MEDIA_TYPE",
-            message: "send the GraphQL request as JSON with `Content-Type: application/json`",
-        })
+        Err(Refusal::new(
+            ErrorCode::UnsupportedMediaType,
+            "send the GraphQL request as JSON with `Content-Type: application/json`",
+        ))
+    }
+}
+
+/// The refusal of a body that is not one GraphQL request.
+pub fn not_a_request(error: &ParseRequestError) -> Refusal {
+    match error {
+        ParseRequestError::PayloadTooLarge => Refusal::new(
+            ErrorCode::PayloadTooLarge,
+            "the request body is larger than the limit",
+        ),
+        ParseRequestError::Io(cause) if cause.to_string().contains("length limit exceeded") => Refusal::new(
+            ErrorCode::PayloadTooLarge,
+            "the request body is larger than the limit",
+        ),
+        ParseRequestError::UnsupportedBatch => Refusal::new(
+            ErrorCode::BatchNotSupported,
+            "batches are not supported; send one request per operation",
+        ),
+        _ => Refusal::new(
+            ErrorCode::BadRequest,
+            "the body is not a GraphQL request: send JSON (UTF-8) with `query`, and optionally `operationName` and `variables`",
+        ),
     }
 }
 
 /// Refuses a request without a `query` (a misspelt key, an empty body object).
 pub fn check_has_query(request: &async_graphql::Request) -> Result<(), Refusal> {
     if request.query.trim().is_empty() {
-        Err(Refusal {
-            status: StatusCode::BAD_REQUEST,
-            code: "BAD_REQUEST",
-            message: "the request has no `query`: send the GraphQL document as `query`",
-        })
+        Err(Refusal::new(
+            ErrorCode::BadRequest,
+            "the request has no `query`: send the GraphQL document as `query`",
+        ))
     } else {
         Ok(())
     }
 }
 
-/// The answer to a refused request: a GraphQL error body under its status.
+/// Only POST may write: a link or an image tag (GET, or HEAD, which axum routes with GET) must
+/// never be able to change the registry.
+pub fn check_method(method: &Method, operation: Option<OperationType>) -> Result<(), Refusal> {
+    if method != Method::POST && operation == Some(OperationType::Mutation) {
+        Err(Refusal::new(
+            ErrorCode::MethodNotAllowed,
+            "mutations are sent with POST; GET is for queries only",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses a request carrying the NUL character, which no text in the registry may hold
+/// (PostgreSQL cannot store it, and SQLite would): in a variable, named by the refusal, or as a
+/// `\u0000` escape in the document's string literals (`query`). Refused at the door, so both
+/// backends answer alike.
+pub fn check_no_nul(request: &async_graphql::Request) -> Result<(), Refusal> {
+    fn holds_nul(value: &async_graphql::Value) -> bool {
+        match value {
+            async_graphql::Value::String(text) => text.contains('\0'),
+            async_graphql::Value::List(items) => items.iter().any(holds_nul),
+            async_graphql::Value::Object(fields) => fields
+                .iter()
+                .any(|(name, value)| name.contains('\0') || holds_nul(value)),
+            _ => false,
+        }
+    }
+    let field = match request.variables.iter().find(|(_, value)| holds_nul(value)) {
+        Some((name, _)) => format!("variables.{name}"),
+        None if request.query.contains("\\u0000") => "query".to_owned(),
+        None => return Ok(()),
+    };
+    Err(Refusal {
+        field: Some(field),
+        ..Refusal::new(
+            ErrorCode::BadUserInput,
+            "text may not contain the NUL character (U+0000)",
+        )
+    })
+}
+
+/// The answer to a refused request: a GraphQL error body under its code's status, with the
+/// header that says what would have been accepted.
 pub fn refusal_response(refusal: &Refusal) -> Response {
-    let body = json!({ "errors": [{
-        "message": refusal.message,
-        "extensions": { "code": refusal.code }
-    }] });
-    let mut response = (refusal.status, Json(body)).into_response();
-    if refusal.status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        response
-            .headers_mut()
-            .insert("accept-post", HeaderValue::from_static("application/json"));
+    let mut extensions = Map::new();
+    if let Some(field) = &refusal.field {
+        extensions.insert("field".to_owned(), field.as_str().into());
+    }
+    let mut response = error_response_with(refusal.code, refusal.message, extensions);
+    let headers = response.headers_mut();
+    match refusal.code {
+        ErrorCode::UnsupportedMediaType => {
+            headers.insert("accept-post", HeaderValue::from_static("application/json"));
+        }
+        ErrorCode::MethodNotAllowed => {
+            headers.insert(ALLOW, HeaderValue::from_static("POST"));
+        }
+        _ => {}
     }
     response
 }
@@ -90,7 +173,7 @@ pub fn parse_failed_response(headers: &HeaderMap, error: ServerError) -> Respons
     error
         .extensions
         .get_or_insert_with(Default::default)
-        .set("code", "GRAPHQL_PARSE_FAILED");
+        .set("code", ErrorCode::GraphqlParseFailed);
     let mut response = async_graphql::Response::from_errors(vec![error]);
     crate::graphql::errors::bound(&mut response);
     let body = without_data(&response).unwrap_or_else(|| Bytes::from_static(b"{}"));

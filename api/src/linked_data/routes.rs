@@ -24,7 +24,10 @@ use super::{
     render,
     vocabulary::{address_of, read_codelist},
 };
-use crate::{AppState, error::ApiError};
+use crate::{
+    AppState,
+    error::{ApiError, ErrorCode},
+};
 
 /// The routes of permanent addresses and vocabularies.
 pub fn routes() -> Router<AppState> {
@@ -57,10 +60,11 @@ fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &s
         &[Format::Html, Format::Json, Format::JsonLd],
     );
     let code = match status {
-        StatusCode::NOT_FOUND => "NOT_FOUND",
-        StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
-        _ => "BAD_USER_INPUT",
-    };
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::NOT_ACCEPTABLE => ErrorCode::NotAcceptable,
+        _ => ErrorCode::BadUserInput,
+    }
+    .as_str();
     let mut response = match wants {
         Some(Format::Html) | None => match render::problem(status.as_u16(), detail, &state.public_url) {
             Ok(page) => (status, [(CONTENT_TYPE, Format::Html.media_type())], page).into_response(),

@@ -189,8 +189,43 @@ impl ResponseCache {
         }
     }
 
+    /// The answer for `key` at `sequence`: the kept one, else the one `work` computes, which is
+    /// kept when it is `Ok`. However many ask for the same key at once, `work` runs once and the
+    /// others take its kept answer; when the answer of this sequence could not be kept, they run
+    /// side by side rather than in turn.
+    pub async fn answer<E, Work>(
+        &self,
+        key: CacheKey,
+        sequence: i64,
+        work: impl FnOnce() -> Work,
+    ) -> Answer<E>
+    where
+        Work: Future<Output = Result<Bytes, E>>,
+    {
+        if let Some(body) = self.get(&key, sequence) {
+            return Answer::Kept(body);
+        }
+        let turn = self.compute_alone(key, sequence).await;
+        if let Some(body) = self.get(&key, sequence) {
+            return Answer::Kept(body);
+        }
+        // Held while running, so that the others wait for the answer, unless it could not be kept.
+        let turn = (!turn.answer_was_not_kept()).then_some(turn);
+        let computed = work().await;
+        if let Some(turn) = &turn {
+            turn.ran();
+        }
+        match computed {
+            Ok(body) => {
+                self.insert(key, sequence, body.clone());
+                Answer::Computed(body)
+            }
+            Err(other) => Answer::NotKept(other),
+        }
+    }
+
     /// Waits until no other request is computing `key`, and holds the turn until it is dropped.
-    pub async fn compute_alone(&self, key: CacheKey, sequence: i64) -> ComputeTurn<'_> {
+    async fn compute_alone(&self, key: CacheKey, sequence: i64) -> ComputeTurn<'_> {
         let flight = Arc::clone(
             self.computing
                 .lock()
@@ -212,6 +247,17 @@ impl ResponseCache {
     }
 }
 
+/// Where [`ResponseCache::answer`] found its answer.
+#[derive(Debug)]
+pub enum Answer<E> {
+    /// Kept from an earlier request (a hit).
+    Kept(Bytes),
+    /// Computed now and kept (a miss).
+    Computed(Bytes),
+    /// Computed now and not kept (a miss whose work did not succeed): the work's other result.
+    NotKept(E),
+}
+
 /// The requests computing one key: whoever holds `lock` runs the query; `ran_at` is the sequence
 /// it last ran at.
 #[derive(Debug)]
@@ -231,7 +277,7 @@ impl Default for Flight {
 
 /// A request's turn to compute the answer for a key.
 #[derive(Debug)]
-pub struct ComputeTurn<'a> {
+struct ComputeTurn<'a> {
     cache: &'a ResponseCache,
     key: CacheKey,
     sequence: i64,
@@ -242,12 +288,12 @@ pub struct ComputeTurn<'a> {
 impl ComputeTurn<'_> {
     /// Whether the request before this one already ran the query at this sequence and its answer
     /// was not kept (it had errors, or was too big): then waiting for one another gains nothing.
-    pub fn answer_was_not_kept(&self) -> bool {
+    fn answer_was_not_kept(&self) -> bool {
         self.flight.ran_at.load(Ordering::SeqCst) == self.sequence
     }
 
     /// Records that this turn ran the query.
-    pub fn ran(&self) {
+    fn ran(&self) {
         self.flight.ran_at.store(self.sequence, Ordering::SeqCst);
     }
 }
@@ -329,6 +375,31 @@ mod tests {
             entries.by_use.len(),
             entries.by_key.len(),
             "one use mark per entry"
+        );
+    }
+
+    #[tokio::test]
+    async fn answers_are_computed_once_and_kept_only_when_they_succeed() {
+        let cache = ResponseCache::new(1 << 20);
+        let computed = cache
+            .answer(key(1), 5, || async { Ok::<_, ()>(Bytes::from_static(b"one")) })
+            .await;
+        assert!(matches!(computed, Answer::Computed(body) if body == "one"));
+        let kept = cache
+            .answer(key(1), 5, || async { Err::<Bytes, _>("not run") })
+            .await;
+        assert!(matches!(kept, Answer::Kept(body) if body == "one"));
+        let failed = cache
+            .answer(key(2), 5, || async { Err::<Bytes, _>("failed") })
+            .await;
+        assert!(matches!(failed, Answer::NotKept("failed")));
+        assert_eq!(cache.get(&key(2), 5), None, "a failed answer is not kept");
+        let later = cache
+            .answer(key(1), 6, || async { Ok::<_, ()>(Bytes::from_static(b"six")) })
+            .await;
+        assert!(
+            matches!(later, Answer::Computed(body) if body == "six"),
+            "a new sequence computes again"
         );
     }
 

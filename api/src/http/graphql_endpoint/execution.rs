@@ -1,0 +1,111 @@
+//! Running a request through the schema (the one place that does), and turning the executed
+//! response into the HTTP answer: codes for errors the executor raised, bounded errors, counted
+//! error codes, the outcome, and 400 for a request that could not run at all.
+
+use axum::{
+    body::Bytes,
+    http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
+    response::{IntoResponse, Response},
+};
+
+use super::refusals;
+use crate::{
+    AppState,
+    db::DatabaseHealth,
+    domain::access::Actor,
+    error::ErrorCode,
+    graphql::{errors, language::Language, loaders::Loaders},
+    http::request_checks::{self, accepts_graphql_response},
+    metrics::Outcome,
+};
+
+/// Runs `request` as `actor` (`None`: anonymous) with texts in `language`.
+pub(super) async fn execute(
+    state: &AppState,
+    request: async_graphql::Request,
+    language: Language,
+    actor: Option<Actor>,
+) -> async_graphql::Response {
+    // Loaders are per request: they batch within it and never share a cache with another request.
+    let mut request = request.data(language).data(Loaders::new(&state.db));
+    if let Some(actor) = actor {
+        request = request.data(actor);
+    }
+    state.schema.execute(request).await
+}
+
+/// Codes the errors of an executed `response`, bounds them, counts them, and answers it. Errors
+/// the database's absence caused answer 503 `UNAVAILABLE` with `Retry-After` as a whole, however
+/// they were reported.
+pub(super) async fn finish(
+    state: &AppState,
+    health: &DatabaseHealth,
+    headers: &HeaderMap,
+    mut response: async_graphql::Response,
+) -> (Outcome, Response) {
+    errors::assign_missing_codes(&mut response);
+    errors::bound(&mut response);
+    let has_code = |code: ErrorCode| {
+        response
+            .errors
+            .iter()
+            .any(|error| code_of(error) == Some(code.as_str()))
+    };
+    if has_code(ErrorCode::Unavailable) || (has_code(ErrorCode::Internal) && !health.probe().await) {
+        health.report_unavailable();
+        return refusals::unavailable(state);
+    }
+    for error in &response.errors {
+        state.metrics.graphql_error(code_of(error).unwrap_or("UNKNOWN"));
+    }
+    let no_data = response.data == async_graphql::Value::Null;
+    let outcome = match (response.errors.is_empty(), no_data) {
+        (true, _) => Outcome::Ok,
+        (false, true) => Outcome::Failed,
+        (false, false) => Outcome::Partial,
+    };
+    // GraphQL over HTTP: a request that could not run at all (parse or validation failure) gets
+    // 400 when the client accepts `application/graphql-response+json`.
+    // Such a request never ran, so its answer has no `data` entry.
+    let not_run = no_data && !response.errors.is_empty() && response.errors.iter().all(|e| e.path.is_empty());
+    let body = if not_run {
+        request_checks::without_data(&response)
+    } else {
+        serialize(&response)
+    };
+    let Some(body) = body else {
+        return refusals::internal_error();
+    };
+    let mut http_response = json_response(headers, body);
+    if not_run && accepts_graphql_response(headers) {
+        *http_response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    (outcome, http_response)
+}
+
+/// The `extensions.code` of an error, if it has one.
+fn code_of(error: &async_graphql::ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code.as_str()),
+        _ => None,
+    }
+}
+
+/// The JSON of an executed response (`None`, logged, if it cannot be made).
+pub(super) fn serialize(response: &async_graphql::Response) -> Option<Bytes> {
+    serde_json::to_vec(response)
+        .map(Bytes::from)
+        .map_err(|error| tracing::error!(%error, "cannot serialize a response"))
+        .ok()
+}
+
+/// A 200 answer with a serialized GraphQL response: `application/graphql-response+json` for
+/// clients that accept it, else `application/json`.
+pub(super) fn json_response(headers: &HeaderMap, body: Bytes) -> Response {
+    let media_type = if accepts_graphql_response(headers) {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    ([(CONTENT_TYPE, media_type)], body).into_response()
+}

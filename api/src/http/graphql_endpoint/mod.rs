@@ -1,0 +1,116 @@
+//! `/graphql`: GraphQL over HTTP. POST with JSON (`request_checks` refuses what is not a well-formed
+//! request), GET for queries only (a mutation over GET is refused with 405 and `Allow: POST`),
+//! `application/graphql-response+json` when the client accepts it, no batches. Each request is
+//! authenticated and rate limited (`caller`), run under the request timeout, executed in one place
+//! (`execution`) and counted in the metrics. Anonymous queries go through the response cache
+//! (`cached`), with an `ETag` and 304 answers to `If-None-Match` (`conditional`). Answers that fail
+//! as a whole (unavailable, timed out, over the rate limit, a refused token) are in `refusals`;
+//! the operation's type in `operation`.
+
+mod cached;
+mod caller;
+mod conditional;
+mod execution;
+mod operation;
+mod refusals;
+
+use std::{net::SocketAddr, time::Instant};
+
+use async_graphql::parser::types::OperationType;
+use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
+use axum::{
+    Extension,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, Method, header::ACCEPT_LANGUAGE},
+    response::Response,
+};
+
+use super::request_checks::{self, Refusal};
+use crate::{AppState, db::DatabaseHealth, error::ErrorCode, graphql::language::Language, metrics::Outcome};
+
+/// `GET` and `POST /graphql`.
+pub async fn graphql(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Extension(health): Extension<DatabaseHealth>,
+    request: Result<GraphQLRequest, GraphQLRejection>,
+) -> Response {
+    let started = Instant::now();
+    let refuse = |refusal: Refusal| {
+        state.metrics.graphql_error(refusal.code.as_str());
+        state
+            .metrics
+            .graphql_request("unknown", Outcome::Refused, started.elapsed().as_secs_f64());
+        request_checks::refusal_response(&refusal)
+    };
+    let request = request_checks::check_content_type(&method, &headers)
+        .and_then(|()| request.map_err(|rejection| request_checks::not_a_request(&rejection.0)))
+        .map(GraphQLRequest::into_inner)
+        .and_then(|mut request| state.persisted_queries.resolve(&mut request).map(|()| request))
+        .and_then(|request| request_checks::check_has_query(&request).map(|()| request));
+    let mut request = match request {
+        Ok(request) => request,
+        Err(refusal) => return refuse(refusal),
+    };
+    if let Some(error) = request_checks::parse_failure(&mut request) {
+        state
+            .metrics
+            .graphql_error(ErrorCode::GraphqlParseFailed.as_str());
+        state
+            .metrics
+            .graphql_request("unknown", Outcome::Failed, started.elapsed().as_secs_f64());
+        return request_checks::parse_failed_response(&headers, error);
+    }
+    let operation = operation::of(&mut request);
+    // While the database is known to be away, fail at once rather than wait for the pool.
+    let (outcome, response) = if health.is_available() {
+        let answering = answer(&state, &health, &method, &headers, connection, request, operation);
+        // Dropping the answer on timeout rolls back any write it had begun.
+        match tokio::time::timeout(state.http.request_timeout, answering).await {
+            Ok(answered) => answered,
+            Err(_) if !health.probe().await => refusals::unavailable(&state),
+            Err(_) => refusals::timed_out(&state),
+        }
+    } else {
+        refusals::unavailable(&state)
+    };
+    state.metrics.graphql_request(
+        operation::label(operation),
+        outcome,
+        started.elapsed().as_secs_f64(),
+    );
+    response
+}
+
+/// Checks the method and the text, identifies the caller, and answers: anonymous queries from the
+/// response cache, everything else by running it.
+async fn answer(
+    state: &AppState,
+    health: &DatabaseHealth,
+    method: &Method,
+    headers: &HeaderMap,
+    connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    request: async_graphql::Request,
+    operation: Option<OperationType>,
+) -> (Outcome, Response) {
+    let checked =
+        request_checks::check_method(method, operation).and_then(|()| request_checks::check_no_nul(&request));
+    if let Err(refusal) = checked {
+        state.metrics.graphql_error(refusal.code.as_str());
+        return (Outcome::Refused, request_checks::refusal_response(&refusal));
+    }
+    let actor = match caller::identify(state, health, headers, connection).await {
+        Ok(actor) => actor,
+        Err(refused) => return (Outcome::Refused, refused),
+    };
+    let language =
+        Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()));
+    // Anonymous queries are the same for everyone: they are answered from the response cache.
+    if actor.is_none() && operation == Some(OperationType::Query) && state.response_cache.is_enabled() {
+        return cached::answer(state, health, method, headers, request, language).await;
+    }
+    let response = execution::execute(state, request, language, actor).await;
+    execution::finish(state, health, headers, response).await
+}
