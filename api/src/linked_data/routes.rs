@@ -1,4 +1,5 @@
-//! The HTTP side of permanent addresses: `GET /id/<kind>/<code>` and `GET /vocabulary/<code>`.
+//! The HTTP side of permanent addresses: `GET /id/<kind>/<code>` and `GET /vocabulary/<code>`
+//! (the pages for people, `/` and `/coverage/<plan code>`, are in `super::pages`).
 //! One address, several formats chosen by `Accept` (or `?format=`), `Vary: Accept`, an `ETag` made
 //! of the registry's change sequence and the format, and `304 Not Modified` on `If-None-Match`.
 
@@ -31,6 +32,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/id/{*path}", get(resolve))
         .route("/vocabulary/{*path}", get(vocabulary))
+        .route("/", get(super::pages::landing))
+        .route("/coverage/{code}", get(super::pages::coverage))
+        .route("/README.md", get(super::pages::readme))
 }
 
 /// `?format=` overriding `Accept`, for links from pages.
@@ -40,7 +44,7 @@ struct FormatParam {
 }
 
 /// What the client asked for: the explicit `format`, else the best of `offered` for `Accept`.
-fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Result<Format, String> {
+pub(super) fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Result<Format, String> {
     match param {
         Some(name) => Format::from_name(name)
             .filter(|f| offered.contains(f))
@@ -51,7 +55,7 @@ fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Resul
 }
 
 /// A 400, 404 or 406 answer in the format the client prefers (a page, or JSON).
-fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &str) -> Response {
+pub(super) fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &str) -> Response {
     let wants = negotiate(
         headers.get(ACCEPT).and_then(|v| v.to_str().ok()),
         &[Format::Html, Format::Json, Format::JsonLd],
@@ -79,13 +83,13 @@ fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &s
     response
 }
 
-fn internal(error: &ApiError) -> Response {
+pub(super) fn internal(error: &ApiError) -> Response {
     tracing::error!(?error, "cannot answer a permanent address");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
 }
 
 /// Whether `If-None-Match` names `etag`.
-fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+pub(super) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(IF_NONE_MATCH)
         .iter()
@@ -95,14 +99,14 @@ fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The tag of the answer in `format` at the current change sequence.
-async fn current_etag(state: &AppState, room: &str, format: Format) -> Result<String, Response> {
+pub(super) async fn current_etag(state: &AppState, room: &str, format: Format) -> Result<String, Response> {
     match state.change_sequence.current().await {
         Ok(sequence) => Ok(format!("\"{room}-{sequence}-{}\"", format.name())),
         Err(error) => Err(internal(&error)),
     }
 }
 
-fn answer(format: Format, etag: &str, body: String) -> Response {
+pub(super) fn answer(format: Format, etag: &str, body: String) -> Response {
     let mut response = ([(CONTENT_TYPE, format.media_type())], body).into_response();
     let headers = response.headers_mut();
     headers.insert(VARY, HeaderValue::from_static("Accept"));
@@ -113,7 +117,7 @@ fn answer(format: Format, etag: &str, body: String) -> Response {
     response
 }
 
-fn unchanged(etag: &str) -> Response {
+pub(super) fn unchanged(etag: &str) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     let headers = response.headers_mut();
     headers.insert(VARY, HeaderValue::from_static("Accept"));
