@@ -129,7 +129,9 @@ pub fn derive(
     Alignment {
         status,
         national_change_on,
-        due_on: (status != CoverageStatus::NotApplicable).then_some(due_on).flatten(),
+        due_on: (status != CoverageStatus::NotApplicable)
+            .then_some(due_on)
+            .flatten(),
         reapproved_on,
     }
 }
@@ -152,21 +154,141 @@ mod tests {
     fn the_status_table() {
         let adopted = |dates: &[&str]| RegionalPlan::Adopted(dates.iter().map(|t| d(t)).collect());
         // (case, national acts, regional plan, recorded state, today, status, re-approved on)
-        let table: Vec<(&str, Vec<NaiveDate>, RegionalPlan, Option<RegionPlanState>, &str, CoverageStatus, Option<&str>)> = vec![
-            ("re-approved after the amendment", nap2(), adopted(&["2021-03-01", "2023-02-01"]), None, "2025-01-01", Aligned, Some("2023-02-01")),
-            ("re-approved after the deadline still counts", nap2(), adopted(&["2021-03-01", "2023-06-01"]), None, "2025-01-01", Aligned, Some("2023-06-01")),
-            ("approved only before the amendment, before the deadline", nap2(), adopted(&["2021-03-01"]), None, "2023-01-10", RealignmentDue, None),
-            ("on the due date itself", nap2(), adopted(&["2021-03-01"]), None, "2023-03-16", RealignmentDue, None),
-            ("the day after the due date", nap2(), adopted(&["2021-03-01"]), None, "2023-03-17", Overdue, None),
-            ("an act on the day of the national change is not after it", nap2(), adopted(&["2022-12-16"]), None, "2023-04-01", Overdue, None),
-            ("an act the day after the national change is", nap2(), adopted(&["2022-12-17"]), None, "2023-04-01", Aligned, Some("2022-12-17")),
-            ("adopted with no act recorded", nap2(), adopted(&[]), None, "2023-04-01", Overdue, None),
-            ("no national act recorded: nothing to re-align to", vec![], adopted(&[]), None, "2023-04-01", Aligned, None),
-            ("a draft", nap2(), RegionalPlan::Draft, None, "2025-01-01", Draft, None),
-            ("a draft outranks a recorded NO_PLAN", nap2(), RegionalPlan::Draft, Some(RegionPlanState::NoPlan), "2025-01-01", Draft, None),
-            ("no plan, known", nap2(), RegionalPlan::None, Some(RegionPlanState::NoPlan), "2025-01-01", NoPlan, None),
-            ("no plan, nothing recorded", nap2(), RegionalPlan::None, None, "2025-01-01", Unknown, None),
-            ("occupied territory", nap2(), RegionalPlan::None, Some(RegionPlanState::NotApplicable), "2025-01-01", NotApplicable, None),
+        let table: Vec<(
+            &str,
+            Vec<NaiveDate>,
+            RegionalPlan,
+            Option<RegionPlanState>,
+            &str,
+            CoverageStatus,
+            Option<&str>,
+        )> = vec![
+            (
+                "re-approved after the amendment",
+                nap2(),
+                adopted(&["2021-03-01", "2023-02-01"]),
+                None,
+                "2025-01-01",
+                Aligned,
+                Some("2023-02-01"),
+            ),
+            (
+                "re-approved after the deadline still counts",
+                nap2(),
+                adopted(&["2021-03-01", "2023-06-01"]),
+                None,
+                "2025-01-01",
+                Aligned,
+                Some("2023-06-01"),
+            ),
+            (
+                "approved only before the amendment, before the deadline",
+                nap2(),
+                adopted(&["2021-03-01"]),
+                None,
+                "2023-01-10",
+                RealignmentDue,
+                None,
+            ),
+            (
+                "on the due date itself",
+                nap2(),
+                adopted(&["2021-03-01"]),
+                None,
+                "2023-03-16",
+                RealignmentDue,
+                None,
+            ),
+            (
+                "the day after the due date",
+                nap2(),
+                adopted(&["2021-03-01"]),
+                None,
+                "2023-03-17",
+                Overdue,
+                None,
+            ),
+            (
+                "an act on the day of the national change is not after it",
+                nap2(),
+                adopted(&["2022-12-16"]),
+                None,
+                "2023-04-01",
+                Overdue,
+                None,
+            ),
+            (
+                "an act the day after the national change is",
+                nap2(),
+                adopted(&["2022-12-17"]),
+                None,
+                "2023-04-01",
+                Aligned,
+                Some("2022-12-17"),
+            ),
+            (
+                "adopted with no act recorded",
+                nap2(),
+                adopted(&[]),
+                None,
+                "2023-04-01",
+                Overdue,
+                None,
+            ),
+            (
+                "no national act recorded: nothing to re-align to",
+                vec![],
+                adopted(&[]),
+                None,
+                "2023-04-01",
+                Aligned,
+                None,
+            ),
+            (
+                "a draft",
+                nap2(),
+                RegionalPlan::Draft,
+                None,
+                "2025-01-01",
+                Draft,
+                None,
+            ),
+            (
+                "a draft outranks a recorded NO_PLAN",
+                nap2(),
+                RegionalPlan::Draft,
+                Some(RegionPlanState::NoPlan),
+                "2025-01-01",
+                Draft,
+                None,
+            ),
+            (
+                "no plan, known",
+                nap2(),
+                RegionalPlan::None,
+                Some(RegionPlanState::NoPlan),
+                "2025-01-01",
+                NoPlan,
+                None,
+            ),
+            (
+                "no plan, nothing recorded",
+                nap2(),
+                RegionalPlan::None,
+                None,
+                "2025-01-01",
+                Unknown,
+                None,
+            ),
+            (
+                "occupied territory",
+                nap2(),
+                RegionalPlan::None,
+                Some(RegionPlanState::NotApplicable),
+                "2025-01-01",
+                NotApplicable,
+                None,
+            ),
         ];
         for (case, national, plan, state, today, status, reapproved) in table {
             let got = derive(&national, &plan, state, d(today));
@@ -191,7 +313,10 @@ mod tests {
             d("2025-01-01"),
         );
         assert_eq!(occupied.due_on, None, "no deadline where the plan cannot apply");
-        assert_eq!(derive(&[], &RegionalPlan::Draft, None, d("2025-01-01")).due_on, None);
+        assert_eq!(
+            derive(&[], &RegionalPlan::Draft, None, d("2025-01-01")).due_on,
+            None
+        );
     }
 
     #[test]

@@ -201,7 +201,12 @@ pub async fn plan_coverage(
             let plan = regional.iter().find(|p| p.region_id == Some(region.id)).cloned();
             let own_acts: Vec<&(plan_legal_act::Model, legal_act::Model)> = plan
                 .as_ref()
-                .map(|p| regional_acts.iter().filter(|(link, _)| link.plan_id == p.id).collect())
+                .map(|p| {
+                    regional_acts
+                        .iter()
+                        .filter(|(link, _)| link.plan_id == p.id)
+                        .collect()
+                })
                 .unwrap_or_default();
             let approval = own_acts
                 .iter()
@@ -224,7 +229,12 @@ pub async fn plan_coverage(
                 }
             };
             let state = states.iter().find(|s| s.region_id == region.id).cloned();
-            let alignment = alignment::derive(&national_dates, &rule_plan, state.as_ref().map(|s| s.state), today);
+            let alignment = alignment::derive(
+                &national_dates,
+                &rule_plan,
+                state.as_ref().map(|s| s.state),
+                today,
+            );
             let community_plans = community.iter().filter(|r| **r == Some(region.id)).count() as u64;
             RegionCoverage {
                 region,

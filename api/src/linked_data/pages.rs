@@ -122,9 +122,5 @@ pub async fn coverage(
 
 /// `GET /README.md`: the README (integration notes), as Markdown text.
 pub async fn readme() -> Response {
-    (
-        [(CONTENT_TYPE, "text/markdown; charset=utf-8")],
-        README,
-    )
-        .into_response()
+    ([(CONTENT_TYPE, "text/markdown; charset=utf-8")], README).into_response()
 }

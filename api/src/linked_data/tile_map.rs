@@ -37,7 +37,7 @@ pub const TILES: [(&str, &str, u32, u32); 27] = [
 ];
 
 /// Width of a tile in SVG units.
-pub const TILE_WIDTH: u32 = 104;
+pub const TILE_WIDTH: u32 = 118;
 /// Height of a tile in SVG units.
 pub const TILE_HEIGHT: u32 = 66;
 /// Space between tiles.

@@ -68,7 +68,10 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
     if input.adopted_on > write.now.date_naive() {
         return Err(ApiError::invalid(
             "input.act.adoptedOn",
-            format!("{} is in the future: record an act once it is adopted", input.adopted_on),
+            format!(
+                "{} is in the future: record an act once it is adopted",
+                input.adopted_on
+            ),
         ));
     }
     let url = input
@@ -100,7 +103,10 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
             if linked.is_some() {
                 return Err(ApiError::invalid(
                     "input.act",
-                    format!("act {number} of {} is already recorded for this plan", input.adopted_on),
+                    format!(
+                        "act {number} of {} is already recorded for this plan",
+                        input.adopted_on
+                    ),
                 ));
             }
             act

@@ -60,11 +60,7 @@ pub async fn record_region_plan_state(
         .await?;
     let recorded = match input.state {
         Some(state) => {
-            let source = validation::text(
-                "input.source",
-                input.source.as_deref().unwrap_or_default(),
-                2000,
-            )?;
+            let source = validation::text("input.source", input.source.as_deref().unwrap_or_default(), 2000)?;
             if input.as_of.is_some_and(|d| d > write.now.date_naive()) {
                 return Err(ApiError::invalid("input.asOf", "the date is in the future"));
             }
@@ -104,7 +100,10 @@ pub async fn record_region_plan_state(
         }
         None => {
             let Some(row) = current.clone() else {
-                return Err(ApiError::invalid("input.state", "no state is recorded for this region"));
+                return Err(ApiError::invalid(
+                    "input.state",
+                    "no state is recorded for this region",
+                ));
             };
             row.delete(db).await?;
             None
