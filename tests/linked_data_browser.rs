@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::common::{TestApp, fixture::NATIONAL};
 
-/// The DOM Chromium builds for `url`.
-fn dump_dom(url: &str) -> String {
+/// Runs headless Chromium (a fresh profile, no network chatter) with `args` and returns its output.
+fn chromium(args: &[String]) -> Vec<u8> {
     let profile = std::env::temp_dir().join(format!("nap-chromium-{}", uuid::Uuid::new_v4()));
     let output = Command::new("chromium")
         .args([
@@ -24,22 +24,25 @@ fn dump_dom(url: &str) -> String {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(url)
+        .args(args)
         .output()
         .expect("chromium is needed for the browser test (Debian package chromium; .ci/run installs it)");
     std::fs::remove_dir_all(&profile).ok();
     assert!(
         output.status.success(),
-        "chromium failed on {url}: {}",
+        "chromium failed with {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).unwrap()
+    output.stdout
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_browser_reads_a_page_of_each_kind() {
-    let app = TestApp::with_fixture().await;
+/// The DOM Chromium builds for `url`.
+fn dump_dom(url: &str) -> String {
+    String::from_utf8(chromium(&["--dump-dom".to_owned(), url.to_owned()])).unwrap()
+}
+
+/// Serves `app` on a free local port; its base address and the server task.
+async fn serve(app: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address: SocketAddr = listener.local_addr().unwrap();
     let base = format!("http://{address}");
@@ -52,6 +55,13 @@ async fn a_browser_reads_a_page_of_each_kind() {
         .await
         .unwrap();
     });
+    (base, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_reads_a_page_of_each_kind() {
+    let app = TestApp::with_fixture().await;
+    let (base, server) = serve(&app).await;
 
     let pages = [
         (format!("/id/plan/{NATIONAL}"), NATIONAL, "Plan FX-NAP-2021-2025"),
@@ -165,18 +175,7 @@ async fn a_browser_shows_each_region_once_on_the_coverage_page_with_the_api_stat
         assert!(statuses.contains(&(code.to_owned(), status.to_owned())), "{code}");
     }
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address: SocketAddr = listener.local_addr().unwrap();
-    let base = format!("http://{address}");
-    let router = app.router_at(&base);
-    let server = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let (base, server) = serve(&app).await;
     let url = format!("{base}/coverage/UA-NAP-2021-2025");
     let page = url.clone();
     let dom = tokio::task::spawn_blocking(move || dump_dom(&page))
@@ -221,29 +220,11 @@ async fn a_browser_shows_each_region_once_on_the_coverage_page_with_the_api_stat
 
 /// Saves a screenshot of `url` to `path`.
 fn screenshot(url: &str, path: &std::path::Path) {
-    let profile = std::env::temp_dir().join(format!("nap-chromium-{}", uuid::Uuid::new_v4()));
     std::fs::remove_file(path).ok();
-    let output = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1000,1400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", path.display()))
-        .arg(url)
-        .output()
-        .expect("chromium is needed for the browser test");
-    std::fs::remove_dir_all(&profile).ok();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    chromium(&[
+        "--hide-scrollbars".to_owned(),
+        "--window-size=1000,1400".to_owned(),
+        format!("--screenshot={}", path.display()),
+        url.to_owned(),
+    ]);
 }

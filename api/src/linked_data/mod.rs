@@ -5,12 +5,13 @@
 //! - `address`: reading an address back into what it names (malformed vs. unknown);
 //! - `resource`, `links`, `read_plans`, `read_items`, `read_projects`, `read_others`, `vocabulary`: what an address says, read from the
 //!   database (no HTTP here);
-//! - `coverage_page`, `tile_map`: what the coverage page of a national plan and the landing page
-//!   say, and the self-drawn tile map of the regions;
+//! - `coverage_page`, `landing`, `tile_map`: what the coverage page of a national plan and the
+//!   landing page say, and the self-drawn tile map of the regions;
 //! - `negotiation`, `render`, `routes`, `pages`: formats, templates and the HTTP handlers.
 
 pub mod address;
 pub mod coverage_page;
+pub mod landing;
 pub mod links;
 pub mod negotiation;
 pub mod pages;

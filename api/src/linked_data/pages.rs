@@ -14,10 +14,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    coverage_page::{read_coverage, read_landing},
+    coverage_page::read_coverage,
+    landing::read_landing,
     negotiation::Format,
     render,
-    routes::{answer, chosen, current_etag, internal, not_modified, problem, unchanged},
+    routes::{answer, fresh, internal, problem},
 };
 use crate::{AppState, error::ApiError};
 
@@ -31,10 +32,9 @@ pub struct PageParams {
     sort: Option<String>,
 }
 
-/// The tag for `room` today, or the error response.
-async fn todays_etag(state: &AppState, room: &str, format: Format) -> Result<String, Response> {
-    let today = chrono::Utc::now().date_naive();
-    current_etag(state, &format!("{room}-{today}"), format).await
+/// `room` of today's answers: statuses depend on the date, so tags change with the day.
+fn today(room: &str) -> String {
+    format!("{room}-{}", chrono::Utc::now().date_naive())
 }
 
 /// `GET /`: the landing page (HTML), or an index of addresses (JSON).
@@ -43,17 +43,19 @@ pub async fn landing(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Response {
-    let format = match chosen(&headers, params.format.as_deref(), &[Format::Html, Format::Json]) {
-        Ok(format) => format,
-        Err(detail) => return problem(&state, &headers, StatusCode::NOT_ACCEPTABLE, &detail),
-    };
-    let etag = match todays_etag(&state, "home", format).await {
-        Ok(etag) => etag,
+    let offered = [Format::Html, Format::Json];
+    let (format, etag) = match fresh(
+        &state,
+        &headers,
+        params.format.as_deref(),
+        &offered,
+        &today("home"),
+    )
+    .await
+    {
+        Ok(chosen) => chosen,
         Err(response) => return response,
     };
-    if not_modified(&headers, &etag) {
-        return unchanged(&etag);
-    }
     let landing = match read_landing(&state.db, &state.public_url).await {
         Ok(landing) => landing,
         Err(error) => return internal(&error),
@@ -92,17 +94,19 @@ pub async fn coverage(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Response {
-    let format = match chosen(&headers, params.format.as_deref(), &[Format::Html]) {
-        Ok(format) => format,
-        Err(detail) => return problem(&state, &headers, StatusCode::NOT_ACCEPTABLE, &detail),
-    };
-    let etag = match todays_etag(&state, "coverage", format).await {
-        Ok(etag) => etag,
+    let offered = [Format::Html];
+    let (format, etag) = match fresh(
+        &state,
+        &headers,
+        params.format.as_deref(),
+        &offered,
+        &today("coverage"),
+    )
+    .await
+    {
+        Ok(chosen) => chosen,
         Err(response) => return response,
     };
-    if not_modified(&headers, &etag) {
-        return unchanged(&etag);
-    }
     let page = match read_coverage(&state.db, &state.public_url, &code, params.sort.as_deref()).await {
         Ok(Some(page)) => page,
         Ok(None) => {

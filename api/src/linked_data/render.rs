@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{
-    coverage_page::{CoveragePage, Landing},
+    coverage_page::CoveragePage,
+    landing::Landing,
     resource::{Link, Resource, Table, Texts},
     uri::{PublicUrl, segment},
     vocabulary::Codelist,

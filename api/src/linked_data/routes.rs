@@ -44,7 +44,7 @@ struct FormatParam {
 }
 
 /// What the client asked for: the explicit `format`, else the best of `offered` for `Accept`.
-pub(super) fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Result<Format, String> {
+fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Result<Format, String> {
     match param {
         Some(name) => Format::from_name(name)
             .filter(|f| offered.contains(f))
@@ -89,7 +89,7 @@ pub(super) fn internal(error: &ApiError) -> Response {
 }
 
 /// Whether `If-None-Match` names `etag`.
-pub(super) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(IF_NONE_MATCH)
         .iter()
@@ -99,11 +99,30 @@ pub(super) fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
 }
 
 /// The tag of the answer in `format` at the current change sequence.
-pub(super) async fn current_etag(state: &AppState, room: &str, format: Format) -> Result<String, Response> {
+async fn current_etag(state: &AppState, room: &str, format: Format) -> Result<String, Response> {
     match state.change_sequence.current().await {
         Ok(sequence) => Ok(format!("\"{room}-{sequence}-{}\"", format.name())),
         Err(error) => Err(internal(&error)),
     }
+}
+
+/// The format to answer in (`param`, else the best of `offered` for `Accept`) and its tag for
+/// `room`; or the answer already due: 406 when nothing offered is acceptable, 304 when the
+/// client's copy is current.
+pub(super) async fn fresh(
+    state: &AppState,
+    headers: &HeaderMap,
+    param: Option<&str>,
+    offered: &[Format],
+    room: &str,
+) -> Result<(Format, String), Response> {
+    let format = chosen(headers, param, offered)
+        .map_err(|detail| problem(state, headers, StatusCode::NOT_ACCEPTABLE, &detail))?;
+    let etag = current_etag(state, room, format).await?;
+    if not_modified(headers, &etag) {
+        return Err(unchanged(&etag));
+    }
+    Ok((format, etag))
 }
 
 pub(super) fn answer(format: Format, etag: &str, body: String) -> Response {
@@ -117,7 +136,7 @@ pub(super) fn answer(format: Format, etag: &str, body: String) -> Response {
     response
 }
 
-pub(super) fn unchanged(etag: &str) -> Response {
+fn unchanged(etag: &str) -> Response {
     let mut response = StatusCode::NOT_MODIFIED.into_response();
     let headers = response.headers_mut();
     headers.insert(VARY, HeaderValue::from_static("Accept"));
@@ -146,17 +165,10 @@ async fn resolve(
         }
     };
     let offered = [Format::Html, Format::JsonLd, Format::Json, Format::Csv];
-    let format = match chosen(&headers, param.format.as_deref(), &offered) {
-        Ok(format) => format,
-        Err(detail) => return problem(&state, &headers, StatusCode::NOT_ACCEPTABLE, &detail),
-    };
-    let etag = match current_etag(&state, "id", format).await {
-        Ok(etag) => etag,
+    let (format, etag) = match fresh(&state, &headers, param.format.as_deref(), &offered, "id").await {
+        Ok(chosen) => chosen,
         Err(response) => return response,
     };
-    if not_modified(&headers, &etag) {
-        return unchanged(&etag);
-    }
     let resource = match read(&state.db, &state.public_url, &address).await {
         Ok(Some(resource)) => resource,
         Ok(None) => {
