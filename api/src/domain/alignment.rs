@@ -150,19 +150,21 @@ mod tests {
         vec![d("2020-10-28"), d("2022-12-16")]
     }
 
+    /// (case, national acts, regional plan, recorded state, today, status, re-approved on).
+    type Case = (
+        &'static str,
+        Vec<NaiveDate>,
+        RegionalPlan,
+        Option<RegionPlanState>,
+        &'static str,
+        CoverageStatus,
+        Option<&'static str>,
+    );
+
     #[test]
     fn the_status_table() {
         let adopted = |dates: &[&str]| RegionalPlan::Adopted(dates.iter().map(|t| d(t)).collect());
-        // (case, national acts, regional plan, recorded state, today, status, re-approved on)
-        let table: Vec<(
-            &str,
-            Vec<NaiveDate>,
-            RegionalPlan,
-            Option<RegionPlanState>,
-            &str,
-            CoverageStatus,
-            Option<&str>,
-        )> = vec![
+        let table: Vec<Case> = vec![
             (
                 "re-approved after the amendment",
                 nap2(),
