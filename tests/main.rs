@@ -15,6 +15,7 @@ mod command_line;
 mod compression;
 mod connections;
 mod coverage_and_totals;
+mod coverage_status;
 mod database_outage;
 mod export_memory;
 mod exports;

@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::TestDatabase;
 
-const TABLES: [&str; 26] = [
+const TABLES: [&str; 27] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -31,6 +31,7 @@ const TABLES: [&str; 26] = [
     "audit_events",
     "registry_state",
     "loaded_rows",
+    "region_plan_states",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -80,6 +81,10 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
+    assert!(remaining.contains(&"loaded_rows") && remaining.contains(&"plans"));
+    assert!(!remaining.contains(&"region_plan_states"));
+    Migrator::down(&db, Some(1)).await.expect("down another");
+    let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"audit_events") && remaining.contains(&"api_tokens"));
     assert!(!remaining.contains(&"loaded_rows"));
     Migrator::down(&db, Some(1)).await.expect("down another");
@@ -88,7 +93,7 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        2
+        3
     );
 }
 

@@ -240,3 +240,13 @@ string_enum! {
         Implementing = "IMPLEMENTING",
     }
 }
+
+string_enum! {
+    /// What is known about a region's localization of a national plan when it has no regional plan.
+    RegionPlanState {
+        /// Known to have no approved regional plan, per the recorded source and date.
+        NoPlan = "NO_PLAN",
+        /// The region cannot localize the plan (a temporarily occupied territory), per the source.
+        NotApplicable = "NOT_APPLICABLE",
+    }
+}

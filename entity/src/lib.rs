@@ -25,6 +25,7 @@ pub mod project_participant;
 pub mod project_plan_item;
 pub mod project_region;
 pub mod region;
+pub mod region_plan_state;
 pub mod registry_state;
 pub mod responsibility;
 pub mod target_group;
@@ -54,6 +55,7 @@ pub mod prelude {
     pub use super::project_plan_item::Entity as ProjectPlanItem;
     pub use super::project_region::Entity as ProjectRegion;
     pub use super::region::Entity as Region;
+    pub use super::region_plan_state::Entity as RegionPlanState;
     pub use super::registry_state::Entity as RegistryState;
     pub use super::responsibility::Entity as Responsibility;
     pub use super::target_group::Entity as TargetGroup;

@@ -1,15 +1,18 @@
 //! Localization coverage: which regions have localized a national plan, and how far. Withdrawn
 //! plans and withdrawn items count for nothing; a draft plan is told apart from an adopted one.
+//! The re-alignment status of each region comes from the pure rule in `super::alignment`.
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDate;
 use entity::{
     enums::{PlanActRole, PlanItemStatus, PlanLevel, PlanStatus},
-    legal_act, plan, plan_item, plan_item_implementation, plan_legal_act, region,
+    legal_act, plan, plan_item, plan_item_implementation, plan_legal_act, region, region_plan_state,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::alignment::{self, Alignment, RegionalPlan};
 use crate::error::ApiResult;
 
 /// How far a region has localized a national plan (or an item of it).
@@ -48,6 +51,41 @@ pub struct RegionCoverage {
     pub approval: Option<legal_act::Model>,
     /// How many distinct live items of the national plan the regional plan's live items implement.
     pub implemented_items: u64,
+    /// The recorded state of a region without a plan (no approved plan, or not applicable).
+    pub state: Option<region_plan_state::Model>,
+    /// The re-alignment status and deadline (see `super::alignment`).
+    pub alignment: Alignment,
+    /// The latest act approving or amending the national plan: the change that sets the deadline.
+    pub national_change: Option<legal_act::Model>,
+    /// How many local (community) plans in the region, not withdrawn, localize the national plan.
+    pub community_plans: u64,
+}
+
+/// The acts linked to `plans` with one of `roles`, each with the plan it is linked to.
+async fn acts_of(
+    db: &impl ConnectionTrait,
+    plans: Vec<Uuid>,
+    roles: &[PlanActRole],
+) -> ApiResult<Vec<(plan_legal_act::Model, legal_act::Model)>> {
+    let links: Vec<plan_legal_act::Model> = plan_legal_act::Entity::find()
+        .filter(plan_legal_act::Column::PlanId.is_in(plans))
+        .filter(plan_legal_act::Column::Role.is_in(roles.iter().copied()))
+        .all(db)
+        .await?;
+    let acts: HashMap<Uuid, legal_act::Model> = legal_act::Entity::find()
+        .filter(legal_act::Column::Id.is_in(links.iter().map(|a| a.legal_act_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|link| {
+            let act = acts.get(&link.legal_act_id)?.clone();
+            Some((link, act))
+        })
+        .collect())
 }
 
 /// For a national plan, every region with its regional plan (or none); empty for other levels.
@@ -82,18 +120,32 @@ pub async fn plan_coverage(
     regional.retain(|p| p.region_id.is_some_and(|r| seen.insert(r)));
     let plan_ids: Vec<Uuid> = regional.iter().map(|p| p.id).collect();
 
-    let approvals: Vec<plan_legal_act::Model> = plan_legal_act::Entity::find()
-        .filter(plan_legal_act::Column::PlanId.is_in(plan_ids.clone()))
-        .filter(plan_legal_act::Column::Role.eq(PlanActRole::Approves))
+    let changing = [PlanActRole::Approves, PlanActRole::Amends];
+    let regional_acts = acts_of(db, plan_ids.clone(), &changing).await?;
+    let national_acts = acts_of(db, vec![national.id], &changing).await?;
+    let national_change = national_acts
+        .iter()
+        .map(|(_, act)| act)
+        .max_by_key(|act| (act.adopted_on, act.number.clone()))
+        .cloned();
+    let national_dates: Vec<NaiveDate> = national_acts.iter().map(|(_, act)| act.adopted_on).collect();
+    let states: Vec<region_plan_state::Model> = region_plan_state::Entity::find()
+        .filter(region_plan_state::Column::PlanId.eq(national.id))
         .all(db)
         .await?;
-    let acts: HashMap<Uuid, legal_act::Model> = legal_act::Entity::find()
-        .filter(legal_act::Column::Id.is_in(approvals.iter().map(|a| a.legal_act_id)))
+    let mut community: Vec<Option<Uuid>> = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::RegionId)
+        .filter(plan::Column::ParentPlanId.eq(national.id))
+        .filter(plan::Column::Level.eq(PlanLevel::Local))
+        .filter(plan::Column::WithdrawnAt.is_null())
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a))
-        .collect();
+        .await?;
+    if national.withdrawn_at.is_some() {
+        community.clear();
+    }
+    let today = chrono::Utc::now().date_naive();
 
     // (implementing item's plan, implemented national item) pairs.
     let regional_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()
@@ -147,25 +199,53 @@ pub async fn plan_coverage(
         .into_iter()
         .map(|region| {
             let plan = regional.iter().find(|p| p.region_id == Some(region.id)).cloned();
-            let approval = plan.as_ref().and_then(|p| {
-                approvals
-                    .iter()
-                    .find(|a| a.plan_id == p.id)
-                    .and_then(|a| acts.get(&a.legal_act_id))
-                    .cloned()
-            });
+            let own_acts: Vec<&(plan_legal_act::Model, legal_act::Model)> = plan
+                .as_ref()
+                .map(|p| {
+                    regional_acts
+                        .iter()
+                        .filter(|(link, _)| link.plan_id == p.id)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let approval = own_acts
+                .iter()
+                .filter(|(link, _)| link.role == PlanActRole::Approves)
+                .map(|(_, act)| act)
+                .max_by_key(|act| act.adopted_on)
+                .cloned();
             let implemented_items = plan
                 .as_ref()
                 .and_then(|p| implemented.get(&p.id))
                 .map_or(0, |set| set.len() as u64);
+            let status = plan
+                .as_ref()
+                .map_or(LocalizationStatus::NoPlan, LocalizationStatus::of);
+            let rule_plan = match status {
+                LocalizationStatus::NoPlan => RegionalPlan::None,
+                LocalizationStatus::Draft => RegionalPlan::Draft,
+                LocalizationStatus::Adopted => {
+                    RegionalPlan::Adopted(own_acts.iter().map(|(_, act)| act.adopted_on).collect())
+                }
+            };
+            let state = states.iter().find(|s| s.region_id == region.id).cloned();
+            let alignment = alignment::derive(
+                &national_dates,
+                &rule_plan,
+                state.as_ref().map(|s| s.state),
+                today,
+            );
+            let community_plans = community.iter().filter(|r| **r == Some(region.id)).count() as u64;
             RegionCoverage {
                 region,
-                status: plan
-                    .as_ref()
-                    .map_or(LocalizationStatus::NoPlan, LocalizationStatus::of),
+                status,
                 plan,
                 approval,
                 implemented_items,
+                state,
+                alignment,
+                national_change: national_change.clone(),
+                community_plans,
             }
         })
         .collect())

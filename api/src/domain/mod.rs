@@ -2,6 +2,7 @@
 //! GraphQL; resolvers and CLI commands call into it and convert what it returns.
 
 pub mod access;
+pub mod alignment;
 pub mod audit;
 pub mod codelists;
 pub mod coverage;

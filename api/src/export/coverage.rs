@@ -1,5 +1,6 @@
 //! The `coverage` export: for each national plan, one row per region with its regional plan (or
-//! none), the plan's status and approving act, and how many national items it implements.
+//! none), the plan's status and approving act, how many national items it implements, and the
+//! region's coverage status with its re-alignment deadline (the rule is `domain::alignment`).
 
 use entity::{enums::PlanLevel, plan};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -19,6 +20,14 @@ pub const COLUMNS: &[&str] = &[
     "approving_act_date",
     "approving_act_title",
     "items_implemented",
+    "coverage_status",
+    "national_change_act_number",
+    "national_change_act_date",
+    "realignment_due_on",
+    "reapproved_on",
+    "recorded_state_source",
+    "recorded_state_as_of",
+    "community_plans",
 ];
 
 /// Writes the rows (a few dozen per national plan, so each plan's rows are read at once).
@@ -53,6 +62,14 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 Cell::text(act.map(|a| a.adopted_on.to_string())),
                 Cell::text(act.map(|a| lang.pick(a.title_uk.as_deref(), a.title_en.as_deref()))),
                 Cell::Int(i64::try_from(row.implemented_items).unwrap_or(i64::MAX)),
+                Cell::from(row.alignment.status.as_wire()),
+                Cell::text(row.national_change.as_ref().map(|a| a.number.clone())),
+                Cell::text(row.national_change.as_ref().map(|a| a.adopted_on.to_string())),
+                Cell::text(row.alignment.due_on.map(|d| d.to_string())),
+                Cell::text(row.alignment.reapproved_on.map(|d| d.to_string())),
+                Cell::text(row.state.as_ref().map(|s| s.source.clone())),
+                Cell::text(row.state.as_ref().and_then(|s| s.as_of).map(|d| d.to_string())),
+                Cell::Int(i64::try_from(row.community_plans).unwrap_or(i64::MAX)),
             ])
             .await?;
         }

@@ -5,11 +5,16 @@
 //! - `address`: reading an address back into what it names (malformed vs. unknown);
 //! - `resource`, `links`, `read_plans`, `read_items`, `read_projects`, `read_others`, `vocabulary`: what an address says, read from the
 //!   database (no HTTP here);
-//! - `negotiation`, `render`, `routes`: formats, templates and the HTTP handlers.
+//! - `coverage_page`, `landing`, `tile_map`: what the coverage page of a national plan and the
+//!   landing page say, and the self-drawn tile map of the regions;
+//! - `negotiation`, `render`, `routes`, `pages`: formats, templates and the HTTP handlers.
 
 pub mod address;
+pub mod coverage_page;
+pub mod landing;
 pub mod links;
 pub mod negotiation;
+pub mod pages;
 pub mod read_items;
 pub mod read_others;
 pub mod read_plans;
@@ -17,6 +22,7 @@ pub mod read_projects;
 pub mod render;
 pub mod resource;
 pub mod routes;
+pub mod tile_map;
 pub mod uri;
 pub mod vocabulary;
 

@@ -1,4 +1,4 @@
-//! Writes a [`Resource`] or a [`Codelist`] in each format: HTML pages from the templates under
+//! Writes a [`Resource`] or a [`Codelist`] in each format, and the coverage and landing pages: HTML pages from the templates under
 //! `api/templates/` (embedded at build time, rendered with minijinja, HTML-escaped), JSON-LD with
 //! SKOS, CSV (RFC 4180) and IATI codelist XML.
 
@@ -9,6 +9,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{
+    coverage_page::CoveragePage,
+    landing::Landing,
     resource::{Link, Resource, Table, Texts},
     uri::{PublicUrl, segment},
     vocabulary::Codelist,
@@ -23,6 +25,8 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("resource.html", include_str!("../../templates/resource.html")),
         ("problem.html", include_str!("../../templates/problem.html")),
         ("codelist.xml", include_str!("../../templates/codelist.xml")),
+        ("coverage.html", include_str!("../../templates/coverage.html")),
+        ("landing.html", include_str!("../../templates/landing.html")),
     ] {
         if let Err(error) = env.add_template(name, source) {
             // A broken template is a build defect; the test suite renders every one.
@@ -82,6 +86,17 @@ pub fn html(resource: &Resource, base: &PublicUrl) -> ApiResult<String> {
             "vocabulary": vocabulary,
         }),
     )
+}
+
+/// The coverage page of a national plan.
+pub fn coverage(page: &CoveragePage) -> ApiResult<String> {
+    render("coverage.html", json!({ "p": page }))
+}
+
+/// The landing page: the registry for people, with its plans and where to go next.
+pub fn landing(landing: &Landing) -> ApiResult<String> {
+    let exports: Vec<&str> = crate::export::Dataset::ALL.iter().map(|d| d.name()).collect();
+    render("landing.html", json!({ "l": landing, "exports": exports }))
 }
 
 /// A page saying what went wrong (`status` 400 or 404) and which addresses exist.
@@ -303,7 +318,14 @@ mod tests {
 
     #[test]
     fn every_template_compiles() {
-        for name in ["base.html", "resource.html", "problem.html", "codelist.xml"] {
+        for name in [
+            "base.html",
+            "resource.html",
+            "problem.html",
+            "codelist.xml",
+            "coverage.html",
+            "landing.html",
+        ] {
             assert!(TEMPLATES.get_template(name).is_ok(), "{name}");
         }
     }

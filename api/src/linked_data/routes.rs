@@ -1,4 +1,5 @@
-//! The HTTP side of permanent addresses: `GET /id/<kind>/<code>` and `GET /vocabulary/<code>`.
+//! The HTTP side of permanent addresses: `GET /id/<kind>/<code>` and `GET /vocabulary/<code>`
+//! (the pages for people, `/` and `/coverage/<plan code>`, are in `super::pages`).
 //! One address, several formats chosen by `Accept` (or `?format=`), `Vary: Accept`, an `ETag` made
 //! of the registry's change sequence and the format, and `304 Not Modified` on `If-None-Match`.
 
@@ -34,6 +35,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/id/{*path}", get(resolve))
         .route("/vocabulary/{*path}", get(vocabulary))
+        .route("/", get(super::pages::landing))
+        .route("/coverage/{code}", get(super::pages::coverage))
+        .route("/README.md", get(super::pages::readme))
 }
 
 /// `?format=` overriding `Accept`, for links from pages.
@@ -54,7 +58,7 @@ fn chosen(headers: &HeaderMap, param: Option<&str>, offered: &[Format]) -> Resul
 }
 
 /// A 400, 404 or 406 answer in the format the client prefers (a page, or JSON).
-fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &str) -> Response {
+pub(super) fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &str) -> Response {
     let wants = negotiate(
         headers.get(ACCEPT).and_then(|v| v.to_str().ok()),
         &[Format::Html, Format::Json, Format::JsonLd],
@@ -83,7 +87,7 @@ fn problem(state: &AppState, headers: &HeaderMap, status: StatusCode, detail: &s
     response
 }
 
-fn internal(error: &ApiError) -> Response {
+pub(super) fn internal(error: &ApiError) -> Response {
     tracing::error!(?error, "cannot answer a permanent address");
     (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
 }
@@ -106,7 +110,26 @@ async fn current_etag(state: &AppState, room: &str, format: Format) -> Result<St
     }
 }
 
-fn answer(format: Format, etag: &str, body: String) -> Response {
+/// The format to answer in (`param`, else the best of `offered` for `Accept`) and its tag for
+/// `room`; or the answer already due: 406 when nothing offered is acceptable, 304 when the
+/// client's copy is current.
+pub(super) async fn fresh(
+    state: &AppState,
+    headers: &HeaderMap,
+    param: Option<&str>,
+    offered: &[Format],
+    room: &str,
+) -> Result<(Format, String), Response> {
+    let format = chosen(headers, param, offered)
+        .map_err(|detail| problem(state, headers, StatusCode::NOT_ACCEPTABLE, &detail))?;
+    let etag = current_etag(state, room, format).await?;
+    if not_modified(headers, &etag) {
+        return Err(unchanged(&etag));
+    }
+    Ok((format, etag))
+}
+
+pub(super) fn answer(format: Format, etag: &str, body: String) -> Response {
     let mut response = ([(CONTENT_TYPE, format.media_type())], body).into_response();
     let headers = response.headers_mut();
     headers.insert(VARY, HeaderValue::from_static("Accept"));
@@ -146,17 +169,10 @@ async fn resolve(
         }
     };
     let offered = [Format::Html, Format::JsonLd, Format::Json, Format::Csv];
-    let format = match chosen(&headers, param.format.as_deref(), &offered) {
-        Ok(format) => format,
-        Err(detail) => return problem(&state, &headers, StatusCode::NOT_ACCEPTABLE, &detail),
-    };
-    let etag = match current_etag(&state, "id", format).await {
-        Ok(etag) => etag,
+    let (format, etag) = match fresh(&state, &headers, param.format.as_deref(), &offered, "id").await {
+        Ok(chosen) => chosen,
         Err(response) => return response,
     };
-    if not_modified(&headers, &etag) {
-        return unchanged(&etag);
-    }
     let resource = match read(&state.db, &state.public_url, &address).await {
         Ok(Some(resource)) => resource,
         Ok(None) => {

@@ -31,7 +31,8 @@ pub use freshness::ChangeSequence;
 const ENTRY_OVERHEAD: usize = 160;
 
 /// What identifies an answer apart from the sequence: a digest of the query text, operation
-/// name, variables and language.
+/// name, variables, language and the day (UTC): coverage statuses and re-alignment deadlines are
+/// derived for the current date, so an answer is not kept past the day it was computed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CacheKey([u8; 32]);
 
@@ -39,7 +40,14 @@ impl CacheKey {
     /// The key of a request.
     pub fn new(query: &str, operation_name: Option<&str>, variables_json: &str, language: &str) -> Self {
         let mut digest = Sha256::new();
-        for part in [query, operation_name.unwrap_or(""), variables_json, language] {
+        let today = chrono::Utc::now().date_naive().to_string();
+        for part in [
+            query,
+            operation_name.unwrap_or(""),
+            variables_json,
+            language,
+            &today,
+        ] {
             // Length-prefixed, so that no two different requests give the same input.
             digest.update((part.len() as u64).to_le_bytes());
             digest.update(part.as_bytes());

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use entity::{
     enums::{PlanItemStatus, RegionKind},
     legal_act, organisation, organisation_identifier, organisation_name, plan, plan_item, plan_legal_act,
-    region, target_group, vocabulary,
+    region, region_plan_state, target_group, vocabulary,
 };
 use uuid::Uuid;
 
@@ -232,6 +232,24 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
                 plan_id,
                 legal_act_id: act_id,
                 role: link.role,
+                created_at: t,
+                updated_at: t,
+                version: 1,
+            });
+        }
+        for state in &record.region_states {
+            if record.level != entity::enums::PlanLevel::National {
+                return Err(format!("{context}: region states belong to national plans"));
+            }
+            let region = region_id(&Some(state.region.clone()), &context)?
+                .ok_or(format!("{context}: a region state needs its region"))?;
+            data.region_plan_states.push(region_plan_state::Model {
+                id: stable_id("region-plan-state", &format!("{}|{}", record.code, state.region)),
+                plan_id,
+                region_id: region,
+                state: state.state,
+                source: state.source.clone(),
+                as_of: state.as_of,
                 created_at: t,
                 updated_at: t,
                 version: 1,

@@ -8,7 +8,7 @@ use entity::{
     funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
-    project_plan_item, project_region, region, responsibility, target_group, vocabulary,
+    project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
 };
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait};
 use uuid::Uuid;
@@ -118,6 +118,7 @@ seed_rows!(
     legal_act => |_a| Subject::object("LegalAct", None),
     plan => |p| Subject::object("Plan", Some(&p.code)),
     plan_legal_act => |l| Subject::part_of("Plan", l.plan_id),
+    region_plan_state => |s| Subject::part_of("Plan", s.plan_id),
     vocabulary => |_v| Subject::Private { entity_type: "Vocabulary" },
     target_group => |g| Subject::object("TargetGroup", Some(&g.code)),
     plan_item => |i| Subject::object("PlanItem", Some(&i.code)),
@@ -156,6 +157,8 @@ pub struct Dataset {
     pub plans: Vec<plan::Model>,
     /// Plan to legal act links.
     pub plan_legal_acts: Vec<plan_legal_act::Model>,
+    /// Regions' known states relative to national plans.
+    pub region_plan_states: Vec<region_plan_state::Model>,
     /// Vocabulary versions.
     pub vocabularies: Vec<vocabulary::Model>,
     /// Target groups, a replacement before the groups it replaces.

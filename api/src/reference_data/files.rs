@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use entity::enums::{LegalActKind, OrganisationKind, PlanActRole, PlanLevel, PlanStatus, VocabularyStatus};
+use entity::enums::{
+    LegalActKind, OrganisationKind, PlanActRole, PlanLevel, PlanStatus, RegionPlanState, VocabularyStatus,
+};
 
 /// `regions.csv`: the 27 first-level subdivisions with their ISO 3166-2:UA codes.
 pub const REGIONS_CSV: &str = include_str!("../../../reference-data/regions.csv");
@@ -213,6 +215,23 @@ pub struct PlanRecord {
     pub legal_acts: Vec<PlanActRecord>,
     /// Items, in any order; parents are resolved by number.
     pub items: Vec<PlanItemRecord>,
+    /// What is known about regions without a regional plan for this (national) plan.
+    #[serde(default)]
+    pub region_states: Vec<RegionStateRecord>,
+}
+
+/// A region's known state relative to a national plan, with its source.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionStateRecord {
+    /// ISO 3166-2 code of the region.
+    pub region: String,
+    /// No approved plan, or not applicable.
+    pub state: RegionPlanState,
+    /// The document or statement the state is taken from.
+    pub source: String,
+    /// The date the source states it for; null where it gives none.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// A legal act's relation to a plan.

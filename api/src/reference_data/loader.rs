@@ -62,6 +62,7 @@ impl Dataset {
             legal_acts,
             plans,
             plan_legal_acts,
+            region_plan_states,
             vocabularies,
             target_groups,
             plan_items,

@@ -6,9 +6,11 @@
 pub mod indicators;
 pub mod links;
 pub mod organisations;
+pub mod plan_acts;
 pub mod plan_items;
 pub mod plans;
 pub mod project_links;
+pub mod region_states;
 pub mod target_groups;
 pub mod tokens;
 

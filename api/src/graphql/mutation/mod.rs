@@ -2,6 +2,7 @@
 //! needs a bearer token; each runs in one transaction with one audit event, and a refused or failed
 //! mutation changes nothing. Mutations are named `verbNoun` and take one `input` object.
 
+mod coverage;
 mod indicators;
 mod links;
 mod organisations;
@@ -29,6 +30,7 @@ pub struct MutationRoot(
     organisations::OrganisationMutation,
     project_links::ProjectLinkMutation,
     links::LinkMutation,
+    coverage::CoverageMutation,
     tokens::TokenMutation,
 );
 

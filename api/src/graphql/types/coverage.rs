@@ -3,11 +3,52 @@
 use async_graphql::{Enum, Object, SimpleObject};
 
 use super::{
-    enums::PlanStatus,
+    common::Date,
+    enums::{PlanStatus, RegionPlanState},
     plan::{LegalAct, Plan},
     region::Region,
 };
 use crate::domain::coverage::{self, RegionCoverage};
+
+/// How a region stands with a national plan, re-alignment included. The rule: the *national
+/// change* is the latest act approving or amending the national plan, and regions must re-align
+/// within three calendar months of it (`realignmentDueOn`; the end of a shorter month clamps to
+/// its last day). A regional plan is *re-approved since* when one of its own approving or
+/// amending acts is dated after the national change. A regional plan that is not withdrawn decides
+/// the status (DRAFT, or ALIGNED / REALIGNMENT_DUE / OVERDUE); without one, the recorded state
+/// decides (NO_PLAN or NOT_APPLICABLE), and with nothing recorded the status is UNKNOWN.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::domain::alignment::CoverageStatus")]
+pub enum CoverageStatus {
+    /// An adopted regional plan re-approved (approving or amending act) since the latest national
+    /// change, or adopted while no national act is recorded.
+    Aligned,
+    /// An adopted regional plan not re-approved since the latest national change, on or before
+    /// `realignmentDueOn`.
+    RealignmentDue,
+    /// An adopted regional plan not re-approved since the latest national change, after
+    /// `realignmentDueOn`.
+    Overdue,
+    /// Only a draft regional plan.
+    Draft,
+    /// Known to have no approved regional plan: see `recordedState` for the source and date.
+    NoPlan,
+    /// Nothing is recorded about the region: neither a plan nor a known state.
+    Unknown,
+    /// The region cannot localize the plan (a temporarily occupied territory): see `recordedState`.
+    NotApplicable,
+}
+
+/// A region's recorded state relative to a national plan, with its source.
+#[derive(SimpleObject)]
+pub struct RecordedRegionState {
+    /// No approved plan, or not applicable.
+    pub state: RegionPlanState,
+    /// The document or statement the state is taken from.
+    pub source: String,
+    /// The date the source states it for; null where the source gives none.
+    pub as_of: Option<Date>,
+}
 
 /// How far a region has localized a national plan. Withdrawn plans count as none.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +117,51 @@ impl RegionLocalization {
     /// either side left out); 0 when there is no plan.
     async fn implemented_item_count(&self) -> u64 {
         self.0.implemented_items
+    }
+
+    /// The region's status with the national plan, re-alignment included (the rule is on
+    /// `CoverageStatus`). Derived for today's date.
+    async fn coverage_status(&self) -> CoverageStatus {
+        self.0.alignment.status.into()
+    }
+
+    /// The latest act approving or amending the national plan: the change regions re-align to.
+    /// Null when the national plan has no recorded act.
+    async fn national_change_act(&self) -> Option<LegalAct> {
+        self.0.national_change.clone().map(LegalAct)
+    }
+
+    /// When the region's re-alignment with the latest national change is due: that act's date
+    /// plus three calendar months. Null when no national act is recorded, or NOT_APPLICABLE.
+    async fn realignment_due_on(&self) -> Option<Date> {
+        self.0.alignment.due_on.map(Date)
+    }
+
+    /// Whether the regional plan was re-approved (its own approving or amending act) after the
+    /// latest national change.
+    async fn reapproved_since(&self) -> bool {
+        self.0.alignment.reapproved_on.is_some()
+    }
+
+    /// The date of the regional plan's latest own approving or amending act after the latest
+    /// national change; null when there is none.
+    async fn reapproved_on(&self) -> Option<Date> {
+        self.0.alignment.reapproved_on.map(Date)
+    }
+
+    /// What is recorded about a region without a plan (no approved plan, or not applicable), with
+    /// its source and date; null when nothing is recorded.
+    async fn recorded_state(&self) -> Option<RecordedRegionState> {
+        self.0.state.as_ref().map(|s| RecordedRegionState {
+            state: s.state.into(),
+            source: s.source.clone(),
+            as_of: s.as_of.map(Date),
+        })
+    }
+
+    /// How many local (community) plans in the region, not withdrawn, localize the national plan.
+    async fn community_plan_count(&self) -> u64 {
+        self.0.community_plans
     }
 }
 

@@ -217,3 +217,14 @@ pub enum ParticipantRole {
     /// IATI role 4: carries the activity out.
     Implementing,
 }
+
+/// What is known about a region that has no regional plan for a national plan.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::RegionPlanState")]
+pub enum RegionPlanState {
+    /// Known to have no approved regional plan, per the recorded source (and date, when it gives one).
+    NoPlan,
+    /// The region cannot localize the plan: a temporarily occupied territory (Crimea, Sevastopol),
+    /// per the recorded source.
+    NotApplicable,
+}

@@ -208,9 +208,11 @@ impl Plan {
     }
 
     /// For a national plan: every region with its regional plan (or none), whether that plan is
-    /// adopted or a draft, its approving act, and how many of this plan's items it implements.
-    /// Withdrawn regional plans and withdrawn items count for nothing (and a withdrawn national plan
-    /// is localized by no region). Empty for other levels.
+    /// adopted or a draft, its approving act, how many of this plan's items it implements, and its
+    /// `coverageStatus` with the re-alignment deadline (the rule is on `CoverageStatus`; the same
+    /// figures as the `coverage` export and the `/coverage/<plan code>` page). Withdrawn regional
+    /// plans and withdrawn items count for nothing (and a withdrawn national plan is localized by
+    /// no region). Empty for other levels.
     async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<Vec<RegionLocalization>> {
         Ok(crate::domain::coverage::plan_coverage(db(ctx)?, &self.0)
             .await?

@@ -1,0 +1,129 @@
+//! Recording what is known about a region that has no regional plan for a national plan
+//! (`recordRegionPlanState`): "no approved plan, per <source>, as of <date>" (NO_PLAN) or a
+//! temporarily occupied territory (NOT_APPLICABLE), or clearing the record (back to UNKNOWN).
+//! A state about a national plan is a change to that plan: administrators only, one audit event
+//! on the plan (UPDATE, with the state before and after), and the plan one version on.
+
+use chrono::NaiveDate;
+use entity::{
+    enums::{PlanLevel, RegionPlanState},
+    plan, region_plan_state,
+};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter};
+
+use super::{plan_by_code, region_by_code};
+use crate::{
+    domain::{
+        audit::{Action, Change, WriteTransaction},
+        ids::new_id,
+        validation,
+    },
+    error::{ApiError, ApiResult},
+};
+
+/// A region's state to record against a national plan.
+#[derive(Debug, Clone)]
+pub struct RegionStateInput {
+    /// The national plan's code.
+    pub plan: String,
+    /// The region's ISO 3166-2 code.
+    pub region: String,
+    /// The state; `None` clears the record.
+    pub state: Option<RegionPlanState>,
+    /// The document or statement the state is taken from (required with a state).
+    pub source: Option<String>,
+    /// The date the source states it for, when it gives one.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Records (or, with no state, clears) a region's state and returns the national plan.
+pub async fn record_region_plan_state(
+    write: &mut WriteTransaction,
+    input: RegionStateInput,
+) -> ApiResult<plan::Model> {
+    let db = &write.txn;
+    let before = plan_by_code(db, "input.plan", &input.plan).await?;
+    write
+        .actor
+        .require_plan_editor(PlanLevel::National, before.owner_organisation_id)?;
+    if before.level != PlanLevel::National {
+        return Err(ApiError::invalid(
+            "input.plan",
+            "a region's state is recorded against a national plan",
+        ));
+    }
+    let region_id = region_by_code(db, "input.region", &input.region).await?;
+    let current = region_plan_state::Entity::find()
+        .filter(region_plan_state::Column::PlanId.eq(before.id))
+        .filter(region_plan_state::Column::RegionId.eq(region_id))
+        .one(db)
+        .await?;
+    let recorded = match input.state {
+        Some(state) => {
+            let source = validation::text("input.source", input.source.as_deref().unwrap_or_default(), 2000)?;
+            if input.as_of.is_some_and(|d| d > write.now.date_naive()) {
+                return Err(ApiError::invalid("input.asOf", "the date is in the future"));
+            }
+            let row = match &current {
+                Some(row) => region_plan_state::Model {
+                    state,
+                    source,
+                    as_of: input.as_of,
+                    updated_at: write.now,
+                    version: row.version + 1,
+                    ..row.clone()
+                },
+                None => region_plan_state::Model {
+                    id: new_id(),
+                    plan_id: before.id,
+                    region_id,
+                    state,
+                    source,
+                    as_of: input.as_of,
+                    created_at: write.now,
+                    updated_at: write.now,
+                    version: 1,
+                },
+            };
+            if current
+                .as_ref()
+                .is_some_and(|c| (c.state, &c.source, c.as_of) == (state, &row.source, row.as_of))
+            {
+                return Err(ApiError::invalid("input.state", "this state is already recorded"));
+            }
+            let active = row.clone().into_active_model().reset_all();
+            Some(if current.is_some() {
+                active.update(db).await?
+            } else {
+                active.insert(db).await?
+            })
+        }
+        None => {
+            let Some(row) = current.clone() else {
+                return Err(ApiError::invalid(
+                    "input.state",
+                    "no state is recorded for this region",
+                ));
+            };
+            row.delete(db).await?;
+            None
+        }
+    };
+    let mut after = before.clone();
+    after.updated_at = write.now;
+    after.version += 1;
+    let saved = after.into_active_model().reset_all().update(db).await?;
+    write
+        .audit(Change {
+            entity_type: "Plan",
+            entity_id: saved.id,
+            entity_code: Some(&saved.code),
+            action: Action::Update,
+            version: saved.version,
+            before: current.as_ref(),
+            after: recorded.as_ref(),
+            public: true,
+        })
+        .await?;
+    Ok(saved)
+}
