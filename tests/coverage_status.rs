@@ -8,13 +8,19 @@ use chrono::{Duration, Utc};
 use nap_registry::domain::access::Scope;
 use serde_json::{Value, json};
 
-use crate::{
-    common::{
-        TestApp,
-        fixture::{KHARKIV, LVIV, NATIONAL},
-    },
-    exports::get,
+use crate::common::{
+    TestApp,
+    fixture::{KHARKIV, LVIV, NATIONAL},
 };
+
+/// `GET path` as an anonymous client: the response's head and its body.
+async fn get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (axum::http::Response<()>, Vec<u8>) {
+    let answer = app.anonymous().get(path).headers(headers).send().await;
+    let mut head = axum::http::Response::new(());
+    *head.status_mut() = axum::http::StatusCode::from_u16(answer.status).expect("a status");
+    *head.headers_mut() = answer.headers;
+    (head, answer.body.to_vec())
+}
 
 const RECORD_ACT: &str = r#"mutation($input: RecordPlanActInput!) { recordPlanAct(input: $input) { plan { code status version legalActs { role act { number adoptedOn } } } } }"#;
 const RECORD_STATE: &str = r#"mutation($input: RecordRegionPlanStateInput!) { recordRegionPlanState(input: $input) { plan { code version } } }"#;
@@ -62,14 +68,14 @@ async fn record_plan_act_is_gated_like_update_plan() {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
     let lviv = app.token_for("rma-ua-46", &[Scope::ProjectsWrite]).await;
     assert_eq!(
-        app.graphql_as(&lviv, RECORD_ACT, input.clone())
+        app.bearer(&lviv).graphql(RECORD_ACT, input.clone())
             .await
             .error_code(),
         "FORBIDDEN"
     );
     let other = app.token_for("rma-ua-12", &[Scope::PlansWrite]).await;
     assert_eq!(
-        app.graphql_as(&other, RECORD_ACT, input.clone())
+        app.bearer(&other).graphql(RECORD_ACT, input.clone())
             .await
             .error_code(),
         "FORBIDDEN"
@@ -77,12 +83,12 @@ async fn record_plan_act_is_gated_like_update_plan() {
     let national = act(NATIONAL, "AMENDS", "N-2", "2022-01-10");
     let owner = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     assert_eq!(
-        app.graphql_as(&owner, RECORD_ACT, national).await.error_code(),
+        app.bearer(&owner).graphql(RECORD_ACT, national).await.error_code(),
         "FORBIDDEN"
     );
     let head = app.graphql("{ changesHead { cursor } }", json!({})).await;
     let cursor = head.data()["changesHead"]["cursor"].clone();
-    let recorded = app.graphql_as(&owner, RECORD_ACT, input.clone()).await;
+    let recorded = app.bearer(&owner).graphql(RECORD_ACT, input.clone()).await;
     let plan = &recorded.data()["recordPlanAct"]["plan"];
     assert_eq!(plan["version"], 2);
     assert_eq!(plan["status"], "AMENDED");
@@ -93,7 +99,7 @@ async fn record_plan_act_is_gated_like_update_plan() {
             .contains(&json!({ "role": "AMENDS", "act": { "number": "12/3", "adoptedOn": "2022-01-10" } }))
     );
     // The same act in the same role again is refused, and changes nothing.
-    let again = app.graphql_as(&owner, RECORD_ACT, input).await;
+    let again = app.bearer(&owner).graphql(RECORD_ACT, input).await;
     assert_eq!(again.error_code(), "BAD_USER_INPUT");
     assert_eq!(again.body["errors"][0]["extensions"]["field"], "input.act");
     let events = app
@@ -127,7 +133,7 @@ async fn record_plan_act_refuses_bad_input_naming_the_field() {
         ),
     ];
     for (input, field) in cases {
-        let response = app.graphql_as(&admin, RECORD_ACT, input).await;
+        let response = app.bearer(&admin).graphql(RECORD_ACT, input).await;
         assert_eq!(response.error_code(), "BAD_USER_INPUT", "{field}");
         assert_eq!(response.body["errors"][0]["extensions"]["field"], field);
     }
@@ -151,7 +157,7 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
 
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let amended = app
-        .graphql_as(&admin, RECORD_ACT, act(NATIONAL, "AMENDS", "N-2", &day(-1)))
+        .bearer(&admin).graphql(RECORD_ACT, act(NATIONAL, "AMENDS", "N-2", &day(-1)))
         .await;
     amended.data();
     let due = (Utc::now().date_naive() - Duration::days(1))
@@ -164,7 +170,7 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
     assert_eq!(after_national["UA-46"]["nationalChangeAct"]["number"], "N-2");
 
     let lviv = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
-    app.graphql_as(&lviv, RECORD_ACT, act(LVIV, "AMENDS", "L-2", &day(0)))
+    app.bearer(&lviv).graphql(RECORD_ACT, act(LVIV, "AMENDS", "L-2", &day(0)))
         .await
         .data();
     let realigned = coverage(&app, NATIONAL).await;
@@ -173,7 +179,7 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
 
     let kharkiv = app.token_for("rma-ua-63", &[Scope::PlansWrite]).await;
     let approved = app
-        .graphql_as(&kharkiv, RECORD_ACT, act(KHARKIV, "APPROVES", "K-1", &day(0)))
+        .bearer(&kharkiv).graphql(RECORD_ACT, act(KHARKIV, "APPROVES", "K-1", &day(0)))
         .await;
     assert_eq!(approved.data()["recordPlanAct"]["plan"]["status"], "ADOPTED");
     assert_eq!(
@@ -192,26 +198,22 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
     let region = app.token_for("rma-ua-12", &[Scope::PlansWrite]).await;
     let refused = app
-        .graphql_as(&region, RECORD_STATE, input(json!("NO_PLAN"), json!("a report")))
+        .bearer(&region).graphql(RECORD_STATE, input(json!("NO_PLAN"), json!("a report")))
         .await;
     assert_eq!(refused.error_code(), "FORBIDDEN");
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let no_source = app
-        .graphql_as(&admin, RECORD_STATE, input(json!("NO_PLAN"), Value::Null))
+        .bearer(&admin).graphql(RECORD_STATE, input(json!("NO_PLAN"), Value::Null))
         .await;
     assert_eq!(no_source.body["errors"][0]["extensions"]["field"], "input.source");
     let regional = app
-        .graphql_as(
-            &admin,
-            RECORD_STATE,
+        .bearer(&admin).graphql(RECORD_STATE,
             json!({ "input": { "plan": LVIV, "region": "UA-12", "state": "NO_PLAN", "source": "x" } }),
         )
         .await;
     assert_eq!(regional.body["errors"][0]["extensions"]["field"], "input.plan");
     let bad_region = app
-        .graphql_as(
-            &admin,
-            RECORD_STATE,
+        .bearer(&admin).graphql(RECORD_STATE,
             json!({ "input": { "plan": NATIONAL, "region": "UA-44", "state": "NO_PLAN", "source": "x" } }),
         )
         .await;
@@ -225,9 +227,7 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
     );
 
     let recorded = app
-        .graphql_as(
-            &admin,
-            RECORD_STATE,
+        .bearer(&admin).graphql(RECORD_STATE,
             input(json!("NO_PLAN"), json!("A regional report")),
         )
         .await;
@@ -239,15 +239,13 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
         json!({ "state": "NO_PLAN", "source": "A regional report", "asOf": "2024-05-01" })
     );
     let same = app
-        .graphql_as(
-            &admin,
-            RECORD_STATE,
+        .bearer(&admin).graphql(RECORD_STATE,
             input(json!("NO_PLAN"), json!("A regional report")),
         )
         .await;
     assert_eq!(same.body["errors"][0]["extensions"]["field"], "input.state");
     let cleared = app
-        .graphql_as(&admin, RECORD_STATE, input(Value::Null, Value::Null))
+        .bearer(&admin).graphql(RECORD_STATE, input(Value::Null, Value::Null))
         .await;
     assert_eq!(cleared.data()["recordRegionPlanState"]["plan"]["version"], 3);
     assert_eq!(
@@ -292,9 +290,7 @@ async fn the_shipped_data_records_dnipropetrovsk_without_a_plan_and_crimea_and_s
 async fn the_coverage_page_the_export_and_graphql_agree_on_every_region() {
     let app = TestApp::with_fixture().await;
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
-    app.graphql_as(
-        &admin,
-        RECORD_STATE,
+    app.bearer(&admin).graphql(RECORD_STATE,
         json!({ "input": { "plan": NATIONAL, "region": "UA-43", "state": "NOT_APPLICABLE", "source": "occupied" } }),
     )
     .await

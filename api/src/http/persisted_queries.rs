@@ -152,10 +152,10 @@ fn not_allowed() -> Refusal {
     Refusal::new(ErrorCode::PersistedQueryNotAllowed, "this service runs only registered documents: send the sha256Hash of one (`extensions.persistedQuery`)")
 }
 
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     const DOCUMENT: &str = "{ plans { nodes { code } } }";
