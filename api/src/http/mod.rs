@@ -21,8 +21,6 @@ pub mod server;
 
 use std::time::Duration;
 
-use crate::error::ErrorCode;
-
 use axum::{
     Extension, Json, Router,
     extract::{MatchedPath, State},
@@ -43,7 +41,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{AppState, db::DatabaseHealth, metrics::Exposition};
+use crate::{AppState, db::DatabaseHealth, error::ErrorCode, metrics::Exposition};
 use health::{Readiness, healthz, readyz};
 
 /// The service's router over `state`, with its request id, tracing, timeout, body limit and
