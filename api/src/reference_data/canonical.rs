@@ -64,7 +64,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             return Err(format!("organisations.json: duplicate code `{}`", record.code));
         }
         for identifier in &record.identifiers {
-            let scheme = identifier_scheme(identifier).ok_or(format!(
+            let scheme = crate::domain::validation::identifier_scheme(identifier).ok_or(format!(
                 "organisations.json: `{identifier}` is not an org-id identifier"
             ))?;
             data.organisation_identifiers
@@ -327,17 +327,6 @@ pub(super) fn order_plans(plans: &mut Vec<plan::Model>) {
     *plans = ordered;
 }
 
-/// The scheme of an org-id identifier: its first two parts (`UA-EDR-12345678` gives `UA-EDR`,
-/// `XM-DAC-5-1` gives `XM-DAC`), or `None` when it is not `{country or XM/XI}-{list}-{value}`.
-pub fn identifier_scheme(identifier: &str) -> Option<String> {
-    let mut parts = identifier.splitn(3, '-');
-    let (country, list, value) = (parts.next()?, parts.next()?, parts.next()?);
-    let code_ok =
-        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    let value_ok = !value.is_empty() && !value.chars().any(char::is_whitespace);
-    (country.len() == 2 && code_ok(country) && code_ok(list) && value_ok).then(|| format!("{country}-{list}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,15 +351,5 @@ mod tests {
             .filter(|o| o.kind == entity::enums::OrganisationKind::RegionalAdministration)
             .count();
         assert_eq!(administrations, 25, "24 oblasts and Kyiv city");
-    }
-
-    #[test]
-    fn identifier_schemes() {
-        assert_eq!(identifier_scheme("UA-EDR-12345678").as_deref(), Some("UA-EDR"));
-        assert_eq!(identifier_scheme("XM-DAC-41146").as_deref(), Some("XM-DAC"));
-        assert_eq!(identifier_scheme("XM-DAC-5-1").as_deref(), Some("XM-DAC"));
-        assert_eq!(identifier_scheme("12345678"), None);
-        assert_eq!(identifier_scheme("UA-EDR-"), None);
-        assert_eq!(identifier_scheme("ua-edr-1"), None);
     }
 }
