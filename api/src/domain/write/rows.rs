@@ -201,8 +201,8 @@ impl<M> DerefMut for Edit<M> {
 }
 
 impl WriteTransaction {
-    /// Loads the row with key `id`, or NOT_FOUND naming what it is.
-    pub async fn load<M: Row>(&self, id: Uuid, what: &str) -> ApiResult<M>
+    /// Loads the object with key `id` for a change, or NOT_FOUND naming what it is.
+    pub async fn load_object<M: Audited>(&self, id: Uuid) -> ApiResult<M>
     where
         <<M::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
     {
@@ -210,16 +210,8 @@ impl WriteTransaction {
             .one(&self.txn)
             .await?
             .ok_or_else(|| ApiError::NotFound {
-                what: what.to_owned(),
+                what: M::WHAT.to_owned(),
             })
-    }
-
-    /// Loads the object with key `id` for a change, or NOT_FOUND.
-    pub async fn load_object<M: Audited>(&self, id: Uuid) -> ApiResult<M>
-    where
-        <<M::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
-    {
-        self.load(id, M::WHAT).await
     }
 
     /// Stores a row that is part of an object (a name, an identifier, a link), created now.
