@@ -19,10 +19,9 @@ use uuid::Uuid;
 use super::{access::Actor, ids::new_id};
 use crate::error::{ApiError, ApiResult};
 
-/// The key of the single `registry_state` row.
-pub fn registry_state_id() -> Uuid {
-    Uuid::parse_str(migration::REGISTRY_STATE_ID).unwrap_or_default()
-}
+/// The key of the single `registry_state` row (the migration that creates it spells it out as
+/// `migration::REGISTRY_STATE_ID`; a test keeps the two equal).
+pub const REGISTRY_STATE_ID: Uuid = uuid::uuid!("00000000-0000-0000-0000-000000001325");
 
 /// What a write did to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,12 +59,12 @@ impl Action {
 
 /// One audited change.
 pub struct Change<'a, T: Serialize> {
-    /// GraphQL type name, e.g. `PlanItem`.
+    /// The object's type: `EntityType::as_str` (writes set it from their row's `Audited` type).
     pub entity_type: &'static str,
     /// The object's key.
     pub entity_id: Uuid,
     /// Its human code, if it has one.
-    pub entity_code: Option<&'a str>,
+    pub entity_code: Option<String>,
     /// What happened.
     pub action: Action,
     /// Its version after the change.
@@ -102,7 +101,7 @@ impl WriteTransaction {
                 Expr::col(registry_state::Column::ChangeSequence).add(1),
             )
             .col_expr(registry_state::Column::UpdatedAt, Expr::val(now))
-            .filter(registry_state::Column::Id.eq(registry_state_id()))
+            .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
             .exec(&txn)
             .await?;
         // The token may have been revoked since the request was authenticated (even by an earlier
@@ -113,7 +112,7 @@ impl WriteTransaction {
                 return Err(ApiError::Unauthenticated);
             }
         }
-        let state = registry_state::Entity::find_by_id(registry_state_id())
+        let state = registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
             .one(&txn)
             .await?
             .ok_or_else(|| {
@@ -128,7 +127,8 @@ impl WriteTransaction {
         })
     }
 
-    /// Records the write's audit event (exactly one per write).
+    /// Records the write's audit event (exactly one per write). Writes record it through
+    /// `create` and `save` (see `super::write::rows`), which fill it in from the row's type.
     pub async fn audit<T: Serialize>(&mut self, change: Change<'_, T>) -> ApiResult<()> {
         if self.audited {
             return Err(ApiError::Internal("a write recorded two audit events".to_owned()));
@@ -170,7 +170,7 @@ fn event_row<T: Serialize>(
         actor: Set(actor.audit_name()),
         entity_type: Set(change.entity_type.to_owned()),
         entity_id: Set(change.entity_id),
-        entity_code: Set(change.entity_code.map(str::to_owned)),
+        entity_code: Set(change.entity_code.clone()),
         action: Set(change.action.as_wire().to_owned()),
         entity_version: Set(change.version),
         before: Set(json(change.before)?),
@@ -209,10 +209,10 @@ impl BulkWrite {
                 registry_state::Column::ChangeSequence,
                 Expr::col(registry_state::Column::ChangeSequence),
             )
-            .filter(registry_state::Column::Id.eq(registry_state_id()))
+            .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
             .exec(&txn)
             .await?;
-        let state = registry_state::Entity::find_by_id(registry_state_id())
+        let state = registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
             .one(&txn)
             .await?
             .ok_or_else(|| {
@@ -257,7 +257,7 @@ impl BulkWrite {
             registry_state::Entity::update_many()
                 .col_expr(registry_state::Column::ChangeSequence, Expr::val(last))
                 .col_expr(registry_state::Column::UpdatedAt, Expr::val(self.now))
-                .filter(registry_state::Column::Id.eq(registry_state_id()))
+                .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
                 .exec(&self.txn)
                 .await?;
         }
@@ -279,7 +279,7 @@ pub fn check_version(expected: i32, stored: i32, what: &str) -> ApiResult<()> {
 
 /// The latest change sequence number: what a reader has seen when nothing changes after it.
 pub async fn current_sequence(db: &impl ConnectionTrait) -> ApiResult<i64> {
-    Ok(registry_state::Entity::find_by_id(registry_state_id())
+    Ok(registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
         .one(db)
         .await?
         .map_or(0, |s| s.change_sequence))
@@ -361,4 +361,12 @@ pub async fn list_changes(
         page,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_registry_state_key_is_the_one_the_migration_inserts() {
+        assert_eq!(super::REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);
+    }
 }

@@ -4,8 +4,10 @@
 pub mod access;
 pub mod alignment;
 pub mod audit;
+pub mod bilingual;
 pub mod codelists;
 pub mod coverage;
+pub mod entity_type;
 pub mod ids;
 pub mod indicators;
 pub mod lookup;

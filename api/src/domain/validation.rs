@@ -71,9 +71,20 @@ pub fn iati_identifier(field: &str, text: &str) -> ApiResult<String> {
     }
 }
 
+/// The scheme of an org-id identifier: its first two parts (`UA-EDR-12345678` gives `UA-EDR`,
+/// `XM-DAC-5-1` gives `XM-DAC`), or `None` when it is not `{country or XM/XI}-{list}-{value}`.
+pub fn identifier_scheme(identifier: &str) -> Option<String> {
+    let mut parts = identifier.splitn(3, '-');
+    let (country, list, value) = (parts.next()?, parts.next()?, parts.next()?);
+    let code_ok =
+        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    let value_ok = !value.is_empty() && !value.chars().any(char::is_whitespace);
+    (country.len() == 2 && code_ok(country) && code_ok(list) && value_ok).then(|| format!("{country}-{list}"))
+}
+
 /// Checks an organisation identifier of the org-id form `XX-LIST-value`.
 pub fn organisation_identifier(field: &str, text: &str) -> ApiResult<String> {
-    if crate::reference_data::canonical::identifier_scheme(text).is_some() && text.len() <= 100 {
+    if identifier_scheme(text).is_some() && text.len() <= 100 {
         if let Some(number) = text.strip_prefix("UA-EDR-")
             && (number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -259,5 +270,15 @@ mod tests {
         assert!(
             code("c", "UA-NAP-2021-2025").is_ok() && code("c", "-x").is_err() && code("c", "a b").is_err()
         );
+    }
+
+    #[test]
+    fn identifier_schemes() {
+        assert_eq!(identifier_scheme("UA-EDR-12345678").as_deref(), Some("UA-EDR"));
+        assert_eq!(identifier_scheme("XM-DAC-41146").as_deref(), Some("XM-DAC"));
+        assert_eq!(identifier_scheme("XM-DAC-5-1").as_deref(), Some("XM-DAC"));
+        assert_eq!(identifier_scheme("12345678"), None);
+        assert_eq!(identifier_scheme("UA-EDR-"), None);
+        assert_eq!(identifier_scheme("ua-edr-1"), None);
     }
 }

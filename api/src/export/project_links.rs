@@ -3,6 +3,7 @@
 //! regions, and the strategic goal the item belongs to. A link to no (selected) item still gets
 //! one row when no plan or item filter is given.
 
+use crate::domain::entity_type::EntityType;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use entity::{
@@ -182,7 +183,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 )
             };
             let common = vec![
-                Cell::from(node_id::encode("ProjectLink", link.id).0),
+                Cell::from(node_id::encode(EntityType::ProjectLink, link.id).0),
                 Cell::text(link.iati_identifier.clone()),
                 Cell::text(link.title_uk.clone()),
                 Cell::text(link.title_en.clone()),

@@ -5,11 +5,14 @@ use async_graphql::ID;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
-use crate::error::{ApiError, ApiResult};
+use crate::{
+    domain::entity_type::EntityType,
+    error::{ApiError, ApiResult},
+};
 
-/// The global ID of the `type_name` object keyed `id`.
-pub fn encode(type_name: &str, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}")))
+/// The global ID of the `type_name` object keyed `id` (an `EntityType`, or a stored type name).
+pub fn encode(type_name: impl AsRef<str>, id: Uuid) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", type_name.as_ref())))
 }
 
 /// Splits a global ID into its type name and key; `field` names the argument in the error.
@@ -23,9 +26,9 @@ pub fn decode(field: &str, id: &str) -> ApiResult<(String, Uuid)> {
 }
 
 /// The key of a global ID that must be of `type_name`; `field` names the argument in errors.
-pub fn decode_as(field: &str, id: &str, type_name: &str) -> ApiResult<Uuid> {
+pub fn decode_as(field: &str, id: &str, type_name: EntityType) -> ApiResult<Uuid> {
     let (found, key) = decode(field, id)?;
-    if found == type_name {
+    if found == type_name.as_str() {
         Ok(key)
     } else {
         Err(ApiError::invalid(
@@ -42,7 +45,7 @@ mod tests {
     #[test]
     fn round_trips_and_is_stable() {
         let key = Uuid::from_u128(0x1234);
-        let id = encode("Plan", key);
+        let id = encode(EntityType::Plan, key);
         assert_eq!(id.0, "UGxhbjowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDEyMzQ");
         assert_eq!(decode("id", &id).unwrap(), ("Plan".to_owned(), key));
     }

@@ -1,6 +1,7 @@
 //! Reads a project link into a [`Resource`]: budget, gender marker, dates, the plan items it is
 //! linked to, its participants with their roles, and its regions. SeaORM queries only.
 
+use crate::domain::entity_type::EntityType;
 use entity::{
     organisation, plan_item, project_link, project_participant, project_plan_item, project_region, region,
 };
@@ -126,7 +127,7 @@ pub async fn read_project(
     );
     resource.graphql_query = format!(
         "{{ node(id: \"{}\") {{ ... on ProjectLink {{ iatiIdentifier titles {{ uk en }} }} }} }}",
-        crate::graphql::node_id::encode("ProjectLink", project.id).0
+        crate::graphql::node_id::encode(EntityType::ProjectLink, project.id).0
     );
     Ok(Some(resource))
 }

@@ -13,15 +13,55 @@ use uuid::Uuid;
 
 use super::{
     dataset::{Dataset, placeholder_time},
-    files::{self, NameRecord, OrganisationsFile, PlansFile, TargetGroupsFile},
+    files::{self, LegalActRecord, NameRecord, OrganisationsFile, PlansFile, TargetGroupsFile},
 };
 use crate::domain::{ids::stable_id, numbering::ItemNumber};
+
+/// Keys by code, as read so far.
+type Keys = HashMap<String, Uuid>;
 
 /// Builds the canonical dataset from the embedded files, checking every cross-reference.
 pub fn canonical_dataset() -> Result<Dataset, String> {
     let mut data = Dataset::default();
-    let t = placeholder_time();
+    let region_ids = regions(&mut data)?;
+    let organisation_ids = organisations(&mut data, &region_ids)?;
+    target_groups(&mut data)?;
+    let mut plans: PlansFile = files::parse_json("plans.json", files::PLANS_JSON)?;
+    let act_ids = legal_acts(
+        &mut data,
+        std::mem::take(&mut plans.legal_acts),
+        &organisation_ids,
+    )?;
+    national_plans(&mut data, plans, &act_ids, &region_ids, &organisation_ids)?;
+    data.plan_items
+        .sort_by(|a, b| a.sort_key.len().cmp(&b.sort_key.len()).then(a.code.cmp(&b.code)));
+    order_plans(&mut data.plans);
+    data.fill_derived_columns();
+    Ok(data)
+}
 
+/// The key of the region with ISO code `code`, if one is given; `context` names the referrer in
+/// errors.
+fn region_key(keys: &Keys, code: &Option<String>, context: &str) -> Result<Option<Uuid>, String> {
+    code.as_ref()
+        .map(|code| {
+            keys.get(code)
+                .copied()
+                .ok_or(format!("{context}: unknown region `{code}`"))
+        })
+        .transpose()
+}
+
+/// The key of the organisation with code `code`; `context` names the referrer in errors.
+fn organisation_key(keys: &Keys, code: &str, context: &str) -> Result<Uuid, String> {
+    keys.get(code)
+        .copied()
+        .ok_or(format!("{context}: unknown organisation `{code}`"))
+}
+
+/// The 27 regions; returns their keys by ISO code.
+fn regions(data: &mut Dataset) -> Result<Keys, String> {
+    let t = placeholder_time();
     let mut region_ids = HashMap::new();
     for record in files::parse_regions(files::REGIONS_CSV)? {
         let kind = match record.kind.as_str() {
@@ -44,17 +84,12 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             version: 1,
         });
     }
-    let region_id = |code: &Option<String>, context: &str| -> Result<Option<Uuid>, String> {
-        code.as_ref()
-            .map(|code| {
-                region_ids
-                    .get(code)
-                    .copied()
-                    .ok_or(format!("{context}: unknown region `{code}`"))
-            })
-            .transpose()
-    };
+    Ok(region_ids)
+}
 
+/// The organisations with their names and identifiers; returns their keys by code.
+fn organisations(data: &mut Dataset, region_ids: &Keys) -> Result<Keys, String> {
+    let t = placeholder_time();
     let organisations: OrganisationsFile =
         files::parse_json("organisations.json", files::ORGANISATIONS_JSON)?;
     let mut organisation_ids = HashMap::new();
@@ -64,7 +99,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             return Err(format!("organisations.json: duplicate code `{}`", record.code));
         }
         for identifier in &record.identifiers {
-            let scheme = identifier_scheme(identifier).ok_or(format!(
+            let scheme = crate::domain::validation::identifier_scheme(identifier).ok_or(format!(
                 "organisations.json: `{identifier}` is not an org-id identifier"
             ))?;
             data.organisation_identifiers
@@ -103,7 +138,11 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
         }
         data.organisations.push(organisation::Model {
             id,
-            region_id: region_id(&record.region, &format!("organisation {}", record.code))?,
+            region_id: region_key(
+                region_ids,
+                &record.region,
+                &format!("organisation {}", record.code),
+            )?,
             code: record.code,
             kind: record.kind,
             name_uk: record.name_uk,
@@ -116,13 +155,12 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             search_text: String::new(),
         });
     }
-    let organisation_id = |code: &str, context: &str| -> Result<Uuid, String> {
-        organisation_ids
-            .get(code)
-            .copied()
-            .ok_or(format!("{context}: unknown organisation `{code}`"))
-    };
+    Ok(organisation_ids)
+}
 
+/// The target-group vocabulary and its groups.
+fn target_groups(data: &mut Dataset) -> Result<(), String> {
+    let t = placeholder_time();
     let groups: TargetGroupsFile = files::parse_json("target-groups.json", files::TARGET_GROUPS_JSON)?;
     let vocabulary_id = stable_id("vocabulary", &groups.vocabulary.code);
     data.vocabularies.push(vocabulary::Model {
@@ -170,12 +208,21 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
     data.target_groups
         .sort_by_key(|group| group.replaced_by_id.is_some());
 
-    let plans: PlansFile = files::parse_json("plans.json", files::PLANS_JSON)?;
+    Ok(())
+}
+
+/// The legal acts, amended acts first; returns their keys by the file's act key.
+fn legal_acts(
+    data: &mut Dataset,
+    acts: Vec<LegalActRecord>,
+    organisation_ids: &Keys,
+) -> Result<Keys, String> {
+    let t = placeholder_time();
     let mut act_ids = HashMap::new();
-    for act in &plans.legal_acts {
+    for act in &acts {
         act_ids.insert(act.key.clone(), stable_id("legal-act", &act.key));
     }
-    for act in plans.legal_acts {
+    for act in acts {
         let amends_id = act
             .amends
             .as_ref()
@@ -188,7 +235,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             .transpose()?;
         data.legal_acts.push(legal_act::Model {
             id: act_ids[&act.key],
-            issuer_id: organisation_id(&act.issuer, &format!("legal act {}", act.key))?,
+            issuer_id: organisation_key(organisation_ids, &act.issuer, &format!("legal act {}", act.key))?,
             kind: act.kind,
             number: act.number,
             adopted_on: act.adopted_on,
@@ -203,6 +250,18 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
     }
     data.legal_acts.sort_by_key(|act| act.amends_id.is_some());
 
+    Ok(act_ids)
+}
+
+/// The national plans with their legal act links and items.
+fn national_plans(
+    data: &mut Dataset,
+    plans: PlansFile,
+    act_ids: &Keys,
+    region_ids: &Keys,
+    organisation_ids: &Keys,
+) -> Result<(), String> {
+    let t = placeholder_time();
     let plan_codes: HashSet<String> = plans.plans.iter().map(|p| p.code.clone()).collect();
     let plan_ref = |code: &Option<String>, context: &str| -> Result<Option<Uuid>, String> {
         code.as_ref()
@@ -304,8 +363,8 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             status: record.status,
             parent_plan_id: plan_ref(&record.parent_plan, &context)?,
             supersedes_id: plan_ref(&record.supersedes, &context)?,
-            region_id: region_id(&record.region, &context)?,
-            owner_organisation_id: organisation_id(&record.owner, &context)?,
+            region_id: region_key(region_ids, &record.region, &context)?,
+            owner_organisation_id: organisation_key(organisation_ids, &record.owner, &context)?,
             source_document: record.source_document,
             code: record.code,
             withdrawn_at: None,
@@ -315,11 +374,7 @@ pub fn canonical_dataset() -> Result<Dataset, String> {
             version: 1,
         });
     }
-    data.plan_items
-        .sort_by(|a, b| a.sort_key.len().cmp(&b.sort_key.len()).then(a.code.cmp(&b.code)));
-    order_plans(&mut data.plans);
-    data.fill_derived_columns();
-    Ok(data)
+    Ok(())
 }
 
 /// Orders plans so that every plan comes after the plans it localizes or supersedes.
@@ -343,17 +398,6 @@ pub(super) fn order_plans(plans: &mut Vec<plan::Model>) {
         }
     }
     *plans = ordered;
-}
-
-/// The scheme of an org-id identifier: its first two parts (`UA-EDR-12345678` gives `UA-EDR`,
-/// `XM-DAC-5-1` gives `XM-DAC`), or `None` when it is not `{country or XM/XI}-{list}-{value}`.
-pub fn identifier_scheme(identifier: &str) -> Option<String> {
-    let mut parts = identifier.splitn(3, '-');
-    let (country, list, value) = (parts.next()?, parts.next()?, parts.next()?);
-    let code_ok =
-        |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    let value_ok = !value.is_empty() && !value.chars().any(char::is_whitespace);
-    (country.len() == 2 && code_ok(country) && code_ok(list) && value_ok).then(|| format!("{country}-{list}"))
 }
 
 #[cfg(test)]
@@ -380,15 +424,5 @@ mod tests {
             .filter(|o| o.kind == entity::enums::OrganisationKind::RegionalAdministration)
             .count();
         assert_eq!(administrations, 25, "24 oblasts and Kyiv city");
-    }
-
-    #[test]
-    fn identifier_schemes() {
-        assert_eq!(identifier_scheme("UA-EDR-12345678").as_deref(), Some("UA-EDR"));
-        assert_eq!(identifier_scheme("XM-DAC-41146").as_deref(), Some("XM-DAC"));
-        assert_eq!(identifier_scheme("XM-DAC-5-1").as_deref(), Some("XM-DAC"));
-        assert_eq!(identifier_scheme("12345678"), None);
-        assert_eq!(identifier_scheme("UA-EDR-"), None);
-        assert_eq!(identifier_scheme("ua-edr-1"), None);
     }
 }

@@ -10,33 +10,33 @@ use entity::{
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
     project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
 };
-use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::domain::search;
+pub use crate::domain::write::rows::Row;
+use crate::domain::{entity_type::EntityType, search};
 
 /// What a loaded row is to the audit trail and the change feed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     /// An object of the API (a `Node`): its changes are its own events, under its type and code.
     Object {
-        /// GraphQL type name, e.g. `PlanItem`.
-        entity_type: &'static str,
+        /// Its type.
+        entity_type: EntityType,
         /// The code its lookup takes.
         code: FeedCode,
     },
     /// A row that belongs to an object (a name, an identifier, a responsibility...): its changes
     /// are recorded as LINK or UPDATE events of that object, with the row itself as `after`.
     PartOf {
-        /// GraphQL type name of the owner.
-        entity_type: &'static str,
+        /// The owner's type.
+        entity_type: EntityType,
         /// Key of the owner.
         owner: Uuid,
     },
     /// A row the API does not publish as an object (a vocabulary version): audited, not in the feed.
     Private {
-        /// Name used in the audit trail.
-        entity_type: &'static str,
+        /// Its type in the audit trail.
+        entity_type: EntityType,
     },
 }
 
@@ -52,32 +52,20 @@ pub enum FeedCode {
 }
 
 impl Subject {
-    fn object(entity_type: &'static str, code: Option<&str>) -> Self {
+    fn object(entity_type: EntityType, code: Option<&str>) -> Self {
         Self::Object {
             entity_type,
             code: code.map_or(FeedCode::None, |code| FeedCode::Own(code.to_owned())),
         }
     }
 
-    fn part_of(entity_type: &'static str, owner: Uuid) -> Self {
+    fn part_of(entity_type: EntityType, owner: Uuid) -> Self {
         Self::PartOf { entity_type, owner }
     }
 }
 
-/// A model the loader can key, compare, stamp and audit.
-pub trait SeedRow: Clone + PartialEq + serde::Serialize + Send + Sync + 'static {
-    /// The table's entity.
-    type Entity: EntityTrait<Model = Self> + Default;
-    /// The table's active model.
-    type Active: ActiveModelTrait<Entity = Self::Entity> + ActiveModelBehavior + Send + From<Self>;
-    /// The row's key.
-    fn id(&self) -> Uuid;
-    /// The key column.
-    fn id_column() -> <Self::Entity as EntityTrait>::Column;
-    /// Sets creation time, change time and version.
-    fn stamp(&mut self, created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i32);
-    /// Creation time, change time and version.
-    fn stamps(&self) -> (DateTime<Utc>, DateTime<Utc>, i32);
+/// A row the loader can key, compare, stamp (see `Row`) and audit.
+pub trait SeedRow: Row {
     /// What the row is to the audit trail and the feed.
     fn subject(&self) -> Subject;
 }
@@ -85,22 +73,6 @@ pub trait SeedRow: Clone + PartialEq + serde::Serialize + Send + Sync + 'static 
 macro_rules! seed_rows {
     ($($module:ident => |$row:ident| $subject:expr),+ $(,)?) => {$(
         impl SeedRow for $module::Model {
-            type Entity = $module::Entity;
-            type Active = $module::ActiveModel;
-            fn id(&self) -> Uuid {
-                self.id
-            }
-            fn id_column() -> $module::Column {
-                $module::Column::Id
-            }
-            fn stamp(&mut self, created_at: DateTime<Utc>, updated_at: DateTime<Utc>, version: i32) {
-                self.created_at = created_at;
-                self.updated_at = updated_at;
-                self.version = version;
-            }
-            fn stamps(&self) -> (DateTime<Utc>, DateTime<Utc>, i32) {
-                (self.created_at, self.updated_at, self.version)
-            }
             fn subject(&self) -> Subject {
                 let $row = self;
                 $subject
@@ -110,32 +82,34 @@ macro_rules! seed_rows {
 }
 
 seed_rows!(
-    region => |r| Subject::object("Region", Some(&r.code)),
-    organisation => |o| Subject::object("Organisation", Some(&o.code)),
-    organisation_name => |n| Subject::part_of("Organisation", n.organisation_id),
-    organisation_identifier => |i| Subject::part_of("Organisation", i.organisation_id),
-    organisation_succession => |s| Subject::part_of("Organisation", s.predecessor_id),
-    legal_act => |_a| Subject::object("LegalAct", None),
-    plan => |p| Subject::object("Plan", Some(&p.code)),
-    plan_legal_act => |l| Subject::part_of("Plan", l.plan_id),
-    region_plan_state => |s| Subject::part_of("Plan", s.plan_id),
-    vocabulary => |_v| Subject::Private { entity_type: "Vocabulary" },
-    target_group => |g| Subject::object("TargetGroup", Some(&g.code)),
-    plan_item => |i| Subject::object("PlanItem", Some(&i.code)),
-    funding_line => |f| Subject::part_of("PlanItem", f.plan_item_id),
-    responsibility => |r| Subject::part_of("PlanItem", r.plan_item_id),
-    plan_item_target_group => |l| Subject::part_of("PlanItem", l.plan_item_id),
-    plan_item_implementation => |l| Subject::part_of("PlanItem", l.implementing_item_id),
+    region => |r| Subject::object(EntityType::Region, Some(&r.code)),
+    organisation => |o| Subject::object(EntityType::Organisation, Some(&o.code)),
+    organisation_name => |n| Subject::part_of(EntityType::Organisation, n.organisation_id),
+    organisation_identifier => |i| Subject::part_of(EntityType::Organisation, i.organisation_id),
+    organisation_succession => |s| Subject::part_of(EntityType::Organisation, s.predecessor_id),
+    legal_act => |_a| Subject::object(EntityType::LegalAct, None),
+    plan => |p| Subject::object(EntityType::Plan, Some(&p.code)),
+    plan_legal_act => |l| Subject::part_of(EntityType::Plan, l.plan_id),
+    region_plan_state => |s| Subject::part_of(EntityType::Plan, s.plan_id),
+    vocabulary => |_v| Subject::Private {
+        entity_type: EntityType::Vocabulary,
+    },
+    target_group => |g| Subject::object(EntityType::TargetGroup, Some(&g.code)),
+    plan_item => |i| Subject::object(EntityType::PlanItem, Some(&i.code)),
+    funding_line => |f| Subject::part_of(EntityType::PlanItem, f.plan_item_id),
+    responsibility => |r| Subject::part_of(EntityType::PlanItem, r.plan_item_id),
+    plan_item_target_group => |l| Subject::part_of(EntityType::PlanItem, l.plan_item_id),
+    plan_item_implementation => |l| Subject::part_of(EntityType::PlanItem, l.implementing_item_id),
     indicator => |i| Subject::Object {
-        entity_type: "Indicator",
+        entity_type: EntityType::Indicator,
         code: FeedCode::UnderItem(i.plan_item_id, i.code.clone()),
     },
-    indicator_value => |_v| Subject::object("IndicatorValue", None),
-    project_link => |p| Subject::object("ProjectLink", p.iati_identifier.as_deref()),
-    project_participant => |p| Subject::part_of("ProjectLink", p.project_link_id),
-    project_dac_purpose => |p| Subject::part_of("ProjectLink", p.project_link_id),
-    project_region => |p| Subject::part_of("ProjectLink", p.project_link_id),
-    project_plan_item => |p| Subject::part_of("ProjectLink", p.project_link_id),
+    indicator_value => |_v| Subject::object(EntityType::IndicatorValue, None),
+    project_link => |p| Subject::object(EntityType::ProjectLink, p.iati_identifier.as_deref()),
+    project_participant => |p| Subject::part_of(EntityType::ProjectLink, p.project_link_id),
+    project_dac_purpose => |p| Subject::part_of(EntityType::ProjectLink, p.project_link_id),
+    project_region => |p| Subject::part_of(EntityType::ProjectLink, p.project_link_id),
+    project_plan_item => |p| Subject::part_of(EntityType::ProjectLink, p.project_link_id),
 );
 
 /// Rows for every table, in the order foreign keys require them to be loaded.

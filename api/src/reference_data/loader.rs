@@ -31,10 +31,13 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::dataset::{
-    Dataset, FeedCode, KeptRow, SeedReport, SeedRow, Subject, TableReport, placeholder_time,
+    Dataset, FeedCode, KeptRow, Row, SeedReport, SeedRow, Subject, TableReport, placeholder_time,
 };
 use crate::{
-    domain::audit::{Action, BulkWrite, Change},
+    domain::{
+        audit::{Action, BulkWrite, Change},
+        entity_type::EntityType,
+    },
     error::ApiError,
 };
 
@@ -148,7 +151,7 @@ impl Load {
         };
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let txn = &write.txn;
-            let ids: Vec<Uuid> = chunk.iter().map(SeedRow::id).collect();
+            let ids: Vec<Uuid> = chunk.iter().map(Row::id).collect();
             let existing: HashMap<Uuid, R> = R::Entity::find()
                 .filter(R::id_column().is_in(ids.clone()))
                 .all(txn)
@@ -178,7 +181,7 @@ impl Load {
                         None
                     }
                     None => {
-                        row.stamp(now, now, 1);
+                        row.stamp_new(now);
                         inserts.push(R::Active::from(row.clone()).reset_all());
                         new_records.push(record_row(id, &table_name, shipped, 1, now));
                         pending.push(Pending {
@@ -190,7 +193,7 @@ impl Load {
                         Some(1)
                     }
                     Some(stored) => {
-                        let (created_at, _, version) = stored.stamps();
+                        let (_, _, version) = stored.stamps();
                         let current = digest(stored)?;
                         let as_loaded = match record {
                             Some(record) => record.loaded_version == version && record.digest == current,
@@ -207,7 +210,7 @@ impl Load {
                             report.kept += 1;
                             Some(version)
                         } else {
-                            row.stamp(created_at, now, version + 1);
+                            row.stamp_after(stored, now);
                             R::Active::from(row.clone()).reset_all().update(txn).await?;
                             match record {
                                 Some(record) => {
@@ -263,7 +266,7 @@ impl Load {
                 code: FeedCode::Own(code),
                 ..
             } => code,
-            Subject::Object { entity_type, .. } | Subject::Private { entity_type } => entity_type.to_owned(),
+            Subject::Object { entity_type, .. } | Subject::Private { entity_type } => entity_type.to_string(),
             Subject::PartOf { entity_type, owner } => match self.objects.get(&owner) {
                 Some((Some(code), _)) => format!("part of {entity_type} {code}"),
                 _ => format!("part of {entity_type} {owner}"),
@@ -296,26 +299,26 @@ impl Load {
     async fn owner(
         &self,
         db: &impl ConnectionTrait,
-        entity_type: &str,
+        entity_type: EntityType,
         owner: Uuid,
     ) -> Result<(Option<String>, i32), DbErr> {
         if let Some(known) = self.objects.get(&owner) {
             return Ok(known.clone());
         }
         let found = match entity_type {
-            "Organisation" => organisation::Entity::find_by_id(owner)
+            EntityType::Organisation => organisation::Entity::find_by_id(owner)
                 .one(db)
                 .await?
                 .map(|o| (Some(o.code), o.version)),
-            "Plan" => plan::Entity::find_by_id(owner)
+            EntityType::Plan => plan::Entity::find_by_id(owner)
                 .one(db)
                 .await?
                 .map(|p| (Some(p.code), p.version)),
-            "PlanItem" => plan_item::Entity::find_by_id(owner)
+            EntityType::PlanItem => plan_item::Entity::find_by_id(owner)
                 .one(db)
                 .await?
                 .map(|i| (Some(i.code), i.version)),
-            "ProjectLink" => project_link::Entity::find_by_id(owner)
+            EntityType::ProjectLink => project_link::Entity::find_by_id(owner)
                 .one(db)
                 .await?
                 .map(|p| (p.iati_identifier, p.version)),
@@ -350,9 +353,9 @@ impl Load {
         };
         write
             .record(&Change {
-                entity_type,
+                entity_type: entity_type.as_str(),
                 entity_id,
-                entity_code: code.as_deref(),
+                entity_code: code,
                 action,
                 version,
                 before: change.before.as_ref(),

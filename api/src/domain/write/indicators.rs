@@ -5,20 +5,22 @@ use entity::{
     enums::{IndicatorDirection, IndicatorValueKind, ResponsibilityRole, Sex},
     indicator, indicator_value, plan_item, responsibility,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::{
-    Patch, existing,
+    Patch,
     plan_items::{editable_item, editable_plan},
-    region_by_code, withdrawn,
+    region_by_code,
+    rows::Edit,
 };
 use crate::{
     domain::{
         access::Scope,
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
-        indicators::{canonical_code, sort_key},
+        indicators::sort_key,
         search, validation,
     },
     error::{ApiError, ApiResult},
@@ -63,13 +65,19 @@ pub async fn create_indicator(
             format!("{} already has an indicator `{code}`", item.code),
         ));
     }
+    let name = Bilingual::given(
+        "input.name",
+        2000,
+        input.name_uk.as_deref(),
+        input.name_en.as_deref(),
+    )?;
     let mut model = indicator::Model {
         id: new_id(),
         plan_item_id: item.id,
         sort_key: sort_key(&item, &code),
         code,
-        name_uk: validation::optional_text("input.nameUk", input.name_uk.as_deref(), 2000)?,
-        name_en: validation::optional_text("input.nameEn", input.name_en.as_deref(), 2000)?,
+        name_uk: name.uk.clone(),
+        name_en: name.en.clone(),
         unit: validation::text("input.unit", &input.unit, 100)?,
         direction: input.direction,
         sdg_indicator: input
@@ -85,19 +93,9 @@ pub async fn create_indicator(
         updated_at: write.now,
         version: 1,
     };
-    if model.name_uk.is_none() && model.name_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.nameUk",
-            "give a name in at least one language",
-        ));
-    }
+    name.required("input.nameUk", "name")?;
     model.search_text = search::indicator_text(&model);
-    let created = model.into_active_model().reset_all().insert(&write.txn).await?;
-    let code = canonical_code(&created.sort_key);
-    write
-        .audit(indicator_change(&created, &code, Action::Create, None))
-        .await?;
-    Ok(created)
+    write.create(model).await
 }
 
 /// Changes to an indicator; fields left out keep their values.
@@ -121,8 +119,10 @@ async fn editable_indicator(
     write: &WriteTransaction,
     id: Uuid,
 ) -> ApiResult<(indicator::Model, plan_item::Model)> {
-    let indicator = existing::<indicator::Entity>(&write.txn, id, "indicator").await?;
-    let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
+    let indicator = write.load_object::<indicator::Model>(id).await?;
+    let item = write
+        .load_object::<plan_item::Model>(indicator.plan_item_id)
+        .await?;
     editable_plan(write, item.plan_id).await?;
     Ok((indicator, item))
 }
@@ -135,26 +135,21 @@ pub async fn update_indicator(
     changes: IndicatorChanges,
 ) -> ApiResult<indicator::Model> {
     let (before, _) = editable_indicator(write, id).await?;
-    check_version(version, before.version, "the indicator")?;
-    if before.withdrawn_at.is_some() {
+    let mut after = Edit::based_on(before, version)?;
+    if after.withdrawn_at.is_some() {
         return Err(ApiError::invalid(
             "input.id",
             "the indicator is withdrawn; withdrawn indicators are not changed",
         ));
     }
-    let mut after = before.clone();
-    if let Some(v) = changes.name_uk {
-        after.name_uk = validation::optional_text("input.nameUk", v.as_deref(), 2000)?;
-    }
-    if let Some(v) = changes.name_en {
-        after.name_en = validation::optional_text("input.nameEn", v.as_deref(), 2000)?;
-    }
-    if after.name_uk.is_none() && after.name_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.nameUk",
-            "give a name in at least one language",
-        ));
-    }
+    let name = Bilingual::new(after.name_uk.take(), after.name_en.take()).patched(
+        "input.name",
+        2000,
+        changes.name_uk,
+        changes.name_en,
+    )?;
+    name.required("input.nameUk", "name")?;
+    (after.name_uk, after.name_en) = (name.uk, name.en);
     if let Some(unit) = changes.unit {
         after.unit = validation::text("input.unit", &unit, 100)?;
     }
@@ -169,14 +164,7 @@ pub async fn update_indicator(
         after.data_source = validation::optional_text("input.dataSource", v.as_deref(), 2000)?;
     }
     after.search_text = search::indicator_text(&after);
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    let code = canonical_code(&saved.sort_key);
-    write
-        .audit(indicator_change(&saved, &code, Action::Update, Some(&before)))
-        .await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws an indicator with a reason.
@@ -187,34 +175,9 @@ pub async fn withdraw_indicator(
     reason: &str,
 ) -> ApiResult<indicator::Model> {
     let (before, _) = editable_indicator(write, id).await?;
-    check_version(version, before.version, "the indicator")?;
-    let after = withdrawn(&before, "the indicator", reason, write.now)?;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    let code = canonical_code(&saved.sort_key);
-    write
-        .audit(indicator_change(&saved, &code, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-/// The audit record of an indicator change; `code` is its canonical code (`canonical_code`), the
-/// one `indicator(code:)` resolves.
-fn indicator_change<'a>(
-    after: &'a indicator::Model,
-    code: &'a Option<String>,
-    action: Action,
-    before: Option<&'a indicator::Model>,
-) -> Change<'a, indicator::Model> {
-    Change {
-        entity_type: "Indicator",
-        entity_id: after.id,
-        entity_code: code.as_deref(),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    let mut after = Edit::based_on(before, version)?;
+    after.withdraw("the indicator", reason, write.now)?;
+    write.save(after, Action::Withdraw).await
 }
 
 /// A value to record.
@@ -276,13 +239,26 @@ async fn check_value_writer(
     editor.map(|_| ())
 }
 
+/// The value with key `id`, if the actor may change it.
+async fn editable_value(write: &WriteTransaction, id: Uuid) -> ApiResult<indicator_value::Model> {
+    let value = write.load_object::<indicator_value::Model>(id).await?;
+    let indicator = write.load_object::<indicator::Model>(value.indicator_id).await?;
+    let item = write
+        .load_object::<plan_item::Model>(indicator.plan_item_id)
+        .await?;
+    check_value_writer(write, &item, value.kind, Some(value.reported_by_id)).await?;
+    Ok(value)
+}
+
 /// Records an indicator value.
 pub async fn create_indicator_value(
     write: &mut WriteTransaction,
     input: NewIndicatorValue,
 ) -> ApiResult<indicator_value::Model> {
-    let indicator = existing::<indicator::Entity>(&write.txn, input.indicator, "indicator").await?;
-    let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
+    let indicator = write.load_object::<indicator::Model>(input.indicator).await?;
+    let item = write
+        .load_object::<plan_item::Model>(indicator.plan_item_id)
+        .await?;
     check_value_writer(write, &item, input.kind, None).await?;
     if indicator.withdrawn_at.is_some() {
         return Err(ApiError::invalid("input.indicator", "the indicator is withdrawn"));
@@ -317,9 +293,7 @@ pub async fn create_indicator_value(
         updated_at: write.now,
         version: 1,
     };
-    let created = model.into_active_model().reset_all().insert(&write.txn).await?;
-    write.audit(value_change(&created, Action::Create, None)).await?;
-    Ok(created)
+    write.create(model).await
 }
 
 /// Changes a value's number or source based on `version`.
@@ -330,12 +304,8 @@ pub async fn update_indicator_value(
     value: Option<f64>,
     source: Patch<String>,
 ) -> ApiResult<indicator_value::Model> {
-    let before = existing::<indicator_value::Entity>(&write.txn, id, "indicator value").await?;
-    let indicator = existing::<indicator::Entity>(&write.txn, before.indicator_id, "indicator").await?;
-    let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
-    check_value_writer(write, &item, before.kind, Some(before.reported_by_id)).await?;
-    check_version(version, before.version, "the indicator value")?;
-    let mut after = before.clone();
+    let before = editable_value(write, id).await?;
+    let mut after = Edit::based_on(before, version)?;
     if let Some(value) = value {
         if !value.is_finite() {
             return Err(ApiError::invalid("input.value", "must be a finite number"));
@@ -345,13 +315,7 @@ pub async fn update_indicator_value(
     if let Some(v) = source {
         after.source = validation::optional_text("input.source", v.as_deref(), 2000)?;
     }
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(value_change(&saved, Action::Update, Some(&before)))
-        .await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws a value with a reason.
@@ -361,32 +325,8 @@ pub async fn withdraw_indicator_value(
     version: i32,
     reason: &str,
 ) -> ApiResult<indicator_value::Model> {
-    let before = existing::<indicator_value::Entity>(&write.txn, id, "indicator value").await?;
-    let indicator = existing::<indicator::Entity>(&write.txn, before.indicator_id, "indicator").await?;
-    let item = existing::<plan_item::Entity>(&write.txn, indicator.plan_item_id, "plan item").await?;
-    check_value_writer(write, &item, before.kind, Some(before.reported_by_id)).await?;
-    check_version(version, before.version, "the indicator value")?;
-    let after = withdrawn(&before, "the value", reason, write.now)?;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(value_change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-fn value_change<'a>(
-    after: &'a indicator_value::Model,
-    action: Action,
-    before: Option<&'a indicator_value::Model>,
-) -> Change<'a, indicator_value::Model> {
-    Change {
-        entity_type: "IndicatorValue",
-        entity_id: after.id,
-        entity_code: None,
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    let before = editable_value(write, id).await?;
+    let mut after = Edit::based_on(before, version)?;
+    after.withdraw("the value", reason, write.now)?;
+    write.save(after, Action::Withdraw).await
 }

@@ -7,12 +7,12 @@ use entity::{
     plan_item, plan_item_implementation, plan_item_target_group, project_link, project_plan_item,
     responsibility, target_group,
 };
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 
 use super::{
-    existing, item_by_code, organisation_by_key, plan_items, plan_items::editable_item, project_links,
+    item_by_code, organisation_by_key,
+    plan_items::editable_item,
+    rows::{Audited, Edit, Row},
 };
 use crate::{
     domain::{
@@ -41,19 +41,14 @@ impl LinkChange {
     }
 }
 
-async fn touch_item(
+/// Records a link change on the object that owns the link: one version on, audited as LINK or
+/// UNLINK.
+async fn touch<M: Audited + IntoActiveModel<M::Active>>(
     write: &mut WriteTransaction,
-    item: plan_item::Model,
+    owner: M,
     change: LinkChange,
-) -> ApiResult<plan_item::Model> {
-    let mut after = item.clone();
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(plan_items::change(&saved, change.action(), Some(&item)))
-        .await?;
-    Ok(saved)
+) -> ApiResult<M> {
+    write.save(Edit::of(owner), change.action()).await
 }
 
 fn already(field: &str, what: &str) -> ApiError {
@@ -66,31 +61,23 @@ fn missing(field: &str, what: &str) -> ApiError {
 
 /// Adds the link row `new_row` makes, or deletes the `current` one. Adding a link that exists, or
 /// removing one that does not, is refused on `field`, naming `what`.
-async fn apply<A>(
+async fn apply<R: Row + IntoActiveModel<R::Active>>(
     write: &WriteTransaction,
     change: LinkChange,
-    current: Option<<A::Entity as EntityTrait>::Model>,
+    current: Option<R>,
     field: &str,
     what: &str,
-    new_row: impl FnOnce() -> <A::Entity as EntityTrait>::Model,
-) -> ApiResult<()>
-where
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-{
+    new_row: impl FnOnce() -> R,
+) -> ApiResult<()> {
     match (change, current) {
         (LinkChange::Link, Some(_)) => Err(already(field, what)),
         (LinkChange::Unlink, None) => Err(missing(field, what)),
         (LinkChange::Link, None) => {
-            new_row()
-                .into_active_model()
-                .reset_all()
-                .insert(&write.txn)
-                .await?;
+            write.insert(new_row()).await?;
             Ok(())
         }
         (LinkChange::Unlink, Some(row)) => {
-            row.into_active_model().delete(&write.txn).await?;
+            R::Active::from(row).delete(&write.txn).await?;
             Ok(())
         }
     }
@@ -123,7 +110,7 @@ pub async fn target_group(
         ));
     }
     let what = format!("target group `{}`", group.code);
-    apply::<plan_item_target_group::ActiveModel>(write, change, link, "input.targetGroup", &what, || {
+    apply(write, change, link, "input.targetGroup", &what, || {
         plan_item_target_group::Model {
             id: new_id(),
             plan_item_id: item.id,
@@ -134,7 +121,7 @@ pub async fn target_group(
         }
     })
     .await?;
-    touch_item(write, item, change).await
+    touch(write, item, change).await
 }
 
 /// Adds or removes an organisation's responsibility for a plan item.
@@ -154,7 +141,7 @@ pub async fn responsibility(
         .one(&write.txn)
         .await?;
     let what = format!("`{}` as {}", organisation.code, role.as_wire());
-    apply::<responsibility::ActiveModel>(write, change, existing_row, "input.organisation", &what, || {
+    apply(write, change, existing_row, "input.organisation", &what, || {
         responsibility::Model {
             id: new_id(),
             plan_item_id: item.id,
@@ -166,7 +153,7 @@ pub async fn responsibility(
         }
     })
     .await?;
-    touch_item(write, item, change).await
+    touch(write, item, change).await
 }
 
 /// Links or unlinks a regional, departmental or local item and the national item it implements.
@@ -184,7 +171,7 @@ pub async fn implementation(
         ));
     }
     let target = item_by_code(&write.txn, "input.implements", national).await?;
-    let target_plan = existing::<entity::plan::Entity>(&write.txn, target.plan_id, "plan").await?;
+    let target_plan = write.load_object::<entity::plan::Model>(target.plan_id).await?;
     if target_plan.level != PlanLevel::National {
         return Err(ApiError::invalid(
             "input.implements",
@@ -203,7 +190,7 @@ pub async fn implementation(
         .one(&write.txn)
         .await?;
     let what = format!("`{national}`");
-    apply::<plan_item_implementation::ActiveModel>(write, change, link, "input.implements", &what, || {
+    apply(write, change, link, "input.implements", &what, || {
         plan_item_implementation::Model {
             id: new_id(),
             implementing_item_id: item.id,
@@ -214,7 +201,7 @@ pub async fn implementation(
         }
     })
     .await?;
-    touch_item(write, item, change).await
+    touch(write, item, change).await
 }
 
 /// Links or unlinks a project link (by key) and a plan item (by canonical code).
@@ -224,7 +211,7 @@ pub async fn project_item(
     item: &str,
     change: LinkChange,
 ) -> ApiResult<project_link::Model> {
-    let before = existing::<project_link::Entity>(&write.txn, project, "project link").await?;
+    let before = write.load_object::<project_link::Model>(project).await?;
     write
         .actor
         .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
@@ -235,7 +222,7 @@ pub async fn project_item(
         .one(&write.txn)
         .await?;
     let what = format!("`{}`", item.code);
-    apply::<project_plan_item::ActiveModel>(write, change, link, "input.planItem", &what, || {
+    apply(write, change, link, "input.planItem", &what, || {
         project_plan_item::Model {
             id: new_id(),
             project_link_id: project,
@@ -246,12 +233,5 @@ pub async fn project_item(
         }
     })
     .await?;
-    let mut after = before.clone();
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(project_links::change(&saved, change.action(), Some(&before)))
-        .await?;
-    Ok(saved)
+    touch(write, before, change).await
 }

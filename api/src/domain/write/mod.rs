@@ -1,5 +1,5 @@
 //! Writes: every change to the registry, each in one transaction with one audit event (see
-//! `super::audit`). A write checks who may make it (`super::access`), validates its input with
+//! `super::audit`), stored through `rows` (`WriteTransaction::create` and `save`). A write checks who may make it (`super::access`), validates its input with
 //! field-named errors (`super::validation`), refuses stale versions with CONFLICT, and changes
 //! nothing unless all of it succeeds.
 
@@ -11,12 +11,14 @@ pub mod plan_items;
 pub mod plans;
 pub mod project_links;
 pub mod region_states;
+pub mod rows;
 pub mod target_groups;
 pub mod tokens;
 
 use chrono::{DateTime, Utc};
 use entity::{organisation, plan, plan_item};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use rows::{Audited, Edit};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
 use super::lookup;
@@ -26,10 +28,10 @@ use crate::error::{ApiError, ApiResult};
 pub type Patch<T> = Option<Option<T>>;
 
 /// Rows that are withdrawn with a time and a reason instead of being deleted.
-pub trait Withdrawable: Clone {
+pub trait Withdrawable: Audited {
     /// When the row was withdrawn, if it was.
     fn withdrawn_at(&self) -> Option<DateTime<Utc>>;
-    /// Marks the row withdrawn at `now` for `reason`, one version on.
+    /// Marks the row withdrawn at `now` for `reason`.
     fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>);
 }
 
@@ -43,8 +45,6 @@ macro_rules! withdrawable {
             fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>) {
                 self.withdrawal_reason = Some(reason);
                 self.withdrawn_at = Some(now);
-                self.updated_at = now;
-                self.version += 1;
             }
         }
     )+};
@@ -52,21 +52,20 @@ macro_rules! withdrawable {
 
 withdrawable!(plan, indicator, indicator_value, organisation, project_link);
 
-/// `before` withdrawn at `now` for `reason`; refuses a row already withdrawn (`what` names it, as
-/// in "the plan") and a blank reason.
-pub fn withdrawn<M: Withdrawable>(before: &M, what: &str, reason: &str, now: DateTime<Utc>) -> ApiResult<M> {
-    if before.withdrawn_at().is_some() {
-        return Err(ApiError::invalid(
-            "input.id",
-            format!("{what} is already withdrawn"),
-        ));
+impl<M: Withdrawable> Edit<M> {
+    /// Marks the object withdrawn at `now` for `reason`; refuses one already withdrawn (`what`
+    /// names it, as in "the plan") and a blank reason.
+    pub fn withdraw(&mut self, what: &str, reason: &str, now: DateTime<Utc>) -> ApiResult<()> {
+        if self.before().withdrawn_at().is_some() {
+            return Err(ApiError::invalid(
+                "input.id",
+                format!("{what} is already withdrawn"),
+            ));
+        }
+        let reason = crate::domain::validation::text("input.reason", reason, 2000)?;
+        self.mark_withdrawn(reason, now);
+        Ok(())
     }
-    let mut after = before.clone();
-    after.mark_withdrawn(
-        crate::domain::validation::text("input.reason", reason, 2000)?,
-        now,
-    );
-    Ok(after)
 }
 
 /// Loads the plan with `code`, or a field-named error.
@@ -102,17 +101,4 @@ pub async fn region_by_code(db: &impl ConnectionTrait, field: &str, code: &str) 
             format!("`{code}` is not an ISO 3166-2:UA region code such as UA-12"),
         )
     })
-}
-
-/// Loads the row of `E` with key `id` for a write, or NOT_FOUND naming `what`.
-pub async fn existing<E: EntityTrait>(db: &impl ConnectionTrait, id: Uuid, what: &str) -> ApiResult<E::Model>
-where
-    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
-    E::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound {
-            what: what.to_owned(),
-        })
 }

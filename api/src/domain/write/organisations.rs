@@ -5,14 +5,15 @@ use entity::{
     enums::OrganisationKind, organisation, organisation_identifier, organisation_name,
     organisation_succession,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, organisation_by_key, region_by_code, withdrawn};
+use super::{Patch, organisation_by_key, region_by_code, rows::Edit};
 use crate::{
     domain::{
         access::Scope,
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
         search, validation,
     },
@@ -36,11 +37,9 @@ pub struct NewOrganisation {
     pub region: Option<String>,
 }
 
-async fn add_identifiers(
-    write: &WriteTransaction,
-    organisation: Uuid,
-    identifiers: &[String],
-) -> ApiResult<()> {
+/// The identifiers `identifiers` as valid and not yet used (in the registry or earlier in the list).
+async fn new_identifiers(write: &WriteTransaction, identifiers: &[String]) -> ApiResult<Vec<String>> {
+    let mut valid: Vec<String> = Vec::new();
     for (index, text) in identifiers.iter().enumerate() {
         let field = format!("input.identifiers[{index}]");
         let identifier = validation::organisation_identifier(&field, text)?;
@@ -48,27 +47,54 @@ async fn add_identifiers(
             .filter(organisation_identifier::Column::Identifier.eq(&identifier))
             .count(&write.txn)
             .await?;
-        if taken > 0 {
+        if taken > 0 || valid.contains(&identifier) {
             return Err(ApiError::invalid(
                 field,
                 format!("`{identifier}` already identifies an organisation"),
             ));
         }
-        let scheme = crate::reference_data::canonical::identifier_scheme(&identifier).unwrap_or_default();
-        organisation_identifier::Model {
+        valid.push(identifier);
+    }
+    Ok(valid)
+}
+
+/// Stores the checked `identifiers` of `organisation`.
+async fn add_identifiers(
+    write: &WriteTransaction,
+    organisation: Uuid,
+    identifiers: Vec<String>,
+) -> ApiResult<()> {
+    for identifier in identifiers {
+        write
+            .insert(organisation_identifier::Model {
+                id: new_id(),
+                organisation_id: organisation,
+                scheme: validation::identifier_scheme(&identifier).unwrap_or_default(),
+                identifier,
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds a name to the history of `organisation`, valid from today.
+async fn add_name(write: &WriteTransaction, organisation: Uuid, name: &Bilingual) -> ApiResult<()> {
+    write
+        .insert(organisation_name::Model {
             id: new_id(),
             organisation_id: organisation,
-            scheme,
-            identifier,
+            name_uk: name.uk.clone(),
+            name_en: name.en.clone(),
+            valid_from: Some(write.now.date_naive()),
+            valid_until: None,
             created_at: write.now,
             updated_at: write.now,
             version: 1,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&write.txn)
+        })
         .await?;
-    }
     Ok(())
 }
 
@@ -115,20 +141,19 @@ pub async fn create_organisation(
         Some(code) => Some(region_by_code(&write.txn, "input.region", code).await?),
         None => None,
     };
-    let name_uk = validation::optional_text("input.nameUk", input.name_uk.as_deref(), 500)?;
-    let name_en = validation::optional_text("input.nameEn", input.name_en.as_deref(), 500)?;
-    if name_uk.is_none() && name_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.nameUk",
-            "give a name in at least one language",
-        ));
-    }
-    let model = organisation::Model {
+    let name = Bilingual::given(
+        "input.name",
+        500,
+        input.name_uk.as_deref(),
+        input.name_en.as_deref(),
+    )?;
+    name.required("input.nameUk", "name")?;
+    let mut model = organisation::Model {
         id: new_id(),
         code,
         kind: input.kind,
-        name_uk: name_uk.clone(),
-        name_en: name_en.clone(),
+        name_uk: name.uk.clone(),
+        name_en: name.en.clone(),
         region_id,
         search_text: String::new(),
         withdrawn_at: None,
@@ -137,27 +162,13 @@ pub async fn create_organisation(
         updated_at: write.now,
         version: 1,
     };
-    let created = model.into_active_model().reset_all().insert(&write.txn).await?;
-    organisation_name::Model {
-        id: new_id(),
-        organisation_id: created.id,
-        name_uk,
-        name_en,
-        valid_from: Some(write.now.date_naive()),
-        valid_until: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(&write.txn)
-    .await?;
-    add_identifiers(write, created.id, &input.identifiers).await?;
-    let mut created = created;
-    refresh_search_text(write, &mut created).await?;
-    let created = created.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&created, Action::Create, None)).await?;
+    let identifiers = new_identifiers(write, &input.identifiers).await?;
+    let names = [&name.uk, &name.en].into_iter().flatten();
+    model.search_text =
+        search::organisation_text(&model, identifiers.iter().chain(names).map(String::as_str));
+    let created = write.create(model).await?;
+    add_name(write, created.id, &name).await?;
+    add_identifiers(write, created.id, identifiers).await?;
     Ok(created)
 }
 
@@ -184,29 +195,24 @@ pub async fn update_organisation(
     changes: OrganisationChanges,
 ) -> ApiResult<organisation::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = existing::<organisation::Entity>(&write.txn, id, "organisation").await?;
-    check_version(version, before.version, "the organisation")?;
-    let mut after = before.clone();
+    let before = write.load_object::<organisation::Model>(id).await?;
+    let mut after = Edit::based_on(before, version)?;
     after.kind = changes.kind.unwrap_or(after.kind);
-    if let Some(v) = changes.name_uk {
-        after.name_uk = validation::optional_text("input.nameUk", v.as_deref(), 500)?;
-    }
-    if let Some(v) = changes.name_en {
-        after.name_en = validation::optional_text("input.nameEn", v.as_deref(), 500)?;
-    }
-    if after.name_uk.is_none() && after.name_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.nameUk",
-            "give a name in at least one language",
-        ));
-    }
+    let name = Bilingual::new(after.name_uk.clone(), after.name_en.clone()).patched(
+        "input.name",
+        500,
+        changes.name_uk,
+        changes.name_en,
+    )?;
+    name.required("input.nameUk", "name")?;
     if let Some(region) = changes.region {
         after.region_id = match region {
             Some(code) => Some(region_by_code(&write.txn, "input.region", &code).await?),
             None => None,
         };
     }
-    if (after.name_uk.clone(), after.name_en.clone()) != (before.name_uk.clone(), before.name_en.clone()) {
+    if (&name.uk, &name.en) != (&after.name_uk, &after.name_en) {
+        (after.name_uk, after.name_en) = (name.uk.clone(), name.en.clone());
         let today = write.now.date_naive();
         let current = organisation_name::Entity::find()
             .filter(organisation_name::Column::OrganisationId.eq(id))
@@ -216,33 +222,14 @@ pub async fn update_organisation(
         for name in current {
             let mut closed = name.clone();
             closed.valid_until = Some(today);
-            closed.updated_at = write.now;
-            closed.version += 1;
-            closed.into_active_model().reset_all().update(&write.txn).await?;
+            write.update_part(&name, closed).await?;
         }
-        organisation_name::Model {
-            id: new_id(),
-            organisation_id: id,
-            name_uk: after.name_uk.clone(),
-            name_en: after.name_en.clone(),
-            valid_from: Some(today),
-            valid_until: None,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&write.txn)
-        .await?;
+        add_name(write, id, &name).await?;
     }
-    add_identifiers(write, id, &changes.add_identifiers).await?;
+    let identifiers = new_identifiers(write, &changes.add_identifiers).await?;
+    add_identifiers(write, id, identifiers).await?;
     refresh_search_text(write, &mut after).await?;
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&saved, Action::Update, Some(&before))).await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws an organisation (it ceased or was reorganised), optionally naming its successor.
@@ -254,9 +241,9 @@ pub async fn withdraw_organisation(
     successor: Option<&str>,
 ) -> ApiResult<organisation::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = existing::<organisation::Entity>(&write.txn, id, "organisation").await?;
-    check_version(version, before.version, "the organisation")?;
-    let after = withdrawn(&before, "the organisation", reason, write.now)?;
+    let before = write.load_object::<organisation::Model>(id).await?;
+    let mut after = Edit::based_on(before, version)?;
+    after.withdraw("the organisation", reason, write.now)?;
     if let Some(key) = successor {
         let successor = organisation_by_key(&write.txn, "input.successor", key).await?;
         if successor.id == id {
@@ -265,41 +252,18 @@ pub async fn withdraw_organisation(
                 "an organisation cannot succeed itself",
             ));
         }
-        organisation_succession::Model {
-            id: new_id(),
-            predecessor_id: id,
-            successor_id: successor.id,
-            effective_on: Some(write.now.date_naive()),
-            note: Some(reason.to_owned()),
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&write.txn)
-        .await?;
+        write
+            .insert(organisation_succession::Model {
+                id: new_id(),
+                predecessor_id: id,
+                successor_id: successor.id,
+                effective_on: Some(write.now.date_naive()),
+                note: Some(reason.to_owned()),
+                created_at: write.now,
+                updated_at: write.now,
+                version: 1,
+            })
+            .await?;
     }
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-fn change<'a>(
-    after: &'a organisation::Model,
-    action: Action,
-    before: Option<&'a organisation::Model>,
-) -> Change<'a, organisation::Model> {
-    Change {
-        entity_type: "Organisation",
-        entity_id: after.id,
-        entity_code: Some(&after.code),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    write.save(after, Action::Withdraw).await
 }

@@ -1,21 +1,21 @@
 //! Recording the legal act that approves, amends or repeals a plan (`recordPlanAct`): gated like
 //! `updatePlan` (national plans by administrators, other plans by their owner with `plans:write`),
-//! one audit event on the plan (LINK, with the act), and the plan one version on.
+//! one audit event on the plan (LINK), and the plan one version on.
 
 use chrono::NaiveDate;
 use entity::{
     enums::{LegalActKind, PlanActRole, PlanStatus},
     legal_act, plan, plan_legal_act,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
-use serde::Serialize;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{organisation_by_key, plan_by_code};
 use crate::{
     domain::{
-        audit::{Action, Change, WriteTransaction},
+        audit::{Action, WriteTransaction},
         ids::new_id,
         validation,
+        write::rows::Edit,
     },
     error::{ApiError, ApiResult},
 };
@@ -41,14 +41,6 @@ pub struct NewPlanAct {
     pub url: Option<String>,
     /// The issuing body's code or identifier (the plan's owner when left out).
     pub issuer: Option<String>,
-}
-
-/// What the audit event records: the plan after the change, the link and the act.
-#[derive(Serialize)]
-struct RecordedAct<'a> {
-    plan: &'a plan::Model,
-    link: &'a plan_legal_act::Model,
-    act: &'a legal_act::Model,
 }
 
 /// Records `input` against its plan and returns the plan. An act already in the registry (same
@@ -126,7 +118,7 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
                 updated_at: write.now,
                 version: 1,
             };
-            model.into_active_model().reset_all().insert(db).await?
+            write.insert(model).await?
         }
     };
     let link = plan_legal_act::Model {
@@ -137,36 +129,14 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
         created_at: write.now,
         updated_at: write.now,
         version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(db)
-    .await?;
-    let mut after = before.clone();
-    after.status = match (input.role, before.status) {
+    };
+    write.insert(link).await?;
+    let status = match (input.role, before.status) {
         (PlanActRole::Approves, PlanStatus::Draft) => PlanStatus::Adopted,
         (PlanActRole::Amends, PlanStatus::Adopted) => PlanStatus::Amended,
         (_, status) => status,
     };
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(db).await?;
-    let recorded = RecordedAct {
-        plan: &saved,
-        link: &link,
-        act: &act,
-    };
-    write
-        .audit(Change {
-            entity_type: "Plan",
-            entity_id: saved.id,
-            entity_code: Some(&saved.code),
-            action: Action::Link,
-            version: saved.version,
-            before: None,
-            after: Some(&recorded),
-            public: true,
-        })
-        .await?;
-    Ok(saved)
+    let mut plan = Edit::of(before);
+    plan.status = status;
+    write.save(plan, Action::Link).await
 }

@@ -2,13 +2,14 @@
 //! it never changes, and a withdrawn item's number (and so its code) is never used again.
 
 use entity::{enums::PlanItemStatus, plan, plan_item};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, item_by_code, plan_by_code};
+use super::{Patch, item_by_code, plan_by_code, rows::Edit};
 use crate::{
     domain::{
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
         numbering::ItemNumber,
         search, validation,
@@ -39,7 +40,7 @@ pub struct NewPlanItem {
 
 /// The plan an item belongs to, after checking that the actor may edit it.
 pub async fn editable_plan(write: &WriteTransaction, plan_id: Uuid) -> ApiResult<plan::Model> {
-    let plan = existing::<plan::Entity>(&write.txn, plan_id, "plan").await?;
+    let plan = write.load_object::<plan::Model>(plan_id).await?;
     write
         .actor
         .require_plan_editor(plan.level, plan.owner_organisation_id)?;
@@ -120,6 +121,18 @@ pub async fn create_plan_item(
         }
     };
     check_time_frame(input.start_year, input.end_year)?;
+    let title = Bilingual::given(
+        "input.title",
+        2000,
+        input.title_uk.as_deref(),
+        input.title_en.as_deref(),
+    )?;
+    let description = Bilingual::given(
+        "input.description",
+        20_000,
+        input.description_uk.as_deref(),
+        input.description_en.as_deref(),
+    )?;
     let mut model = plan_item::Model {
         id: new_id(),
         plan_id: plan.id,
@@ -128,18 +141,10 @@ pub async fn create_plan_item(
         number: number.to_string(),
         sort_key: number.sort_key(),
         parent_id,
-        title_uk: validation::optional_text("input.titleUk", input.title_uk.as_deref(), 2000)?,
-        title_en: validation::optional_text("input.titleEn", input.title_en.as_deref(), 2000)?,
-        description_uk: validation::optional_text(
-            "input.descriptionUk",
-            input.description_uk.as_deref(),
-            20_000,
-        )?,
-        description_en: validation::optional_text(
-            "input.descriptionEn",
-            input.description_en.as_deref(),
-            20_000,
-        )?,
+        title_uk: title.uk.clone(),
+        title_en: title.en.clone(),
+        description_uk: description.uk,
+        description_en: description.en,
         status: PlanItemStatus::Active,
         withdrawal_reason: None,
         withdrawn_at: None,
@@ -150,16 +155,9 @@ pub async fn create_plan_item(
         updated_at: write.now,
         version: 1,
     };
-    if model.title_uk.is_none() && model.title_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.titleUk",
-            "give a title in at least one language",
-        ));
-    }
+    title.required("input.titleUk", "title")?;
     model.search_text = search::plan_item_text(&model);
-    let created = model.into_active_model().reset_all().insert(db).await?;
-    write.audit(change(&created, Action::Create, None)).await?;
-    Ok(created)
+    write.create(model).await
 }
 
 /// Changes to a plan item; fields left out keep their values. The number never changes.
@@ -186,28 +184,28 @@ pub async fn update_plan_item(
     version: i32,
     changes: PlanItemChanges,
 ) -> ApiResult<plan_item::Model> {
-    let before = existing::<plan_item::Entity>(&write.txn, id, "plan item").await?;
+    let before = write.load_object::<plan_item::Model>(id).await?;
     editable_plan(write, before.plan_id).await?;
-    check_version(version, before.version, "the plan item")?;
-    if before.status == PlanItemStatus::Withdrawn {
+    let mut after = Edit::based_on(before, version)?;
+    if after.status == PlanItemStatus::Withdrawn {
         return Err(ApiError::invalid(
             "input.id",
             "the item is withdrawn; withdrawn items are not changed",
         ));
     }
-    let mut after = before.clone();
-    if let Some(v) = changes.title_uk {
-        after.title_uk = validation::optional_text("input.titleUk", v.as_deref(), 2000)?;
-    }
-    if let Some(v) = changes.title_en {
-        after.title_en = validation::optional_text("input.titleEn", v.as_deref(), 2000)?;
-    }
-    if let Some(v) = changes.description_uk {
-        after.description_uk = validation::optional_text("input.descriptionUk", v.as_deref(), 20_000)?;
-    }
-    if let Some(v) = changes.description_en {
-        after.description_en = validation::optional_text("input.descriptionEn", v.as_deref(), 20_000)?;
-    }
+    let title = Bilingual::new(after.title_uk.take(), after.title_en.take()).patched(
+        "input.title",
+        2000,
+        changes.title_uk,
+        changes.title_en,
+    )?;
+    let description = Bilingual::new(after.description_uk.take(), after.description_en.take()).patched(
+        "input.description",
+        20_000,
+        changes.description_uk,
+        changes.description_en,
+    )?;
+    (after.description_uk, after.description_en) = (description.uk, description.en);
     if let Some(v) = changes.start_year {
         after.start_year = v;
     }
@@ -215,18 +213,10 @@ pub async fn update_plan_item(
         after.end_year = v;
     }
     check_time_frame(after.start_year, after.end_year)?;
-    if after.title_uk.is_none() && after.title_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.titleUk",
-            "give a title in at least one language",
-        ));
-    }
+    title.required("input.titleUk", "title")?;
+    (after.title_uk, after.title_en) = (title.uk, title.en);
     after.search_text = search::plan_item_text(&after);
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&saved, Action::Update, Some(&before))).await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws a published item with a reason. Its active children must be withdrawn first.
@@ -236,10 +226,10 @@ pub async fn withdraw_plan_item(
     version: i32,
     reason: &str,
 ) -> ApiResult<plan_item::Model> {
-    let before = existing::<plan_item::Entity>(&write.txn, id, "plan item").await?;
+    let before = write.load_object::<plan_item::Model>(id).await?;
     editable_plan(write, before.plan_id).await?;
-    check_version(version, before.version, "the plan item")?;
-    if before.status == PlanItemStatus::Withdrawn {
+    let mut after = Edit::based_on(before, version)?;
+    if after.status == PlanItemStatus::Withdrawn {
         return Err(ApiError::invalid("input.id", "the item is already withdrawn"));
     }
     let active_children = plan_item::Entity::find()
@@ -253,33 +243,8 @@ pub async fn withdraw_plan_item(
             format!("withdraw its {active_children} active child item(s) first"),
         ));
     }
-    let mut after = before.clone();
     after.status = PlanItemStatus::Withdrawn;
     after.withdrawal_reason = Some(validation::text("input.reason", reason, 2000)?);
     after.withdrawn_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-/// The audit entry of a write to `after`.
-pub fn change<'a>(
-    after: &'a plan_item::Model,
-    action: Action,
-    before: Option<&'a plan_item::Model>,
-) -> Change<'a, plan_item::Model> {
-    Change {
-        entity_type: "PlanItem",
-        entity_id: after.id,
-        entity_code: Some(&after.code),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    write.save(after, Action::Withdraw).await
 }

@@ -5,13 +5,14 @@ use entity::{
     enums::{PlanLevel, PlanStatus},
     plan,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, organisation_by_key, plan_by_code, region_by_code, withdrawn};
+use super::{Patch, organisation_by_key, plan_by_code, region_by_code, rows::Edit};
 use crate::{
     domain::{
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
         validation,
     },
@@ -132,12 +133,18 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         }
         None => None,
     };
+    let title = Bilingual::given(
+        "input.title",
+        1000,
+        input.title_uk.as_deref(),
+        input.title_en.as_deref(),
+    )?;
     let model = plan::Model {
         id: new_id(),
         code,
         level: input.level,
-        title_uk: validation::optional_text("input.titleUk", input.title_uk.as_deref(), 1000)?,
-        title_en: validation::optional_text("input.titleEn", input.title_en.as_deref(), 1000)?,
+        title_uk: title.uk,
+        title_en: title.en,
         start_year: input.start_year,
         end_year: input.end_year,
         status: stored_status(input.status)?.unwrap_or(PlanStatus::Draft),
@@ -156,9 +163,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         updated_at: write.now,
         version: 1,
     };
-    let created = model.clone().into_active_model().reset_all().insert(db).await?;
-    write.audit(change(&created, Action::Create, None)).await?;
-    Ok(created)
+    write.create(model).await
 }
 
 /// Changes to a plan; fields left out keep their values.
@@ -185,19 +190,18 @@ pub async fn update_plan(
     version: i32,
     changes: PlanChanges,
 ) -> ApiResult<plan::Model> {
-    let db = &write.txn;
-    let before = existing::<plan::Entity>(db, id, "plan").await?;
+    let before = write.load_object::<plan::Model>(id).await?;
     write
         .actor
         .require_plan_editor(before.level, before.owner_organisation_id)?;
-    check_version(version, before.version, "the plan")?;
-    let mut after = before.clone();
-    if let Some(title) = changes.title_uk {
-        after.title_uk = validation::optional_text("input.titleUk", title.as_deref(), 1000)?;
-    }
-    if let Some(title) = changes.title_en {
-        after.title_en = validation::optional_text("input.titleEn", title.as_deref(), 1000)?;
-    }
+    let mut after = Edit::based_on(before, version)?;
+    let title = Bilingual::new(after.title_uk.take(), after.title_en.take()).patched(
+        "input.title",
+        1000,
+        changes.title_uk,
+        changes.title_en,
+    )?;
+    (after.title_uk, after.title_en) = (title.uk, title.en);
     after.start_year = changes.start_year.unwrap_or(after.start_year);
     after.end_year = changes.end_year.unwrap_or(after.end_year);
     validation::period(
@@ -210,11 +214,7 @@ pub async fn update_plan(
     if let Some(source) = changes.source_document {
         after.source_document = validation::optional_text("input.sourceDocument", source.as_deref(), 2000)?;
     }
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(db).await?;
-    write.audit(change(&saved, Action::Update, Some(&before))).await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws a plan: it stays readable, marked withdrawn with the reason.
@@ -224,18 +224,13 @@ pub async fn withdraw_plan(
     version: i32,
     reason: &str,
 ) -> ApiResult<plan::Model> {
-    let db = &write.txn;
-    let before = existing::<plan::Entity>(db, id, "plan").await?;
+    let before = write.load_object::<plan::Model>(id).await?;
     write
         .actor
         .require_plan_editor(before.level, before.owner_organisation_id)?;
-    check_version(version, before.version, "the plan")?;
-    let after = withdrawn(&before, "the plan", reason, write.now)?;
-    let saved = after.into_active_model().reset_all().update(db).await?;
-    write
-        .audit(change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
+    let mut after = Edit::based_on(before, version)?;
+    after.withdraw("the plan", reason, write.now)?;
+    write.save(after, Action::Withdraw).await
 }
 
 /// A status a write may store: `WITHDRAWN` is what a withdrawn plan reads as, reached only
@@ -248,21 +243,4 @@ fn stored_status(status: Option<PlanStatus>) -> ApiResult<Option<PlanStatus>> {
         ));
     }
     Ok(status)
-}
-
-fn change<'a>(
-    after: &'a plan::Model,
-    action: Action,
-    before: Option<&'a plan::Model>,
-) -> Change<'a, plan::Model> {
-    Change {
-        entity_type: "Plan",
-        entity_id: after.id,
-        entity_code: Some(&after.code),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
 }

@@ -5,14 +5,15 @@ use entity::{
     enums::ParticipantRole, project_dac_purpose, project_link, project_participant, project_plan_item,
     project_region,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing, item_by_code, organisation_by_key, region_by_code, withdrawn};
+use super::{Patch, item_by_code, organisation_by_key, region_by_code, rows::Edit};
 use crate::{
     domain::{
         access::Scope,
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
         search, validation,
     },
@@ -61,18 +62,14 @@ async fn apply(
     fields: &ProjectLinkFields,
 ) -> ApiResult<()> {
     let db = &write.txn;
-    if let Some(v) = &fields.title_uk {
-        link.title_uk = validation::optional_text("input.titleUk", v.as_deref(), 1000)?;
-    }
-    if let Some(v) = &fields.title_en {
-        link.title_en = validation::optional_text("input.titleEn", v.as_deref(), 1000)?;
-    }
-    if link.title_uk.is_none() && link.title_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.titleEn",
-            "give a title in at least one language",
-        ));
-    }
+    let title = Bilingual::new(link.title_uk.take(), link.title_en.take()).patched(
+        "input.title",
+        1000,
+        fields.title_uk.clone(),
+        fields.title_en.clone(),
+    )?;
+    title.required("input.titleEn", "title")?;
+    (link.title_uk, link.title_en) = (title.uk, title.en);
     if let Some(v) = &fields.iati_identifier {
         link.iati_identifier = match v {
             Some(text) => {
@@ -160,18 +157,16 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
             .exec(db)
             .await?;
         for code in valid {
-            project_dac_purpose::Model {
-                id: new_id(),
-                project_link_id: id,
-                code,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(db)
-            .await?;
+            write
+                .insert(project_dac_purpose::Model {
+                    id: new_id(),
+                    project_link_id: id,
+                    code,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                })
+                .await?;
         }
     }
     if let Some(participants) = &fields.participants {
@@ -188,19 +183,17 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
             .exec(db)
             .await?;
         for (organisation_id, role) in rows {
-            project_participant::Model {
-                id: new_id(),
-                project_link_id: id,
-                organisation_id,
-                role,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(db)
-            .await?;
+            write
+                .insert(project_participant::Model {
+                    id: new_id(),
+                    project_link_id: id,
+                    organisation_id,
+                    role,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                })
+                .await?;
         }
     }
     if let Some(codes) = &fields.regions {
@@ -216,18 +209,16 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
             .exec(db)
             .await?;
         for region_id in ids {
-            project_region::Model {
-                id: new_id(),
-                project_link_id: id,
-                region_id,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(db)
-            .await?;
+            write
+                .insert(project_region::Model {
+                    id: new_id(),
+                    project_link_id: id,
+                    region_id,
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                })
+                .await?;
         }
     }
     Ok(())
@@ -269,7 +260,7 @@ pub async fn create_project_link(
         version: 1,
     };
     apply(write, &mut link, &fields).await?;
-    let created = link.into_active_model().reset_all().insert(&write.txn).await?;
+    let created = write.create(link).await?;
     replace_children(write, created.id, &fields).await?;
     for (index, code) in plan_items.iter().enumerate() {
         let item = item_by_code(&write.txn, &format!("input.planItems[{index}]"), code).await?;
@@ -279,21 +270,18 @@ pub async fn create_project_link(
             .count(&write.txn)
             .await?;
         if exists == 0 {
-            project_plan_item::Model {
-                id: new_id(),
-                project_link_id: created.id,
-                plan_item_id: item.id,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            }
-            .into_active_model()
-            .reset_all()
-            .insert(&write.txn)
-            .await?;
+            write
+                .insert(project_plan_item::Model {
+                    id: new_id(),
+                    project_link_id: created.id,
+                    plan_item_id: item.id,
+                    created_at: write.now,
+                    updated_at: write.now,
+                    version: 1,
+                })
+                .await?;
         }
     }
-    write.audit(change(&created, Action::Create, None)).await?;
     Ok(created)
 }
 
@@ -304,25 +292,20 @@ pub async fn update_project_link(
     version: i32,
     fields: ProjectLinkFields,
 ) -> ApiResult<project_link::Model> {
-    let before = existing::<project_link::Entity>(&write.txn, id, "project link").await?;
+    let before = write.load_object::<project_link::Model>(id).await?;
     write
         .actor
         .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
-    check_version(version, before.version, "the project link")?;
-    if before.withdrawn_at.is_some() {
+    let mut after = Edit::based_on(before, version)?;
+    if after.withdrawn_at.is_some() {
         return Err(ApiError::invalid(
             "input.id",
             "the project link is withdrawn; withdrawn links are not changed",
         ));
     }
-    let mut after = before.clone();
     apply(write, &mut after, &fields).await?;
     replace_children(write, id, &fields).await?;
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&saved, Action::Update, Some(&before))).await?;
-    Ok(saved)
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws a project link with a reason.
@@ -332,33 +315,11 @@ pub async fn withdraw_project_link(
     version: i32,
     reason: &str,
 ) -> ApiResult<project_link::Model> {
-    let before = existing::<project_link::Entity>(&write.txn, id, "project link").await?;
+    let before = write.load_object::<project_link::Model>(id).await?;
     write
         .actor
         .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
-    check_version(version, before.version, "the project link")?;
-    let after = withdrawn(&before, "the project link", reason, write.now)?;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-/// The audit entry of a write to `after`.
-pub fn change<'a>(
-    after: &'a project_link::Model,
-    action: Action,
-    before: Option<&'a project_link::Model>,
-) -> Change<'a, project_link::Model> {
-    Change {
-        entity_type: "ProjectLink",
-        entity_id: after.id,
-        entity_code: after.iati_identifier.as_deref(),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    let mut after = Edit::based_on(before, version)?;
+    after.withdraw("the project link", reason, write.now)?;
+    write.save(after, Action::Withdraw).await
 }

@@ -2,21 +2,22 @@
 //! (`recordRegionPlanState`): "no approved plan, per <source>, as of <date>" (NO_PLAN) or a
 //! temporarily occupied territory (NOT_APPLICABLE), or clearing the record (back to UNKNOWN).
 //! A state about a national plan is a change to that plan: administrators only, one audit event
-//! on the plan (UPDATE, with the state before and after), and the plan one version on.
+//! on the plan (UPDATE), and the plan one version on.
 
 use chrono::NaiveDate;
 use entity::{
     enums::{PlanLevel, RegionPlanState},
     plan, region_plan_state,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, QueryFilter};
 
 use super::{plan_by_code, region_by_code};
 use crate::{
     domain::{
-        audit::{Action, Change, WriteTransaction},
+        audit::{Action, WriteTransaction},
         ids::new_id,
         validation,
+        write::rows::Edit,
     },
     error::{ApiError, ApiResult},
 };
@@ -58,7 +59,7 @@ pub async fn record_region_plan_state(
         .filter(region_plan_state::Column::RegionId.eq(region_id))
         .one(db)
         .await?;
-    let recorded = match input.state {
+    match input.state {
         Some(state) => {
             let source = validation::text("input.source", input.source.as_deref().unwrap_or_default(), 2000)?;
             if input.as_of.is_some_and(|d| d > write.now.date_naive()) {
@@ -69,8 +70,6 @@ pub async fn record_region_plan_state(
                     state,
                     source,
                     as_of: input.as_of,
-                    updated_at: write.now,
-                    version: row.version + 1,
                     ..row.clone()
                 },
                 None => region_plan_state::Model {
@@ -91,39 +90,20 @@ pub async fn record_region_plan_state(
             {
                 return Err(ApiError::invalid("input.state", "this state is already recorded"));
             }
-            let active = row.clone().into_active_model().reset_all();
-            Some(if current.is_some() {
-                active.update(db).await?
-            } else {
-                active.insert(db).await?
-            })
+            match &current {
+                Some(stored) => write.update_part(stored, row).await?,
+                None => write.insert(row).await?,
+            };
         }
         None => {
-            let Some(row) = current.clone() else {
+            let Some(row) = current else {
                 return Err(ApiError::invalid(
                     "input.state",
                     "no state is recorded for this region",
                 ));
             };
             row.delete(db).await?;
-            None
         }
-    };
-    let mut after = before.clone();
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(db).await?;
-    write
-        .audit(Change {
-            entity_type: "Plan",
-            entity_id: saved.id,
-            entity_code: Some(&saved.code),
-            action: Action::Update,
-            version: saved.version,
-            before: current.as_ref(),
-            after: recorded.as_ref(),
-            public: true,
-        })
-        .await?;
-    Ok(saved)
+    }
+    write.save(Edit::of(before), Action::Update).await
 }

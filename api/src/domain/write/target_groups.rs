@@ -1,14 +1,15 @@
 //! The target-group vocabulary, changed by registry administrators only.
 
 use entity::{enums::VocabularyStatus, target_group, vocabulary};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{Patch, existing};
+use super::{Patch, rows::Edit};
 use crate::{
     domain::{
         access::Scope,
-        audit::{Action, Change, WriteTransaction, check_version},
+        audit::{Action, WriteTransaction},
+        bilingual::Bilingual,
         ids::new_id,
         validation,
     },
@@ -65,38 +66,35 @@ pub async fn create_target_group(
         .filter(target_group::Column::VocabularyId.eq(vocabulary.id))
         .count(db)
         .await?;
+    let label = Bilingual::given(
+        "input.label",
+        500,
+        input.label_uk.as_deref(),
+        input.label_en.as_deref(),
+    )?;
+    let description = Bilingual::given(
+        "input.description",
+        5000,
+        input.description_uk.as_deref(),
+        input.description_en.as_deref(),
+    )?;
     let model = target_group::Model {
         id: new_id(),
         vocabulary_id: vocabulary.id,
         code,
         position: i32::try_from(position + 1).unwrap_or(i32::MAX),
-        label_uk: validation::optional_text("input.labelUk", input.label_uk.as_deref(), 500)?,
-        label_en: validation::optional_text("input.labelEn", input.label_en.as_deref(), 500)?,
-        description_uk: validation::optional_text(
-            "input.descriptionUk",
-            input.description_uk.as_deref(),
-            5000,
-        )?,
-        description_en: validation::optional_text(
-            "input.descriptionEn",
-            input.description_en.as_deref(),
-            5000,
-        )?,
+        label_uk: label.uk.clone(),
+        label_en: label.en.clone(),
+        description_uk: description.uk,
+        description_en: description.en,
         status: VocabularyStatus::Active,
         replaced_by_id: None,
         created_at: write.now,
         updated_at: write.now,
         version: 1,
     };
-    if model.label_uk.is_none() && model.label_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.labelUk",
-            "give a label in at least one language",
-        ));
-    }
-    let created = model.into_active_model().reset_all().insert(db).await?;
-    write.audit(change(&created, Action::Create, None)).await?;
-    Ok(created)
+    label.required("input.labelUk", "label")?;
+    write.create(model).await
 }
 
 /// Changes to a target group's texts.
@@ -120,32 +118,24 @@ pub async fn update_target_group(
     changes: TargetGroupChanges,
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = existing::<target_group::Entity>(&write.txn, id, "target group").await?;
-    check_version(version, before.version, "the target group")?;
-    let mut after = before.clone();
-    if let Some(v) = changes.label_uk {
-        after.label_uk = validation::optional_text("input.labelUk", v.as_deref(), 500)?;
-    }
-    if let Some(v) = changes.label_en {
-        after.label_en = validation::optional_text("input.labelEn", v.as_deref(), 500)?;
-    }
-    if after.label_uk.is_none() && after.label_en.is_none() {
-        return Err(ApiError::invalid(
-            "input.labelUk",
-            "give a label in at least one language",
-        ));
-    }
-    if let Some(v) = changes.description_uk {
-        after.description_uk = validation::optional_text("input.descriptionUk", v.as_deref(), 5000)?;
-    }
-    if let Some(v) = changes.description_en {
-        after.description_en = validation::optional_text("input.descriptionEn", v.as_deref(), 5000)?;
-    }
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&saved, Action::Update, Some(&before))).await?;
-    Ok(saved)
+    let before = write.load_object::<target_group::Model>(id).await?;
+    let mut after = Edit::based_on(before, version)?;
+    let label = Bilingual::new(after.label_uk.take(), after.label_en.take()).patched(
+        "input.label",
+        500,
+        changes.label_uk,
+        changes.label_en,
+    )?;
+    label.required("input.labelUk", "label")?;
+    let description = Bilingual::new(after.description_uk.take(), after.description_en.take()).patched(
+        "input.description",
+        5000,
+        changes.description_uk,
+        changes.description_en,
+    )?;
+    (after.label_uk, after.label_en) = (label.uk, label.en);
+    (after.description_uk, after.description_en) = (description.uk, description.en);
+    write.save(after, Action::Update).await
 }
 
 /// Withdraws a target group, optionally naming the group that replaces it.
@@ -156,9 +146,9 @@ pub async fn withdraw_target_group(
     replaced_by: Option<&str>,
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = existing::<target_group::Entity>(&write.txn, id, "target group").await?;
-    check_version(version, before.version, "the target group")?;
-    if before.status == VocabularyStatus::Withdrawn {
+    let before = write.load_object::<target_group::Model>(id).await?;
+    let mut after = Edit::based_on(before, version)?;
+    if after.status == VocabularyStatus::Withdrawn {
         return Err(ApiError::invalid(
             "input.id",
             "the target group is already withdrawn",
@@ -183,31 +173,7 @@ pub async fn withdraw_target_group(
         }
         None => None,
     };
-    let mut after = before.clone();
     after.status = VocabularyStatus::Withdrawn;
     after.replaced_by_id = replacement;
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write
-        .audit(change(&saved, Action::Withdraw, Some(&before)))
-        .await?;
-    Ok(saved)
-}
-
-fn change<'a>(
-    after: &'a target_group::Model,
-    action: Action,
-    before: Option<&'a target_group::Model>,
-) -> Change<'a, target_group::Model> {
-    Change {
-        entity_type: "TargetGroup",
-        entity_id: after.id,
-        entity_code: Some(&after.code),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: true,
-    }
+    write.save(after, Action::Withdraw).await
 }

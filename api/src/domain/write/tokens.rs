@@ -6,14 +6,13 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use entity::api_token;
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use uuid::Uuid;
 
-use super::existing;
+use super::rows::Edit;
 use crate::{
     domain::{
         access::{Actor, Scope, format_scopes},
-        audit::{Action, Change, WriteTransaction},
+        audit::{Action, WriteTransaction},
         ids::new_id,
         validation,
     },
@@ -59,7 +58,9 @@ pub async fn record_token(
             format!("a token lives 1 to {MAX_TOKEN_DAYS} days, not {days}"),
         ));
     }
-    let target = existing::<entity::organisation::Entity>(&write.txn, organisation, "organisation").await?;
+    let target = write
+        .load_object::<entity::organisation::Model>(organisation)
+        .await?;
     if target.withdrawn_at.is_some() {
         return Err(ApiError::invalid(
             "input.organisation",
@@ -70,7 +71,7 @@ pub async fn record_token(
     // A token never outlives the token that issued it, so revoking or outliving a leaked manager
     // token cannot leave longer-lived tokens behind.
     if let Some(issuer) = write.actor.token() {
-        let issuer = existing::<api_token::Entity>(&write.txn, issuer, "token").await?;
+        let issuer = write.load_object::<api_token::Model>(issuer).await?;
         expires_at = expires_at.min(issuer.expires_at);
     }
     let model = api_token::Model {
@@ -86,14 +87,12 @@ pub async fn record_token(
         updated_at: write.now,
         version: 1,
     };
-    let created = model.into_active_model().reset_all().insert(&write.txn).await?;
-    write.audit(change(&created, Action::Issue, None)).await?;
-    Ok(created)
+    write.create(model).await
 }
 
 /// Revokes the token `id`; it is refused from its next request on.
 pub async fn revoke_token(write: &mut WriteTransaction, id: Uuid) -> ApiResult<api_token::Model> {
-    let before = existing::<api_token::Entity>(&write.txn, id, "token").await?;
+    let before = write.load_object::<api_token::Model>(id).await?;
     if let Actor::Token { organisation_id, .. } = &write.actor {
         write.actor.require(Scope::TokensManage)?;
         if *organisation_id != before.organisation_id && !write.actor.has(Scope::Admin) {
@@ -105,33 +104,12 @@ pub async fn revoke_token(write: &mut WriteTransaction, id: Uuid) -> ApiResult<a
     if before.revoked_at.is_some() {
         return Err(ApiError::invalid("input.id", "the token is already revoked"));
     }
-    let mut after = before.clone();
+    let mut after = Edit::of(before);
     after.revoked_at = Some(write.now);
-    after.updated_at = write.now;
-    after.version += 1;
-    let saved = after.into_active_model().reset_all().update(&write.txn).await?;
-    write.audit(change(&saved, Action::Revoke, Some(&before))).await?;
-    Ok(saved)
+    write.save(after, Action::Revoke).await
 }
 
 /// Whether the stored token `record` is accepted now.
 pub fn is_active(record: &api_token::Model) -> bool {
     record.revoked_at.is_none() && record.expires_at > Utc::now()
-}
-
-fn change<'a>(
-    after: &'a api_token::Model,
-    action: Action,
-    before: Option<&'a api_token::Model>,
-) -> Change<'a, api_token::Model> {
-    Change {
-        entity_type: "ApiToken",
-        entity_id: after.id,
-        entity_code: Some(&after.label),
-        action,
-        version: after.version,
-        before,
-        after: Some(after),
-        public: false,
-    }
 }

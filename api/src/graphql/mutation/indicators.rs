@@ -1,5 +1,6 @@
 //! Indicators and their values.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -148,7 +149,7 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateIndicatorInput,
     ) -> Result<IndicatorPayload> {
-        let id = decode_as("input.id", &input.id, "Indicator")?;
+        let id = decode_as("input.id", &input.id, EntityType::Indicator)?;
         let changes = IndicatorChanges {
             name_uk: patch(input.name_uk),
             name_en: patch(input.name_en),
@@ -174,7 +175,7 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which indicator and why.")] input: WithdrawInput,
     ) -> Result<IndicatorPayload> {
-        let id = decode_as("input.id", &input.id, "Indicator")?;
+        let id = decode_as("input.id", &input.id, EntityType::Indicator)?;
         let indicator = in_write!(ctx, |write| indicators::withdraw_indicator(
             &mut write,
             id,
@@ -193,7 +194,7 @@ impl IndicatorMutation {
         #[graphql(desc = "The value.")] input: CreateIndicatorValueInput,
     ) -> Result<IndicatorValuePayload> {
         let new = NewIndicatorValue {
-            indicator: decode_as("input.indicator", &input.indicator, "Indicator")?,
+            indicator: decode_as("input.indicator", &input.indicator, EntityType::Indicator)?,
             kind: input.kind.into(),
             period_start_year: input.period_start_year,
             period_end_year: input.period_end_year,
@@ -214,7 +215,7 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateIndicatorValueInput,
     ) -> Result<IndicatorValuePayload> {
-        let id = decode_as("input.id", &input.id, "IndicatorValue")?;
+        let id = decode_as("input.id", &input.id, EntityType::IndicatorValue)?;
         let source = patch(input.source);
         let value = in_write!(ctx, |write| indicators::update_indicator_value(
             &mut write,
@@ -234,7 +235,7 @@ impl IndicatorMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which value and why.")] input: WithdrawInput,
     ) -> Result<IndicatorValuePayload> {
-        let id = decode_as("input.id", &input.id, "IndicatorValue")?;
+        let id = decode_as("input.id", &input.id, EntityType::IndicatorValue)?;
         let value = in_write!(ctx, |write| indicators::withdraw_indicator_value(
             &mut write,
             id,

@@ -1,6 +1,7 @@
 //! Linking and unlinking: target groups, responsibilities and `implements` links of plan items,
 //! and the plan items of project links.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::{in_write, plan_items::PlanItemPayload, project_links::ProjectLinkPayload};
@@ -165,7 +166,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
     ) -> Result<ProjectLinkPayload> {
-        let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
+        let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
         let link = in_write!(ctx, |write| links::project_item(
             &mut write,
             project,
@@ -183,7 +184,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
     ) -> Result<ProjectLinkPayload> {
-        let project = decode_as("input.projectLink", &input.project_link, "ProjectLink")?;
+        let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
         let link = in_write!(ctx, |write| links::project_item(
             &mut write,
             project,

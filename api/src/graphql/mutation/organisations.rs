@@ -1,5 +1,6 @@
 //! Organisations (registry administrators only).
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -102,7 +103,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateOrganisationInput,
     ) -> Result<OrganisationPayload> {
-        let id = decode_as("input.id", &input.id, "Organisation")?;
+        let id = decode_as("input.id", &input.id, EntityType::Organisation)?;
         let changes = OrganisationChanges {
             kind: input.kind.map(Into::into),
             name_uk: patch(input.name_uk),
@@ -127,7 +128,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which organisation and why.")] input: WithdrawOrganisationInput,
     ) -> Result<OrganisationPayload> {
-        let id = decode_as("input.id", &input.id, "Organisation")?;
+        let id = decode_as("input.id", &input.id, EntityType::Organisation)?;
         let organisation = in_write!(ctx, |write| organisations::withdraw_organisation(
             &mut write,
             id,

@@ -1,5 +1,6 @@
 //! `createPlanItem`, `updatePlanItem`, `withdrawPlanItem`.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -101,7 +102,7 @@ impl PlanItemMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdatePlanItemInput,
     ) -> Result<PlanItemPayload> {
-        let id = decode_as("input.id", &input.id, "PlanItem")?;
+        let id = decode_as("input.id", &input.id, EntityType::PlanItem)?;
         let changes = PlanItemChanges {
             title_uk: patch(input.title_uk),
             title_en: patch(input.title_en),
@@ -127,7 +128,7 @@ impl PlanItemMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which item and why.")] input: WithdrawPlanItemInput,
     ) -> Result<PlanItemPayload> {
-        let id = decode_as("input.id", &input.id, "PlanItem")?;
+        let id = decode_as("input.id", &input.id, EntityType::PlanItem)?;
         let item = in_write!(ctx, |write| plan_items::withdraw_plan_item(
             &mut write,
             id,

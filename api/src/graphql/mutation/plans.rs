@@ -1,5 +1,6 @@
 //! `createPlan`, `updatePlan`, `withdrawPlan`.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -119,7 +120,7 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdatePlanInput,
     ) -> Result<PlanPayload> {
-        let id = decode_as("input.id", &input.id, "Plan")?;
+        let id = decode_as("input.id", &input.id, EntityType::Plan)?;
         let changes = PlanChanges {
             title_uk: patch(input.title_uk),
             title_en: patch(input.title_en),
@@ -143,7 +144,7 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which plan and why.")] input: WithdrawPlanInput,
     ) -> Result<PlanPayload> {
-        let id = decode_as("input.id", &input.id, "Plan")?;
+        let id = decode_as("input.id", &input.id, EntityType::Plan)?;
         let plan = in_write!(ctx, |write| plans::withdraw_plan(
             &mut write,
             id,

@@ -1,5 +1,6 @@
 //! Project links (by the organisations that own them).
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -170,7 +171,7 @@ impl ProjectLinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateProjectLinkInput,
     ) -> Result<ProjectLinkPayload> {
-        let id = decode_as("input.id", &input.id, "ProjectLink")?;
+        let id = decode_as("input.id", &input.id, EntityType::ProjectLink)?;
         let fields = ProjectLinkFields {
             title_uk: patch(input.title_uk),
             title_en: patch(input.title_en),
@@ -201,7 +202,7 @@ impl ProjectLinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which link and why.")] input: WithdrawProjectLinkInput,
     ) -> Result<ProjectLinkPayload> {
-        let id = decode_as("input.id", &input.id, "ProjectLink")?;
+        let id = decode_as("input.id", &input.id, EntityType::ProjectLink)?;
         let link = in_write!(ctx, |write| project_links::withdraw_project_link(
             &mut write,
             id,

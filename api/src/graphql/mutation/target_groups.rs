@@ -1,5 +1,6 @@
 //! The target-group vocabulary (registry administrators only).
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -91,7 +92,7 @@ impl TargetGroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: UpdateTargetGroupInput,
     ) -> Result<TargetGroupPayload> {
-        let id = decode_as("input.id", &input.id, "TargetGroup")?;
+        let id = decode_as("input.id", &input.id, EntityType::TargetGroup)?;
         let changes = TargetGroupChanges {
             label_uk: patch(input.label_uk),
             label_en: patch(input.label_en),
@@ -115,7 +116,7 @@ impl TargetGroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Which group, and its replacement.")] input: WithdrawTargetGroupInput,
     ) -> Result<TargetGroupPayload> {
-        let id = decode_as("input.id", &input.id, "TargetGroup")?;
+        let id = decode_as("input.id", &input.id, EntityType::TargetGroup)?;
         let group = in_write!(ctx, |write| target_groups::withdraw_target_group(
             &mut write,
             id,

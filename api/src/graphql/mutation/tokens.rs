@@ -1,5 +1,6 @@
 //! `issueToken` and `revokeToken`, for organisation managers and administrators.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::in_write;
@@ -104,7 +105,7 @@ impl TokenMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The token to revoke.")] input: RevokeTokenInput,
     ) -> Result<RevokeTokenPayload> {
-        let id = decode_as("input.id", &input.id, "ApiToken")?;
+        let id = decode_as("input.id", &input.id, EntityType::ApiToken)?;
         let record = in_write!(ctx, |write| tokens::revoke_token(&mut write, id));
         Ok(RevokeTokenPayload {
             api_token: ApiToken(record),

@@ -1,5 +1,6 @@
 //! `auditEvents` (for organisations with a token), the public `changes` feed and its head.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use crate::{
@@ -54,7 +55,7 @@ impl AuditQuery {
                 .transpose()?,
             organisation: f
                 .organisation
-                .map(|id| node_id::decode_as("filter.organisation", &id, "Organisation"))
+                .map(|id| node_id::decode_as("filter.organisation", &id, EntityType::Organisation))
                 .transpose()?,
         };
         let page = audit::list_audit_events(

@@ -10,6 +10,7 @@ use entity::{indicator, organisation, plan, plan_item, project_link, region, tar
 use sea_orm::EntityTrait;
 
 use crate::{
+    domain::entity_type::EntityType,
     error::ApiError,
     graphql::{
         context::loaders,
@@ -35,11 +36,11 @@ pub struct PlanItemKey {
 #[derive(Default)]
 pub struct EntityQuery;
 
-/// The row of `type_name` with global ID `id`, through `loader`.
+/// The row of type `type_name` with global ID `id`, through `loader`.
 async fn by_id<E>(
     ctx: &Context<'_>,
     id: &ID,
-    type_name: &str,
+    type_name: EntityType,
     loader: fn(&Loaders) -> &Group<E>,
 ) -> Result<Option<E::Model>>
 where
@@ -79,7 +80,7 @@ where
 impl EntityQuery {
     #[graphql(entity)]
     async fn plan_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Plan>> {
-        Ok(by_id::<plan::Entity>(ctx, &id, "Plan", |l| &l.plans)
+        Ok(by_id::<plan::Entity>(ctx, &id, EntityType::Plan, |l| &l.plans)
             .await?
             .map(Plan))
     }
@@ -96,7 +97,7 @@ impl EntityQuery {
     #[graphql(entity)]
     async fn plan_item_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PlanItem>> {
         Ok(
-            by_id::<plan_item::Entity>(ctx, &id, "PlanItem", |l| &l.plan_items)
+            by_id::<plan_item::Entity>(ctx, &id, EntityType::PlanItem, |l| &l.plan_items)
                 .await?
                 .map(PlanItem),
         )
@@ -114,7 +115,7 @@ impl EntityQuery {
     #[graphql(entity)]
     async fn indicator_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Indicator>> {
         Ok(
-            by_id::<indicator::Entity>(ctx, &id, "Indicator", |l| &l.indicators)
+            by_id::<indicator::Entity>(ctx, &id, EntityType::Indicator, |l| &l.indicators)
                 .await?
                 .map(Indicator),
         )
@@ -142,7 +143,7 @@ impl EntityQuery {
     #[graphql(entity)]
     async fn target_group_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TargetGroup>> {
         Ok(
-            by_id::<target_group::Entity>(ctx, &id, "TargetGroup", |l| &l.target_groups)
+            by_id::<target_group::Entity>(ctx, &id, EntityType::TargetGroup, |l| &l.target_groups)
                 .await?
                 .map(TargetGroup),
         )
@@ -160,7 +161,7 @@ impl EntityQuery {
     #[graphql(entity)]
     async fn organisation_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organisation>> {
         Ok(
-            by_id::<organisation::Entity>(ctx, &id, "Organisation", |l| &l.organisations)
+            by_id::<organisation::Entity>(ctx, &id, EntityType::Organisation, |l| &l.organisations)
                 .await?
                 .map(Organisation),
         )
@@ -196,7 +197,7 @@ impl EntityQuery {
 
     #[graphql(entity)]
     async fn region_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Region>> {
-        Ok(by_id::<region::Entity>(ctx, &id, "Region", |l| &l.regions)
+        Ok(by_id::<region::Entity>(ctx, &id, EntityType::Region, |l| &l.regions)
             .await?
             .map(Region))
     }
@@ -213,7 +214,7 @@ impl EntityQuery {
     #[graphql(entity)]
     async fn project_link_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProjectLink>> {
         Ok(
-            by_id::<project_link::Entity>(ctx, &id, "ProjectLink", |l| &l.project_links)
+            by_id::<project_link::Entity>(ctx, &id, EntityType::ProjectLink, |l| &l.project_links)
                 .await?
                 .map(ProjectLink),
         )

@@ -1,5 +1,6 @@
 //! `Indicator` and its values.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{indicator, indicator_value};
 
@@ -25,7 +26,7 @@ pub struct Indicator(pub indicator::Model);
 impl Indicator {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("Indicator", self.0.id)
+        node_id::encode(EntityType::Indicator, self.0.id)
     }
 
     /// Code within its plan item, e.g. `I1`.
@@ -143,7 +144,7 @@ pub struct IndicatorValue(pub indicator_value::Model);
 impl IndicatorValue {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("IndicatorValue", self.0.id)
+        node_id::encode(EntityType::IndicatorValue, self.0.id)
     }
 
     /// Version of the record; grows by one with every change.

@@ -14,6 +14,7 @@ use super::{
     target_group::TargetGroup,
 };
 use crate::{
+    domain::entity_type::EntityType,
     error::{ApiError, ApiResult},
     graphql::loaders::{Loaders, one},
 };
@@ -49,28 +50,28 @@ pub enum Node {
 /// The object with key `id` of `type_name`, or `None` when there is none. An unknown type name
 /// means the ID was not made by this registry: a client error naming `field`.
 pub async fn load_node(loaders: &Loaders, field: &str, type_name: &str, id: Uuid) -> ApiResult<Option<Node>> {
-    Ok(match type_name {
-        "Plan" => one(&loaders.plans, id).await?.map(|m| Node::Plan(Plan(m))),
-        "PlanItem" => one(&loaders.plan_items, id)
+    Ok(match EntityType::parse(type_name) {
+        Some(EntityType::Plan) => one(&loaders.plans, id).await?.map(|m| Node::Plan(Plan(m))),
+        Some(EntityType::PlanItem) => one(&loaders.plan_items, id)
             .await?
             .map(|m| Node::PlanItem(PlanItem(m))),
-        "Indicator" => one(&loaders.indicators, id)
+        Some(EntityType::Indicator) => one(&loaders.indicators, id)
             .await?
             .map(|m| Node::Indicator(Indicator(m))),
-        "IndicatorValue" => one(&loaders.indicator_values, id)
+        Some(EntityType::IndicatorValue) => one(&loaders.indicator_values, id)
             .await?
             .map(|m| Node::IndicatorValue(IndicatorValue(m))),
-        "TargetGroup" => one(&loaders.target_groups, id)
+        Some(EntityType::TargetGroup) => one(&loaders.target_groups, id)
             .await?
             .map(|m| Node::TargetGroup(TargetGroup(m))),
-        "Organisation" => one(&loaders.organisations, id)
+        Some(EntityType::Organisation) => one(&loaders.organisations, id)
             .await?
             .map(|m| Node::Organisation(Organisation(m))),
-        "Region" => one(&loaders.regions, id).await?.map(|m| Node::Region(Region(m))),
-        "ProjectLink" => one(&loaders.project_links, id)
+        Some(EntityType::Region) => one(&loaders.regions, id).await?.map(|m| Node::Region(Region(m))),
+        Some(EntityType::ProjectLink) => one(&loaders.project_links, id)
             .await?
             .map(|m| Node::ProjectLink(ProjectLink(m))),
-        "LegalAct" => one(&loaders.legal_acts, id)
+        Some(EntityType::LegalAct) => one(&loaders.legal_acts, id)
             .await?
             .map(|m| Node::LegalAct(LegalAct(m))),
         _ => {

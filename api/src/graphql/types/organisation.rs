@@ -1,5 +1,6 @@
 //! `Organisation`: a body that owns plans, carries out items, funds or implements projects.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organisation, organisation_name};
 
@@ -30,7 +31,7 @@ pub struct Organisation(pub organisation::Model);
 impl Organisation {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("Organisation", self.0.id)
+        node_id::encode(EntityType::Organisation, self.0.id)
     }
 
     /// The registry's stable short key, e.g. `ministry-of-social-policy` or `rma-ua-12`.

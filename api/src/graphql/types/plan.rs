@@ -1,5 +1,6 @@
 //! `Plan`, its legal acts, and the acts themselves.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{legal_act, plan, plan_legal_act};
@@ -29,7 +30,7 @@ pub struct Plan(pub plan::Model);
 impl Plan {
     /// Global ID, stable across restarts and re-seeding.
     pub async fn id(&self) -> ID {
-        node_id::encode("Plan", self.0.id)
+        node_id::encode(EntityType::Plan, self.0.id)
     }
 
     /// The plan's stable code, e.g. `UA-NAP-2021-2025`. Plan item codes start with it.
@@ -264,7 +265,7 @@ pub struct LegalAct(pub legal_act::Model);
 impl LegalAct {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("LegalAct", self.0.id)
+        node_id::encode(EntityType::LegalAct, self.0.id)
     }
 
     /// Order, resolution, decree, law, decision or other.

@@ -1,6 +1,7 @@
 //! `PlanItem` (strategic goal, operational goal, task or activity) with its funding lines and
 //! responsibilities.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{funding_line, plan_item, responsibility};
@@ -36,7 +37,7 @@ pub struct PlanItem(pub plan_item::Model);
 impl PlanItem {
     /// Global ID, stable across restarts and re-seeding.
     pub async fn id(&self) -> ID {
-        node_id::encode("PlanItem", self.0.id)
+        node_id::encode(EntityType::PlanItem, self.0.id)
     }
 
     /// Canonical code: the plan code, `/`, and the number. Never changes meaning; a withdrawn

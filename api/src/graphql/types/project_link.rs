@@ -1,5 +1,6 @@
 //! `ProjectLink`: a donor or partner project linked to plan items.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{project_link, project_participant};
 
@@ -33,7 +34,7 @@ pub struct ProjectLink(pub project_link::Model);
 impl ProjectLink {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("ProjectLink", self.0.id)
+        node_id::encode(EntityType::ProjectLink, self.0.id)
     }
 
     /// The IATI activity identifier, when the project is published in IATI.

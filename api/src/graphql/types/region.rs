@@ -1,5 +1,6 @@
 //! `Region`: a first-level subdivision of Ukraine.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::region;
 
@@ -25,7 +26,7 @@ pub struct Region(pub region::Model);
 impl Region {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("Region", self.0.id)
+        node_id::encode(EntityType::Region, self.0.id)
     }
 
     /// ISO 3166-2:UA code, e.g. `UA-12`.

@@ -1,5 +1,6 @@
 //! `TargetGroup` and its `Vocabulary`.
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{target_group, vocabulary};
 
@@ -28,7 +29,7 @@ pub struct TargetGroup(pub target_group::Model);
 impl TargetGroup {
     /// Global ID.
     pub async fn id(&self) -> ID {
-        node_id::encode("TargetGroup", self.0.id)
+        node_id::encode(EntityType::TargetGroup, self.0.id)
     }
 
     /// Stable code, e.g. `internally-displaced-persons`.

@@ -1,5 +1,6 @@
 //! `ApiToken`: the record of an issued token (never the token itself).
 
+use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::api_token;
@@ -15,7 +16,7 @@ pub struct ApiToken(pub api_token::Model);
 impl ApiToken {
     /// Global ID (the token's `jti` inside).
     pub async fn id(&self) -> ID {
-        node_id::encode("ApiToken", self.0.id)
+        node_id::encode(EntityType::ApiToken, self.0.id)
     }
 
     /// The organisation it acts for.
