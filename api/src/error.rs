@@ -324,6 +324,10 @@ mod tests {
             (ErrorCode::GraphqlParseFailed, 400),
             (ErrorCode::GraphqlValidationFailed, 400),
             (ErrorCode::NotAcceptable, 406),
+            (ErrorCode::PersistedQueryNotFound, 200),
+            (ErrorCode::PersistedQueryNotSupported, 400),
+            (ErrorCode::PersistedQueryHashMismatch, 400),
+            (ErrorCode::PersistedQueryNotAllowed, 400),
         ];
         assert_eq!(
             statuses.len(),
