@@ -68,14 +68,16 @@ async fn record_plan_act_is_gated_like_update_plan() {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
     let lviv = app.token_for("rma-ua-46", &[Scope::ProjectsWrite]).await;
     assert_eq!(
-        app.bearer(&lviv).graphql(RECORD_ACT, input.clone())
+        app.bearer(&lviv)
+            .graphql(RECORD_ACT, input.clone())
             .await
             .error_code(),
         "FORBIDDEN"
     );
     let other = app.token_for("rma-ua-12", &[Scope::PlansWrite]).await;
     assert_eq!(
-        app.bearer(&other).graphql(RECORD_ACT, input.clone())
+        app.bearer(&other)
+            .graphql(RECORD_ACT, input.clone())
             .await
             .error_code(),
         "FORBIDDEN"
@@ -83,7 +85,10 @@ async fn record_plan_act_is_gated_like_update_plan() {
     let national = act(NATIONAL, "AMENDS", "N-2", "2022-01-10");
     let owner = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
     assert_eq!(
-        app.bearer(&owner).graphql(RECORD_ACT, national).await.error_code(),
+        app.bearer(&owner)
+            .graphql(RECORD_ACT, national)
+            .await
+            .error_code(),
         "FORBIDDEN"
     );
     let head = app.graphql("{ changesHead { cursor } }", json!({})).await;
@@ -157,7 +162,8 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
 
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let amended = app
-        .bearer(&admin).graphql(RECORD_ACT, act(NATIONAL, "AMENDS", "N-2", &day(-1)))
+        .bearer(&admin)
+        .graphql(RECORD_ACT, act(NATIONAL, "AMENDS", "N-2", &day(-1)))
         .await;
     amended.data();
     let due = (Utc::now().date_naive() - Duration::days(1))
@@ -170,7 +176,8 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
     assert_eq!(after_national["UA-46"]["nationalChangeAct"]["number"], "N-2");
 
     let lviv = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
-    app.bearer(&lviv).graphql(RECORD_ACT, act(LVIV, "AMENDS", "L-2", &day(0)))
+    app.bearer(&lviv)
+        .graphql(RECORD_ACT, act(LVIV, "AMENDS", "L-2", &day(0)))
         .await
         .data();
     let realigned = coverage(&app, NATIONAL).await;
@@ -179,7 +186,8 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
 
     let kharkiv = app.token_for("rma-ua-63", &[Scope::PlansWrite]).await;
     let approved = app
-        .bearer(&kharkiv).graphql(RECORD_ACT, act(KHARKIV, "APPROVES", "K-1", &day(0)))
+        .bearer(&kharkiv)
+        .graphql(RECORD_ACT, act(KHARKIV, "APPROVES", "K-1", &day(0)))
         .await;
     assert_eq!(approved.data()["recordPlanAct"]["plan"]["status"], "ADOPTED");
     assert_eq!(
@@ -198,22 +206,28 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
     let region = app.token_for("rma-ua-12", &[Scope::PlansWrite]).await;
     let refused = app
-        .bearer(&region).graphql(RECORD_STATE, input(json!("NO_PLAN"), json!("a report")))
+        .bearer(&region)
+        .graphql(RECORD_STATE, input(json!("NO_PLAN"), json!("a report")))
         .await;
     assert_eq!(refused.error_code(), "FORBIDDEN");
     let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
     let no_source = app
-        .bearer(&admin).graphql(RECORD_STATE, input(json!("NO_PLAN"), Value::Null))
+        .bearer(&admin)
+        .graphql(RECORD_STATE, input(json!("NO_PLAN"), Value::Null))
         .await;
     assert_eq!(no_source.body["errors"][0]["extensions"]["field"], "input.source");
     let regional = app
-        .bearer(&admin).graphql(RECORD_STATE,
+        .bearer(&admin)
+        .graphql(
+            RECORD_STATE,
             json!({ "input": { "plan": LVIV, "region": "UA-12", "state": "NO_PLAN", "source": "x" } }),
         )
         .await;
     assert_eq!(regional.body["errors"][0]["extensions"]["field"], "input.plan");
     let bad_region = app
-        .bearer(&admin).graphql(RECORD_STATE,
+        .bearer(&admin)
+        .graphql(
+            RECORD_STATE,
             json!({ "input": { "plan": NATIONAL, "region": "UA-44", "state": "NO_PLAN", "source": "x" } }),
         )
         .await;
@@ -227,9 +241,8 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
     );
 
     let recorded = app
-        .bearer(&admin).graphql(RECORD_STATE,
-            input(json!("NO_PLAN"), json!("A regional report")),
-        )
+        .bearer(&admin)
+        .graphql(RECORD_STATE, input(json!("NO_PLAN"), json!("A regional report")))
         .await;
     assert_eq!(recorded.data()["recordRegionPlanState"]["plan"]["version"], 2);
     let known = coverage(&app, NATIONAL).await;
@@ -239,13 +252,13 @@ async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
         json!({ "state": "NO_PLAN", "source": "A regional report", "asOf": "2024-05-01" })
     );
     let same = app
-        .bearer(&admin).graphql(RECORD_STATE,
-            input(json!("NO_PLAN"), json!("A regional report")),
-        )
+        .bearer(&admin)
+        .graphql(RECORD_STATE, input(json!("NO_PLAN"), json!("A regional report")))
         .await;
     assert_eq!(same.body["errors"][0]["extensions"]["field"], "input.state");
     let cleared = app
-        .bearer(&admin).graphql(RECORD_STATE, input(Value::Null, Value::Null))
+        .bearer(&admin)
+        .graphql(RECORD_STATE, input(Value::Null, Value::Null))
         .await;
     assert_eq!(cleared.data()["recordRegionPlanState"]["plan"]["version"], 3);
     assert_eq!(

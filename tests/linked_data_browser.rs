@@ -115,12 +115,14 @@ async fn regional_plan(app: &TestApp, region: &str, acts: &[(&str, &str, &str)])
         .token_for(&format!("rma-{}", region.to_lowercase()), &[Scope::PlansWrite])
         .await;
     let code = format!("{region}-RAP-2021-2025");
-    app.bearer(&token).graphql(r#"mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { code } } }"#,
-        json!({ "input": { "code": code, "level": "REGIONAL", "startYear": 2021, "endYear": 2025,
+    app.bearer(&token)
+        .graphql(
+            r#"mutation($input: CreatePlanInput!) { createPlan(input: $input) { plan { code } } }"#,
+            json!({ "input": { "code": code, "level": "REGIONAL", "startYear": 2021, "endYear": 2025,
                            "parentPlan": "UA-NAP-2021-2025", "region": region } }),
-    )
-    .await
-    .data();
+        )
+        .await
+        .data();
     for (role, number, date) in acts {
         app.bearer(&token).graphql(r#"mutation($input: RecordPlanActInput!) { recordPlanAct(input: $input) { plan { code } } }"#,
             json!({ "input": { "plan": code, "role": role, "act": { "kind": "DECISION", "number": number, "adoptedOn": date } } }),

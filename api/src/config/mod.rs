@@ -344,8 +344,11 @@ impl Config {
 fn persisted_query_settings(env: Env<'_>) -> Result<persisted_queries::Settings, ConfigError> {
     use persisted_queries::{Manifest, Mode, Settings};
     let defaults = Settings::default();
-    let mode = setting(env, "NAP_PERSISTED_QUERIES", |value| value.trim().parse::<Mode>())?.unwrap_or(defaults.mode);
-    let manifest = setting(env, "NAP_PERSISTED_QUERIES_FILE", |path| Manifest::read(Path::new(path.trim())))?;
+    let mode =
+        setting(env, "NAP_PERSISTED_QUERIES", |value| value.trim().parse::<Mode>())?.unwrap_or(defaults.mode);
+    let manifest = setting(env, "NAP_PERSISTED_QUERIES_FILE", |path| {
+        Manifest::read(Path::new(path.trim()))
+    })?;
     if mode == Mode::Only && manifest.is_none() {
         return Err(ConfigError {
             source_name: "NAP_PERSISTED_QUERIES_FILE".to_owned(),
@@ -354,8 +357,12 @@ fn persisted_query_settings(env: Env<'_>) -> Result<persisted_queries::Settings,
     }
     Ok(Settings {
         mode,
-        store_bytes: setting(env, "NAP_PERSISTED_QUERY_STORE_BYTES", whole_number(0..=1024 * 1024 * 1024))?
-            .unwrap_or(defaults.store_bytes),
+        store_bytes: setting(
+            env,
+            "NAP_PERSISTED_QUERY_STORE_BYTES",
+            whole_number(0..=1024 * 1024 * 1024),
+        )?
+        .unwrap_or(defaults.store_bytes),
         manifest: manifest.unwrap_or_default(),
     })
 }

@@ -106,7 +106,6 @@ impl Manifest {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-
 }
 
 /// How persisted queries are served (`NAP_PERSISTED_QUERIES`, `NAP_PERSISTED_QUERY_STORE_BYTES`,

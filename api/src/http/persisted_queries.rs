@@ -76,9 +76,18 @@ impl PersistedQueries {
         let sent = !request.query.trim().is_empty();
         match (self.settings.mode, named) {
             (Mode::Off, None) | (Mode::Auto, None) => Ok(()),
-            (Mode::Off, Some(_)) => Err(Refusal::new(ErrorCode::PersistedQueryNotSupported, "PersistedQueryNotSupported")),
+            (Mode::Off, Some(_)) => Err(Refusal::new(
+                ErrorCode::PersistedQueryNotSupported,
+                "PersistedQueryNotSupported",
+            )),
             (Mode::Only, None) => {
-                if sent && self.settings.manifest.document(&sha256_hex(&request.query)).is_some() {
+                if sent
+                    && self
+                        .settings
+                        .manifest
+                        .document(&sha256_hex(&request.query))
+                        .is_some()
+                {
                     Ok(())
                 } else {
                     Err(not_allowed())
@@ -86,7 +95,10 @@ impl PersistedQueries {
             }
             (mode, Some(hash)) if sent => {
                 if sha256_hex(&request.query) != hash {
-                    return Err(Refusal::new(ErrorCode::PersistedQueryHashMismatch, "the persisted query's sha256Hash is not the SHA-256 of `query`"));
+                    return Err(Refusal::new(
+                        ErrorCode::PersistedQueryHashMismatch,
+                        "the persisted query's sha256Hash is not the SHA-256 of `query`",
+                    ));
                 }
                 match mode {
                     Mode::Only if self.settings.manifest.document(&hash).is_none() => Err(not_allowed()),
@@ -111,7 +123,10 @@ impl PersistedQueries {
                         Ok(())
                     }
                     None if mode == Mode::Only => Err(not_allowed()),
-                    None => Err(Refusal::new(ErrorCode::PersistedQueryNotFound, "PersistedQueryNotFound")),
+                    None => Err(Refusal::new(
+                        ErrorCode::PersistedQueryNotFound,
+                        "PersistedQueryNotFound",
+                    )),
                 }
             }
         }
@@ -132,7 +147,10 @@ fn named_hash(request: &async_graphql::Request) -> Result<Option<String>, Refusa
         return Ok(None);
     };
     let malformed = || {
-        Refusal::new(ErrorCode::BadRequest, "`extensions.persistedQuery` must be {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}")
+        Refusal::new(
+            ErrorCode::BadRequest,
+            "`extensions.persistedQuery` must be {\"version\": 1, \"sha256Hash\": \"<64 hex digits>\"}",
+        )
     };
     let Value::Object(fields) = persisted else {
         return Err(malformed());
@@ -149,7 +167,10 @@ fn named_hash(request: &async_graphql::Request) -> Result<Option<String>, Refusa
 }
 
 fn not_allowed() -> Refusal {
-    Refusal::new(ErrorCode::PersistedQueryNotAllowed, "this service runs only registered documents: send the sha256Hash of one (`extensions.persistedQuery`)")
+    Refusal::new(
+        ErrorCode::PersistedQueryNotAllowed,
+        "this service runs only registered documents: send the sha256Hash of one (`extensions.persistedQuery`)",
+    )
 }
 
 #[cfg(test)]

@@ -300,7 +300,7 @@ fn national_plans(
             if record.level != entity::enums::PlanLevel::National {
                 return Err(format!("{context}: region states belong to national plans"));
             }
-            let region = region_id(&Some(state.region.clone()), &context)?
+            let region = region_key(region_ids, &Some(state.region.clone()), &context)?
                 .ok_or(format!("{context}: a region state needs its region"))?;
             data.region_plan_states.push(region_plan_state::Model {
                 id: stable_id("region-plan-state", &format!("{}|{}", record.code, state.region)),

@@ -197,9 +197,11 @@ impl EntityQuery {
 
     #[graphql(entity)]
     async fn region_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Region>> {
-        Ok(by_id::<region::Entity>(ctx, &id, EntityType::Region, |l| &l.regions)
-            .await?
-            .map(Region))
+        Ok(
+            by_id::<region::Entity>(ctx, &id, EntityType::Region, |l| &l.regions)
+                .await?
+                .map(Region),
+        )
     }
 
     #[graphql(entity)]
