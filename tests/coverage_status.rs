@@ -197,6 +197,67 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
 }
 
 #[tokio::test]
+async fn a_repealed_plan_counts_for_nothing_and_a_withdrawn_plan_takes_no_region_state() {
+    let app = TestApp::with_fixture().await;
+    let admin = app.token_for("ministry-of-social-policy", &[Scope::Admin]).await;
+    let lviv = app.token_for("rma-ua-46", &[Scope::PlansWrite]).await;
+    app.bearer(&lviv)
+        .graphql(RECORD_ACT, act(LVIV, "REPEALS", "L-R", &day(0)))
+        .await
+        .data();
+    let repealed = coverage(&app, NATIONAL).await;
+    assert_eq!(repealed["UA-46"]["coverageStatus"], "UNKNOWN");
+    app.bearer(&admin)
+        .graphql(
+            RECORD_STATE,
+            json!({ "input": { "plan": NATIONAL, "region": "UA-46", "state": "NO_PLAN", "source": "the repeal" } }),
+        )
+        .await
+        .data();
+    assert_eq!(
+        coverage(&app, NATIONAL).await["UA-46"]["coverageStatus"],
+        "NO_PLAN"
+    );
+
+    app.bearer(&admin)
+        .graphql(RECORD_ACT, act(NATIONAL, "REPEALS", "N-R", &day(0)))
+        .await
+        .data();
+    let national_repealed = coverage(&app, NATIONAL).await;
+    assert_eq!(
+        national_repealed["UA-63"]["coverageStatus"], "UNKNOWN",
+        "no region localizes a repealed plan"
+    );
+
+    let plan = app
+        .graphql(
+            &format!(r#"{{ plan(code: "{NATIONAL}") {{ id version }} }}"#),
+            Value::Null,
+        )
+        .await;
+    let plan = &plan.data()["plan"];
+    app.bearer(&admin)
+        .graphql(
+            "mutation($input: WithdrawPlanInput!) { withdrawPlan(input: $input) { plan { version } } }",
+            json!({ "input": { "id": plan["id"], "version": plan["version"], "reason": "entered by mistake" } }),
+        )
+        .await
+        .data();
+    let refused = app
+        .bearer(&admin)
+        .graphql(
+            RECORD_STATE,
+            json!({ "input": { "plan": NATIONAL, "region": "UA-12", "state": "NO_PLAN", "source": "x" } }),
+        )
+        .await;
+    assert_eq!(
+        refused.body["errors"][0]["extensions"]["field"], "input.plan",
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
 async fn record_region_plan_state_is_for_administrators_and_needs_a_source() {
     let app = TestApp::with_fixture().await;
     let input = |state: Value, source: Value| json!({ "input": { "plan": NATIONAL, "region": "UA-12", "state": state, "source": source, "asOf": "2024-05-01" } });

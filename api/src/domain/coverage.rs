@@ -89,7 +89,8 @@ async fn acts_of(
 }
 
 /// For a national plan, every region with its regional plan (or none); empty for other levels.
-/// Withdrawn regional plans count as none; a withdrawn national plan is covered by no region.
+/// Withdrawn regional plans, and those whose repeal is recorded, count as none; a withdrawn or
+/// repealed national plan is covered by no region.
 /// Runs a fixed number of queries whatever the number of regions and items.
 pub async fn plan_coverage(
     db: &impl ConnectionTrait,
@@ -110,10 +111,22 @@ pub async fn plan_coverage(
         .order_by_desc(plan::Column::Code)
         .all(db)
         .await?;
-    // The plans under a withdrawn national plan are left out with it.
-    if national.withdrawn_at.is_some() {
-        regional.clear();
-    }
+    // A plan whose repeal is recorded is no longer in force: it counts as none. A repealed (or
+    // withdrawn) national plan is localized by no region. One statement, whatever the number.
+    let mut candidates: Vec<Uuid> = regional.iter().map(|p| p.id).collect();
+    candidates.push(national.id);
+    let repealed: HashSet<Uuid> = plan_legal_act::Entity::find()
+        .select_only()
+        .column(plan_legal_act::Column::PlanId)
+        .filter(plan_legal_act::Column::PlanId.is_in(candidates))
+        .filter(plan_legal_act::Column::Role.eq(PlanActRole::Repeals))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let national_in_force = national.withdrawn_at.is_none() && !repealed.contains(&national.id);
+    regional.retain(|p| national_in_force && !repealed.contains(&p.id));
     // Keep one plan per region: the most recent adopted one, else the most recent draft.
     regional.sort_by_key(|p| LocalizationStatus::of(p) == LocalizationStatus::Draft);
     let mut seen = HashSet::new();
@@ -142,7 +155,7 @@ pub async fn plan_coverage(
         .into_tuple()
         .all(db)
         .await?;
-    if national.withdrawn_at.is_some() {
+    if !national_in_force {
         community.clear();
     }
     let today = chrono::Utc::now().date_naive();

@@ -47,6 +47,9 @@ pub async fn record_region_plan_state(
     write
         .actor
         .require_plan_editor(PlanLevel::National, before.owner_organisation_id)?;
+    if before.withdrawn_at.is_some() {
+        return Err(ApiError::invalid("input.plan", "the plan is withdrawn"));
+    }
     if before.level != PlanLevel::National {
         return Err(ApiError::invalid(
             "input.plan",
