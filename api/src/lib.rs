@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod export;

@@ -14,7 +14,6 @@ use ed25519_dalek::{
     pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, KeypairBytes, spki::der::pem::LineEnding},
 };
 use jsonwebtoken::{DecodingKey, EncodingKey};
-use sha2::{Digest, Sha256};
 
 /// File name of the generated key in the data directory.
 pub const GENERATED_KEY_FILE: &str = "jwt-signing-key.pem";
@@ -50,11 +49,9 @@ impl fmt::Debug for KeyRing {
 
 /// The key id of a public key: the first 16 hex digits of its SHA-256.
 pub fn key_id(public: &[u8; 32]) -> String {
-    Sha256::digest(public)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut id = crate::digest::sha256_hex(public);
+    id.truncate(16);
+    id
 }
 
 fn verification_key(public: VerifyingKey) -> VerificationKey {

@@ -6,7 +6,8 @@
 use std::{collections::HashMap, fmt, path::Path, str::FromStr, sync::Arc};
 
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
+
+pub use crate::digest::sha256_hex;
 
 /// Which persisted queries the service accepts (`NAP_PERSISTED_QUERIES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -135,15 +136,4 @@ impl Manifest {
     pub fn document(&self, hash: &str) -> Option<Arc<str>> {
         self.0.get(hash).cloned()
     }
-}
-
-/// The lower-case hex SHA-256 of `text`.
-pub fn sha256_hex(text: &str) -> String {
-    use std::fmt::Write;
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
 }

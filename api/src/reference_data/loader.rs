@@ -27,7 +27,6 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityName,
     EntityTrait, IntoActiveModel, QueryFilter,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::dataset::{
@@ -390,8 +389,5 @@ fn digest<R: SeedRow>(row: &R) -> Result<String, DbErr> {
     let mut row = row.clone();
     row.stamp(placeholder_time(), placeholder_time(), 0);
     let bytes = serde_json::to_vec(&row).map_err(|error| DbErr::Custom(error.to_string()))?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect())
+    Ok(crate::digest::sha256_hex(bytes))
 }
