@@ -40,5 +40,8 @@ mod reference_data_edits;
 mod robustness;
 mod schema_contract;
 mod snapshots;
+mod webhooks;
+mod webhooks_delivery;
+mod webhooks_instances;
 mod withdrawn;
 mod writes;

@@ -4,7 +4,7 @@
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
 //! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `export` (bulk exports), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
-//! never stale).
+//! never stale), `webhooks` (the delivery worker).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
 pub mod auth;
@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod read_cache;
 pub mod reference_data;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -54,6 +55,8 @@ pub struct AppState {
     pub public_url: linked_data::PublicUrl,
     /// Persisted query documents: the operator's manifest and those learned from clients.
     pub persisted_queries: Arc<http::persisted_queries::PersistedQueries>,
+    /// Webhook settings and the delivery worker's wake-up call.
+    pub webhooks: webhooks::Hub,
     /// The token service, kept to rebuild the schema for another public URL.
     tokens: Arc<TokenService>,
 }
@@ -89,8 +92,15 @@ impl AppState {
             change_sequence,
             public_url,
             persisted_queries,
+            webhooks: webhooks::Hub::default(),
             tokens,
         }
+    }
+
+    /// The same state with webhook settings and wake-up call `hub` (share it with the worker).
+    pub fn with_webhooks(mut self, hub: webhooks::Hub) -> Self {
+        self.webhooks = hub;
+        self
     }
 
     /// The same state writing URIs under `public_url`.

@@ -3,7 +3,7 @@
 
 mod command_line;
 
-use std::{process::ExitCode, sync::Arc};
+use std::{process::ExitCode, sync::Arc, time::Duration};
 
 use clap::{CommandFactory, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
@@ -13,7 +13,7 @@ use nap_registry::{
     config::{Config, ConfigError, ConfigFlags, SeedOnStart},
     db, graphql, http,
     reference_data::{self, SyntheticSize},
-    telemetry,
+    telemetry, webhooks,
 };
 use tokio::net::TcpListener;
 
@@ -94,7 +94,7 @@ enum TokenAction {
         /// The organisation: registry code or identifier.
         #[arg(long)]
         org: String,
-        /// Scopes, comma-separated: registry:admin, plans:write, projects:write, indicators:report, tokens:manage.
+        /// Scopes, comma-separated: registry:admin, plans:write, projects:write, indicators:report, tokens:manage, webhooks:manage.
         #[arg(long)]
         scopes: String,
         /// Lifetime: days (`90d`), weeks (`12w`) or years (`1y`), at most a year.
@@ -253,10 +253,20 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
+    // The webhook worker shares the hub with the API, so every commit wakes it.
+    let hub = webhooks::Hub::new(config.webhooks.clone());
+    let (stop_webhooks, webhooks_stopped) = tokio::sync::watch::channel(false);
+    let worker = webhooks::spawn(
+        db.clone(),
+        hub.clone(),
+        config.public_url.clone(),
+        webhooks_stopped,
+    )?;
     let routers = http::routers(
         AppState::new(db, tokens)
             .with_http(config.http.clone())
-            .with_public_url(config.public_url.clone()),
+            .with_public_url(config.public_url.clone())
+            .with_webhooks(hub),
     );
     let limits = http::server::ConnectionLimits {
         max_connections: config.http.max_connections,
@@ -279,6 +289,14 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     tokio::select! {
         () = server => {},
         () = deadline => tracing::warn!(?grace, "grace period over; stopping with requests still in flight"),
+    }
+    // The delivery under way finishes (or times out); an undelivered change stays in the outbox.
+    let _ = stop_webhooks.send(true);
+    if tokio::time::timeout(config.webhooks.timeout + Duration::from_secs(5), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("webhook delivery did not stop in time");
     }
     tracing::info!("stopped");
     Ok(())

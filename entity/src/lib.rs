@@ -30,6 +30,10 @@ pub mod registry_state;
 pub mod responsibility;
 pub mod target_group;
 pub mod vocabulary;
+pub mod webhook_cursor;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_secret;
 
 /// The entities under short names, for `use entity::prelude::*`.
 pub mod prelude {
@@ -60,4 +64,8 @@ pub mod prelude {
     pub use super::responsibility::Entity as Responsibility;
     pub use super::target_group::Entity as TargetGroup;
     pub use super::vocabulary::Entity as Vocabulary;
+    pub use super::webhook_cursor::Entity as WebhookCursor;
+    pub use super::webhook_delivery::Entity as WebhookDelivery;
+    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
+    pub use super::webhook_secret::Entity as WebhookSecret;
 }

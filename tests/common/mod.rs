@@ -5,6 +5,7 @@
 
 pub mod database;
 pub mod fixture;
+pub mod receiver;
 pub mod request;
 pub mod server;
 

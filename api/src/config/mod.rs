@@ -7,6 +7,7 @@
 pub mod address_range;
 mod parse;
 pub mod persisted_queries;
+pub mod webhooks;
 
 use std::{
     ffi::OsString,
@@ -20,6 +21,7 @@ use parse::{
     DEFAULT_BIND, DEFAULT_LOG, database_url, existing_file, list, log_filter, one_of, one_word, origin,
     socket_address, true_or_false, whole_number,
 };
+pub use webhooks::WebhookSettings;
 
 use crate::linked_data::PublicUrl;
 
@@ -76,6 +78,8 @@ pub struct Config {
     pub http: HttpSettings,
     /// How long `serve` lets in-flight requests finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// How webhooks are delivered (`NAP_WEBHOOK_*`).
+    pub webhooks: WebhookSettings,
 }
 
 /// Limits and cross-origin rules of the HTTP endpoint.
@@ -335,6 +339,7 @@ impl Config {
                 .unwrap_or_else(|| "nap-1325-registry".to_owned()),
             http,
             shutdown_grace: seconds("NAP_SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), 0..=600)?,
+            webhooks: webhooks::webhook_settings(env)?,
         })
     }
 }

@@ -24,16 +24,19 @@ pub enum Scope {
     IndicatorsReport,
     /// `tokens:manage`: issue and revoke the organisation's own tokens, never wider than its own.
     TokensManage,
+    /// `webhooks:manage`: register, change, delete and inspect the organisation's own webhooks.
+    WebhooksManage,
 }
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Admin,
         Self::PlansWrite,
         Self::ProjectsWrite,
         Self::IndicatorsReport,
         Self::TokensManage,
+        Self::WebhooksManage,
     ];
 
     /// The wire string, e.g. `plans:write`.
@@ -44,6 +47,7 @@ impl Scope {
             Self::ProjectsWrite => "projects:write",
             Self::IndicatorsReport => "indicators:report",
             Self::TokensManage => "tokens:manage",
+            Self::WebhooksManage => "webhooks:manage",
         }
     }
 }

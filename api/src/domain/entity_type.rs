@@ -40,6 +40,8 @@ entity_types!(
     Vocabulary,
     /// Audited, not in the public feed.
     ApiToken,
+    /// Audited, not in the public feed.
+    Webhook,
 );
 
 impl EntityType {

@@ -20,4 +20,5 @@ pub mod project_links;
 pub mod search;
 pub mod target_groups;
 pub mod validation;
+pub mod webhooks;
 pub mod write;

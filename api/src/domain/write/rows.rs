@@ -13,6 +13,7 @@ use entity::{
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
     project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
+    webhook_cursor, webhook_endpoint, webhook_secret,
 };
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde::Serialize;
@@ -102,6 +103,9 @@ rows!(
     responsibility,
     target_group,
     vocabulary,
+    webhook_cursor,
+    webhook_endpoint,
+    webhook_secret,
 );
 
 /// An object the API writes, with its own events in the audit trail.
@@ -142,6 +146,7 @@ audited!(
     project_link: ProjectLink, "project link", |p| p.iati_identifier.clone();
     target_group: TargetGroup, "target group", |g| Some(g.code.clone());
     api_token: ApiToken, "token", |t| Some(t.label.clone()), PUBLIC: bool = false, CREATED: Action = Action::Issue;
+    webhook_endpoint: Webhook, "webhook", |_w| None, PUBLIC: bool = false;
 );
 
 /// The audit record of a write that left `after` (and found `before`).

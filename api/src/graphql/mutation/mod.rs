@@ -11,6 +11,7 @@ mod plans;
 mod project_links;
 mod target_groups;
 mod tokens;
+mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -32,6 +33,7 @@ pub struct MutationRoot(
     links::LinkMutation,
     coverage::CoverageMutation,
     tokens::TokenMutation,
+    webhooks::WebhookMutation,
 );
 
 /// Runs `$body` (an expression using `write`) in a write transaction for the request's actor and
@@ -43,6 +45,10 @@ macro_rules! in_write {
         let mut $write = $crate::domain::audit::WriteTransaction::begin(db, actor).await?;
         let value = $body.await?;
         $write.commit().await?;
+        // The webhook worker delivers the change now rather than at its next poll.
+        if let Some(hub) = $ctx.data_opt::<$crate::webhooks::Hub>() {
+            hub.wake();
+        }
         value
     }};
 }

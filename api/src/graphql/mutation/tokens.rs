@@ -20,7 +20,7 @@ use crate::{
 pub struct IssueTokenInput {
     /// Registry code or identifier of the organisation the token acts for; your own when left out.
     pub organisation: Option<String>,
-    /// Scopes: `registry:admin`, `plans:write`, `projects:write`, `indicators:report`, `tokens:manage`.
+    /// Scopes: `registry:admin`, `plans:write`, `projects:write`, `indicators:report`, `tokens:manage`, `webhooks:manage`.
     pub scopes: Vec<String>,
     /// Lifetime in days, 1 to 365.
     pub ttl_days: i32,

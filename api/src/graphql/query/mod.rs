@@ -1,5 +1,5 @@
 //! The query entry points, one object per area, merged into the schema's `Query` type. Everything
-//! here is public and needs no token.
+//! here is public and needs no token, but `webhooks` and `webhook` (an organisation's own).
 
 mod audit;
 mod entities;
@@ -10,6 +10,7 @@ mod plan_items;
 mod plans;
 mod project_links;
 mod target_groups;
+mod webhooks;
 
 use async_graphql::MergedObject;
 
@@ -26,4 +27,5 @@ pub struct QueryRoot(
     project_links::ProjectLinkQuery,
     audit::AuditQuery,
     entities::EntityQuery,
+    webhooks::WebhookQuery,
 );

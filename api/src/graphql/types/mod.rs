@@ -16,3 +16,4 @@ pub mod project_link;
 pub mod region;
 pub mod target_group;
 pub mod token;
+pub mod webhook;

@@ -1,0 +1,177 @@
+//! Webhooks from the real binary: a change committed but not yet delivered when the server is
+//! killed (`kill -9`) is delivered by the next server, and two servers on one PostgreSQL database
+//! deliver each change exactly once.
+
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+
+use crate::{
+    common::{
+        Client, TestDatabase,
+        receiver::{Receiver, Reply, eventually},
+        server::{Server, command, tempdir},
+    },
+    webhooks::CREATE,
+};
+
+/// A registry database with an organisation and its token, and the command to serve it.
+struct Registry {
+    url: String,
+    directory: std::path::PathBuf,
+    token: String,
+    _database: TestDatabase,
+}
+
+impl Registry {
+    async fn new() -> Self {
+        let database = TestDatabase::create().await;
+        let url = database.url.expose().to_owned();
+        let directory = tempdir();
+        let run = |args: &[&str]| {
+            let output = command(&directory)
+                .env("DATABASE_URL", &url)
+                .args(args)
+                .output()
+                .expect("run nap-registry");
+            assert!(
+                output.status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).trim().to_owned()
+        };
+        run(&["seed"]);
+        run(&[
+            "org",
+            "create",
+            "--code",
+            "hook-ngo",
+            "--kind",
+            "CIVIL_SOCIETY",
+            "--name-en",
+            "Hook NGO",
+        ]);
+        let token = run(&[
+            "token",
+            "issue",
+            "--org",
+            "hook-ngo",
+            "--scopes",
+            "projects:write,webhooks:manage",
+            "--ttl",
+            "1d",
+            "--label",
+            "hooks",
+        ]);
+        Self {
+            url,
+            directory,
+            token,
+            _database: database,
+        }
+    }
+
+    async fn serve(&self) -> Server {
+        let mut command = command(&self.directory);
+        command
+            .env("DATABASE_URL", &self.url)
+            .env("NAP_SEED_ON_START", "never")
+            .env("NAP_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+            .env("NAP_WEBHOOK_POLL_INTERVAL", "50ms")
+            .env("NAP_WEBHOOK_TIMEOUT", "2s")
+            .env("NAP_WEBHOOK_RETRY_INITIAL_DELAY", "10ms")
+            .env("NAP_WEBHOOK_RETRY_MAX_DELAY", "50ms")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        Server::start(&mut command).await
+    }
+}
+
+async fn create_project(client: &Client, title: &str) -> String {
+    let created = client
+        .graphql(
+            "mutation($title: String!) { createProjectLink(input: { titleEn: $title }) { projectLink { id } } }",
+            json!({ "title": title }),
+        )
+        .await;
+    created.data()["createProjectLink"]["projectLink"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn delivered_ids(receiver: &Receiver) -> Vec<String> {
+    receiver
+        .accepted()
+        .iter()
+        .map(|r| r.json["data"]["entityId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_change_committed_before_a_kill_9_is_delivered_after_the_restart() {
+    let registry = Registry::new().await;
+    let receiver = Receiver::start().await;
+    receiver.reply_always(Reply::Status(500));
+    let mut first = registry.serve().await;
+    let client = first.client().bearer(&registry.token);
+    let created = client
+        .graphql(CREATE, json!({ "input": { "url": receiver.url() } }))
+        .await;
+    created.data();
+    let mut projects = Vec::new();
+    for round in 0..3 {
+        projects.push(create_project(&client, &format!("Before the crash {round}")).await);
+    }
+    // The changes are committed and being tried: the server is killed before any is delivered.
+    eventually("a delivery attempt", || async {
+        (!receiver.received().is_empty()).then_some(())
+    })
+    .await;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    assert!(receiver.accepted().is_empty());
+    receiver.reply_always(Reply::Status(204));
+    let _second = registry.serve().await;
+    receiver.wait_for_accepted(3).await;
+    assert_eq!(delivered_ids(&receiver), projects);
+}
+
+#[tokio::test]
+async fn two_servers_on_postgres_deliver_each_change_once() {
+    let registry = Registry::new().await;
+    if registry.url.starts_with("sqlite:") {
+        // On SQLite one process delivers; several instances need PostgreSQL.
+        return;
+    }
+    let receiver = Receiver::start().await;
+    let (one, two) = (registry.serve().await, registry.serve().await);
+    let (one, two) = (
+        one.client().bearer(&registry.token),
+        two.client().bearer(&registry.token),
+    );
+    let created = one
+        .graphql(CREATE, json!({ "input": { "url": receiver.url() } }))
+        .await;
+    let id = created.data()["createWebhook"]["webhook"]["id"].clone();
+    let mut projects = Vec::new();
+    for round in 0..20 {
+        let client = if round % 2 == 0 { &one } else { &two };
+        projects.push(create_project(client, &format!("Project {round}")).await);
+    }
+    receiver.wait_for_accepted(20).await;
+    eventually("both servers to be done", || async {
+        let state = two
+            .graphql(
+                "query($id: ID!) { webhook(id: $id) { lastDeliveredSequence } changesHead { sequence } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let data: &Value = state.data();
+        (data["webhook"]["lastDeliveredSequence"] == data["changesHead"]["sequence"]).then_some(())
+    })
+    .await;
+    assert_eq!(receiver.received().len(), 20, "each change once");
+    assert_eq!(delivered_ids(&receiver), projects, "in sequence order");
+}
