@@ -81,6 +81,10 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
+    assert!(remaining.contains(&"region_plan_states") && remaining.contains(&"audit_events"));
+    assert!(!remaining.contains(&"webhook_endpoints") && !remaining.contains(&"webhook_deliveries"));
+    Migrator::down(&db, Some(1)).await.expect("down another");
+    let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"loaded_rows") && remaining.contains(&"plans"));
     assert!(!remaining.contains(&"region_plan_states"));
     Migrator::down(&db, Some(1)).await.expect("down another");
@@ -93,7 +97,7 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        3
+        4
     );
 }
 

@@ -246,13 +246,6 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     }
     // Keys first: a bad key file stops start-up before the service says it is serving.
     let tokens = token_service(config)?;
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
-    tracing::info!(
-        "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
-        addr = listener.local_addr()?
-    );
     // The webhook worker shares the hub with the API, so every commit wakes it.
     let hub = webhooks::Hub::new(config.webhooks.clone());
     let (stop_webhooks, webhooks_stopped) = tokio::sync::watch::channel(false);
@@ -262,6 +255,13 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         config.public_url.clone(),
         webhooks_stopped,
     )?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
+    tracing::info!(
+        "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
+        addr = listener.local_addr()?
+    );
     let routers = http::routers(
         AppState::new(db, tokens)
             .with_http(config.http.clone())

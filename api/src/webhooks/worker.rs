@@ -43,6 +43,7 @@ pub fn spawn(
         base,
         id: Uuid::new_v4(),
     };
+    tracing::info!(worker = %worker.id, "webhook delivery started");
     Ok(tokio::spawn(worker.run(stop)))
 }
 
@@ -57,7 +58,6 @@ struct Worker {
 
 impl Worker {
     async fn run(self, mut stop: watch::Receiver<bool>) {
-        tracing::info!(worker = %self.id, "webhook delivery started");
         loop {
             if *stop.borrow() {
                 break;
