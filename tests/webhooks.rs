@@ -205,3 +205,19 @@ async fn create_webhook_checks_its_filters() {
         json!(["UA-46"])
     );
 }
+
+/// The README's receiver is the one CI runs against the real binary (`.ci/webhooks/verify.mjs`).
+#[test]
+fn the_readme_shows_the_receiver_that_ci_runs() {
+    let readme = include_str!("../README.md");
+    let receiver = include_str!("../.ci/webhooks/receiver.mjs");
+    let code: Vec<&str> = receiver
+        .lines()
+        .skip_while(|line| line.starts_with("//"))
+        .collect();
+    let code = code.join("\n");
+    assert!(
+        readme.contains(code.trim()),
+        "the README's receiver differs from .ci/webhooks/receiver.mjs"
+    );
+}
