@@ -42,6 +42,7 @@ mod schema_contract;
 mod snapshots;
 mod webhooks;
 mod webhooks_delivery;
+mod webhooks_https;
 mod webhooks_instances;
 mod withdrawn;
 mod writes;
