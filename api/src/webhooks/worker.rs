@@ -74,10 +74,11 @@ impl Worker {
         tracing::info!(worker = %self.id, "webhook delivery stopped");
     }
 
-    /// How long a claim holds: long enough for a delivery, renewed after each.
+    /// How long a claim holds: long enough for a delivery, renewed after each. A worker that dies
+    /// holding one delays its endpoint by at most this.
     fn lease(&self) -> Duration {
         let timeout = self.hub.settings().timeout;
-        Duration::from_std(timeout * 2 + StdDuration::from_secs(30)).unwrap_or(Duration::minutes(5))
+        Duration::from_std(timeout * 2 + StdDuration::from_secs(5)).unwrap_or(Duration::minutes(5))
     }
 
     /// Delivers to every due endpoint, one claim at a time.
