@@ -328,6 +328,9 @@ async fn filters_choose_the_changes_an_endpoint_receives() {
         json!({ "url": by_organisation.url(), "organisations": [OWNER] }),
     )
     .await;
+    let by_region = Receiver::start().await;
+    let (region_id, _) =
+        create_webhook(&manager, json!({ "url": by_region.url(), "regions": ["UA-46"] })).await;
     let own = create_project(&manager, "The NGO's project").await;
     let donor = service.bearer(&app.token_for("fx-donor-b", &[Scope::ProjectsWrite]).await);
     let donors = create_project(&donor, "The donor's project").await;
@@ -339,7 +342,7 @@ async fn filters_choose_the_changes_an_endpoint_receives() {
         )
         .await
         .data();
-    for id in [&types_id, &plan_id, &organisation_id] {
+    for id in [&types_id, &plan_id, &organisation_id, &region_id] {
         caught_up(&manager, id).await;
     }
     let ids = |receiver: &Receiver| -> Vec<String> {
@@ -363,6 +366,8 @@ async fn filters_choose_the_changes_an_endpoint_receives() {
     };
     assert_eq!(entity_ids(&by_type), [own.clone(), donors]);
     assert_eq!(ids(&by_plan), [r#""Indicator" "FX-RAP-UA-46/1/I9""#]);
+    // FX-RAP-UA-46 is the Lviv region's plan: a change of its indicator is a change of the region's.
+    assert_eq!(ids(&by_region), [r#""Indicator" "FX-RAP-UA-46/1/I9""#]);
     assert_eq!(entity_ids(&by_organisation), [own]);
     service.stop().await;
 }
