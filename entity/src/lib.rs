@@ -30,6 +30,7 @@ pub mod registry_state;
 pub mod responsibility;
 pub mod target_group;
 pub mod vocabulary;
+pub mod vocabulary_carry_over;
 
 /// The entities under short names, for `use entity::prelude::*`.
 pub mod prelude {
@@ -60,4 +61,5 @@ pub mod prelude {
     pub use super::responsibility::Entity as Responsibility;
     pub use super::target_group::Entity as TargetGroup;
     pub use super::vocabulary::Entity as Vocabulary;
+    pub use super::vocabulary_carry_over::Entity as VocabularyCarryOver;
 }

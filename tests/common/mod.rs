@@ -264,6 +264,7 @@ pub async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)> {
         plan,
         plan_legal_act,
         vocabulary,
+        vocabulary_carry_over,
         target_group,
         plan_item,
         funding_line,

@@ -11,6 +11,7 @@ mod plans;
 mod project_links;
 mod target_groups;
 mod tokens;
+mod vocabulary_editions;
 
 use async_graphql::MergedObject;
 
@@ -32,6 +33,7 @@ pub struct MutationRoot(
     links::LinkMutation,
     coverage::CoverageMutation,
     tokens::TokenMutation,
+    vocabulary_editions::VocabularyEditionMutation,
 );
 
 /// Runs `$body` (an expression using `write`) in a write transaction for the request's actor and
