@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::TestDatabase;
 
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 28] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -32,6 +32,7 @@ const TABLES: [&str; 27] = [
     "registry_state",
     "loaded_rows",
     "region_plan_states",
+    "vocabulary_carry_overs",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -81,6 +82,10 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
+    assert!(remaining.contains(&"region_plan_states") && remaining.contains(&"vocabularies"));
+    assert!(!remaining.contains(&"vocabulary_carry_overs"));
+    Migrator::down(&db, Some(1)).await.expect("down another");
+    let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"loaded_rows") && remaining.contains(&"plans"));
     assert!(!remaining.contains(&"region_plan_states"));
     Migrator::down(&db, Some(1)).await.expect("down another");
@@ -93,7 +98,7 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        3
+        4
     );
 }
 
