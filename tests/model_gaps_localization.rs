@@ -111,13 +111,12 @@ async fn link_implementation_lets_a_community_item_implement_its_regions_items()
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| l["skos:notation"].as_str().unwrap_or_default())
+        .map(|l| l["@id"].as_str().unwrap())
         .collect();
+    assert_eq!(localized_by.len(), 1, "{page}");
     assert!(
-        page["nap:localizedBy"]
-            .to_string()
-            .contains(&format!("{COMMUNITY}/1")),
-        "the regional item's page lists the community item: {localized_by:?} {page}"
+        localized_by[0].ends_with(&format!("/id/item/{COMMUNITY}/1")),
+        "{page}"
     );
 }
 
@@ -215,6 +214,18 @@ async fn coverage_counts_community_plans_through_the_regional_plan() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     let row = reader.records().next().unwrap().unwrap();
     let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_owned();
+    // And the coverage page's row for the region.
+    let page = app
+        .anonymous()
+        .get_accepting(format!("/coverage/{NATIONAL}"), "text/html")
+        .await
+        .text();
+    let row_start = page.find("<tr data-region=\"UA-46\"").unwrap();
+    let row_html = &page[row_start..row_start + page[row_start..].find("</tr>").unwrap()];
+    assert!(
+        row_html.contains("<td class=\"num\">1<br><small><span lang=\"uk\">виконують пункти</span> / <span lang=\"en\">implementing</span> 1</small></td>"),
+        "{row_html}"
+    );
     assert_eq!(cell("community_plans"), "1");
     assert_eq!(cell("community_plans_implementing"), "1");
     assert_eq!(cell("community_items_implemented"), "2");

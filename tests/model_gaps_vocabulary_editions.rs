@@ -172,7 +172,7 @@ async fn edition_mutations_refuse_bad_input_naming_the_field_and_change_nothing(
     edition_2026(&app).await;
     let admin = admin(&app).await;
     let before = dump(&app.db).await;
-    let cases: [(&str, Value, &str); 8] = [
+    let cases: [(&str, Value, &str); 9] = [
         (
             CREATE_EDITION,
             json!({ "input": { "code": NEW, "edition": "2026", "titleEn": "Again" } }),
@@ -212,6 +212,12 @@ async fn edition_mutations_refuse_bad_input_naming_the_field_and_change_nothing(
             REPLACE,
             json!({ "input": { "vocabulary": NEW, "group": "veterans", "replacedBy": "women-veterans" } }),
             "input.group",
+        ),
+        // Back the other way would make a cycle: the replacement is itself replaced.
+        (
+            REPLACE,
+            json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "group": "veterans-and-their-families", "replacedBy": "veterans" } }),
+            "input.replacedBy",
         ),
     ];
     for (query, variables, field) in cases {

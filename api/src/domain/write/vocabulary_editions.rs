@@ -240,13 +240,16 @@ pub async fn replace_target_group(
     let member = is_member(write, edition.id, &old).await?;
     not_in_edition(&old, &edition, member)?;
     let replacement = group_by_code(write, "input.replacedBy", replaced_by).await?;
+    // The replacement is not replaced itself: the old group had no replacement either, so
+    // `replacedBy` links never form a cycle.
     if replacement.status == VocabularyStatus::Withdrawn
+        || replacement.replaced_by_id.is_some()
         || !is_member(write, edition.id, &replacement).await?
     {
         return Err(ApiError::invalid(
             "input.replacedBy",
             format!(
-                "the replacement must be an active group of {}; `{replaced_by}` is not",
+                "the replacement must be an active, not replaced group of {}; `{replaced_by}` is not",
                 edition.code
             ),
         ));
