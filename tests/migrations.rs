@@ -2,9 +2,9 @@
 
 use migration::{Migrator, MigratorTrait, SchemaManager};
 
-use crate::common::TestDatabase;
+use crate::common::{TestDatabase, steps_down_through};
 
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 32] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -32,6 +32,11 @@ const TABLES: [&str; 27] = [
     "registry_state",
     "loaded_rows",
     "region_plan_states",
+    "vocabulary_carry_overs",
+    "webhook_endpoints",
+    "webhook_secrets",
+    "webhook_cursors",
+    "webhook_deliveries",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -83,7 +88,10 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"region_plan_states") && remaining.contains(&"audit_events"));
     assert!(!remaining.contains(&"webhook_endpoints") && !remaining.contains(&"webhook_deliveries"));
-    Migrator::down(&db, Some(1)).await.expect("down another");
+    let through_region_states = steps_down_through("m20261201_000200_create_region_plan_states");
+    Migrator::down(&db, Some(through_region_states - 1))
+        .await
+        .expect("down to the loaded rows");
     let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"loaded_rows") && remaining.contains(&"plans"));
     assert!(!remaining.contains(&"region_plan_states"));
@@ -97,7 +105,7 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        4
+        steps_down_through("m20261122_000005_create_tokens_audit_and_withdrawals") as usize
     );
 }
 

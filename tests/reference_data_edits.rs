@@ -11,7 +11,7 @@ use nap_registry::{
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, feed_after};
+use crate::common::{TestApp, feed_after, steps_down_through};
 
 const TARGET_GROUP: &str = "query($code: String!) { targetGroup(code: $code) { id status version } }";
 const WITHDRAW_GROUP: &str = "mutation($input: WithdrawTargetGroupInput!) { withdrawTargetGroup(input: $input) { targetGroup { status version } } }";
@@ -195,9 +195,14 @@ async fn a_registry_loaded_before_the_loader_kept_records_is_upgraded_without_lo
     let app = TestApp::seeded().await;
     // Rebuild the state of a registry loaded by the old loader: no `loaded_rows`, no feed entries
     // for the loaded rows (one private aggregate event instead), and none of the tables added
-    // after `loaded_rows` (`region_plan_states`: its shipped rows arrive with the first load; the
-    // webhook tables).
-    Migrator::down(&app.db, Some(3)).await.unwrap();
+    // after `loaded_rows` (`region_plan_states`: its shipped rows arrive with the first load; and
+    // every later table).
+    Migrator::down(
+        &app.db,
+        Some(steps_down_through("m20261201_000001_create_loaded_rows")),
+    )
+    .await
+    .unwrap();
     app.db
         .execute_unprepared("DELETE FROM audit_events")
         .await

@@ -30,6 +30,7 @@ pub mod registry_state;
 pub mod responsibility;
 pub mod target_group;
 pub mod vocabulary;
+pub mod vocabulary_carry_over;
 pub mod webhook_cursor;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;
@@ -64,6 +65,7 @@ pub mod prelude {
     pub use super::responsibility::Entity as Responsibility;
     pub use super::target_group::Entity as TargetGroup;
     pub use super::vocabulary::Entity as Vocabulary;
+    pub use super::vocabulary_carry_over::Entity as VocabularyCarryOver;
     pub use super::webhook_cursor::Entity as WebhookCursor;
     pub use super::webhook_delivery::Entity as WebhookDelivery;
     pub use super::webhook_endpoint::Entity as WebhookEndpoint;

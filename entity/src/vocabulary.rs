@@ -25,6 +25,8 @@ pub struct Model {
     /// Where the list was published.
     #[sea_orm(column_type = "Text")]
     pub source_document: Option<String>,
+    /// The edition this one follows (e.g. the 2020 list for the 2026 one); empty for a first edition.
+    pub previous_edition_id: Option<Uuid>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

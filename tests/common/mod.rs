@@ -41,6 +41,18 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+/// How many steps down undo every migration from `name` (inclusive) to the last, so that tests
+/// of older schemas keep working as migrations are added.
+pub fn steps_down_through(name: &str) -> u32 {
+    use migration::MigratorTrait;
+    let migrations = migration::Migrator::migrations();
+    let position = migrations
+        .iter()
+        .position(|m| m.name() == name)
+        .expect("a known migration");
+    u32::try_from(migrations.len() - position).expect("few migrations")
+}
+
 /// A token service with a fixed key (`seed`) and the default issuer and audience.
 pub fn test_token_service(seed: u8) -> TokenService {
     test_token_service_for(seed, "nap-1325-registry")
@@ -265,6 +277,7 @@ pub async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)> {
         plan,
         plan_legal_act,
         vocabulary,
+        vocabulary_carry_over,
         target_group,
         plan_item,
         funding_line,

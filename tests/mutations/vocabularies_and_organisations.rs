@@ -13,6 +13,16 @@ const CREATE_ORGANISATION: &str = "mutation($input: CreateOrganisationInput!) { 
 const UPDATE_ORGANISATION: &str = "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { organisation { names { uk } nameHistory { names { uk } validUntil } version } } }";
 const WITHDRAW_ORGANISATION: &str = "mutation($input: WithdrawOrganisationInput!) { withdrawOrganisation(input: $input) { organisation { withdrawalReason successors { code } version } } }";
 
+const CREATE_EDITION: &str = "mutation($input: CreateVocabularyEditionInput!) { createVocabularyEdition(input: $input) { vocabulary { code version previousEdition { code } entries { position carriedOver targetGroup { code } } } } }";
+const CARRY_OVER: &str = "mutation($input: CarryOverTargetGroupsInput!) { carryOverTargetGroups(input: $input) { vocabulary { code version entries { position carriedOver targetGroup { code } } } } }";
+const REPLACE_TARGET_GROUP: &str = "mutation($input: ReplaceTargetGroupInput!) { replaceTargetGroup(input: $input) { replaced { code status replacedBy { code } } replacement { code replaces { code } } } }";
+
+/// The input of a new, empty edition following `UA-NAP-TG-2020`.
+fn new_edition(carry_over_all: bool) -> Value {
+    json!({ "input": { "code": "UA-NAP-TG-2026", "edition": "2026", "titleEn": "Target groups 2026-2030",
+        "previousEdition": "UA-NAP-TG-2020", "carryOverAll": carry_over_all } })
+}
+
 fn new_target_group() -> Value {
     json!({ "input": { "vocabulary": "UA-NAP-TG-2020", "code": "women-veterans", "labelUk": "Жінки-ветеранки", "labelEn": "Women veterans" } })
 }
@@ -65,6 +75,53 @@ matrix_tests! {
             assert_eq!(
                 withdrawn["withdrawTargetGroup"]["targetGroup"],
                 json!({ "status": "WITHDRAWN", "replacedBy": { "code": "women-veterans" } })
+            );
+        }
+
+    create_vocabulary_edition_enforces_the_caller_matrix: ADMINISTRATOR runs CREATE_EDITION, as "createVocabularyEdition",
+        with |app| { new_edition(true) }
+        then |created| {
+            let edition = &created["createVocabularyEdition"]["vocabulary"];
+            assert_eq!(edition["version"], 1);
+            assert_eq!(edition["previousEdition"]["code"], "UA-NAP-TG-2020");
+            let entries = edition["entries"].as_array().unwrap();
+            assert_eq!(entries.len(), 19, "every group of 2020 carried over");
+            assert_eq!(
+                entries[0],
+                json!({ "position": 1, "carriedOver": true, "targetGroup": { "code": "internally-displaced-persons" } })
+            );
+        }
+
+    carry_over_target_groups_enforces_the_caller_matrix: ADMINISTRATOR runs CARRY_OVER, as "carryOverTargetGroups",
+        with |app| {
+            done_by(&app, &ADMINISTRATOR, CREATE_EDITION, new_edition(false)).await;
+            json!({ "input": { "vocabulary": "UA-NAP-TG-2026", "groups": ["volunteers", "veterans"] } })
+        }
+        then |carried| {
+            assert_eq!(
+                carried["carryOverTargetGroups"]["vocabulary"],
+                json!({ "code": "UA-NAP-TG-2026", "version": 2, "entries": [
+                    { "position": 1, "carriedOver": true, "targetGroup": { "code": "volunteers" } },
+                    { "position": 2, "carriedOver": true, "targetGroup": { "code": "veterans" } },
+                ] })
+            );
+        }
+
+    replace_target_group_enforces_the_caller_matrix: ADMINISTRATOR runs REPLACE_TARGET_GROUP, as "replaceTargetGroup",
+        with |app| {
+            done_by(&app, &ADMINISTRATOR, CREATE_EDITION, new_edition(false)).await;
+            let mut group = new_target_group();
+            group["input"]["vocabulary"] = json!("UA-NAP-TG-2026");
+            done_by(&app, &ADMINISTRATOR, CREATE_TARGET_GROUP, group).await;
+            json!({ "input": { "vocabulary": "UA-NAP-TG-2026", "group": "veterans", "replacedBy": "women-veterans" } })
+        }
+        then |replaced| {
+            assert_eq!(
+                replaced["replaceTargetGroup"],
+                json!({
+                    "replaced": { "code": "veterans", "status": "ACTIVE", "replacedBy": { "code": "women-veterans" } },
+                    "replacement": { "code": "women-veterans", "replaces": [{ "code": "veterans" }] },
+                })
             );
         }
 

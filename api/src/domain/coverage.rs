@@ -59,6 +59,13 @@ pub struct RegionCoverage {
     pub national_change: Option<legal_act::Model>,
     /// How many local (community) plans in the region, not withdrawn, localize the national plan.
     pub community_plans: u64,
+    /// The localization chain one level down: how many of those community plans have a live item
+    /// implementing a live national item, directly or through a live item of the region's
+    /// regional plan.
+    pub community_implementing_plans: u64,
+    /// How many distinct live national items those community plans' live items reach, directly
+    /// or through the region's regional plan.
+    pub community_implemented_items: u64,
 }
 
 /// The acts linked to `plans` with one of `roles`, each with the plan it is linked to.
@@ -146,8 +153,9 @@ pub async fn plan_coverage(
         .filter(region_plan_state::Column::PlanId.eq(national.id))
         .all(db)
         .await?;
-    let mut community: Vec<Option<Uuid>> = plan::Entity::find()
+    let mut community: Vec<(Uuid, Option<Uuid>)> = plan::Entity::find()
         .select_only()
+        .column(plan::Column::Id)
         .column(plan::Column::RegionId)
         .filter(plan::Column::ParentPlanId.eq(national.id))
         .filter(plan::Column::Level.eq(PlanLevel::Local))
@@ -165,7 +173,7 @@ pub async fn plan_coverage(
         .select_only()
         .column(plan_item::Column::Id)
         .column(plan_item::Column::PlanId)
-        .filter(plan_item::Column::PlanId.is_in(plan_ids))
+        .filter(plan_item::Column::PlanId.is_in(plan_ids.clone()))
         .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
         .into_tuple::<(Uuid, Uuid)>()
         .all(db)
@@ -182,6 +190,19 @@ pub async fn plan_coverage(
         .await?
         .into_iter()
         .collect();
+    // The live items of the regional plans and of the community plans, and every link they make.
+    let community_ids: Vec<Uuid> = community.iter().map(|(id, _)| *id).collect();
+    let community_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::Id)
+        .column(plan_item::Column::PlanId)
+        .filter(plan_item::Column::PlanId.is_in(community_ids))
+        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let links: Vec<(Uuid, Uuid)> = plan_item_implementation::Entity::find()
         .select_only()
         .column(plan_item_implementation::Column::ImplementingItemId)
@@ -192,7 +213,14 @@ pub async fn plan_coverage(
                     plan_item::Entity::find()
                         .select_only()
                         .column(plan_item::Column::Id)
-                        .filter(plan_item::Column::PlanId.is_in(regional.iter().map(|p| p.id))),
+                        .filter(
+                            plan_item::Column::PlanId.is_in(
+                                regional
+                                    .iter()
+                                    .map(|p| p.id)
+                                    .chain(community.iter().map(|(id, _)| *id)),
+                            ),
+                        ),
                 ),
             ),
         )
@@ -200,11 +228,28 @@ pub async fn plan_coverage(
         .all(db)
         .await?;
     let mut implemented: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
-    for (implementing, target) in links {
-        if let Some(plan) = regional_items.get(&implementing)
-            && national_items.contains(&target)
+    // Regional item -> the national items it implements.
+    let mut regional_reach: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (implementing, target) in &links {
+        if let Some(plan) = regional_items.get(implementing)
+            && national_items.contains(target)
         {
-            implemented.entry(*plan).or_default().insert(target);
+            implemented.entry(*plan).or_default().insert(*target);
+            regional_reach.entry(*implementing).or_default().insert(*target);
+        }
+    }
+    // Community plan -> the national items its items reach, directly or through a regional item
+    // (of the region's regional plan: the link rule allows no other region's).
+    let mut community_reach: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (implementing, target) in &links {
+        let Some(plan) = community_items.get(implementing) else {
+            continue;
+        };
+        let reached = community_reach.entry(*plan).or_default();
+        if national_items.contains(target) {
+            reached.insert(*target);
+        } else if let Some(through) = regional_reach.get(target) {
+            reached.extend(through.iter().copied());
         }
     }
 
@@ -248,7 +293,20 @@ pub async fn plan_coverage(
                 state.as_ref().map(|s| s.state),
                 today,
             );
-            let community_plans = community.iter().filter(|r| **r == Some(region.id)).count() as u64;
+            let in_region: Vec<Uuid> = community
+                .iter()
+                .filter(|(_, r)| *r == Some(region.id))
+                .map(|(id, _)| *id)
+                .collect();
+            let community_plans = in_region.len() as u64;
+            let reaching: Vec<&HashSet<Uuid>> = in_region
+                .iter()
+                .filter_map(|id| community_reach.get(id))
+                .filter(|set| !set.is_empty())
+                .collect();
+            let community_implementing_plans = reaching.len() as u64;
+            let community_implemented_items =
+                reaching.into_iter().flatten().collect::<HashSet<_>>().len() as u64;
             RegionCoverage {
                 region,
                 status,
@@ -259,6 +317,8 @@ pub async fn plan_coverage(
                 alignment,
                 national_change: national_change.clone(),
                 community_plans,
+                community_implementing_plans,
+                community_implemented_items,
             }
         })
         .collect())

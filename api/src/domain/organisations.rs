@@ -1,6 +1,7 @@
 //! Reading organisations and regions.
 
-use entity::{enums::OrganisationKind, organisation, region};
+use chrono::NaiveDate;
+use entity::{enums::OrganisationKind, organisation, organisation_name, region};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 
 use super::{
@@ -85,4 +86,55 @@ pub async fn find_region_by_code(db: &impl ConnectionTrait, code: &str) -> ApiRe
         .filter(region::Column::Code.eq(code))
         .one(db)
         .await?)
+}
+
+/// The name of the history `names` in effect on `day`: the one whose period (from `valid_from`,
+/// or from the start when unknown, to `valid_until` inclusive, or open) holds the day. On a
+/// rename's day both the old and the new name hold it; the new one (latest start) wins.
+pub fn name_on(names: &[organisation_name::Model], day: NaiveDate) -> Option<&organisation_name::Model> {
+    names
+        .iter()
+        .filter(|n| n.valid_from.is_none_or(|from| from <= day))
+        .filter(|n| n.valid_until.is_none_or(|until| day <= until))
+        .max_by_key(|n| (n.valid_from, n.valid_until.is_none(), n.created_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_on;
+    use chrono::NaiveDate;
+    use entity::organisation_name;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    fn name(en: &str, from: Option<&str>, until: Option<&str>) -> organisation_name::Model {
+        organisation_name::Model {
+            id: uuid::Uuid::nil(),
+            organisation_id: uuid::Uuid::nil(),
+            name_uk: None,
+            name_en: Some(en.to_owned()),
+            valid_from: from.map(day),
+            valid_until: until.map(day),
+            created_at: chrono::DateTime::default(),
+            updated_at: chrono::DateTime::default(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn name_on_picks_the_name_in_effect_and_the_new_one_on_the_rename_day() {
+        let names = [
+            name("Old", None, Some("2025-09-15")),
+            name("New", Some("2025-09-15"), None),
+        ];
+        let on = |d: &str| name_on(&names, day(d)).and_then(|n| n.name_en.clone());
+        assert_eq!(on("2020-01-01").as_deref(), Some("Old"));
+        assert_eq!(on("2025-09-14").as_deref(), Some("Old"));
+        assert_eq!(on("2025-09-15").as_deref(), Some("New"));
+        assert_eq!(on("2026-12-01").as_deref(), Some("New"));
+        let dated = [name("Only", Some("2024-01-01"), None)];
+        assert!(name_on(&dated, day("2023-12-31")).is_none());
+    }
 }

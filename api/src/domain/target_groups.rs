@@ -1,7 +1,11 @@
 //! Reading target groups.
 
-use entity::{enums::VocabularyStatus, target_group};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use entity::{enums::VocabularyStatus, target_group, vocabulary, vocabulary_carry_over};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
+use uuid::Uuid;
 
 use super::{
     lookup,
@@ -28,10 +32,22 @@ pub async fn list_target_groups(
 ) -> ApiResult<Page<target_group::Model>> {
     let mut query = target_group::Entity::find();
     if let Some(code) = &filter.vocabulary {
-        query = query.filter(lookup::equals_key(
-            target_group::Column::VocabularyId,
-            lookup::vocabulary_id(db, code).await?,
-        ));
+        // The edition's own groups and those it carries over from earlier editions.
+        query = match lookup::vocabulary_id(db, code).await? {
+            Some(edition) => query.filter(
+                Condition::any()
+                    .add(target_group::Column::VocabularyId.eq(edition))
+                    .add(
+                        target_group::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
+                            vocabulary_carry_over::Entity::find()
+                                .select_only()
+                                .column(vocabulary_carry_over::Column::TargetGroupId)
+                                .filter(vocabulary_carry_over::Column::VocabularyId.eq(edition)),
+                        )),
+                    ),
+            ),
+            None => query.filter(lookup::nothing()),
+        };
     }
     match filter.status {
         Some(status) => query = query.filter(target_group::Column::Status.eq(status)),
@@ -61,6 +77,98 @@ pub async fn find_target_group_by_code(
 ) -> ApiResult<Option<target_group::Model>> {
     Ok(target_group::Entity::find()
         .filter(target_group::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// One group of an edition of the vocabulary.
+#[derive(Debug, Clone)]
+pub struct EditionMember {
+    /// The group.
+    pub group: target_group::Model,
+    /// Its order in the edition.
+    pub position: i32,
+    /// Whether the edition carries it over from an earlier edition (else it was first published
+    /// in this one).
+    pub carried_over: bool,
+}
+
+/// The groups of edition `edition`, in its order: those first published in it and those it
+/// carries over from earlier editions.
+pub async fn edition_members(db: &impl ConnectionTrait, edition: Uuid) -> ApiResult<Vec<EditionMember>> {
+    let own = target_group::Entity::find()
+        .filter(target_group::Column::VocabularyId.eq(edition))
+        .all(db)
+        .await?;
+    let rows = vocabulary_carry_over::Entity::find()
+        .filter(vocabulary_carry_over::Column::VocabularyId.eq(edition))
+        .all(db)
+        .await?;
+    let groups = target_group::Entity::find()
+        .filter(target_group::Column::Id.is_in(rows.iter().map(|r| r.target_group_id)))
+        .all(db)
+        .await?;
+    let carried = rows.into_iter().map(|row| {
+        let group = groups.iter().find(|g| g.id == row.target_group_id).cloned();
+        (row, group)
+    });
+    let mut members: Vec<EditionMember> = own
+        .into_iter()
+        .map(|group| EditionMember {
+            position: group.position,
+            group,
+            carried_over: false,
+        })
+        .chain(carried.into_iter().filter_map(|(row, group)| {
+            group.map(|group| EditionMember {
+                group,
+                position: row.position,
+                carried_over: true,
+            })
+        }))
+        .collect();
+    members.sort_by(|a, b| (a.position, &a.group.code).cmp(&(b.position, &b.group.code)));
+    Ok(members)
+}
+
+/// The editions group `group` (first published in `first`) belongs to: its first edition and those
+/// that carry it over, oldest first.
+pub async fn editions_of(
+    db: &impl ConnectionTrait,
+    group: Uuid,
+    first: Uuid,
+) -> ApiResult<Vec<vocabulary::Model>> {
+    let carried: Vec<Uuid> = vocabulary_carry_over::Entity::find()
+        .select_only()
+        .column(vocabulary_carry_over::Column::VocabularyId)
+        .filter(vocabulary_carry_over::Column::TargetGroupId.eq(group))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(vocabulary::Entity::find()
+        .filter(vocabulary::Column::Id.is_in(carried.into_iter().chain([first])))
+        .order_by_asc(vocabulary::Column::CreatedAt)
+        .order_by_asc(vocabulary::Column::Code)
+        .all(db)
+        .await?)
+}
+
+/// Every edition of the vocabulary, oldest first.
+pub async fn list_vocabularies(db: &impl ConnectionTrait) -> ApiResult<Vec<vocabulary::Model>> {
+    Ok(vocabulary::Entity::find()
+        .order_by_asc(vocabulary::Column::CreatedAt)
+        .order_by_asc(vocabulary::Column::Code)
+        .all(db)
+        .await?)
+}
+
+/// The edition with `code`, if there is one.
+pub async fn find_vocabulary_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ApiResult<Option<vocabulary::Model>> {
+    Ok(vocabulary::Entity::find()
+        .filter(vocabulary::Column::Code.eq(code))
         .one(db)
         .await?)
 }

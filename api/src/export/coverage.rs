@@ -1,6 +1,7 @@
 //! The `coverage` export: for each national plan, one row per region with its regional plan (or
 //! none), the plan's status and approving act, how many national items it implements, and the
-//! region's coverage status with its re-alignment deadline (the rule is `domain::alignment`).
+//! region's coverage status with its re-alignment deadline (the rule is `domain::alignment`), and its
+//! community plans with how many of them, and of the national items, the chain below reaches.
 
 use entity::{enums::PlanLevel, plan};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -28,6 +29,8 @@ pub const COLUMNS: &[&str] = &[
     "recorded_state_source",
     "recorded_state_as_of",
     "community_plans",
+    "community_plans_implementing",
+    "community_items_implemented",
 ];
 
 /// Writes the rows (a few dozen per national plan, so each plan's rows are read at once).
@@ -70,6 +73,8 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 Cell::text(row.state.as_ref().map(|s| s.source.clone())),
                 Cell::text(row.state.as_ref().and_then(|s| s.as_of).map(|d| d.to_string())),
                 Cell::Int(i64::try_from(row.community_plans).unwrap_or(i64::MAX)),
+                Cell::Int(i64::try_from(row.community_implementing_plans).unwrap_or(i64::MAX)),
+                Cell::Int(i64::try_from(row.community_implemented_items).unwrap_or(i64::MAX)),
             ])
             .await?;
         }

@@ -11,6 +11,7 @@ use entity::{
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
     project_plan_item, project_region, region, responsibility, target_group, vocabulary,
+    vocabulary_carry_over,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
@@ -153,6 +154,14 @@ pub struct Loaders {
     pub target_groups: Group<target_group::Entity>,
     /// Vocabularies by id.
     pub vocabularies: Group<vocabulary::Entity>,
+    /// Carry-over rows by the edition that carries the group over.
+    pub carry_overs_by_vocabulary: Group<vocabulary_carry_over::Entity>,
+    /// Carry-over rows by the group carried over.
+    pub carry_overs_by_group: Group<vocabulary_carry_over::Entity>,
+    /// Groups by the edition they were first published in.
+    pub target_groups_by_vocabulary: Group<target_group::Entity>,
+    /// Groups by the group that replaces them.
+    pub groups_replaced_by: Group<target_group::Entity>,
     /// Organisations by id.
     pub organisations: Group<organisation::Entity>,
     /// Name history by organisation.
@@ -284,6 +293,22 @@ impl Loaders {
             )),
             target_groups: loader(RowsBy::new(db, target_group::Column::Id, &[])),
             vocabularies: loader(RowsBy::new(db, vocabulary::Column::Id, &[])),
+            carry_overs_by_vocabulary: loader(RowsBy::new(
+                db,
+                vocabulary_carry_over::Column::VocabularyId,
+                &[vocabulary_carry_over::Column::Position],
+            )),
+            carry_overs_by_group: loader(RowsBy::new(
+                db,
+                vocabulary_carry_over::Column::TargetGroupId,
+                &[vocabulary_carry_over::Column::Position],
+            )),
+            groups_replaced_by: loader(RowsBy::new(db, target_group::Column::ReplacedById, &[])),
+            target_groups_by_vocabulary: loader(RowsBy::new(
+                db,
+                target_group::Column::VocabularyId,
+                &[target_group::Column::Position, target_group::Column::Code],
+            )),
             organisations: loader(RowsBy::new(db, organisation::Column::Id, &[])),
             names_by_organisation: loader(RowsBy::new(
                 db,

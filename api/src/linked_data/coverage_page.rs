@@ -114,6 +114,8 @@ pub struct Row {
     pub items: u64,
     /// Community plans.
     pub community: u64,
+    /// Community plans whose items implement national items, directly or through the regional plan.
+    pub community_implementing: u64,
     #[serde(skip)]
     rank: CoverageStatus,
 }
@@ -276,6 +278,7 @@ fn row(base: &PublicUrl, c: &RegionCoverage) -> Row {
         source,
         items: c.implemented_items,
         community: c.community_plans,
+        community_implementing: c.community_implementing_plans,
         rank: c.alignment.status,
     }
 }
@@ -315,6 +318,7 @@ mod tests {
             source: None,
             items,
             community: 0,
+            community_implementing: 0,
             rank,
         }
     }

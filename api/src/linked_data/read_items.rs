@@ -143,8 +143,8 @@ pub async fn read_item(
         ),
         (
             "localizedBy",
-            "Локалізовано в регіональних планах",
-            "Localized by regional items",
+            "Локалізовано в регіональних і місцевих планах",
+            "Localized by regional and community items",
             plan_item_implementation::Column::ImplementedItemId,
             false,
         ),

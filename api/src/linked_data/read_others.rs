@@ -2,9 +2,9 @@
 //! dispatches an [`Address`] to the right reader. SeaORM queries only; nothing here knows of HTTP.
 
 use entity::{
-    enums::VocabularyStatus, organisation, organisation_identifier, organisation_succession, plan, plan_item,
-    plan_item_target_group, project_link, project_participant, project_region, region, responsibility,
-    target_group, vocabulary,
+    enums::VocabularyStatus, organisation, organisation_identifier, organisation_name,
+    organisation_succession, plan, plan_item, plan_item_target_group, project_link, project_participant,
+    project_region, region, responsibility, target_group, vocabulary,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -66,6 +66,21 @@ async fn read_target_group(
             note: None,
         });
     }
+    let editions = crate::domain::target_groups::editions_of(db, group.id, group.vocabulary_id).await?;
+    resource.section(
+        "editions",
+        "Редакції переліку",
+        "Vocabulary editions",
+        editions
+            .iter()
+            .map(|v| Link {
+                uri: base.vocabulary(&v.code),
+                code: v.code.clone(),
+                title: Texts::from(v.title_uk.as_deref(), v.title_en.as_deref()),
+                note: Some(v.edition.clone()),
+            })
+            .collect(),
+    );
     let replacement = match group.replaced_by_id {
         Some(id) => target_group::Entity::find_by_id(id).one(db).await?,
         None => None,
@@ -132,6 +147,27 @@ async fn read_organisation(
             "Ідентифікатор",
             "Identifier",
             identifier.identifier.clone(),
+        );
+    }
+    // The name history with the days each name took effect and ceased (a rename's own date, not
+    // the day it was recorded), oldest first; an unknown start sorts first.
+    let mut names = organisation_name::Entity::find()
+        .filter(organisation_name::Column::OrganisationId.eq(body.id))
+        .all(db)
+        .await?;
+    names.sort_by_key(|n| (n.valid_from, n.valid_until.is_none(), n.created_at));
+    for name in &names {
+        let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "…".to_owned(), |d| d.to_string());
+        let text = [name.name_uk.as_deref(), name.name_en.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" / ");
+        resource.fact(
+            "nameHistory",
+            "Назва (з – до)",
+            "Name (from – until)",
+            format!("{} – {}: {text}", day(name.valid_from), day(name.valid_until)),
         );
     }
     let successions = organisation_succession::Entity::find()
@@ -227,7 +263,7 @@ async fn read_organisation(
             .await?,
     );
     resource.graphql_query = format!(
-        "{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} }} }}",
+        "{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} nameHistory {{ names {{ uk en }} validFrom validUntil }} }} }}",
         body.code
     );
     Ok(Some(resource))

@@ -89,11 +89,12 @@ pub async fn read_codelist(
     else {
         return Ok(None);
     };
-    let groups = target_group::Entity::find()
-        .filter(target_group::Column::VocabularyId.eq(list.id))
-        .order_by_asc(target_group::Column::Position)
-        .all(db)
-        .await?;
+    // The edition's own groups and those it carries over, in its order.
+    let groups: Vec<target_group::Model> = crate::domain::target_groups::edition_members(db, list.id)
+        .await?
+        .into_iter()
+        .map(|m| m.group)
+        .collect();
     Ok(Some(Codelist {
         code: list.code.clone(),
         uri: base.vocabulary(&list.code),

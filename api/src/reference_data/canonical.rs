@@ -171,6 +171,7 @@ fn target_groups(data: &mut Dataset) -> Result<(), String> {
         title_en: groups.vocabulary.title_en,
         status: groups.vocabulary.status,
         source_document: groups.vocabulary.source_document,
+        previous_edition_id: None,
         created_at: t,
         updated_at: t,
         version: 1,

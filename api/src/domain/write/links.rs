@@ -156,7 +156,21 @@ pub async fn responsibility(
     touch(write, item, change).await
 }
 
-/// Links or unlinks a regional, departmental or local item and the national item it implements.
+/// Which items an item of a plan at `level` may implement: a regional or departmental item
+/// implements national items; a local (community) item national items or items of its region's
+/// regional plan. Because each step goes strictly down a level, `implements` links form no cycle.
+pub fn may_implement(level: PlanLevel, target: PlanLevel) -> bool {
+    match level {
+        PlanLevel::National => false,
+        PlanLevel::Regional | PlanLevel::Departmental => target == PlanLevel::National,
+        PlanLevel::Local => matches!(target, PlanLevel::National | PlanLevel::Regional),
+    }
+}
+
+/// Links or unlinks an item and an item it implements (by canonical code): a regional,
+/// departmental or local item and a national item, or a local (community) item and an item of the
+/// regional plan of its own region (see [`may_implement`]). Wrong levels, another region's plan,
+/// and a national plan other than the one the plan localizes are refused on `input.implements`.
 pub async fn implementation(
     write: &mut WriteTransaction,
     item: &str,
@@ -172,17 +186,9 @@ pub async fn implementation(
     }
     let target = item_by_code(&write.txn, "input.implements", national).await?;
     let target_plan = write.load_object::<entity::plan::Model>(target.plan_id).await?;
-    if target_plan.level != PlanLevel::National {
-        return Err(ApiError::invalid(
-            "input.implements",
-            format!("`{national}` is not an item of a national plan"),
-        ));
-    }
-    if plan.parent_plan_id.is_some_and(|parent| parent != target_plan.id) {
-        return Err(ApiError::invalid(
-            "input.implements",
-            format!("`{national}` is not in the plan {} localizes", plan.code),
-        ));
+    // Unlinking is always allowed, so a link made under older rules can be removed.
+    if change == LinkChange::Link {
+        check_implements(&plan, &target_plan, national)?;
     }
     let link = plan_item_implementation::Entity::find()
         .filter(plan_item_implementation::Column::ImplementingItemId.eq(item.id))
@@ -202,6 +208,56 @@ pub async fn implementation(
     })
     .await?;
     touch(write, item, change).await
+}
+
+/// Whether an item of `plan` may implement `code`, an item of `target`.
+fn check_implements(plan: &entity::plan::Model, target: &entity::plan::Model, code: &str) -> ApiResult<()> {
+    const FIELD: &str = "input.implements";
+    if !may_implement(plan.level, target.level) {
+        let allowed = if plan.level == PlanLevel::Local {
+            "an item of a national plan or of its region's regional plan"
+        } else {
+            "an item of a national plan"
+        };
+        return Err(ApiError::invalid(
+            FIELD,
+            format!(
+                "`{code}` is an item of a {} plan; a {} item implements {allowed}",
+                target.level.as_wire().to_lowercase(),
+                plan.level.as_wire().to_lowercase()
+            ),
+        ));
+    }
+    match target.level {
+        PlanLevel::National => {
+            if plan.parent_plan_id.is_some_and(|parent| parent != target.id) {
+                return Err(ApiError::invalid(
+                    FIELD,
+                    format!("`{code}` is not in the plan {} localizes", plan.code),
+                ));
+            }
+        }
+        _ => {
+            if plan.region_id.is_none() || plan.region_id != target.region_id {
+                return Err(ApiError::invalid(
+                    FIELD,
+                    format!(
+                        "`{code}` is an item of another region's plan; a community item implements items of its own region's regional plan"
+                    ),
+                ));
+            }
+            if plan.parent_plan_id.is_some()
+                && target.parent_plan_id.is_some()
+                && plan.parent_plan_id != target.parent_plan_id
+            {
+                return Err(ApiError::invalid(
+                    FIELD,
+                    format!("`{code}` localizes another national plan than {} does", plan.code),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Links or unlinks a project link (by key) and a plan item (by canonical code).
@@ -234,4 +290,29 @@ pub async fn project_item(
     })
     .await?;
     touch(write, before, change).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_implement;
+    use entity::enums::PlanLevel::{Departmental, Local, National, Regional};
+
+    #[test]
+    fn may_implement_goes_down_one_level_at_a_time_so_links_form_no_cycle() {
+        let levels = [National, Regional, Departmental, Local];
+        let allowed: Vec<_> = levels
+            .iter()
+            .flat_map(|a| levels.iter().map(move |b| (*a, *b)))
+            .filter(|(a, b)| may_implement(*a, *b))
+            .collect();
+        assert_eq!(
+            allowed,
+            vec![
+                (Regional, National),
+                (Departmental, National),
+                (Local, National),
+                (Local, Regional)
+            ]
+        );
+    }
 }

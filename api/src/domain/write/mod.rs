@@ -14,6 +14,7 @@ pub mod region_states;
 pub mod rows;
 pub mod target_groups;
 pub mod tokens;
+pub mod vocabulary_editions;
 
 use chrono::{DateTime, Utc};
 use entity::{organisation, plan, plan_item};

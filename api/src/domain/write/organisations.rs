@@ -1,6 +1,7 @@
 //! Organisations, changed by registry administrators (and the operator's command line). A new
 //! name is added to the name history instead of overwriting it.
 
+use chrono::NaiveDate;
 use entity::{
     enums::OrganisationKind, organisation, organisation_identifier, organisation_name,
     organisation_succession,
@@ -80,15 +81,20 @@ async fn add_identifiers(
     Ok(())
 }
 
-/// Adds a name to the history of `organisation`, valid from today.
-async fn add_name(write: &WriteTransaction, organisation: Uuid, name: &Bilingual) -> ApiResult<()> {
+/// Adds a name to the history of `organisation`, valid from `from`.
+async fn add_name(
+    write: &WriteTransaction,
+    organisation: Uuid,
+    name: &Bilingual,
+    from: NaiveDate,
+) -> ApiResult<()> {
     write
         .insert(organisation_name::Model {
             id: new_id(),
             organisation_id: organisation,
             name_uk: name.uk.clone(),
             name_en: name.en.clone(),
-            valid_from: Some(write.now.date_naive()),
+            valid_from: Some(from),
             valid_until: None,
             created_at: write.now,
             updated_at: write.now,
@@ -167,7 +173,7 @@ pub async fn create_organisation(
     model.search_text =
         search::organisation_text(&model, identifiers.iter().chain(names).map(String::as_str));
     let created = write.create(model).await?;
-    add_name(write, created.id, &name).await?;
+    add_name(write, created.id, &name, write.now.date_naive()).await?;
     add_identifiers(write, created.id, identifiers).await?;
     Ok(created)
 }
@@ -185,6 +191,35 @@ pub struct OrganisationChanges {
     pub region: Patch<String>,
     /// Identifiers to add.
     pub add_identifiers: Vec<String>,
+    /// The day a new name took effect (today when left out); only with a new name.
+    pub name_effective_on: Option<NaiveDate>,
+}
+
+/// The day a rename takes effect: `given` (else `today`), refused when it is after `today` (a
+/// rename is recorded once it has happened) or before the day the current name took effect
+/// (`current_from`; the history must stay in order). The old name's last day is that same day.
+pub fn rename_effective_on(
+    given: Option<NaiveDate>,
+    today: NaiveDate,
+    current_from: Option<NaiveDate>,
+) -> ApiResult<NaiveDate> {
+    const FIELD: &str = "input.nameEffectiveOn";
+    let day = given.unwrap_or(today);
+    if day > today {
+        return Err(ApiError::invalid(
+            FIELD,
+            format!("{day} is in the future; record a rename once it has taken effect"),
+        ));
+    }
+    if let Some(from) = current_from
+        && day < from
+    {
+        return Err(ApiError::invalid(
+            FIELD,
+            format!("{day} is before {from}, the day the current name took effect"),
+        ));
+    }
+    Ok(day)
 }
 
 /// Changes an organisation based on `version`.
@@ -213,18 +248,27 @@ pub async fn update_organisation(
     }
     if (&name.uk, &name.en) != (&after.name_uk, &after.name_en) {
         (after.name_uk, after.name_en) = (name.uk.clone(), name.en.clone());
-        let today = write.now.date_naive();
         let current = organisation_name::Entity::find()
             .filter(organisation_name::Column::OrganisationId.eq(id))
             .filter(organisation_name::Column::ValidUntil.is_null())
             .all(&write.txn)
             .await?;
+        let effective_on = rename_effective_on(
+            changes.name_effective_on,
+            write.now.date_naive(),
+            current.iter().filter_map(|n| n.valid_from).max(),
+        )?;
         for name in current {
             let mut closed = name.clone();
-            closed.valid_until = Some(today);
+            closed.valid_until = Some(effective_on);
             write.update_part(&name, closed).await?;
         }
-        add_name(write, id, &name).await?;
+        add_name(write, id, &name, effective_on).await?;
+    } else if changes.name_effective_on.is_some() {
+        return Err(ApiError::invalid(
+            "input.nameEffectiveOn",
+            "given without a new name",
+        ));
     }
     let identifiers = new_identifiers(write, &changes.add_identifiers).await?;
     add_identifiers(write, id, identifiers).await?;
@@ -266,4 +310,28 @@ pub async fn withdraw_organisation(
             .await?;
     }
     write.save(after, Action::Withdraw).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_effective_on;
+    use chrono::NaiveDate;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn rename_effective_on_defaults_to_today_and_refuses_future_and_out_of_order_days() {
+        let today = day("2026-12-01");
+        assert_eq!(rename_effective_on(None, today, None).ok(), Some(today));
+        let past = day("2025-09-15");
+        assert_eq!(rename_effective_on(Some(past), today, None).ok(), Some(past));
+        assert_eq!(
+            rename_effective_on(Some(past), today, Some(past)).ok(),
+            Some(past)
+        );
+        assert!(rename_effective_on(Some(day("2026-12-02")), today, None).is_err());
+        assert!(rename_effective_on(Some(past), today, Some(day("2025-09-16"))).is_err());
+    }
 }

@@ -13,7 +13,7 @@ use entity::{
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
     plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
     project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
-    webhook_cursor, webhook_endpoint, webhook_secret,
+    vocabulary_carry_over, webhook_cursor, webhook_endpoint, webhook_secret,
 };
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde::Serialize;
@@ -106,6 +106,7 @@ rows!(
     webhook_cursor,
     webhook_endpoint,
     webhook_secret,
+    vocabulary_carry_over,
 );
 
 /// An object the API writes, with its own events in the audit trail.
@@ -145,6 +146,7 @@ audited!(
     organisation: Organisation, "organisation", |o| Some(o.code.clone());
     project_link: ProjectLink, "project link", |p| p.iati_identifier.clone();
     target_group: TargetGroup, "target group", |g| Some(g.code.clone());
+    vocabulary: Vocabulary, "vocabulary", |v| Some(v.code.clone()), PUBLIC: bool = false;
     api_token: ApiToken, "token", |t| Some(t.label.clone()), PUBLIC: bool = false, CREATED: Action = Action::Issue;
     webhook_endpoint: Webhook, "webhook", |_w| None, PUBLIC: bool = false;
 );

@@ -33,7 +33,7 @@ pub struct NewTargetGroup {
     pub description_en: Option<String>,
 }
 
-/// Creates a target group at the end of its vocabulary.
+/// Creates a target group at the end of its vocabulary (an edition: see `super::vocabulary_editions`).
 pub async fn create_target_group(
     write: &mut WriteTransaction,
     input: NewTargetGroup,
@@ -62,10 +62,13 @@ pub async fn create_target_group(
             format!("a target group `{code}` already exists"),
         ));
     }
-    let position = target_group::Entity::find()
-        .filter(target_group::Column::VocabularyId.eq(vocabulary.id))
-        .count(db)
-        .await?;
+    // At the end of the edition's list, after its own groups and those it carries over.
+    let position = crate::domain::target_groups::edition_members(db, vocabulary.id)
+        .await?
+        .iter()
+        .map(|m| i64::from(m.position))
+        .max()
+        .unwrap_or(0);
     let label = Bilingual::given(
         "input.label",
         500,

@@ -33,12 +33,16 @@ pub struct ResponsibilityInput {
     pub role: ResponsibilityRole,
 }
 
-/// A regional, departmental or local item and the national item it implements.
+/// An item and the item it implements: a regional, departmental or local item and a national
+/// item, or a local (community) item and an item of its region's regional plan.
 #[derive(InputObject)]
 pub struct ImplementationInput {
     /// Canonical code of the localizing item.
     pub plan_item: String,
-    /// Canonical code of the national item it implements.
+    /// Canonical code of the item it implements: an item of the national plan the localizing
+    /// item's plan localizes, or (for a local plan's item) an item of the regional plan of the
+    /// local plan's region. Another level or another region is refused (`BAD_USER_INPUT` on
+    /// `input.implements`); since each link goes down a level, links never form a cycle.
     pub implements: String,
 }
 
@@ -126,11 +130,12 @@ impl LinkMutation {
         })
     }
 
-    /// Records that a regional, departmental or local item implements a national item.
+    /// Records that a regional, departmental or local item implements a national item, or that a
+    /// local (community) item implements an item of its region's regional plan.
     async fn link_implementation(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput,
+        #[graphql(desc = "The localizing item and the item it implements.")] input: ImplementationInput,
     ) -> Result<PlanItemPayload> {
         let item = in_write!(ctx, |write| links::implementation(
             &mut write,
@@ -147,7 +152,7 @@ impl LinkMutation {
     async fn unlink_implementation(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The localizing item and the national item.")] input: ImplementationInput,
+        #[graphql(desc = "The localizing item and the item it implements.")] input: ImplementationInput,
     ) -> Result<PlanItemPayload> {
         let item = in_write!(ctx, |write| links::implementation(
             &mut write,

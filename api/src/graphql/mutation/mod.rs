@@ -11,6 +11,7 @@ mod plans;
 mod project_links;
 mod target_groups;
 mod tokens;
+mod vocabulary_editions;
 mod webhooks;
 
 use async_graphql::MergedObject;
@@ -34,6 +35,7 @@ pub struct MutationRoot(
     coverage::CoverageMutation,
     tokens::TokenMutation,
     webhooks::WebhookMutation,
+    vocabulary_editions::VocabularyEditionMutation,
 );
 
 /// Runs `$body` (an expression using `write`) in a write transaction for the request's actor and

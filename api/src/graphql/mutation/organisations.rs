@@ -9,7 +9,7 @@ use crate::{
     graphql::{
         context::patch,
         node_id::decode_as,
-        types::{enums::OrganisationKind, organisation::Organisation},
+        types::{common::Date, enums::OrganisationKind, organisation::Organisation},
     },
 };
 
@@ -50,6 +50,10 @@ pub struct UpdateOrganisationInput {
     /// Identifiers to add.
     #[graphql(default)]
     pub add_identifiers: Vec<String>,
+    /// The day the new name took effect (the decree's date, not the day of this write); today when
+    /// left out. Only with a new name; not in the future, and not before the day the current name
+    /// took effect. The current name's `validUntil` becomes this day.
+    pub name_effective_on: Option<Date>,
 }
 
 /// Withdraws an organisation that ceased or was reorganised.
@@ -110,6 +114,7 @@ impl OrganisationMutation {
             name_en: patch(input.name_en),
             region: patch(input.region),
             add_identifiers: input.add_identifiers,
+            name_effective_on: input.name_effective_on.map(|d| d.0),
         };
         let organisation = in_write!(ctx, |write| organisations::update_organisation(
             &mut write,

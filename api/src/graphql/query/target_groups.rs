@@ -9,7 +9,7 @@ use crate::{
         types::{
             common::{connection, page_request},
             enums::VocabularyStatus,
-            target_group::{TargetGroup, TargetGroupConnection},
+            target_group::{TargetGroup, TargetGroupConnection, Vocabulary},
         },
     },
 };
@@ -17,7 +17,8 @@ use crate::{
 /// Narrows `targetGroups`; fields left out match every group.
 #[derive(InputObject, Debug, Default)]
 pub struct TargetGroupFilter {
-    /// Only groups of the vocabulary version with this code, e.g. `UA-NAP-TG-2020`.
+    /// Only groups of the vocabulary edition with this code, e.g. `UA-NAP-TG-2020`: those first
+    /// published in it and those it carries over.
     pub vocabulary: Option<String>,
     /// Only active or only withdrawn groups.
     pub status: Option<VocabularyStatus>,
@@ -56,6 +57,27 @@ impl TargetGroupQuery {
             target_groups::list_target_groups(db(ctx)?, &filter, &page_request(first, after, last, before))
                 .await?;
         Ok(connection(page, TargetGroup))
+    }
+
+    /// Every edition of the target-group vocabulary, oldest first (each with its groups in
+    /// `entries` and the edition it follows in `previousEdition`).
+    async fn vocabularies(&self, ctx: &Context<'_>) -> Result<Vec<Vocabulary>> {
+        Ok(target_groups::list_vocabularies(db(ctx)?)
+            .await?
+            .into_iter()
+            .map(Vocabulary)
+            .collect())
+    }
+
+    /// The edition of the target-group vocabulary with this code (e.g. `UA-NAP-TG-2020`), or null.
+    async fn vocabulary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The vocabulary code, e.g. `UA-NAP-TG-2020`.")] code: String,
+    ) -> Result<Option<Vocabulary>> {
+        Ok(target_groups::find_vocabulary_by_code(db(ctx)?, &code)
+            .await?
+            .map(Vocabulary))
     }
 
     /// The target group with this code (e.g. `internally-displaced-persons`), or null if there is none.

@@ -163,6 +163,20 @@ impl RegionLocalization {
     async fn community_plan_count(&self) -> u64 {
         self.0.community_plans
     }
+
+    /// The localization chain one level down: how many of those community plans have a live item
+    /// implementing a live item of the national plan, directly or through a live item of the
+    /// region's regional plan (`plan`). Withdrawn plans and items count for nothing.
+    async fn community_implementing_plan_count(&self) -> u64 {
+        self.0.community_implementing_plans
+    }
+
+    /// How many distinct live items of the national plan the region's community plans reach:
+    /// items their live items implement directly, and items implemented by the regional plan's
+    /// live items that community items implement.
+    async fn community_implemented_item_count(&self) -> u64 {
+        self.0.community_implemented_items
+    }
 }
 
 /// Which regions localize a national plan item. Withdrawn plans and items, and the items of

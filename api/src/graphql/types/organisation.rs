@@ -83,14 +83,28 @@ impl Organisation {
             n.valid_until.is_none() && n.name_uk == self.0.name_uk && n.name_en == self.0.name_en
         };
         names.sort_by(|a, b| {
-            (is_current(a), a.valid_from, a.valid_until, a.id).cmp(&(
+            (is_current(a), a.valid_from, a.valid_until, a.created_at, a.id).cmp(&(
                 is_current(b),
                 b.valid_from,
                 b.valid_until,
+                b.created_at,
                 b.id,
             ))
         });
         Ok(names.into_iter().map(OrganisationName).collect())
+    }
+
+    /// The name in effect on `date` (from the name history: a rename counts from the day it took
+    /// effect, and on that day the new name is given); null before the earliest known name.
+    async fn name_on(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day, e.g. `2024-01-31`.")] date: Date,
+    ) -> Result<Option<OrganisationName>> {
+        let names = group(&loaders(ctx)?.names_by_organisation, self.0.id).await?;
+        Ok(crate::domain::organisations::name_on(&names, date.0)
+            .cloned()
+            .map(OrganisationName))
     }
 
     /// Org-id identifiers, e.g. `UA-EDR-12345678` (EDRPOU) or `XM-DAC-41146`.

@@ -254,8 +254,9 @@ impl PlanItem {
             .collect())
     }
 
-    /// The national items this regional, departmental or local item implements, by code; withdrawn
-    /// items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    /// The items this item implements, by code: national items for a regional or departmental
+    /// item; national items or items of its region's regional plan for a local (community) item.
+    /// Withdrawn items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
     async fn implements(
         &self,
         ctx: &Context<'_>,
@@ -273,8 +274,9 @@ impl PlanItem {
         Ok(items.into_iter().map(PlanItem).collect())
     }
 
-    /// The items of regional, departmental and local plans that implement this item, by code;
-    /// withdrawn items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
+    /// The items that implement this item, by code: items of regional, departmental and local plans
+    /// for a national item; items of the region's local (community) plans for a regional item.
+    /// Withdrawn items and items of withdrawn plans are left out unless `includeWithdrawn` is true.
     async fn localizations(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,7 @@
 //! `TargetGroup` and its `Vocabulary`.
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use entity::{target_group, vocabulary};
 
 use super::{
@@ -93,7 +93,29 @@ impl TargetGroup {
             .map(Vocabulary))
     }
 
-    /// The group that replaces this one, when it was renamed or withdrawn.
+    /// Every edition of the vocabulary the group is in: the one it was first published in and
+    /// those that carry it over unchanged, oldest first.
+    async fn editions(&self, ctx: &Context<'_>) -> Result<Vec<Vocabulary>> {
+        let loaders = loaders(ctx)?;
+        let carried = group(&loaders.carry_overs_by_group, self.0.id).await?;
+        let mut editions = many(
+            &loaders.vocabularies,
+            unique(std::iter::once(self.0.vocabulary_id).chain(carried.iter().map(|c| c.vocabulary_id))),
+        )
+        .await?;
+        editions.sort_by(|a, b| (a.created_at, &a.code).cmp(&(b.created_at, &b.code)));
+        Ok(editions.into_iter().map(Vocabulary).collect())
+    }
+
+    /// The groups this one replaces: groups of earlier editions renamed into it or replaced by it.
+    async fn replaces(&self, ctx: &Context<'_>) -> Result<Vec<TargetGroup>> {
+        let mut groups = group(&loaders(ctx)?.groups_replaced_by, self.0.id).await?;
+        groups.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(groups.into_iter().map(TargetGroup).collect())
+    }
+
+    /// The group that replaces this one, when it was renamed or withdrawn (in a later edition, when
+    /// this one stays active in its own).
     async fn replaced_by(&self, ctx: &Context<'_>) -> Result<Option<TargetGroup>> {
         let Some(id) = self.0.replaced_by_id else {
             return Ok(None);
@@ -178,7 +200,9 @@ impl TargetGroup {
 /// A vocabulary row.
 pub struct Vocabulary(pub vocabulary::Model);
 
-/// A published version of a code list, such as the target groups of the 2021-2025 plan.
+/// An edition of the target-group vocabulary, such as the target groups of the 2021-2025 plan
+/// (`UA-NAP-TG-2020`). A later edition follows an earlier one (`previousEdition`): it carries groups
+/// over unchanged, adds new ones, and renames or replaces old ones (the old group's `replacedBy`).
 #[Object]
 impl Vocabulary {
     /// Stable code of this version, e.g. `UA-NAP-TG-2020`.
@@ -218,6 +242,58 @@ impl Vocabulary {
         self.0.source_document.as_deref()
     }
 
+    /// Version of the record; grows by one with every change (groups carried over into it).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The edition this one follows; null for a first edition.
+    async fn previous_edition(&self, ctx: &Context<'_>) -> Result<Option<Vocabulary>> {
+        let Some(id) = self.0.previous_edition_id else {
+            return Ok(None);
+        };
+        Ok(one(&loaders(ctx)?.vocabularies, id).await?.map(Vocabulary))
+    }
+
+    /// The groups of this edition in its order: those first published in it and those it carries
+    /// over from earlier editions. Withdrawn groups are left out unless `includeWithdrawn` is true.
+    async fn entries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            default,
+            desc = "Also return withdrawn groups (left out by default). Default false."
+        )]
+        include_withdrawn: bool,
+    ) -> Result<Vec<VocabularyEntry>> {
+        let loaders = loaders(ctx)?;
+        let own = group(&loaders.target_groups_by_vocabulary, self.0.id).await?;
+        let carried = group(&loaders.carry_overs_by_vocabulary, self.0.id).await?;
+        let carried_groups = many(&loaders.target_groups, carried.iter().map(|c| c.target_group_id)).await?;
+        let mut entries: Vec<VocabularyEntry> = own
+            .into_iter()
+            .map(|g| VocabularyEntry {
+                position: g.position,
+                carried_over: false,
+                target_group: TargetGroup(g),
+            })
+            .chain(carried.iter().filter_map(|c| {
+                let g = carried_groups.iter().find(|g| g.id == c.target_group_id)?;
+                Some(VocabularyEntry {
+                    position: c.position,
+                    carried_over: true,
+                    target_group: TargetGroup(g.clone()),
+                })
+            }))
+            .filter(|e| {
+                include_withdrawn || e.target_group.0.status != entity::enums::VocabularyStatus::Withdrawn
+            })
+            .collect();
+        entries
+            .sort_by(|a, b| (a.position, &a.target_group.0.code).cmp(&(b.position, &b.target_group.0.code)));
+        Ok(entries)
+    }
+
     /// The address of this vocabulary as an IATI codelist (XML, JSON, CSV), to write as the
     /// `vocabulary-uri` of an IATI `<tag vocabulary="99">` whose `code` is a target group's code.
     async fn uri(&self, ctx: &Context<'_>) -> Result<String> {
@@ -225,6 +301,18 @@ impl Vocabulary {
             .data::<crate::linked_data::PublicUrl>()?
             .vocabulary(&self.0.code))
     }
+}
+
+/// One group of an edition of the vocabulary.
+#[derive(SimpleObject)]
+pub struct VocabularyEntry {
+    /// Its order in this edition's list.
+    pub position: i32,
+    /// Whether this edition carries the group over unchanged from an earlier edition (false: first
+    /// published in this edition).
+    pub carried_over: bool,
+    /// The group.
+    pub target_group: TargetGroup,
 }
 
 super::common::connection_type!(
