@@ -30,6 +30,7 @@ mod migrations;
 mod mutations;
 mod pagination;
 mod persisted_queries;
+mod plan_import;
 mod plans;
 mod query_cost;
 mod read_cache;

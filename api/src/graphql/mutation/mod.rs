@@ -3,6 +3,7 @@
 //! mutation changes nothing. Mutations are named `verbNoun` and take one `input` object.
 
 mod coverage;
+mod import;
 mod indicators;
 mod links;
 mod organisations;
@@ -13,6 +14,8 @@ mod target_groups;
 mod tokens;
 
 use async_graphql::MergedObject;
+
+pub use import::ImportLimit;
 
 /// The mutation root of the schema. Every mutation needs a bearer token, runs in its own
 /// transaction and records its own audit event: a refused or failed mutation changes nothing.
@@ -31,6 +34,7 @@ pub struct MutationRoot(
     project_links::ProjectLinkMutation,
     links::LinkMutation,
     coverage::CoverageMutation,
+    import::ImportMutation,
     tokens::TokenMutation,
 );
 

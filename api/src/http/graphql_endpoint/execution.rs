@@ -27,7 +27,10 @@ pub(super) async fn execute(
     actor: Option<Actor>,
 ) -> async_graphql::Response {
     // Loaders are per request: they batch within it and never share a cache with another request.
-    let mut request = request.data(language).data(Loaders::new(&state.db));
+    let mut request = request
+        .data(language)
+        .data(Loaders::new(&state.db))
+        .data(crate::graphql::mutation::ImportLimit(state.http.import_max_bytes));
     if let Some(actor) = actor {
         request = request.data(actor);
     }
