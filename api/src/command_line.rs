@@ -1,4 +1,4 @@
-//! The operator's `org`, `token` and `export` commands. The command line is trusted with everything (it
+//! The operator's `org`, `token`, `export` and `import plan` commands. The command line is trusted with everything (it
 //! runs with the server's database credentials); its writes are audited as `cli`.
 
 use std::collections::BTreeSet;
