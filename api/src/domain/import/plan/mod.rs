@@ -85,7 +85,7 @@ pub async fn import_plan(
             error: ApiError::Validation { field, message },
         }) => {
             write.rollback().await?;
-            report.problems.push(refused(sheet, row, &field, message));
+            report.problems.push(refused(sheet, row, &field, &message));
             return Ok(report);
         }
         Err(apply::Failure { error, .. }) => return Err(error),
@@ -103,7 +103,7 @@ pub async fn import_plan(
 }
 
 /// A rule of the registry refused a row: the column the failing field comes from, where known.
-fn refused(sheet: &str, row: Option<usize>, field: &str, message: String) -> Problem {
+fn refused(sheet: &str, row: Option<usize>, field: &str, message: &str) -> Problem {
     let column = match field.rsplit('.').next().unwrap_or(field) {
         "titleUk" => Some("title_uk"),
         "titleEn" => Some("title_en"),
