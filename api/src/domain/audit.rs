@@ -473,6 +473,39 @@ pub async fn list_changes(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn event(action: Action, id: Uuid, version: i32) -> audit_event::ActiveModel {
+        let change = Change::<i32> {
+            entity_type: "PlanItem",
+            entity_id: id,
+            entity_code: None,
+            action,
+            version,
+            before: None,
+            after: Some(&version),
+            public: true,
+        };
+        event_row(7, Utc::now(), &Actor::CommandLine, &change).unwrap()
+    }
+
+    #[test]
+    fn a_batch_records_one_event_per_object() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut batch = Batch::default();
+        batch.record(Action::Create, a, event(Action::Create, a, 1));
+        batch.record(Action::Link, a, event(Action::Link, a, 2));
+        batch.record(Action::Link, b, event(Action::Link, b, 4));
+        batch.record(Action::Unlink, b, event(Action::Unlink, b, 5));
+        batch.record(Action::Withdraw, b, event(Action::Withdraw, b, 6));
+        assert_eq!(batch.events.len(), 2);
+        let (first, created) = &batch.events[0];
+        assert_eq!(*first, Action::Create);
+        assert_eq!(created.entity_version, Set(2));
+        assert_eq!(created.after, Set(Some("2".to_owned())));
+        assert_eq!(batch.events[1].0, Action::Withdraw);
+        assert_eq!(batch.events[1].1.action, Set("WITHDRAW".to_owned()));
+    }
     #[test]
     fn the_registry_state_key_is_the_one_the_migration_inserts() {
         assert_eq!(super::REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);

@@ -191,9 +191,19 @@ fn read_csv(file: &ImportFile) -> Result<Sheet, Problem> {
                 format!("рядок {line} не є текстом CSV у UTF-8: {e}"),
             )
         })?;
-        let line = record
+        // The line a spreadsheet shows, counted from the record's first byte (csv's own line count
+        // leaves out blank lines).
+        let start = record
             .position()
-            .map_or(rows.len() + 1, |p| usize::try_from(p.line()).unwrap_or(0));
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0))
+            .min(bytes.len());
+        // A record after blank lines starts at them.
+        let start = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+        let line = bytes[..start].iter().filter(|b| **b == b'\n').count() + 1;
         rows.push((line, record.iter().map(str::to_owned).collect()));
     }
     Ok(Sheet::from_rows(name, rows))
