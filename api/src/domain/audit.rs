@@ -508,6 +508,6 @@ mod tests {
     }
     #[test]
     fn the_registry_state_key_is_the_one_the_migration_inserts() {
-        assert_eq!(super::REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);
+        assert_eq!(REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);
     }
 }
