@@ -33,6 +33,7 @@ mod model_gaps_vocabulary_editions;
 mod mutations;
 mod pagination;
 mod persisted_queries;
+mod plan_import;
 mod plans;
 mod query_cost;
 mod read_cache;

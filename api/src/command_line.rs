@@ -1,4 +1,4 @@
-//! The operator's `org`, `token` and `export` commands. The command line is trusted with everything (it
+//! The operator's `org`, `token`, `export` and `import plan` commands. The command line is trusted with everything (it
 //! runs with the server's database credentials); its writes are audited as `cli`.
 
 use std::collections::BTreeSet;
@@ -250,5 +250,86 @@ mod tests {
         assert_eq!(ttl_days("2w").unwrap(), 14);
         assert_eq!(ttl_days("1y").unwrap(), 365);
         assert!(ttl_days("90").is_err() && ttl_days("d").is_err() && ttl_days("3m").is_err());
+    }
+}
+
+/// The arguments of `nap-registry import plan`.
+#[derive(clap::Args, Debug)]
+pub struct ImportPlanArgs {
+    /// The workbook (`.xlsx`), or the CSV files (`…items.csv`, and optionally `…plan.csv` and
+    /// `…indicators.csv`).
+    #[arg(required = true)]
+    files: Vec<std::path::PathBuf>,
+    /// The plan's code, e.g. `UA-46-RAP-2023-2025` (created from the `plan` sheet if missing).
+    #[arg(long)]
+    plan: String,
+    /// Only report what would change; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Withdraw the plan's items and indicators the file does not list.
+    #[arg(long)]
+    withdraw_missing: bool,
+    /// Language of the problem messages: uk or en.
+    #[arg(long, default_value = "en")]
+    lang: String,
+}
+
+/// Runs `import plan` as the operator: migrates and, on an empty registry, loads the reference
+/// data first (as `serve` does), then imports and prints the report. Any problem fails the
+/// command, and then nothing is changed.
+pub async fn import_plan(
+    db: &DatabaseConnection,
+    max_bytes: usize,
+    args: ImportPlanArgs,
+) -> anyhow::Result<()> {
+    use std::io::Read as _;
+
+    use nap_registry::domain::import::plan::{self as plan_import, ImportFile, PlanImport};
+
+    let ukrainian = match args.lang.as_str() {
+        "uk" => true,
+        "en" => false,
+        other => anyhow::bail!("--lang: `{other}` is not uk or en"),
+    };
+    nap_registry::db::migrate_up(db).await?;
+    if nap_registry::reference_data::registry_is_empty(db).await? {
+        let report = nap_registry::reference_data::load_canonical(db).await?;
+        tracing::info!("reference data loaded into the empty registry\n{report}");
+    }
+    let mut files = Vec::new();
+    for path in &args.files {
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| {
+                file.take(u64::try_from(max_bytes).unwrap_or(u64::MAX) + 1)
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        files.push(ImportFile { name, bytes });
+    }
+    let request = PlanImport {
+        plan: args.plan,
+        files,
+        dry_run: args.dry_run,
+        withdraw_missing: args.withdraw_missing,
+        max_bytes,
+    };
+    let report = plan_import::import_plan(db, &Actor::CommandLine, request)
+        .await
+        .map_err(fail)?;
+    #[expect(clippy::print_stdout, reason = "the report is this command's output")]
+    {
+        print!("{}", report.to_text(ukrainian));
+    }
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "the import was refused ({} problems); nothing was changed",
+            report.problems.len()
+        )
     }
 }

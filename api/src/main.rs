@@ -60,6 +60,17 @@ enum Command {
     },
     /// Write a bulk export (the same file as `GET /export/<dataset>.<format>`).
     Export(command_line::ExportArgs),
+    /// Import data prepared outside the registry.
+    Import {
+        #[command(subcommand)]
+        action: ImportAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportAction {
+    /// Import a plan from a spreadsheet (XLSX, or CSV files) as the operator: all or nothing.
+    Plan(command_line::ImportPlanArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +219,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org { action } => command_line::org(&db, action).await,
         Command::Token { action } => command_line::token(&db, &*token_service(&config)?, action).await,
         Command::Export(args) => command_line::export(&db, args).await,
+        Command::Import {
+            action: ImportAction::Plan(args),
+        } => command_line::import_plan(&db, config.http.import_max_bytes, args).await,
     }
 }
 

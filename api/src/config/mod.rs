@@ -89,6 +89,9 @@ pub struct HttpSettings {
     pub request_timeout: Duration,
     /// Largest request body accepted; larger ones are answered 413.
     pub max_body_bytes: usize,
+    /// Largest plan import file (`importPlan` upload, `import plan` files together); a
+    /// multipart GraphQL request may be this much larger than `max_body_bytes`.
+    pub import_max_bytes: usize,
     /// Origins allowed to call the API from a browser (CORS); empty allows none.
     pub cors_origins: Vec<String>,
     /// Whether any origin may make anonymous requests from a browser (no `Authorization`);
@@ -117,6 +120,7 @@ impl Default for HttpSettings {
         Self {
             request_timeout: Duration::from_secs(10),
             max_body_bytes: 256 * 1024,
+            import_max_bytes: 4 * 1024 * 1024,
             cors_origins: Vec::new(),
             cors_any_origin_anonymous: false,
             rate_per_token: 6_000,
@@ -301,6 +305,8 @@ impl Config {
             request_timeout: seconds("NAP_REQUEST_TIMEOUT_SECONDS", defaults.request_timeout, 1..=300)?,
             max_body_bytes: setting(env, "NAP_MAX_BODY_BYTES", whole_number(1024..=16 * 1024 * 1024))?
                 .unwrap_or(defaults.max_body_bytes),
+            import_max_bytes: setting(env, "NAP_IMPORT_MAX_BYTES", whole_number(1024..=64 * 1024 * 1024))?
+                .unwrap_or(defaults.import_max_bytes),
             cors_origins: setting(env, "NAP_CORS_ORIGINS", list(origin))?.unwrap_or_default(),
             cors_any_origin_anonymous: setting(env, "NAP_CORS_ANONYMOUS_ANY_ORIGIN", true_or_false)?
                 .unwrap_or(defaults.cors_any_origin_anonymous),

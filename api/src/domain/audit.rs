@@ -1,8 +1,9 @@
 //! The audit trail and the public change feed. Every write runs in a `WriteTransaction`: it
 //! first takes the next number of the registry's change sequence (which also makes concurrent
 //! writers wait their turn, so numbers follow commit order without gaps), and records exactly one
-//! audit event before it commits. A reference data load (`BulkWrite`) records one event, with its
-//! own sequence number, per row it inserts or changes.
+//! audit event before it commits. A batch (`WriteTransaction::begin_batch`, a plan import) is one
+//! transaction and one sequence number with one event per object it changes. A reference data load
+//! (`BulkWrite`) records one event, with its own sequence number, per row it inserts or changes.
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, registry_state};
@@ -88,6 +89,35 @@ pub struct WriteTransaction {
     /// The time of the write, used for every timestamp it sets.
     pub now: DateTime<Utc>,
     audited: bool,
+    batch: Option<Batch>,
+}
+
+/// The events of a batch write, one per object: a later change to an object already recorded
+/// folds into its event (the first `before`, the last `after`; a creation stays a creation).
+#[derive(Default)]
+struct Batch {
+    events: Vec<(Action, audit_event::ActiveModel)>,
+    by_object: std::collections::HashMap<Uuid, usize>,
+}
+
+impl Batch {
+    fn record(&mut self, action: Action, entity_id: Uuid, row: audit_event::ActiveModel) {
+        let Some(&index) = self.by_object.get(&entity_id) else {
+            self.by_object.insert(entity_id, self.events.len());
+            self.events.push((action, row));
+            return;
+        };
+        let (first, event) = &mut self.events[index];
+        *first = match (*first, action) {
+            (Action::Create, _) => Action::Create,
+            (_, Action::Withdraw) => Action::Withdraw,
+            (earlier, later) if earlier == later => earlier,
+            _ => Action::Update,
+        };
+        event.action = Set(first.as_wire().to_owned());
+        event.after = row.after;
+        event.entity_version = row.entity_version;
+    }
 }
 
 impl WriteTransaction {
@@ -124,12 +154,52 @@ impl WriteTransaction {
             sequence: state.change_sequence,
             now,
             audited: false,
+            batch: None,
         })
+    }
+
+    /// Opens a batch write: one transaction and one change sequence number for several objects,
+    /// each with one audit event (see `commit_batch`).
+    pub async fn begin_batch(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Self> {
+        let mut write = Self::begin(db, actor).await?;
+        write.batch = Some(Batch::default());
+        Ok(write)
+    }
+
+    /// Commits a batch write and returns how many objects it changed; a batch that changed
+    /// nothing is rolled back, so the change sequence does not move.
+    pub async fn commit_batch(mut self) -> ApiResult<usize> {
+        let events = self.batch.take().map(|b| b.events).unwrap_or_default();
+        if events.is_empty() {
+            self.txn.rollback().await?;
+            return Ok(0);
+        }
+        let count = events.len();
+        let mut rows: Vec<audit_event::ActiveModel> = events.into_iter().map(|(_, row)| row).collect();
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(EVENTS_PER_STATEMENT));
+            audit_event::Entity::insert_many(rows)
+                .exec_without_returning(&self.txn)
+                .await?;
+            rows = rest;
+        }
+        self.txn.commit().await?;
+        Ok(count)
+    }
+
+    /// Rolls the write back (a dry run): nothing it did is kept.
+    pub async fn rollback(self) -> ApiResult<()> {
+        Ok(self.txn.rollback().await?)
     }
 
     /// Records the write's audit event (exactly one per write). Writes record it through
     /// `create` and `save` (see `super::write::rows`), which fill it in from the row's type.
     pub async fn audit<T: Serialize>(&mut self, change: Change<'_, T>) -> ApiResult<()> {
+        if let Some(batch) = &mut self.batch {
+            let row = event_row(self.sequence, self.now, &self.actor, &change)?;
+            batch.record(change.action, change.entity_id, row);
+            return Ok(());
+        }
         if self.audited {
             return Err(ApiError::Internal("a write recorded two audit events".to_owned()));
         }
@@ -315,13 +385,18 @@ pub async fn list_audit_events(
     if let Some(id) = filter.entity_id {
         query = query.filter(audit_event::Column::EntityId.eq(id));
     }
+    let mut page = page.clone();
+    page.after = feed_after(page.after.as_ref())?;
     super::pagination::paginate(
         db,
         query,
-        &[Expr::col(audit_event::Column::Sequence)],
-        &[super::pagination::KeyKind::Int],
-        |e| vec![super::pagination::KeyValue::Int(e.sequence)],
-        page,
+        &[
+            Expr::col(audit_event::Column::Sequence),
+            Expr::col(audit_event::Column::Id),
+        ],
+        &EVENT_KEY_KINDS,
+        event_key,
+        &page,
     )
     .await
 }
@@ -331,6 +406,48 @@ pub fn change_cursor(sequence: i64) -> String {
     super::pagination::encode_cursor(&[super::pagination::KeyValue::Int(sequence)])
 }
 
+/// The feed's sort key: sequence, then key (one sequence number may carry several events).
+fn event_key(event: &audit_event::Model) -> Vec<super::pagination::KeyValue> {
+    vec![
+        super::pagination::KeyValue::Int(event.sequence),
+        super::pagination::KeyValue::Uuid(event.id),
+    ]
+}
+
+const EVENT_KEY_KINDS: [super::pagination::KeyKind; 2] =
+    [super::pagination::KeyKind::Int, super::pagination::KeyKind::Uuid];
+
+/// The cursor just after every event of `sequence`.
+fn after_sequence(sequence: i64) -> String {
+    super::pagination::encode_cursor(&[
+        super::pagination::KeyValue::Int(sequence),
+        super::pagination::KeyValue::Uuid(Uuid::max()),
+    ])
+}
+
+/// `after` as a cursor of (sequence, key): a decimal sequence number or a cursor of a position
+/// after a whole sequence number (`change_cursor`, `changesHead`) become "after all its events".
+fn feed_after(after: Option<&String>) -> ApiResult<Option<String>> {
+    let Some(after) = after.filter(|a| !a.is_empty()) else {
+        return Ok(after.cloned());
+    };
+    if after.bytes().all(|b| b.is_ascii_digit()) {
+        let sequence = after.parse::<i64>().map_err(|_| {
+            ApiError::invalid(
+                "after",
+                format!("`{after}` is not a sequence number of this feed"),
+            )
+        })?;
+        return Ok(Some(after_sequence(sequence)));
+    }
+    if let Ok(key) = super::pagination::decode_cursor("after", after, &[super::pagination::KeyKind::Int])
+        && let [super::pagination::KeyValue::Int(sequence)] = key.as_slice()
+    {
+        return Ok(Some(after_sequence(*sequence)));
+    }
+    Ok(Some(after.clone()))
+}
+
 /// A page of the public change feed, oldest first. `after` is a cursor of the feed or a change's
 /// `sequence` number in decimal (`0` for the start).
 pub async fn list_changes(
@@ -338,35 +455,59 @@ pub async fn list_changes(
     page: &super::pagination::PageRequest,
 ) -> ApiResult<super::pagination::Page<audit_event::Model>> {
     let mut page = page.clone();
-    if let Some(after) = &page.after
-        && !after.is_empty()
-        && after.bytes().all(|b| b.is_ascii_digit())
-    {
-        let sequence = after.parse::<i64>().map_err(|_| {
-            ApiError::invalid(
-                "after",
-                format!("`{after}` is not a sequence number of this feed"),
-            )
-        })?;
-        page.after = Some(change_cursor(sequence));
-    }
-    let page = &page;
+    page.after = feed_after(page.after.as_ref())?;
     let query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
     super::pagination::paginate(
         db,
         query,
-        &[Expr::col(audit_event::Column::Sequence)],
-        &[super::pagination::KeyKind::Int],
-        |e| vec![super::pagination::KeyValue::Int(e.sequence)],
-        page,
+        &[
+            Expr::col(audit_event::Column::Sequence),
+            Expr::col(audit_event::Column::Id),
+        ],
+        &EVENT_KEY_KINDS,
+        event_key,
+        &page,
     )
     .await
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn event(action: Action, id: Uuid, version: i32) -> audit_event::ActiveModel {
+        let change = Change::<i32> {
+            entity_type: "PlanItem",
+            entity_id: id,
+            entity_code: None,
+            action,
+            version,
+            before: None,
+            after: Some(&version),
+            public: true,
+        };
+        event_row(7, Utc::now(), &Actor::CommandLine, &change).unwrap()
+    }
+
+    #[test]
+    fn a_batch_records_one_event_per_object() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut batch = Batch::default();
+        batch.record(Action::Create, a, event(Action::Create, a, 1));
+        batch.record(Action::Link, a, event(Action::Link, a, 2));
+        batch.record(Action::Link, b, event(Action::Link, b, 4));
+        batch.record(Action::Unlink, b, event(Action::Unlink, b, 5));
+        batch.record(Action::Withdraw, b, event(Action::Withdraw, b, 6));
+        assert_eq!(batch.events.len(), 2);
+        let (first, created) = &batch.events[0];
+        assert_eq!(*first, Action::Create);
+        assert_eq!(created.entity_version, Set(2));
+        assert_eq!(created.after, Set(Some("2".to_owned())));
+        assert_eq!(batch.events[1].0, Action::Withdraw);
+        assert_eq!(batch.events[1].1.action, Set("WITHDRAW".to_owned()));
+    }
     #[test]
     fn the_registry_state_key_is_the_one_the_migration_inserts() {
-        assert_eq!(super::REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);
+        assert_eq!(REGISTRY_STATE_ID.to_string(), migration::REGISTRY_STATE_ID);
     }
 }

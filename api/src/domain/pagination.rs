@@ -113,7 +113,8 @@ pub fn encode_cursor(key: &[KeyValue]) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
 }
 
-fn decode_cursor(field: &str, cursor: &str, kinds: &[KeyKind]) -> ApiResult<Vec<KeyValue>> {
+/// Decodes a cursor of a list sorted by keys of `kinds`, or a field-named error.
+pub fn decode_cursor(field: &str, cursor: &str, kinds: &[KeyKind]) -> ApiResult<Vec<KeyValue>> {
     let invalid = || ApiError::invalid(field, format!("`{cursor}` is not a cursor of this list"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let key: Vec<KeyValue> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;

@@ -85,6 +85,41 @@ pub async fn json_failures(State(state): State<AppState>, request: Request<Body>
     (parts, body).into_response()
 }
 
+/// The body limits: every request's, and a plan import upload's.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// `NAP_MAX_BODY_BYTES`.
+    pub body: usize,
+    /// `NAP_IMPORT_MAX_BYTES`: a multipart request may be this much larger.
+    pub import: usize,
+}
+
+/// Bounds request bodies to `max_body_bytes`, or for a multipart request (a plan import's upload)
+/// to the import limit on top of it; a larger body is answered 413.
+pub async fn body_limit(State(limits): State<BodyLimits>, request: Request<Body>, next: Next) -> Response {
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(super::request_checks::is_multipart);
+    let limit = if multipart {
+        limits.body.saturating_add(limits.import)
+    } else {
+        limits.body
+    };
+    let length = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if length.is_some_and(|length| length > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}
+
 /// The stable code and message of an HTTP-level failure.
 pub fn failure(status: StatusCode) -> (ErrorCode, &'static str) {
     match status {

@@ -35,7 +35,6 @@ use axum::{
 use tower::ServiceBuilder;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
@@ -129,7 +128,13 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(middleware::from_fn_with_state(state, guards::json_failures))
-                .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+                .layer(middleware::from_fn_with_state(
+                    guards::BodyLimits {
+                        body: settings.max_body_bytes,
+                        import: settings.import_max_bytes,
+                    },
+                    guards::body_limit,
+                ))
                 .layer(cors)
                 .map_response(compression::weaken_etag_when_encoded)
                 .layer(compression::layer())

@@ -44,19 +44,29 @@ pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Re
     if method != Method::POST {
         return Ok(());
     }
-    let is_json = headers
+    let media_type = headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
-    if is_json {
+        .map(str::trim);
+    let is_json = media_type.is_some_and(|m| m.eq_ignore_ascii_case("application/json"));
+    // A file upload (GraphQL multipart request, `importPlan`) carries a token: a page cannot add
+    // `Authorization` to a cross-origin form without asking first.
+    let is_upload =
+        media_type.is_some_and(is_multipart) && headers.contains_key(axum::http::header::AUTHORIZATION);
+    if is_json || is_upload {
         Ok(())
     } else {
         Err(Refusal::new(
             ErrorCode::UnsupportedMediaType,
-            "send the GraphQL request as JSON with `Content-Type: application/json`",
+            "send the GraphQL request as JSON with `Content-Type: application/json` (file uploads: `multipart/form-data` with a bearer token)",
         ))
     }
+}
+
+/// Whether `media_type` is `multipart/form-data` (a GraphQL multipart request: a file upload).
+pub fn is_multipart(media_type: &str) -> bool {
+    media_type.trim().eq_ignore_ascii_case("multipart/form-data")
 }
 
 /// The refusal of a body that is not one GraphQL request.

@@ -10,10 +10,11 @@ use crate::{graphql::node_id, linked_data::PublicUrl};
 /// The `type` of every delivered message.
 pub const EVENT_TYPE: &str = "registry.change";
 
-/// The `webhook-id` of the message for change `sequence`: the same on every attempt, so receivers
-/// can drop a second delivery of a change.
-pub fn message_id(sequence: i64) -> String {
-    format!("msg_{sequence}")
+/// The `webhook-id` of the message for `event`: the same on every attempt, so receivers can drop a
+/// second delivery of a change. The sequence comes first (one write may record several events
+/// under one sequence number; the event's own id tells them apart).
+pub fn message_id(event: &audit_event::Model) -> String {
+    format!("msg_{}_{}", event.sequence, event.id.simple())
 }
 
 /// The JSON body of the message for `event`.

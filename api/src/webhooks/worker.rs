@@ -1,6 +1,8 @@
 //! The delivery loop. A worker claims one due endpoint at a time (see
 //! `crate::domain::webhooks::outbox`), posts it the changes after its cursor that pass its filters,
-//! one message per change in sequence order, and moves the cursor after each delivered one. A
+//! one message per change in sequence order, and moves the cursor after each sequence delivered
+//! whole (a plan import records several events under one sequence number: after a failure inside
+//! one, its earlier events are sent again, under the same `webhook-id`). A
 //! failed attempt (no answer in time, an answer that is not 2xx, a refused address) stops the
 //! endpoint's queue: the change is tried again after an exponential backoff with jitter, for
 //! `retry_for` (24 hours by default); then the endpoint is disabled, with the reason, until its
@@ -111,12 +113,23 @@ impl Worker {
         let mut position = cursor.last_sequence;
         let mut failed_attempts = cursor.failed_attempts;
         let mut failing_since = cursor.failing_since;
-        for change in changes {
+        let sequence_ends: Vec<bool> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, change)| {
+                changes
+                    .get(i + 1)
+                    .is_none_or(|next| next.sequence != change.sequence)
+            })
+            .collect();
+        for (change, ends_sequence) in changes.into_iter().zip(sequence_ends) {
             if !matcher.matches(&self.db, &change).await? {
-                position = change.sequence;
+                if ends_sequence {
+                    position = change.sequence;
+                }
                 continue;
             }
-            let message_id = event::message_id(change.sequence);
+            let message_id = event::message_id(&change);
             let body = event::body(&change, &self.base);
             let timestamp = Utc::now().timestamp();
             let headers = [
@@ -146,6 +159,11 @@ impl Worker {
             )
             .await?;
             if outcome.delivered() {
+                failed_attempts = 0;
+                failing_since = None;
+                if !ends_sequence {
+                    continue;
+                }
                 position = change.sequence;
                 if !outbox::advance(
                     &self.db,
@@ -160,8 +178,6 @@ impl Worker {
                     return Ok(());
                 }
                 advanced = position;
-                failed_attempts = 0;
-                failing_since = None;
                 continue;
             }
             if position > advanced

@@ -95,21 +95,42 @@ pub async fn claim(db: &DatabaseConnection, owner: Uuid, lease: Duration) -> Api
     }))
 }
 
-/// The public changes after `after`, up to `up_to`, oldest first, at most `limit`.
+/// The public changes after `after`, up to `up_to`, oldest first (by sequence, then event), about
+/// `limit` of them but always every event of each sequence included: one write (a plan import)
+/// may record several events under one sequence number, and the cursor moves by whole sequences.
 pub async fn pending_changes(
     db: &DatabaseConnection,
     after: i64,
     up_to: i64,
     limit: u64,
 ) -> ApiResult<Vec<audit_event::Model>> {
-    Ok(audit_event::Entity::find()
-        .filter(audit_event::Column::Public.eq(true))
-        .filter(audit_event::Column::Sequence.gt(after))
+    let pending = || {
+        audit_event::Entity::find()
+            .filter(audit_event::Column::Public.eq(true))
+            .filter(audit_event::Column::Sequence.gt(after))
+            .order_by_asc(audit_event::Column::Sequence)
+            .order_by_asc(audit_event::Column::Id)
+    };
+    let mut changes = pending()
         .filter(audit_event::Column::Sequence.lte(up_to))
-        .order_by_asc(audit_event::Column::Sequence)
-        .limit(limit)
+        .limit(limit + 1)
         .all(db)
-        .await?)
+        .await?;
+    if changes.len() as u64 > limit {
+        // The batch may end inside a sequence: drop that sequence, or, when it is the only one
+        // in the batch, read all of it.
+        let last = changes.last().map_or(after, |c| c.sequence);
+        let first = changes.first().map_or(after, |c| c.sequence);
+        if first == last {
+            changes = pending()
+                .filter(audit_event::Column::Sequence.eq(last))
+                .all(db)
+                .await?;
+        } else {
+            changes.retain(|c| c.sequence < last);
+        }
+    }
+    Ok(changes)
 }
 
 /// The stored secrets that sign an endpoint's deliveries now, newest first.

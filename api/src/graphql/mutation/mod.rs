@@ -3,6 +3,7 @@
 //! mutation changes nothing. Mutations are named `verbNoun` and take one `input` object.
 
 mod coverage;
+mod import;
 mod indicators;
 mod links;
 mod organisations;
@@ -15,6 +16,8 @@ mod vocabulary_editions;
 mod webhooks;
 
 use async_graphql::MergedObject;
+
+pub use import::ImportLimit;
 
 /// The mutation root of the schema. Every mutation needs a bearer token, runs in its own
 /// transaction and records its own audit event: a refused or failed mutation changes nothing.
@@ -33,6 +36,7 @@ pub struct MutationRoot(
     project_links::ProjectLinkMutation,
     links::LinkMutation,
     coverage::CoverageMutation,
+    import::ImportMutation,
     tokens::TokenMutation,
     webhooks::WebhookMutation,
     vocabulary_editions::VocabularyEditionMutation,

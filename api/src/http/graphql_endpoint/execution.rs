@@ -30,7 +30,8 @@ pub(super) async fn execute(
     let mut request = request
         .data(language)
         .data(Loaders::new(&state.db))
-        .data(state.webhooks.clone());
+        .data(state.webhooks.clone())
+        .data(crate::graphql::mutation::ImportLimit(state.http.import_max_bytes));
     if let Some(actor) = actor {
         request = request.data(actor);
     }

@@ -1,0 +1,3 @@
+//! Imports of data prepared outside the registry: plans from spreadsheets (`plan`).
+
+pub mod plan;
