@@ -40,5 +40,6 @@ mod reference_data_edits;
 mod robustness;
 mod schema_contract;
 mod snapshots;
+mod subscriptions;
 mod withdrawn;
 mod writes;

@@ -4,10 +4,11 @@
 //! Rooms: `config` (typed configuration), `db` (connection and migrations), `domain` (rules and
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
 //! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `export` (bulk exports), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
-//! never stale).
+//! never stale), `change_notify` (tells subscribers when the registry changes).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
 pub mod auth;
+pub mod change_notify;
 pub mod config;
 pub mod db;
 pub mod digest;
@@ -54,6 +55,10 @@ pub struct AppState {
     pub public_url: linked_data::PublicUrl,
     /// Persisted query documents: the operator's manifest and those learned from clients.
     pub persisted_queries: Arc<http::persisted_queries::PersistedQueries>,
+    /// Tells subscriptions when the change sequence advances.
+    pub change_notifier: change_notify::ChangeNotifier,
+    /// WebSocket connections open per client.
+    pub websocket_clients: Arc<http::subscriptions::WebSocketClients>,
     /// The token service, kept to rebuild the schema for another public URL.
     tokens: Arc<TokenService>,
 }
@@ -77,7 +82,17 @@ impl AppState {
         let persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
         ));
+        let change_notifier = change_notify::ChangeNotifier::new(
+            db.clone(),
+            change_sequence.clone(),
+            http.subscriptions.poll_interval,
+        );
+        let websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
+            http.subscriptions.connections_per_client,
+        ));
         Self {
+            change_notifier,
+            websocket_clients,
             db,
             schema,
             authenticator,
@@ -106,6 +121,14 @@ impl AppState {
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
+        ));
+        self.change_notifier = change_notify::ChangeNotifier::new(
+            self.db.clone(),
+            self.change_sequence.clone(),
+            http.subscriptions.poll_interval,
+        );
+        self.websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
+            http.subscriptions.connections_per_client,
         ));
         self.http = http;
         self

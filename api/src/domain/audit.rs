@@ -2,16 +2,17 @@
 //! first takes the next number of the registry's change sequence (which also makes concurrent
 //! writers wait their turn, so numbers follow commit order without gaps), and records exactly one
 //! audit event before it commits. A reference data load (`BulkWrite`) records one event, with its
-//! own sequence number, per row it inserts or changes.
+//! own sequence number, per row it inserts or changes. On PostgreSQL a commit also sends
+//! `NOTIFY` on [`CHANGES_CHANNEL`] with the new sequence, so that every instance learns of it.
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, registry_state};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, TransactionTrait,
+    sea_query::{Expr, ExprTrait, LikeExpr},
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -22,6 +23,20 @@ use crate::error::{ApiError, ApiResult};
 /// The key of the single `registry_state` row (the migration that creates it spells it out as
 /// `migration::REGISTRY_STATE_ID`; a test keeps the two equal).
 pub const REGISTRY_STATE_ID: Uuid = uuid::uuid!("00000000-0000-0000-0000-000000001325");
+
+/// The PostgreSQL channel on which each write announces its change sequence (the payload, in
+/// decimal), sent in the writing transaction so it is delivered exactly when the write commits.
+pub const CHANGES_CHANNEL: &str = "nap_registry_changes";
+
+/// Sends `NOTIFY` on [`CHANGES_CHANNEL`] with `sequence` through `txn` (PostgreSQL only; SQLite
+/// has a single process, which learns of its own writes).
+async fn announce(txn: &DatabaseTransaction, sequence: i64) -> ApiResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}, '{sequence}'"))
+            .await?;
+    }
+    Ok(())
+}
 
 /// What a write did to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +160,7 @@ impl WriteTransaction {
         if !self.audited {
             return Err(ApiError::Internal("a write without an audit event".to_owned()));
         }
+        announce(&self.txn, self.sequence).await?;
         Ok(self.txn.commit().await?)
     }
 }
@@ -260,6 +276,7 @@ impl BulkWrite {
                 .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
                 .exec(&self.txn)
                 .await?;
+            announce(&self.txn, last).await?;
         }
         self.txn.commit().await?;
         Ok(count)
@@ -331,10 +348,21 @@ pub fn change_cursor(sequence: i64) -> String {
     super::pagination::encode_cursor(&[super::pagination::KeyValue::Int(sequence)])
 }
 
-/// A page of the public change feed, oldest first. `after` is a cursor of the feed or a change's
-/// `sequence` number in decimal (`0` for the start).
+/// Narrows the public change feed (the `changes` query and subscription alike).
+#[derive(Debug, Clone, Default)]
+pub struct FeedFilter {
+    /// Only changes to objects of one of these types (e.g. `PlanItem`); empty: every type.
+    pub entity_types: Vec<String>,
+    /// Only changes to objects whose code starts with this text (e.g. a plan code: the plan,
+    /// its items and their indicators).
+    pub code_prefix: Option<String>,
+}
+
+/// A page of the public change feed, oldest first, narrowed by `filter`. `after` is a cursor of
+/// the feed or a change's `sequence` number in decimal (`0` for the start).
 pub async fn list_changes(
     db: &impl ConnectionTrait,
+    filter: &FeedFilter,
     page: &super::pagination::PageRequest,
 ) -> ApiResult<super::pagination::Page<audit_event::Model>> {
     let mut page = page.clone();
@@ -351,7 +379,18 @@ pub async fn list_changes(
         page.after = Some(change_cursor(sequence));
     }
     let page = &page;
-    let query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
+    let mut query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
+    if !filter.entity_types.is_empty() {
+        query = query.filter(audit_event::Column::EntityType.is_in(filter.entity_types.iter().cloned()));
+    }
+    if let Some(prefix) = &filter.code_prefix {
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query
+            .filter(audit_event::Column::EntityCode.like(LikeExpr::new(format!("{escaped}%")).escape('\\')));
+    }
     super::pagination::paginate(
         db,
         query,

@@ -1,6 +1,6 @@
 //! The audit trail (`AuditEvent`) and the public change feed (`Change`).
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 
@@ -120,6 +120,28 @@ impl Change {
     /// When it changed.
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
+    }
+}
+
+/// Narrows the public change feed, in the `changes` query and subscription alike; leave a field
+/// out to keep every change.
+#[derive(InputObject, Default)]
+pub struct ChangeFilter {
+    /// Only changes to objects of one of these types, as `Change.entityType` names them (e.g.
+    /// `["Plan", "PlanItem"]`).
+    pub entity_types: Option<Vec<String>>,
+    /// Only changes to objects whose code starts with this text: a plan code gives the plan, its
+    /// items and their indicators (`UA-NAP-2021-2025`); an item code the item, the items under it
+    /// and their indicators (`UA-NAP-2021-2025/3.1`).
+    pub code_prefix: Option<String>,
+}
+
+impl From<ChangeFilter> for crate::domain::audit::FeedFilter {
+    fn from(filter: ChangeFilter) -> Self {
+        Self {
+            entity_types: filter.entity_types.unwrap_or_default(),
+            code_prefix: filter.code_prefix,
+        }
     }
 }
 
