@@ -6,7 +6,8 @@
 //!
 //! - a write made by this process ([`ChangeNotifier::advanced`], called after every mutation);
 //! - on PostgreSQL, the `NOTIFY` every write sends on `domain::audit::CHANGES_CHANNEL` in its own
-//!   transaction (so writes on *other* instances, and the command line, are seen at once);
+//!   transaction (so writes on *other* instances, and the command line, are seen at once); the
+//!   listener holds one connection of the pool;
 //! - a poll of the sequence every `poll_interval`, through the read path's shared
 //!   [`ChangeSequence`] read: the fallback when a notification is lost (a listener reconnecting)
 //!   and on SQLite for writes of other processes.
