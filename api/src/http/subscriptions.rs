@@ -324,3 +324,44 @@ impl Drop for ClientConnection {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{net::IpAddr, sync::Arc};
+
+    use serde_json::json;
+
+    use super::{WebSocketClients, init_authorization};
+
+    #[test]
+    fn the_init_payload_names_the_token_in_either_form() {
+        assert_eq!(
+            init_authorization(&json!({ "Authorization": "Bearer abc" })).as_deref(),
+            Some("Bearer abc")
+        );
+        assert_eq!(
+            init_authorization(&json!({ "authorization": "Bearer abc" })).as_deref(),
+            Some("Bearer abc")
+        );
+        assert_eq!(
+            init_authorization(&json!({ "token": "abc" })).as_deref(),
+            Some("Bearer abc")
+        );
+        assert_eq!(init_authorization(&json!({})), None);
+        assert_eq!(init_authorization(&serde_json::Value::Null), None);
+        assert_eq!(init_authorization(&json!({ "token": 5 })), None);
+    }
+
+    #[test]
+    fn each_client_has_its_own_count_and_gets_a_place_back_on_close() {
+        let clients = Arc::new(WebSocketClients::new(1));
+        let one = IpAddr::from([192, 0, 2, 1]);
+        let other = IpAddr::from([192, 0, 2, 2]);
+        let first = clients.enter(Some(one));
+        assert!(first.is_some());
+        assert!(clients.enter(Some(one)).is_none());
+        assert!(clients.enter(Some(other)).is_some());
+        drop(first);
+        assert!(clients.enter(Some(one)).is_some());
+    }
+}
