@@ -44,6 +44,7 @@ mod reference_data_edits;
 mod robustness;
 mod schema_contract;
 mod snapshots;
+mod subscriptions;
 mod webhooks;
 mod webhooks_delivery;
 mod webhooks_https;

@@ -123,8 +123,7 @@ async fn concurrent_misses_of_one_query_run_it_once() {
         .await;
     assert!(write.body["errors"].is_null(), "{}", write.body);
     let before = app.statements.total();
-    let answers =
-        async_graphql::futures_util::future::join_all((0..16).map(|_| app.graphql(query, Value::Null))).await;
+    let answers = futures_util::future::join_all((0..16).map(|_| app.graphql(query, Value::Null))).await;
     let cost = app.statements.total() - before;
     assert!(answers.iter().all(|a| a.body == answers[0].body));
     assert!(

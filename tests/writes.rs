@@ -214,7 +214,7 @@ async fn concurrent_updates_with_the_same_version_have_exactly_one_winner() {
         let (app, editor) = (&app, &editor);
         async move { app.bearer(editor).graphql(UPDATE_ITEM, variables).await }
     });
-    let results = async_graphql::futures_util::future::join_all(attempts).await;
+    let results = futures_util::future::join_all(attempts).await;
     let winners: Vec<&Value> = results
         .iter()
         .filter(|r| r.body["errors"].is_null())
@@ -560,7 +560,7 @@ async fn many_writers_retrying_on_conflict_lose_no_acknowledged_write() {
             acknowledged
         }
     });
-    let mut acknowledged: Vec<(i64, String)> = async_graphql::futures_util::future::join_all(clients)
+    let mut acknowledged: Vec<(i64, String)> = futures_util::future::join_all(clients)
         .await
         .into_iter()
         .flatten()

@@ -55,11 +55,14 @@ pub enum ErrorCode {
     PersistedQueryHashMismatch,
     /// A document not in the allow-list (`NAP_PERSISTED_QUERIES=only`).
     PersistedQueryNotAllowed,
+    /// Over a subscription limit: subscriptions on one WebSocket connection, or WebSocket
+    /// connections of one client.
+    SubscriptionLimit,
 }
 
 impl ErrorCode {
     /// Every code, for the table's tests and documentation.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::Unauthenticated,
         Self::Forbidden,
         Self::NotFound,
@@ -82,6 +85,7 @@ impl ErrorCode {
         Self::PersistedQueryNotSupported,
         Self::PersistedQueryHashMismatch,
         Self::PersistedQueryNotAllowed,
+        Self::SubscriptionLimit,
     ];
 
     /// The stable wire string clients branch on.
@@ -109,6 +113,7 @@ impl ErrorCode {
             Self::PersistedQueryNotSupported => "PERSISTED_QUERY_NOT_SUPPORTED",
             Self::PersistedQueryHashMismatch => "PERSISTED_QUERY_HASH_MISMATCH",
             Self::PersistedQueryNotAllowed => "PERSISTED_QUERY_NOT_ALLOWED",
+            Self::SubscriptionLimit => "SUBSCRIPTION_LIMIT",
         }
     }
 
@@ -128,7 +133,7 @@ impl ErrorCode {
             Self::Unavailable | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::SubscriptionLimit => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -328,6 +333,7 @@ mod tests {
             (ErrorCode::PersistedQueryNotSupported, 400),
             (ErrorCode::PersistedQueryHashMismatch, 400),
             (ErrorCode::PersistedQueryNotAllowed, 400),
+            (ErrorCode::SubscriptionLimit, 429),
         ];
         assert_eq!(
             statuses.len(),

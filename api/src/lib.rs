@@ -5,9 +5,11 @@
 //! queries), `reference_data` (canonical and synthetic data loading), `graphql` (schema, types and
 //! resolvers), `http` (routes), `linked_data` (permanent addresses, pages and vocabularies), `export` (bulk exports), `error` (the one error type and its codes), `telemetry` (logging), `metrics` (Prometheus), `read_cache` (answers kept in memory,
 //! never stale), `webhooks` (the delivery worker).
+//! never stale), `change_notify` (tells subscribers when the registry changes).
 //! `main.rs` wires them into the `nap-registry` command; the integration tests use `app` directly.
 
 pub mod auth;
+pub mod change_notify;
 pub mod config;
 pub mod db;
 pub mod digest;
@@ -57,6 +59,10 @@ pub struct AppState {
     pub persisted_queries: Arc<http::persisted_queries::PersistedQueries>,
     /// Webhook settings and the delivery worker's wake-up call.
     pub webhooks: webhooks::Hub,
+    /// Tells subscriptions when the change sequence advances.
+    pub change_notifier: change_notify::ChangeNotifier,
+    /// WebSocket connections open per client.
+    pub websocket_clients: Arc<http::subscriptions::WebSocketClients>,
     /// The token service, kept to rebuild the schema for another public URL.
     tokens: Arc<TokenService>,
 }
@@ -80,7 +86,17 @@ impl AppState {
         let persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
         ));
+        let change_notifier = change_notify::ChangeNotifier::new(
+            db.clone(),
+            change_sequence.clone(),
+            http.subscriptions.poll_interval,
+        );
+        let websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
+            http.subscriptions.connections_per_client,
+        ));
         Self {
+            change_notifier,
+            websocket_clients,
             db,
             schema,
             authenticator,
@@ -116,6 +132,14 @@ impl AppState {
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
+        ));
+        self.change_notifier = change_notify::ChangeNotifier::new(
+            self.db.clone(),
+            self.change_sequence.clone(),
+            http.subscriptions.poll_interval,
+        );
+        self.websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
+            http.subscriptions.connections_per_client,
         ));
         self.http = http;
         self

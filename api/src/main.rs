@@ -260,15 +260,6 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     }
     // Keys first: a bad key file stops start-up before the service says it is serving.
     let tokens = token_service(config)?;
-    // The webhook worker shares the hub with the API, so every commit wakes it.
-    let hub = webhooks::Hub::new(config.webhooks.clone());
-    let (stop_webhooks, webhooks_stopped) = tokio::sync::watch::channel(false);
-    let worker = webhooks::spawn(
-        db.clone(),
-        hub.clone(),
-        config.public_url.clone(),
-        webhooks_stopped,
-    )?;
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
@@ -276,12 +267,22 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
         addr = listener.local_addr()?
     );
-    let routers = http::routers(
-        AppState::new(db, tokens)
-            .with_http(config.http.clone())
-            .with_public_url(config.public_url.clone())
-            .with_webhooks(hub),
-    );
+    // The webhook worker shares the hub with the API, so every commit here wakes it, and follows
+    // the change notifier, so a commit on another instance does too.
+    let hub = webhooks::Hub::new(config.webhooks.clone());
+    let state = AppState::new(db.clone(), tokens)
+        .with_http(config.http.clone())
+        .with_public_url(config.public_url.clone())
+        .with_webhooks(hub.clone());
+    let (stop_webhooks, webhooks_stopped) = tokio::sync::watch::channel(false);
+    let worker = webhooks::spawn(
+        db,
+        hub,
+        config.public_url.clone(),
+        Some(state.change_notifier.subscribe()),
+        webhooks_stopped,
+    )?;
+    let routers = http::routers(state);
     let limits = http::server::ConnectionLimits {
         max_connections: config.http.max_connections,
         idle_timeout: config.http.idle_timeout,

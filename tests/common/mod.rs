@@ -204,6 +204,11 @@ impl TestApp {
         Client::new(self.router_at(public_url))
     }
 
+    /// The test's private database (its URL, for a binary serving the same registry).
+    pub fn database(&self) -> &TestDatabase {
+        &self._database
+    }
+
     /// The service's router, for requests other than GraphQL.
     pub fn router(&self) -> Router {
         self.router.clone()

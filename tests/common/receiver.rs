@@ -201,7 +201,7 @@ impl Deliveries {
     fn with_hubs(test: &TestApp, api: webhooks::Hub, worker: webhooks::Hub) -> Self {
         let router = app(AppState::new(test.db.clone(), Arc::clone(&test.tokens)).with_webhooks(api));
         let (stop, stopped) = watch::channel(false);
-        let worker = webhooks::spawn(test.db.clone(), worker, PublicUrl::default(), stopped).unwrap();
+        let worker = webhooks::spawn(test.db.clone(), worker, PublicUrl::default(), None, stopped).unwrap();
         Self {
             router,
             stop,

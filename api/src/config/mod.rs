@@ -113,6 +113,32 @@ pub struct HttpSettings {
     pub idle_timeout: Duration,
     /// Persisted queries: automatic, allow-list only, or off.
     pub persisted_queries: persisted_queries::Settings,
+    /// Limits of GraphQL subscriptions over WebSocket.
+    pub subscriptions: SubscriptionSettings,
+}
+
+/// Limits of GraphQL subscriptions over WebSocket, and how changes are followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionSettings {
+    /// Most subscriptions running at once on one WebSocket connection
+    /// (`NAP_SUBSCRIPTIONS_PER_CONNECTION`).
+    pub per_connection: usize,
+    /// Most WebSocket connections open at once from one client address
+    /// (`NAP_WEBSOCKETS_PER_CLIENT`).
+    pub connections_per_client: usize,
+    /// How often the change sequence is read when no notification announces a change
+    /// (`NAP_CHANGE_POLL_SECONDS`).
+    pub poll_interval: Duration,
+}
+
+impl Default for SubscriptionSettings {
+    fn default() -> Self {
+        Self {
+            per_connection: 16,
+            connections_per_client: 8,
+            poll_interval: crate::change_notify::DEFAULT_POLL_INTERVAL,
+        }
+    }
 }
 
 impl Default for HttpSettings {
@@ -130,6 +156,7 @@ impl Default for HttpSettings {
             max_connections: 512,
             idle_timeout: Duration::from_secs(10),
             persisted_queries: persisted_queries::Settings::default(),
+            subscriptions: SubscriptionSettings::default(),
         }
     }
 }
@@ -325,6 +352,17 @@ impl Config {
                 .unwrap_or(defaults.max_connections),
             idle_timeout: seconds("NAP_IDLE_TIMEOUT_SECONDS", defaults.idle_timeout, 1..=300)?,
             persisted_queries: persisted_query_settings(env)?,
+            subscriptions: SubscriptionSettings {
+                per_connection: setting(env, "NAP_SUBSCRIPTIONS_PER_CONNECTION", whole_number(1..=10_000))?
+                    .unwrap_or(defaults.subscriptions.per_connection),
+                connections_per_client: setting(env, "NAP_WEBSOCKETS_PER_CLIENT", whole_number(1..=100_000))?
+                    .unwrap_or(defaults.subscriptions.connections_per_client),
+                poll_interval: seconds(
+                    "NAP_CHANGE_POLL_SECONDS",
+                    defaults.subscriptions.poll_interval,
+                    1..=300,
+                )?,
+            },
         };
         Ok(Self {
             database_url: DatabaseUrl(database_url),

@@ -4,14 +4,16 @@
 //! audit event before it commits. A batch (`WriteTransaction::begin_batch`, a plan import) is one
 //! transaction and one sequence number with one event per object it changes. A reference data load
 //! (`BulkWrite`) records one event, with its own sequence number, per row it inserts or changes.
+//! On PostgreSQL a commit also sends `NOTIFY` on [`CHANGES_CHANNEL`] with the new sequence, so that
+//! every instance learns of it.
 
 use chrono::{DateTime, Utc};
 use entity::{audit_event, registry_state};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    QueryFilter, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
 use serde::Serialize;
@@ -23,6 +25,20 @@ use crate::error::{ApiError, ApiResult};
 /// The key of the single `registry_state` row (the migration that creates it spells it out as
 /// `migration::REGISTRY_STATE_ID`; a test keeps the two equal).
 pub const REGISTRY_STATE_ID: Uuid = uuid::uuid!("00000000-0000-0000-0000-000000001325");
+
+/// The PostgreSQL channel on which each write announces its change sequence (the payload, in
+/// decimal), sent in the writing transaction so it is delivered exactly when the write commits.
+pub const CHANGES_CHANNEL: &str = "nap_registry_changes";
+
+/// Sends `NOTIFY` on [`CHANGES_CHANNEL`] with `sequence` through `txn` (PostgreSQL only; SQLite
+/// has a single process, which learns of its own writes).
+async fn announce(txn: &DatabaseTransaction, sequence: i64) -> ApiResult<()> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}, '{sequence}'"))
+            .await?;
+    }
+    Ok(())
+}
 
 /// What a write did to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,6 +231,7 @@ impl WriteTransaction {
         if !self.audited {
             return Err(ApiError::Internal("a write without an audit event".to_owned()));
         }
+        announce(&self.txn, self.sequence).await?;
         Ok(self.txn.commit().await?)
     }
 }
@@ -330,6 +347,7 @@ impl BulkWrite {
                 .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
                 .exec(&self.txn)
                 .await?;
+            announce(&self.txn, last).await?;
         }
         self.txn.commit().await?;
         Ok(count)
@@ -401,75 +419,8 @@ pub async fn list_audit_events(
     .await
 }
 
-/// The cursor of the feed's position just after change `sequence`: what `after` takes.
-pub fn change_cursor(sequence: i64) -> String {
-    super::pagination::encode_cursor(&[super::pagination::KeyValue::Int(sequence)])
-}
-
-/// The feed's sort key: sequence, then key (one sequence number may carry several events).
-fn event_key(event: &audit_event::Model) -> Vec<super::pagination::KeyValue> {
-    vec![
-        super::pagination::KeyValue::Int(event.sequence),
-        super::pagination::KeyValue::Uuid(event.id),
-    ]
-}
-
-const EVENT_KEY_KINDS: [super::pagination::KeyKind; 2] =
-    [super::pagination::KeyKind::Int, super::pagination::KeyKind::Uuid];
-
-/// The cursor just after every event of `sequence`.
-fn after_sequence(sequence: i64) -> String {
-    super::pagination::encode_cursor(&[
-        super::pagination::KeyValue::Int(sequence),
-        super::pagination::KeyValue::Uuid(Uuid::max()),
-    ])
-}
-
-/// `after` as a cursor of (sequence, key): a decimal sequence number or a cursor of a position
-/// after a whole sequence number (`change_cursor`, `changesHead`) become "after all its events".
-fn feed_after(after: Option<&String>) -> ApiResult<Option<String>> {
-    let Some(after) = after.filter(|a| !a.is_empty()) else {
-        return Ok(after.cloned());
-    };
-    if after.bytes().all(|b| b.is_ascii_digit()) {
-        let sequence = after.parse::<i64>().map_err(|_| {
-            ApiError::invalid(
-                "after",
-                format!("`{after}` is not a sequence number of this feed"),
-            )
-        })?;
-        return Ok(Some(after_sequence(sequence)));
-    }
-    if let Ok(key) = super::pagination::decode_cursor("after", after, &[super::pagination::KeyKind::Int])
-        && let [super::pagination::KeyValue::Int(sequence)] = key.as_slice()
-    {
-        return Ok(Some(after_sequence(*sequence)));
-    }
-    Ok(Some(after.clone()))
-}
-
-/// A page of the public change feed, oldest first. `after` is a cursor of the feed or a change's
-/// `sequence` number in decimal (`0` for the start).
-pub async fn list_changes(
-    db: &impl ConnectionTrait,
-    page: &super::pagination::PageRequest,
-) -> ApiResult<super::pagination::Page<audit_event::Model>> {
-    let mut page = page.clone();
-    page.after = feed_after(page.after.as_ref())?;
-    let query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
-    super::pagination::paginate(
-        db,
-        query,
-        &[
-            Expr::col(audit_event::Column::Sequence),
-            Expr::col(audit_event::Column::Id),
-        ],
-        &EVENT_KEY_KINDS,
-        event_key,
-        &page,
-    )
-    .await
-}
+use super::change_feed::{EVENT_KEY_KINDS, event_key, feed_after};
+pub use super::change_feed::{FeedFilter, change_cursor, list_changes};
 
 #[cfg(test)]
 mod tests {

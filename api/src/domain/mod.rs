@@ -5,6 +5,7 @@ pub mod access;
 pub mod alignment;
 pub mod audit;
 pub mod bilingual;
+pub mod change_feed;
 pub mod codelists;
 pub mod coverage;
 pub mod entity_type;

@@ -1,5 +1,5 @@
 //! The GraphQL API: the schema, its limits and its own description (`schema`, `limits`,
-//! `description`), the query entry points (`query`), the
+//! `description`), the query entry points (`query`), the live change feed (`subscription`), the
 //! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
@@ -14,6 +14,7 @@ pub mod natural_keys;
 pub mod node_id;
 pub mod query;
 pub mod schema;
+pub mod subscription;
 pub mod types;
 
 pub use description::sdl;

@@ -1,16 +1,16 @@
 //! Builds the schema and sets the limits every request runs under.
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Schema, SchemaBuilder};
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::TokenService, linked_data::PublicUrl};
 
-use super::{mutation::MutationRoot, query::QueryRoot};
+use super::{mutation::MutationRoot, query::QueryRoot, subscription::SubscriptionRoot};
 
 /// The registry's GraphQL schema.
-pub type RegistrySchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type RegistrySchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Deepest selection a query may make; the standard introspection query needs 13.
 const MAX_DEPTH: usize = 16;
@@ -18,8 +18,8 @@ const MAX_DEPTH: usize = 16;
 const MAX_COMPLEXITY: usize = 20_000;
 
 /// The schema with its limits and without request data: what `print-schema` prints.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         // Caps aliases and root fields right after parsing.

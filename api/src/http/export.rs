@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use async_graphql::futures_util::StreamExt;
 use axum::{
     Json,
     body::Body,
@@ -14,6 +13,7 @@ use axum::{
     },
     response::{IntoResponse, Response},
 };
+use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::{
@@ -122,7 +122,7 @@ pub async fn export(
     let receiver = export::spawn(state.db.clone(), request);
     // Fused: the compression layer may poll once more after the end.
     let body = Body::from_stream(
-        async_graphql::futures_util::stream::unfold(receiver, |mut receiver| async move {
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|chunk| (chunk, receiver))
         })
         .fuse(),

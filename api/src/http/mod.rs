@@ -4,7 +4,8 @@
 //! and the layers every request passes: request id (bounded), tracing
 //! span, metrics, body limit, CORS and timeout, with JSON bodies for failures found before routing
 //! (`guards`). Rate limiting (`rate_limit`) counts clients by token or by address
-//! (`client_address`); `health` owns the health routes, `server` the bounded connection loop.
+//! (`client_address`); `health` owns the health routes, `server` the bounded connection loop,
+//! `subscriptions` GraphQL subscriptions over WebSocket on `/graphql`.
 
 pub mod client_address;
 pub mod compression;
@@ -18,6 +19,7 @@ pub mod persisted_queries;
 pub mod rate_limit;
 pub mod request_checks;
 pub mod server;
+pub mod subscriptions;
 
 use std::time::Duration;
 
@@ -103,7 +105,12 @@ fn app_router(state: AppState, health: DatabaseHealth, readiness: Readiness) -> 
     Router::new()
         .route(
             "/graphql",
-            get(graphql_endpoint::graphql).post(graphql_endpoint::graphql),
+            get(graphql_endpoint::graphql)
+                .post(graphql_endpoint::graphql)
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    subscriptions::upgrade_or_pass,
+                )),
         )
         .route("/graphiql", get(graphiql::page))
         .route("/graphiql/{file}", get(graphiql::asset))

@@ -4,16 +4,22 @@
 //! idle after an answer) is closed. Beyond the cap a small reserve of connections answers only
 //! `/healthz` and `/readyz` (one request each, a short head timeout), so that orchestrators still
 //! see the process alive and ready; every other connection over the cap is closed at once.
+//!
+//! Connections may be upgraded (WebSocket subscriptions): every request carries a
+//! [`ServedConnection`], the connection's place under the cap, which an upgraded connection keeps
+//! for as long as it lives, and the shutdown signal it closes on. On shutdown the loop stops
+//! accepting, asks every HTTP connection to finish its request and close, signals upgraded ones,
+//! and returns once every connection, upgraded or not, has closed.
 
 use std::{convert::Infallible, future::Future, sync::Arc, time::Duration};
 
 use axum::{Router, body::Body, extract::ConnectInfo, http::Request};
 use hyper::{body::Incoming, server::conn::http1};
-use hyper_util::{
-    rt::{TokioIo, TokioTimer},
-    server::graceful::GracefulShutdown,
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::{
+    net::TcpListener,
+    sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch},
 };
-use tokio::{net::TcpListener, sync::Semaphore};
 use tower::ServiceExt;
 
 /// Connections kept beyond the cap for health checks.
@@ -32,9 +38,33 @@ pub struct ConnectionLimits {
     pub idle_timeout: Duration,
 }
 
+/// A connection's share of the server: its place under the connection cap (freed when every
+/// holder has let go: the connection itself and, once upgraded, its WebSocket) and the server's
+/// shutdown signal. The server loop puts one in the extensions of every request.
+#[derive(Debug, Clone)]
+pub struct ServedConnection {
+    _place: Arc<Place>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl ServedConnection {
+    /// Resolves when the server begins to shut down (or has gone away).
+    pub async fn shutting_down(&self) {
+        let mut shutdown = self.shutdown.clone();
+        let _ = shutdown.wait_for(|stopping| *stopping).await;
+    }
+}
+
+/// A place under the cap; the server waits for every one to be dropped before it returns.
+#[derive(Debug)]
+struct Place {
+    _permit: OwnedSemaphorePermit,
+    _open: mpsc::Sender<()>,
+}
+
 /// Serves `app` on `listener` within `limits`, with `reserve` (the health routes) for connections
 /// over the cap, until `shutdown` resolves; then stops accepting and returns once every open
-/// connection has finished its request.
+/// connection has finished its request and every upgraded connection has closed.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -44,7 +74,10 @@ pub async fn serve(
 ) {
     let general = Arc::new(Semaphore::new(limits.max_connections));
     let spare = Arc::new(Semaphore::new(HEALTH_RESERVE));
-    let graceful = GracefulShutdown::new();
+    let (stopping, shutdown_signal) = watch::channel(false);
+    // Each place holds a sender; the loop's own is dropped at shutdown, and `recv` then returns
+    // `None` once every place is gone.
+    let (open, mut all_closed) = mpsc::channel::<()>(1);
     let mut served = http1::Builder::new();
     served
         .timer(TokioTimer::new())
@@ -87,8 +120,17 @@ pub async fn serve(
             continue;
         };
         let router = router.clone();
+        let share = ServedConnection {
+            _place: Arc::new(Place {
+                _permit: permit,
+                _open: open.clone(),
+            }),
+            shutdown: shutdown_signal.clone(),
+        };
+        let mut shutdown = shutdown_signal.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            request.extensions_mut().insert(share.clone());
             let router = router.clone();
             async move {
                 let response = router.oneshot(request.map(Body::new)).await;
@@ -98,14 +140,27 @@ pub async fn serve(
                 })
             }
         });
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            let mut connection = std::pin::pin!(connection);
+            let finished = tokio::select! {
+                finished = connection.as_mut() => finished,
+                () = async { let _ = shutdown.wait_for(|stopping| *stopping).await; } => {
+                    // Finishes the request in flight, then closes.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = finished {
                 tracing::debug!(%error, %peer, "connection closed");
             }
-            drop(permit);
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    stopping.send_replace(true);
+    drop(open);
+    // Every place dropped: every connection, upgraded or not, has closed.
+    let _ = all_closed.recv().await;
 }

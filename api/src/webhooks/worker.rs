@@ -31,11 +31,14 @@ use crate::{
 const BATCH: u64 = 50;
 
 /// Starts a worker delivering from `db`, writing addresses under `base`, until `stop` turns true
-/// (or its sender is dropped). The current delivery finishes first.
+/// (or its sender is dropped). The current delivery finishes first. Besides its poll and the
+/// hub's wake-up call it looks again whenever `changes` (the shared change notifier, which hears
+/// of other instances' writes through PostgreSQL `NOTIFY`) says the sequence advanced.
 pub fn spawn(
     db: DatabaseConnection,
     hub: Hub,
     base: PublicUrl,
+    changes: Option<watch::Receiver<i64>>,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<JoinHandle<()>> {
     let worker = Worker {
@@ -46,7 +49,7 @@ pub fn spawn(
         id: Uuid::new_v4(),
     };
     tracing::info!(worker = %worker.id, "webhook delivery started");
-    Ok(tokio::spawn(worker.run(stop)))
+    Ok(tokio::spawn(worker.run(changes, stop)))
 }
 
 struct Worker {
@@ -59,7 +62,7 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(self, mut stop: watch::Receiver<bool>) {
+    async fn run(self, mut changes: Option<watch::Receiver<i64>>, mut stop: watch::Receiver<bool>) {
         loop {
             if *stop.borrow() {
                 break;
@@ -70,6 +73,7 @@ impl Worker {
             tokio::select! {
                 changed = stop.changed() => if changed.is_err() { break },
                 () = self.hub.woken() => {},
+                () = advanced(&mut changes) => {},
                 () = tokio::time::sleep(self.hub.settings().poll_interval) => {},
             }
         }
@@ -231,6 +235,17 @@ impl Worker {
         }
         outbox::release(&self.db, endpoint.id, self.id).await
     }
+}
+
+/// Resolves when the change sequence advances; never without a notifier (or once it is gone).
+async fn advanced(changes: &mut Option<watch::Receiver<i64>>) {
+    if let Some(receiver) = changes
+        && receiver.changed().await.is_ok()
+    {
+        return;
+    }
+    *changes = None;
+    std::future::pending::<()>().await;
 }
 
 /// The wait before attempt `failed + 1`: `initial` doubled per failure, at most `max`, then a

@@ -9,7 +9,7 @@ use crate::{
         context::{actor, db},
         node_id,
         types::{
-            audit::{AuditEvent, AuditEventConnection, Change, ChangeConnection, ChangesHead},
+            audit::{AuditEvent, AuditEventConnection, Change, ChangeConnection, ChangeFilter, ChangesHead},
             common::{connection, page_request},
         },
     },
@@ -83,8 +83,12 @@ impl AuditQuery {
             desc = "Return changes after this point: a cursor of this feed (`endCursor`, an edge's `cursor`, `changesHead.cursor`) or the `sequence` of the last change you processed, in decimal (`\"0\"` for the start). Leave out to start from the beginning."
         )]
         after: Option<String>,
+        #[graphql(desc = "Which changes to return; leave out for every change.")] filter: Option<
+            ChangeFilter,
+        >,
     ) -> Result<ChangeConnection> {
-        let page = audit::list_changes(db(ctx)?, &page_request(first, after, None, None)).await?;
+        let filter = filter.unwrap_or_default().into();
+        let page = audit::list_changes(db(ctx)?, &filter, &page_request(first, after, None, None)).await?;
         Ok(connection(page, Change))
     }
 

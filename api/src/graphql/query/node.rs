@@ -58,6 +58,6 @@ async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Result<Vec<
 where
     F: Future<Output = Result<T, ApiError>>,
 {
-    let results = async_graphql::futures_util::future::join_all(futures).await;
+    let results = futures_util::future::join_all(futures).await;
     results.into_iter().collect()
 }

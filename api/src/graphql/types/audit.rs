@@ -1,6 +1,6 @@
 //! The audit trail (`AuditEvent`) and the public change feed (`Change`).
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 
@@ -80,10 +80,18 @@ pub struct Change(pub audit_event::Model);
 /// A change to the registry's canonical structure, for incremental sync.
 #[Object]
 impl Change {
-    /// Position in the change sequence; pass the last one you processed as `after` (or the
-    /// edge's `cursor`: both mean the same point).
+    /// Position in the change sequence. One write records its changes under one sequence number
+    /// (a plan import: one change per object it touched), so passing a `sequence` as `after`
+    /// resumes after every change of that write; to resume exactly after this change, pass its
+    /// `cursor`.
     async fn sequence(&self) -> i64 {
         self.0.sequence
+    }
+
+    /// The feed's position just after this change (the same as its edge's `cursor` in the
+    /// `changes` query): pass it as `after` to resume exactly here, by query or subscription.
+    async fn cursor(&self) -> String {
+        crate::domain::change_feed::cursor_after(&self.0)
     }
 
     /// Type of the changed object, e.g. `PlanItem`.
@@ -120,6 +128,28 @@ impl Change {
     /// When it changed.
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
+    }
+}
+
+/// Narrows the public change feed, in the `changes` query and subscription alike; leave a field
+/// out to keep every change.
+#[derive(InputObject, Default)]
+pub struct ChangeFilter {
+    /// Only changes to objects of one of these types, as `Change.entityType` names them (e.g.
+    /// `["Plan", "PlanItem"]`).
+    pub entity_types: Option<Vec<String>>,
+    /// Only changes to objects whose code starts with this text: a plan code gives the plan, its
+    /// items and their indicators (`UA-NAP-2021-2025`); an item code the item, the items under it
+    /// and their indicators (`UA-NAP-2021-2025/3.1`).
+    pub code_prefix: Option<String>,
+}
+
+impl From<ChangeFilter> for crate::domain::audit::FeedFilter {
+    fn from(filter: ChangeFilter) -> Self {
+        Self {
+            entity_types: filter.entity_types.unwrap_or_default(),
+            code_prefix: filter.code_prefix,
+        }
     }
 }
 

@@ -11,7 +11,7 @@ mod cached;
 mod caller;
 mod conditional;
 mod execution;
-mod operation;
+pub(crate) mod operation;
 mod refusals;
 
 use std::{net::SocketAddr, time::Instant};
@@ -112,5 +112,9 @@ async fn answer(
         return cached::answer(state, health, method, headers, request, language).await;
     }
     let response = execution::execute(state, request, language, actor).await;
+    if operation == Some(OperationType::Mutation) {
+        // Subscribers on this instance learn of the write at once.
+        state.change_notifier.advanced();
+    }
     execution::finish(state, health, headers, response).await
 }

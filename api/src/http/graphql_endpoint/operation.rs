@@ -6,7 +6,7 @@ use async_graphql::parser::types::{DocumentOperations, OperationType};
 /// The operation `request` would run, or `None` when the document does not parse or names no
 /// operation it has (the executor reports those). The parsed document stays in the request, so
 /// the executor does not parse it again.
-pub(super) fn of(request: &mut async_graphql::Request) -> Option<OperationType> {
+pub(crate) fn of(request: &mut async_graphql::Request) -> Option<OperationType> {
     // A document over the token limit is not parsed here; the executor refuses it unparsed.
     if crate::graphql::limits::check_text(&request.query).is_err() {
         return None;
