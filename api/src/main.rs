@@ -2,6 +2,7 @@
 //! A failure ends it with one line on standard error, its causes included and never a backtrace.
 
 mod command_line;
+mod import_command;
 
 use std::{process::ExitCode, sync::Arc};
 
@@ -60,6 +61,17 @@ enum Command {
     },
     /// Write a bulk export (the same file as `GET /export/<dataset>.<format>`).
     Export(command_line::ExportArgs),
+    /// Import data files into the registry.
+    Import {
+        #[command(subcommand)]
+        action: ImportAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportAction {
+    /// Create or update project links from an IATI 2.03 activity file (`-` reads standard input).
+    Iati(import_command::ImportIatiArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +220,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org { action } => command_line::org(&db, action).await,
         Command::Token { action } => command_line::token(&db, &*token_service(&config)?, action).await,
         Command::Export(args) => command_line::export(&db, args).await,
+        Command::Import {
+            action: ImportAction::Iati(args),
+        } => {
+            db::migrate_up(&db).await?;
+            import_command::import_iati(&db, &config, args).await
+        }
     }
 }
 

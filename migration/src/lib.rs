@@ -15,6 +15,7 @@ mod m20261122_000004_create_project_links;
 mod m20261122_000005_create_tokens_audit_and_withdrawals;
 mod m20261201_000001_create_loaded_rows;
 mod m20261201_000200_create_region_plan_states;
+mod m20261202_000200_create_project_iati_records;
 
 pub use m20261122_000005_create_tokens_audit_and_withdrawals::REGISTRY_STATE_ID;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_tokens_audit_and_withdrawals::Migration),
             Box::new(m20261201_000001_create_loaded_rows::Migration),
             Box::new(m20261201_000200_create_region_plan_states::Migration),
+            Box::new(m20261202_000200_create_project_iati_records::Migration),
         ]
     }
 }

@@ -76,7 +76,12 @@ pub struct Config {
     pub http: HttpSettings,
     /// How long `serve` lets in-flight requests finish after SIGTERM.
     pub shutdown_grace: Duration,
+    /// Largest IATI activity file `import iati` reads (`NAP_IATI_MAX_FILE_BYTES`).
+    pub iati_max_file_bytes: u64,
 }
+
+/// The default of `NAP_IATI_MAX_FILE_BYTES`: 200 MiB, above the largest donor files published.
+pub const DEFAULT_IATI_MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Limits and cross-origin rules of the HTTP endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,6 +340,12 @@ impl Config {
                 .unwrap_or_else(|| "nap-1325-registry".to_owned()),
             http,
             shutdown_grace: seconds("NAP_SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), 0..=600)?,
+            iati_max_file_bytes: setting(
+                env,
+                "NAP_IATI_MAX_FILE_BYTES",
+                whole_number(1024..=16 * 1024 * 1024 * 1024),
+            )?
+            .unwrap_or(DEFAULT_IATI_MAX_FILE_BYTES),
         })
     }
 }
@@ -449,6 +460,7 @@ mod tests {
             ("NAP_PERSISTED_QUERIES", "sometimes"),
             ("NAP_PERSISTED_QUERIES_FILE", "/nonexistent/manifest.json"),
             ("NAP_PERSISTED_QUERY_STORE_BYTES", "a lot"),
+            ("NAP_IATI_MAX_FILE_BYTES", "12"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

@@ -9,6 +9,7 @@ pub mod codelists;
 pub mod coverage;
 pub mod entity_type;
 pub mod ids;
+pub mod import;
 pub mod indicators;
 pub mod lookup;
 pub mod numbering;

@@ -48,7 +48,12 @@ pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Re
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"));
+        .is_some_and(|media_type| {
+            let media_type = media_type.trim();
+            // multipart/form-data: a GraphQL multipart request (file uploads, e.g. `importIati`).
+            media_type.eq_ignore_ascii_case("application/json")
+                || media_type.eq_ignore_ascii_case("multipart/form-data")
+        });
     if is_json {
         Ok(())
     } else {

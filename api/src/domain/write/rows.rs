@@ -11,8 +11,9 @@ use chrono::{DateTime, Utc};
 use entity::{
     api_token, funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
-    plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
-    project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
+    plan_item_target_group, plan_legal_act, project_budget, project_dac_purpose, project_iati_record,
+    project_link, project_participant, project_plan_item, project_region, region, region_plan_state,
+    responsibility, target_group, vocabulary,
 };
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde::Serialize;
@@ -92,7 +93,9 @@ rows!(
     plan_item_implementation,
     plan_item_target_group,
     plan_legal_act,
+    project_budget,
     project_dac_purpose,
+    project_iati_record,
     project_link,
     project_participant,
     project_plan_item,
