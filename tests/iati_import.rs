@@ -612,12 +612,12 @@ async fn import_iati_refuses_a_bad_file_whole_before_writing() {
         ("deep.xml", deep, "nested deeper"),
         (
             "truncated.xml",
-            file(&[good.clone()]).replace("</iati-activities>", ""),
+            file(std::slice::from_ref(&good)).replace("</iati-activities>", ""),
             "ends inside",
         ),
         (
             "mismatched.xml",
-            file(&[good.clone()]).replace("</title>", "</titel>"),
+            file(std::slice::from_ref(&good)).replace("</title>", "</titel>"),
             "not well-formed",
         ),
         (
@@ -659,7 +659,7 @@ async fn import_iati_refuses_a_bad_file_whole_before_writing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let truncated = file(&[good.clone()]).replace("</iati-activities>", "<iati-activity>");
+    let truncated = file(std::slice::from_ref(&good)).replace("</iati-activities>", "<iati-activity>");
     child
         .stdin
         .take()

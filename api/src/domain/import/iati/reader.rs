@@ -428,10 +428,10 @@ impl<R: BufRead> ActivityReader<R> {
                         reference: attribute("ref"),
                         name: None,
                     }),
-                    (3, "participating-org", "narrative") => {
-                        if activity.participants.last().is_some_and(|p| p.name.is_none()) {
-                            capture = Some(Capture::ParticipantName);
-                        }
+                    (3, "participating-org", "narrative")
+                        if activity.participants.last().is_some_and(|p| p.name.is_none()) =>
+                    {
+                        capture = Some(Capture::ParticipantName);
                     }
                     (2, _, "sector") => activity.sectors.push(coded()),
                     (2, _, "policy-marker") => activity.policy_markers.push(coded()),
