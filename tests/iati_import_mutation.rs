@@ -49,8 +49,16 @@ async fn import_iati_mutation_needs_projects_write_for_the_owner_and_reports_eac
     let other = app.as_org("ukrainian-womens-fund", &[Scope::ProjectsWrite]).await;
     let donor = app.as_org("un-women-ukraine", &[Scope::ProjectsWrite]).await;
     let before = dump(&app.db).await;
+    // Without a token, a multipart request (which browsers send across origins without asking) is
+    // not taken at all.
     let anonymous = upload(&app.anonymous(), &example(), json!({})).await;
-    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED", "{}", anonymous.body);
+    assert_eq!(anonymous.status, 415, "{}", anonymous.body);
+    assert_eq!(
+        anonymous.error_code(),
+        "UNSUPPORTED_MEDIA_TYPE",
+        "{}",
+        anonymous.body
+    );
     assert_eq!(
         upload(&without_scope, &example(), json!({})).await.error_code(),
         "FORBIDDEN"

@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::TestDatabase;
 
-const TABLES: [&str; 27] = [
+const TABLES: [&str; 29] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -32,6 +32,8 @@ const TABLES: [&str; 27] = [
     "registry_state",
     "loaded_rows",
     "region_plan_states",
+    "project_iati_records",
+    "project_budgets",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {
@@ -81,6 +83,10 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     Migrator::up(&db, None).await.expect("up");
     Migrator::down(&db, Some(1)).await.expect("down one");
     let remaining = existing_tables(&manager).await;
+    assert!(remaining.contains(&"region_plan_states") && remaining.contains(&"project_links"));
+    assert!(!remaining.contains(&"project_iati_records") && !remaining.contains(&"project_budgets"));
+    Migrator::down(&db, Some(1)).await.expect("down another");
+    let remaining = existing_tables(&manager).await;
     assert!(remaining.contains(&"loaded_rows") && remaining.contains(&"plans"));
     assert!(!remaining.contains(&"region_plan_states"));
     Migrator::down(&db, Some(1)).await.expect("down another");
@@ -93,7 +99,7 @@ async fn migrate_down_one_step_removes_only_the_last_migration() {
     assert!(!remaining.contains(&"api_tokens") && !remaining.contains(&"audit_events"));
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.expect("status").len(),
-        3
+        4
     );
 }
 

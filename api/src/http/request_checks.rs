@@ -40,6 +40,8 @@ impl Refusal {
 
 /// Refuses a POST whose body is not declared JSON (no content type, `text/plain`, a form): such
 /// requests are what a browser sends across origins without asking, and the body may be anything.
+/// A GraphQL multipart request (`multipart/form-data`, file uploads such as `importIati`) is taken
+/// only with an `Authorization` header, which a browser never sends across origins without asking.
 pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Refusal> {
     if method != Method::POST {
         return Ok(());
@@ -50,9 +52,9 @@ pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Re
         .and_then(|value| value.split(';').next())
         .is_some_and(|media_type| {
             let media_type = media_type.trim();
-            // multipart/form-data: a GraphQL multipart request (file uploads, e.g. `importIati`).
             media_type.eq_ignore_ascii_case("application/json")
-                || media_type.eq_ignore_ascii_case("multipart/form-data")
+                || (media_type.eq_ignore_ascii_case("multipart/form-data")
+                    && headers.contains_key(axum::http::header::AUTHORIZATION))
         });
     if is_json {
         Ok(())
