@@ -94,16 +94,30 @@ async fn import_iati_mutation_needs_projects_write_for_the_owner_and_reports_eac
     let first = &done["reports"][0];
     assert_eq!(first["outcome"], "CREATED");
     assert_eq!(first["unknownOrganisations"], json!(["XM-EXAMPLE-IMPLEMENTER-1"]));
-    // The created link is readable by its global ID.
+    // The created links are readable by their global IDs, with their budgets per currency.
     let node = app
         .graphql(
-            "query ($id: ID!) { node(id: $id) { ... on ProjectLink { iatiIdentifier } } }",
+            "query ($id: ID!) { node(id: $id) { ... on ProjectLink { iatiIdentifier budgets { amount currency } } } }",
             json!({ "id": first["projectLinkId"] }),
         )
         .await;
+    let node = &node.data()["node"];
+    assert_eq!(node["iatiIdentifier"], "XM-DAC-41146-EXAMPLE-UA-0001");
     assert_eq!(
-        node.data()["node"]["iatiIdentifier"],
-        "XM-DAC-41146-EXAMPLE-UA-0001"
+        node["budgets"],
+        json!([{ "amount": "400000.00", "currency": "USD" }])
+    );
+    let node = app
+        .graphql(
+            "query ($id: ID!) { node(id: $id) { ... on ProjectLink { budget { amount } budgets { amount currency } } } }",
+            json!({ "id": done["reports"][1]["projectLinkId"] }),
+        )
+        .await;
+    let node = &node.data()["node"];
+    assert_eq!(node["budget"], Value::Null, "two currencies: no single budget");
+    assert_eq!(
+        node["budgets"],
+        json!([{ "amount": "120000.00", "currency": "EUR" }, { "amount": "2500000.00", "currency": "UAH" }])
     );
     let again = upload(&donor, &example(), json!({})).await;
     let again = &again.data()["importIati"];
