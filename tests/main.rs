@@ -22,7 +22,6 @@ mod exports;
 mod federation;
 mod http_protocol;
 mod iati_import;
-mod iati_import_mutation;
 mod iati_vocabulary;
 mod integrator_protocol;
 mod linked_data;

@@ -7,7 +7,9 @@
 //! refused on its own (and then changes nothing) while the others go in. Activities without a
 //! registry tag are skipped; links whose activity is no longer in a file are left as they are.
 
+pub mod activity;
 pub mod apply;
+mod metered;
 pub mod reader;
 pub mod resolve;
 
