@@ -21,6 +21,7 @@ mod export_memory;
 mod exports;
 mod federation;
 mod http_protocol;
+mod iati_import;
 mod iati_vocabulary;
 mod integrator_protocol;
 mod linked_data;

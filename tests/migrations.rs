@@ -4,7 +4,7 @@ use migration::{Migrator, MigratorTrait, SchemaManager};
 
 use crate::common::{TestDatabase, steps_down_through};
 
-const TABLES: [&str; 32] = [
+const TABLES: [&str; 34] = [
     "regions",
     "organisations",
     "organisation_names",
@@ -37,6 +37,8 @@ const TABLES: [&str; 32] = [
     "webhook_secrets",
     "webhook_cursors",
     "webhook_deliveries",
+    "project_iati_records",
+    "project_budgets",
 ];
 
 async fn existing_tables(manager: &SchemaManager<'_>) -> Vec<&'static str> {

@@ -2,6 +2,7 @@
 //! A failure ends it with one line on standard error, its causes included and never a backtrace.
 
 mod command_line;
+mod import_command;
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
@@ -71,6 +72,8 @@ enum Command {
 enum ImportAction {
     /// Import a plan from a spreadsheet (XLSX, or CSV files) as the operator: all or nothing.
     Plan(command_line::ImportPlanArgs),
+    /// Create or update project links from an IATI 2.03 activity file (`-` reads standard input).
+    Iati(import_command::ImportIatiArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -222,6 +225,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             action: ImportAction::Plan(args),
         } => command_line::import_plan(&db, config.http.import_max_bytes, args).await,
+        Command::Import {
+            action: ImportAction::Iati(args),
+        } => {
+            db::migrate_up(&db).await?;
+            import_command::import_iati(&db, &config, args).await
+        }
     }
 }
 

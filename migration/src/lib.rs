@@ -16,6 +16,7 @@ mod m20261122_000005_create_tokens_audit_and_withdrawals;
 mod m20261201_000001_create_loaded_rows;
 mod m20261201_000200_create_region_plan_states;
 mod m20261202_000100_create_vocabulary_editions;
+mod m20261202_000200_create_project_iati_records;
 mod m20261202_000300_share_audit_sequence;
 mod m20261202_000400_create_webhooks;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_loaded_rows::Migration),
             Box::new(m20261201_000200_create_region_plan_states::Migration),
             Box::new(m20261202_000100_create_vocabulary_editions::Migration),
+            Box::new(m20261202_000200_create_project_iati_records::Migration),
             Box::new(m20261202_000300_share_audit_sequence::Migration),
             Box::new(m20261202_000400_create_webhooks::Migration),
         ]

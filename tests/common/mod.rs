@@ -296,6 +296,8 @@ pub async fn dump(db: &DatabaseConnection) -> Vec<(&'static str, Vec<Value>)> {
         project_dac_purpose,
         project_region,
         project_plan_item,
+        project_budget,
+        project_iati_record,
         audit_event,
         registry_state,
     )

@@ -80,7 +80,12 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// How webhooks are delivered (`NAP_WEBHOOK_*`).
     pub webhooks: WebhookSettings,
+    /// Largest IATI activity file `import iati` reads (`NAP_IATI_MAX_FILE_BYTES`).
+    pub iati_max_file_bytes: u64,
 }
+
+/// The default of `NAP_IATI_MAX_FILE_BYTES`: 200 MiB, above the largest donor files published.
+pub const DEFAULT_IATI_MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Limits and cross-origin rules of the HTTP endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,6 +389,12 @@ impl Config {
             http,
             shutdown_grace: seconds("NAP_SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), 0..=600)?,
             webhooks: webhooks::webhook_settings(env)?,
+            iati_max_file_bytes: setting(
+                env,
+                "NAP_IATI_MAX_FILE_BYTES",
+                whole_number(1024..=16 * 1024 * 1024 * 1024),
+            )?
+            .unwrap_or(DEFAULT_IATI_MAX_FILE_BYTES),
         })
     }
 }
@@ -498,6 +509,7 @@ mod tests {
             ("NAP_PERSISTED_QUERIES", "sometimes"),
             ("NAP_PERSISTED_QUERIES_FILE", "/nonexistent/manifest.json"),
             ("NAP_PERSISTED_QUERY_STORE_BYTES", "a lot"),
+            ("NAP_IATI_MAX_FILE_BYTES", "12"),
         ];
         for (variable, value) in cases {
             let error = load(&ConfigFlags::default(), &[(variable, value)]).unwrap_err();

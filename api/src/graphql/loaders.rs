@@ -9,8 +9,8 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
-    plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
-    project_plan_item, project_region, region, responsibility, target_group, vocabulary,
+    plan_item_target_group, plan_legal_act, project_budget, project_dac_purpose, project_link,
+    project_participant, project_plan_item, project_region, region, responsibility, target_group, vocabulary,
     vocabulary_carry_over,
 };
 use sea_orm::{
@@ -190,6 +190,8 @@ pub struct Loaders {
     pub participants_by_organisation: Group<project_participant::Entity>,
     /// DAC purposes by project.
     pub purposes_by_project: Group<project_dac_purpose::Entity>,
+    /// Budgets per currency by project.
+    pub budgets_by_project: Group<project_budget::Entity>,
     /// Region links by project.
     pub regions_by_project: Group<project_region::Entity>,
     /// Project links by region.
@@ -354,6 +356,11 @@ impl Loaders {
                 db,
                 project_dac_purpose::Column::ProjectLinkId,
                 &[project_dac_purpose::Column::Code],
+            )),
+            budgets_by_project: loader(RowsBy::new(
+                db,
+                project_budget::Column::ProjectLinkId,
+                &[project_budget::Column::Currency],
             )),
             regions_by_project: loader(RowsBy::new(
                 db,

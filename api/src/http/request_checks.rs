@@ -40,6 +40,8 @@ impl Refusal {
 
 /// Refuses a POST whose body is not declared JSON (no content type, `text/plain`, a form): such
 /// requests are what a browser sends across origins without asking, and the body may be anything.
+/// A GraphQL multipart request (`multipart/form-data`, file uploads such as `importIati`) is taken
+/// only with an `Authorization` header, which a browser never sends across origins without asking.
 pub fn check_content_type(method: &Method, headers: &HeaderMap) -> Result<(), Refusal> {
     if method != Method::POST {
         return Ok(());

@@ -1,3 +1,5 @@
-//! Imports of data prepared outside the registry: plans from spreadsheets (`plan`).
+//! Bringing data prepared outside the registry in, in bulk: plans from spreadsheets (`plan`) and
+//! donors' IATI activity files (`iati`).
 
+pub mod iati;
 pub mod plan;

@@ -11,9 +11,10 @@ use chrono::{DateTime, Utc};
 use entity::{
     api_token, funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
-    plan_item_target_group, plan_legal_act, project_dac_purpose, project_link, project_participant,
-    project_plan_item, project_region, region, region_plan_state, responsibility, target_group, vocabulary,
-    vocabulary_carry_over, webhook_cursor, webhook_endpoint, webhook_secret,
+    plan_item_target_group, plan_legal_act, project_budget, project_dac_purpose, project_iati_record,
+    project_link, project_participant, project_plan_item, project_region, region, region_plan_state,
+    responsibility, target_group, vocabulary, vocabulary_carry_over, webhook_cursor, webhook_endpoint,
+    webhook_secret,
 };
 use sea_orm::{ActiveModelBehavior, ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde::Serialize;
@@ -93,7 +94,9 @@ rows!(
     plan_item_implementation,
     plan_item_target_group,
     plan_legal_act,
+    project_budget,
     project_dac_purpose,
+    project_iati_record,
     project_link,
     project_participant,
     project_plan_item,

@@ -3,6 +3,7 @@
 //! mutation changes nothing. Mutations are named `verbNoun` and take one `input` object.
 
 mod coverage;
+mod iati_import;
 mod import;
 mod indicators;
 mod links;
@@ -34,6 +35,7 @@ pub struct MutationRoot(
     target_groups::TargetGroupMutation,
     organisations::OrganisationMutation,
     project_links::ProjectLinkMutation,
+    iati_import::IatiImportMutation,
     links::LinkMutation,
     coverage::CoverageMutation,
     import::ImportMutation,

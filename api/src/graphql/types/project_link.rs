@@ -64,6 +64,23 @@ impl ProjectLink {
         Money::maybe(self.0.budget_amount_cents, self.0.budget_currency.as_deref())
     }
 
+    /// The budget per currency, by currency code: the totals of an activity imported from IATI
+    /// (which may budget in several currencies, when `budget` is empty), else `budget` alone.
+    async fn budgets(&self, ctx: &Context<'_>) -> Result<Vec<Money>> {
+        let rows = group(&loaders(ctx)?.budgets_by_project, self.0.id).await?;
+        if rows.is_empty() {
+            return Ok(
+                Money::maybe(self.0.budget_amount_cents, self.0.budget_currency.as_deref())
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        Ok(rows
+            .iter()
+            .map(|b| Money::from_cents(b.amount_cents, &b.currency))
+            .collect())
+    }
+
     /// Planned or actual start.
     async fn start_date(&self) -> Option<Date> {
         date(self.0.start_date)

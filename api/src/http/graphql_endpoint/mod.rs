@@ -1,5 +1,5 @@
-//! `/graphql`: GraphQL over HTTP. POST with JSON (`request_checks` refuses what is not a well-formed
-//! request), GET for queries only (a mutation over GET is refused with 405 and `Allow: POST`),
+//! `/graphql`: GraphQL over HTTP. POST with JSON, or a multipart request with a token for file
+//! uploads (`request_checks` refuses what is not a well-formed request), GET for queries only (a mutation over GET is refused with 405 and `Allow: POST`),
 //! `application/graphql-response+json` when the client accepts it, no batches. Each request is
 //! authenticated and rate limited (`caller`), run under the request timeout, executed in one place
 //! (`execution`) and counted in the metrics. Anonymous queries go through the response cache
