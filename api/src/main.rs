@@ -269,13 +269,6 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
     }
     // Keys first: a bad key file stops start-up before the service says it is serving.
     let tokens = token_service(config)?;
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
-    tracing::info!(
-        "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
-        addr = listener.local_addr()?
-    );
     // The webhook worker shares the hub with the API, so every commit here wakes it, and follows
     // the change notifier, so a commit on another instance does too.
     let hub = webhooks::Hub::new(config.webhooks.clone());
@@ -291,6 +284,13 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         Some(state.change_notifier.subscribe()),
         webhooks_stopped,
     )?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot bind NAP_BIND={}: {error}", config.bind))?;
+    tracing::info!(
+        "serving on http://{addr}/graphql (GraphiQL at http://{addr}/graphiql)",
+        addr = listener.local_addr()?
+    );
     let routers = http::routers(state);
     let limits = http::server::ConnectionLimits {
         max_connections: config.http.max_connections,
