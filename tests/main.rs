@@ -47,6 +47,7 @@ mod schema_contract;
 mod snapshots;
 mod subscriptions;
 mod webhooks;
+mod webhooks_batches;
 mod webhooks_delivery;
 mod webhooks_https;
 mod webhooks_instances;

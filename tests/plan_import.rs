@@ -33,7 +33,13 @@ fn csv(name: &str, text: &str) -> ImportFile {
 }
 
 /// A GraphQL multipart request (operations, map, files) importing `files` into `plan`.
-async fn upload(client: &Client, plan: &str, files: &[ImportFile], options: Value, language: &str) -> Value {
+pub(crate) async fn upload(
+    client: &Client,
+    plan: &str,
+    files: &[ImportFile],
+    options: Value,
+    language: &str,
+) -> Value {
     let boundary = "nap-test-boundary-7f3c";
     let mut input = json!({ "plan": plan, "file": null });
     if files.len() > 1 {
@@ -97,7 +103,7 @@ async fn head(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-fn national_files() -> Vec<ImportFile> {
+pub(crate) fn national_files() -> Vec<ImportFile> {
     vec![
         example("nap-2021-2025-items.csv"),
         example("nap-2021-2025-indicators.csv"),
