@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use nap_registry::domain::access::Scope;
 use serde_json::{Value, json};
 
@@ -32,7 +32,7 @@ fn act(plan: &str, role: &str, number: &str, date: &str) -> Value {
 }
 
 fn day(offset: i64) -> String {
-    (Utc::now().date_naive() + Duration::days(offset)).to_string()
+    (nap_registry::domain::calendar::today() + Duration::days(offset)).to_string()
 }
 
 /// Region code to its coverage entry, from GraphQL.
@@ -166,7 +166,7 @@ async fn coverage_status_follows_national_changes_and_regional_re_approvals() {
         .graphql(RECORD_ACT, act(NATIONAL, "AMENDS", "N-2", &day(-1)))
         .await;
     amended.data();
-    let due = (Utc::now().date_naive() - Duration::days(1))
+    let due = (nap_registry::domain::calendar::today() - Duration::days(1))
         .checked_add_months(chrono::Months::new(3))
         .unwrap()
         .to_string();

@@ -3,7 +3,7 @@
 //! day in the future, before the current name's start, or without a new name is refused on
 //! `input.nameEffectiveOn` and changes nothing.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use nap_registry::domain::access::Scope;
 use serde_json::{Value, json};
 
@@ -37,7 +37,7 @@ fn rename(id: &Value, version: i32, name: &str, effective_on: Option<&str>) -> V
 async fn update_organisation_records_the_day_a_rename_took_effect() {
     let app = TestApp::with_fixture().await;
     let (admin, id) = renamed_organisation(&app).await;
-    let today = Utc::now().date_naive();
+    let today = nap_registry::domain::calendar::today();
     // Backdating before the current name (created today) is refused.
     let refused = admin
         .graphql(
@@ -152,7 +152,7 @@ async fn update_organisation_backdates_a_rename_and_name_on_reads_it() {
 async fn update_organisation_refuses_a_future_day_or_a_day_without_a_new_name_and_changes_nothing() {
     let app = TestApp::with_fixture().await;
     let (admin, id) = renamed_organisation(&app).await;
-    let tomorrow = (Utc::now().date_naive() + Duration::days(1)).to_string();
+    let tomorrow = (nap_registry::domain::calendar::today() + Duration::days(1)).to_string();
     let before = dump(&app.db).await;
     for (input, why) in [
         (
@@ -176,7 +176,10 @@ async fn update_organisation_refuses_a_future_day_or_a_day_without_a_new_name_an
         "a refused rename changed the database"
     );
     let today = app
-        .graphql(NAME_ON, json!({ "date": Utc::now().date_naive().to_string() }))
+        .graphql(
+            NAME_ON,
+            json!({ "date": nap_registry::domain::calendar::today().to_string() }),
+        )
         .await;
     assert_eq!(
         today.data()["organisation"]["nameOn"]["names"]["en"],

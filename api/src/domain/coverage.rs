@@ -166,7 +166,7 @@ pub async fn plan_coverage(
     if !national_in_force {
         community.clear();
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = super::calendar::today();
 
     // (implementing item's plan, implemented national item) pairs.
     let regional_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()

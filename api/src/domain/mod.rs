@@ -5,6 +5,7 @@ pub mod access;
 pub mod alignment;
 pub mod audit;
 pub mod bilingual;
+pub mod calendar;
 pub mod change_feed;
 pub mod codelists;
 pub mod coverage;

@@ -212,7 +212,7 @@ pub async fn read_coverage(
                 current: *key == sort,
             })
             .collect(),
-        today: chrono::Utc::now().date_naive().to_string(),
+        today: crate::domain::calendar::today().to_string(),
     }))
 }
 

@@ -34,7 +34,7 @@ pub struct PageParams {
 
 /// `room` of today's answers: statuses depend on the date, so tags change with the day.
 fn today(room: &str) -> String {
-    format!("{room}-{}", chrono::Utc::now().date_naive())
+    format!("{room}-{}", crate::domain::calendar::today())
 }
 
 /// `GET /`: the landing page (HTML), or an index of addresses (JSON).

@@ -40,7 +40,7 @@ impl CacheKey {
     /// The key of a request.
     pub fn new(query: &str, operation_name: Option<&str>, variables_json: &str, language: &str) -> Self {
         let mut digest = Sha256::new();
-        let today = chrono::Utc::now().date_naive().to_string();
+        let today = crate::domain::calendar::today().to_string();
         for part in [
             query,
             operation_name.unwrap_or(""),

@@ -173,7 +173,13 @@ pub async fn create_organisation(
     model.search_text =
         search::organisation_text(&model, identifiers.iter().chain(names).map(String::as_str));
     let created = write.create(model).await?;
-    add_name(write, created.id, &name, write.now.date_naive()).await?;
+    add_name(
+        write,
+        created.id,
+        &name,
+        crate::domain::calendar::kyiv_date(write.now),
+    )
+    .await?;
     add_identifiers(write, created.id, identifiers).await?;
     Ok(created)
 }
@@ -255,7 +261,7 @@ pub async fn update_organisation(
             .await?;
         let effective_on = rename_effective_on(
             changes.name_effective_on,
-            write.now.date_naive(),
+            crate::domain::calendar::kyiv_date(write.now),
             current.iter().filter_map(|n| n.valid_from).max(),
         )?;
         for name in current {
@@ -301,7 +307,7 @@ pub async fn withdraw_organisation(
                 id: new_id(),
                 predecessor_id: id,
                 successor_id: successor.id,
-                effective_on: Some(write.now.date_naive()),
+                effective_on: Some(crate::domain::calendar::kyiv_date(write.now)),
                 note: Some(reason.to_owned()),
                 created_at: write.now,
                 updated_at: write.now,

@@ -57,7 +57,7 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
         return Err(ApiError::invalid("input.plan", "the plan is withdrawn"));
     }
     let number = validation::text("input.act.number", &input.number, 64)?;
-    if input.adopted_on > write.now.date_naive() {
+    if input.adopted_on > crate::domain::calendar::kyiv_date(write.now) {
         return Err(ApiError::invalid(
             "input.act.adoptedOn",
             format!(

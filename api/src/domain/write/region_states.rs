@@ -65,7 +65,10 @@ pub async fn record_region_plan_state(
     match input.state {
         Some(state) => {
             let source = validation::text("input.source", input.source.as_deref().unwrap_or_default(), 2000)?;
-            if input.as_of.is_some_and(|d| d > write.now.date_naive()) {
+            if input
+                .as_of
+                .is_some_and(|d| d > crate::domain::calendar::kyiv_date(write.now))
+            {
                 return Err(ApiError::invalid("input.asOf", "the date is in the future"));
             }
             let row = match &current {

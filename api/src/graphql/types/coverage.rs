@@ -120,7 +120,7 @@ impl RegionLocalization {
     }
 
     /// The region's status with the national plan, re-alignment included (the rule is on
-    /// `CoverageStatus`). Derived for today's date.
+    /// `CoverageStatus`). Derived for today's date in Kyiv.
     async fn coverage_status(&self) -> CoverageStatus {
         self.0.alignment.status.into()
     }
