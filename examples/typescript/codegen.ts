@@ -23,6 +23,9 @@ const config: CodegenConfig = {
           // Apollo Federation's entity representation (`_entities(representations:)`), used by
           // federation routers, not by this client.
           _Any: "unknown",
+          // A file sent per the GraphQL multipart request spec (`importPlan`, `importIati`):
+          // input only, a `Blob`/`File` in the multipart body.
+          Upload: { input: "Blob", output: "never" },
         },
         enumsAsTypes: true,
         useTypeImports: true,
