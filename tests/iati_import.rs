@@ -19,6 +19,7 @@ use crate::common::{
 
 mod memory;
 mod mutation;
+mod owner;
 mod refusals;
 
 const VOCABULARY: &str = "https://registry.example.org/vocabulary/UA-NAP-2021-2025";

@@ -23,9 +23,11 @@ pub struct ImportIatiArgs {
     /// IATI 2.03 activity files, imported one after the other; `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// The organisation that owns the project links: registry code or org-id identifier.
+    /// The organisation that owns the project links: registry code or org-id identifier. Left
+    /// out, each activity's link belongs to the registry organisation its `<reporting-org ref>`
+    /// names (an activity whose reporting organisation is not in the registry is refused).
     #[arg(long)]
-    pub org: String,
+    pub org: Option<String>,
     /// Report what the import would do without writing anything.
     #[arg(long)]
     pub dry_run: bool,
@@ -116,7 +118,7 @@ pub async fn import_iati(
     args: ImportIatiArgs,
 ) -> anyhow::Result<()> {
     let options = ImportOptions {
-        owner: Some(args.org),
+        owner: args.org,
         dry_run: args.dry_run,
         limits: Limits::with_file_size(config.iati_max_file_bytes),
     };

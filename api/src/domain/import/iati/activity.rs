@@ -69,6 +69,8 @@ pub struct Activity {
     pub default_lang: Option<String>,
     /// `@default-currency`.
     pub default_currency: Option<String>,
+    /// `<reporting-org @ref>`: who publishes the activity.
+    pub reporting_org: Option<String>,
     /// The narratives of `<title>`.
     pub titles: Vec<Narrative>,
     /// How many `<title>` elements it has.

@@ -143,11 +143,40 @@ async fn unchanged_note(
     Ok((record.content_digest == digest).then(|| "the link already says what the activity says".to_owned()))
 }
 
-/// Applies `activity` for `owner`; errors refuse it (nothing written for it).
+/// The owner of an activity's link when the import names none: the registry organisation its
+/// `<reporting-org>` names (by org-id identifier or registry code), if the actor may write its links.
+async fn reporting_owner(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    activity: &Activity,
+) -> ApiResult<organisation::Model> {
+    let field = "reporting-org/@ref";
+    let key = activity.reporting_org.as_deref().ok_or_else(|| {
+        ApiError::invalid(
+            field,
+            "the activity names no reporting organisation: name the owner of its link (`--org`)",
+        )
+    })?;
+    let owner = crate::domain::organisations::find_organisation(db, key)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(
+                field,
+                format!(
+                    "the reporting organisation `{key}` is not in the registry: register it, or name the owner of the link (`--org`)"
+                ),
+            )
+        })?;
+    actor.require_owner(crate::domain::access::Scope::ProjectsWrite, owner.id)?;
+    Ok(owner)
+}
+
+/// Applies `activity` for `owner` (for its reporting organisation when `None`); errors refuse it
+/// (nothing written for it).
 pub async fn apply(
     db: &DatabaseConnection,
     actor: &Actor,
-    owner: &organisation::Model,
+    owner: Option<&organisation::Model>,
     activity: &Activity,
     dry_run: bool,
 ) -> ApiResult<ActivityReport> {
@@ -156,6 +185,14 @@ pub async fn apply(
             ActivityReport::new(activity.position, activity.identifier.clone(), Outcome::Skipped);
         report.note = Some("no registry tag: the activity links to no plan item".to_owned());
         return Ok(report);
+    };
+    let reporting;
+    let owner = match owner {
+        Some(owner) => owner,
+        None => {
+            reporting = reporting_owner(db, actor, activity).await?;
+            &reporting
+        }
     };
     let digest = resolved.digest()?;
     let existing = project_link::Entity::find()

@@ -130,8 +130,8 @@ pub struct ImportSummary {
 /// How to import.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
-    /// The organisation that owns the links (code or identifier); the acting organisation when
-    /// left out.
+    /// The organisation that owns the links (code or identifier); when left out, the acting
+    /// organisation, or for the operator each activity's reporting organisation.
     pub owner: Option<String>,
     /// Report without writing.
     pub dry_run: bool,
@@ -150,19 +150,25 @@ pub async fn import_activities(
     options: &ImportOptions,
     mut each: impl FnMut(&ActivityReport),
 ) -> ApiResult<ImportSummary> {
+    // Named, or the acting organisation; the operator naming none imports each activity for its
+    // reporting organisation.
     let owner = match options.owner.as_deref() {
-        Some(key) => organisation_by_key(db, "owner", key).await?,
-        None => {
-            let id = actor
-                .organisation()
-                .ok_or_else(|| ApiError::invalid("owner", "name the organisation that owns the links"))?;
-            entity::organisation::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(|| ApiError::invalid("owner", "the acting organisation is not in the registry"))?
-        }
+        Some(key) => Some(organisation_by_key(db, "owner", key).await?),
+        None => match actor.organisation() {
+            Some(id) => Some(
+                entity::organisation::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::invalid("owner", "the acting organisation is not in the registry")
+                    })?,
+            ),
+            None => None,
+        },
     };
-    actor.require_owner(Scope::ProjectsWrite, owner.id)?;
+    if let Some(owner) = &owner {
+        actor.require_owner(Scope::ProjectsWrite, owner.id)?;
+    }
     let mut summary = ImportSummary {
         dry_run: options.dry_run,
         ..ImportSummary::default()
@@ -178,7 +184,7 @@ pub async fn import_activities(
             }
         };
         summary.activities += 1;
-        let report = match apply::apply(db, actor, &owner, &activity, options.dry_run).await {
+        let report = match apply::apply(db, actor, owner.as_ref(), &activity, options.dry_run).await {
             Ok(report) => report,
             Err(error @ (ApiError::Database(_) | ApiError::Internal(_))) => return Err(error),
             Err(error) => {

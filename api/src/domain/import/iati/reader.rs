@@ -288,6 +288,7 @@ impl<R: BufRead> ActivityReader<R> {
                             capture = Some(Capture::BudgetValue);
                         }
                     }
+                    (2, _, "reporting-org") => activity.reporting_org = attribute("ref"),
                     (2, _, "participating-org") => activity.participants.push(Participant {
                         role: attribute("role"),
                         reference: attribute("ref"),
