@@ -1,5 +1,8 @@
-//! The number of SQL statements a query issues depends on its shape, never on how many objects it
-//! returns: every relation goes through per-request DataLoaders.
+//! What a query costs in SQL statements. From the read model: one (the change sequence, shared
+//! by concurrent requests), at any size, once the registry is in memory. From the database (the
+//! path mutations take, and queries when the read model is off or over its limit): a number set
+//! by the query's shape, never by how many objects it returns, as every relation goes through
+//! per-request DataLoaders.
 
 use serde_json::{Value, json};
 
@@ -20,7 +23,7 @@ fn count_objects(value: &Value) -> usize {
 #[tokio::test]
 async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
     let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
-    let medium = TestApp::migrated().await;
+    let medium = TestApp::migrated().await.reading_the_database();
     reference_data::load_synthetic(&medium.db, SyntheticSize::MEDIUM)
         .await
         .unwrap();
@@ -31,7 +34,7 @@ async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
         "the medium tree should return over 1,000 objects, got {objects}"
     );
 
-    let small = TestApp::migrated().await;
+    let small = TestApp::migrated().await.reading_the_database();
     reference_data::load_synthetic(&small.db, SyntheticSize::SMALL)
         .await
         .unwrap();
@@ -53,7 +56,7 @@ async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
 
 #[tokio::test]
 async fn a_page_of_tasks_with_groups_and_organisations_costs_a_fixed_number_of_statements() {
-    let app = TestApp::migrated().await;
+    let app = TestApp::migrated().await.reading_the_database();
     reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
         .await
         .unwrap();
@@ -67,7 +70,7 @@ async fn a_page_of_tasks_with_groups_and_organisations_costs_a_fixed_number_of_s
 
 #[tokio::test]
 async fn a_funders_page_of_links_with_item_goals_costs_a_fixed_number_of_statements() {
-    let app = TestApp::migrated().await;
+    let app = TestApp::migrated().await.reading_the_database();
     reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
         .await
         .unwrap();
@@ -78,4 +81,49 @@ async fn a_funders_page_of_links_with_item_goals_costs_a_fixed_number_of_stateme
     assert!(many.data()["projectLinks"]["nodes"].as_array().unwrap().len() > 10);
     assert_eq!(few, many_statements, "statements grew with the page size");
     assert!(many_statements <= 12, "{many_statements} statements");
+}
+
+#[tokio::test]
+async fn queries_read_the_registry_from_memory_with_one_statement_at_any_size() {
+    let app = TestApp::migrated().await.without_response_cache();
+    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
+        .await
+        .unwrap();
+    let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
+    let (_, building) = app.graphql_counting(PLAN_TREE, variables.clone()).await;
+    assert!(building > 20, "the first query reads every table: {building}");
+    let (tree, statements) = app.graphql_counting(PLAN_TREE, variables.clone()).await;
+    assert!(count_objects(tree.data()) > 50);
+    assert_eq!(statements, 1, "only the change sequence is read");
+    let tasks = r#"{ planItems(filter: {kind: TASK}, first: 50) { totalCount nodes { code
+        targetGroups { code } responsibilities { role organisation { code name } } } } }"#;
+    let links = r#"{ projectLinks(first: 100) { totalCount nodes { title planItems { code ancestors { kind title } } } } }"#;
+    for query in [tasks, links] {
+        let (answer, statements) = app.graphql_counting(query, Value::Null).await;
+        assert!(answer.body["errors"].is_null(), "{}", answer.body);
+        assert_eq!(statements, 1, "{query}");
+    }
+    // A write moves the sequence: the next query reads only the tables it touched, then one again.
+    let link = app
+        .graphql("{ projectLinks(first: 1) { nodes { id version } } }", Value::Null)
+        .await
+        .data()["projectLinks"]["nodes"][0]
+        .clone();
+    let admin = app
+        .token_for("syn-org-0001", &[nap_registry::domain::access::Scope::Admin])
+        .await;
+    app.bearer(&admin)
+        .graphql(
+            r#"mutation($input: UpdateProjectLinkInput!) { updateProjectLink(input: $input) { projectLink { version } } }"#,
+            json!({ "input": { "id": link["id"], "version": link["version"], "titleEn": "Read again" } }),
+        )
+        .await
+        .data();
+    let (_, catching_up) = app.graphql_counting(links, Value::Null).await;
+    assert!(
+        (2..building).contains(&catching_up),
+        "{catching_up} statements to catch up after a write of one link (a full read costs {building})"
+    );
+    let (_, statements) = app.graphql_counting(PLAN_TREE, variables).await;
+    assert_eq!(statements, 1);
 }

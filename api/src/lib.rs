@@ -21,6 +21,7 @@ pub mod http;
 pub mod linked_data;
 pub mod metrics;
 pub mod read_cache;
+pub mod read_model;
 pub mod reference_data;
 pub mod telemetry;
 pub mod webhooks;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub persisted_queries: Arc<http::persisted_queries::PersistedQueries>,
     /// Webhook settings and the delivery worker's wake-up call.
     pub webhooks: webhooks::Hub,
+    /// The registry held in memory for queries (`read_model`).
+    pub read_model: Arc<read_model::ReadModel>,
     /// Tells subscriptions when the change sequence advances.
     pub change_notifier: change_notify::ChangeNotifier,
     /// WebSocket connections open per client.
@@ -83,6 +86,7 @@ impl AppState {
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         let response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
         let change_sequence = read_cache::ChangeSequence::new(db.clone());
+        let read_model = Arc::new(read_model::ReadModel::new(db.clone(), http.read_model_bytes));
         let persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
         ));
@@ -95,6 +99,7 @@ impl AppState {
             http.subscriptions.connections_per_client,
         ));
         Self {
+            read_model,
             change_notifier,
             websocket_clients,
             db,
@@ -130,6 +135,7 @@ impl AppState {
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
         self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
         self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
+        self.read_model = Arc::new(read_model::ReadModel::new(self.db.clone(), http.read_model_bytes));
         self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
         ));

@@ -276,6 +276,22 @@ async fn serve(config: &Config, db: sea_orm::DatabaseConnection) -> anyhow::Resu
         .with_http(config.http.clone())
         .with_public_url(config.public_url.clone())
         .with_webhooks(hub.clone());
+    // The read model is built before the service says it is serving, then follows every change.
+    let building = std::time::Instant::now();
+    state
+        .read_model
+        .warm()
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot read the registry into memory: {error:?}"))?;
+    if let Some(snapshot) = state.read_model.current() {
+        tracing::info!(
+            sequence = snapshot.sequence,
+            bytes = snapshot.bytes,
+            elapsed_ms = building.elapsed().as_millis(),
+            "read model built"
+        );
+    }
+    Arc::clone(&state.read_model).follow(state.change_notifier.subscribe());
     let (stop_webhooks, webhooks_stopped) = tokio::sync::watch::channel(false);
     let worker = webhooks::spawn(
         db,

@@ -173,16 +173,38 @@ impl TestApp {
 
     /// The same app without the response cache, for tests that change the database behind the
     /// service's back (which no instance could notice) and must see every query run.
-    pub fn without_response_cache(mut self) -> Self {
-        let state = AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(
-            nap_registry::config::HttpSettings {
-                response_cache_bytes: 0,
-                ..Default::default()
-            },
-        );
+    pub fn without_response_cache(self) -> Self {
+        self.with_settings(nap_registry::config::HttpSettings {
+            response_cache_bytes: 0,
+            ..Default::default()
+        })
+    }
+
+    /// The same app reading every query from the database: no response cache, no read model
+    /// (the path mutations take, and queries when the read model is over its memory limit).
+    pub fn reading_the_database(self) -> Self {
+        self.with_settings(nap_registry::config::HttpSettings {
+            response_cache_bytes: 0,
+            read_model_bytes: 0,
+            ..Default::default()
+        })
+    }
+
+    fn with_settings(mut self, http: nap_registry::config::HttpSettings) -> Self {
+        let state = AppState::new(self.db.clone(), Arc::clone(&self.tokens)).with_http(http);
         self.statements = state.statements.clone();
         self.router = app(state);
         self
+    }
+
+    /// Moves the registry's change sequence on without recording a change, as a repair made
+    /// directly in the database must: readers then read every table again.
+    pub async fn advance_change_sequence(&self) {
+        use sea_orm::ConnectionTrait;
+        self.db
+            .execute_unprepared("UPDATE registry_state SET change_sequence = change_sequence + 1")
+            .await
+            .expect("advance the change sequence");
     }
 
     /// An anonymous caller of a router over the same database with other HTTP limits and

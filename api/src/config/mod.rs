@@ -110,6 +110,8 @@ pub struct HttpSettings {
     pub trusted_proxies: Vec<AddressRange>,
     /// Most bytes of serialized responses kept in the response cache (0 turns it off).
     pub response_cache_bytes: usize,
+    /// Most bytes the read model may hold (0 turns it off: queries read the database).
+    pub read_model_bytes: usize,
     /// Most client connections served at once; over it, only health checks are answered (from a
     /// small reserve of further connections) and other connections are closed.
     pub max_connections: usize,
@@ -158,6 +160,7 @@ impl Default for HttpSettings {
             rate_per_address: 600,
             trusted_proxies: Vec::new(),
             response_cache_bytes: 16 * 1024 * 1024,
+            read_model_bytes: crate::read_model::DEFAULT_LIMIT_BYTES,
             max_connections: 512,
             idle_timeout: Duration::from_secs(10),
             persisted_queries: persisted_queries::Settings::default(),
@@ -353,6 +356,8 @@ impl Config {
                 whole_number(0..=4 * 1024 * 1024 * 1024),
             )?
             .unwrap_or(defaults.response_cache_bytes),
+            read_model_bytes: setting(env, "NAP_READ_MODEL_BYTES", whole_number(0..=64 * 1024 * 1024 * 1024))?
+                .unwrap_or(defaults.read_model_bytes),
             max_connections: setting(env, "NAP_MAX_CONNECTIONS", whole_number(1..=1_000_000))?
                 .unwrap_or(defaults.max_connections),
             idle_timeout: seconds("NAP_IDLE_TIMEOUT_SECONDS", defaults.idle_timeout, 1..=300)?,

@@ -39,7 +39,7 @@ pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection
 
 /// The loaders of this request.
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
-    ctx.data::<Loaders>()
+    Ok(ctx.data::<Arc<Loaders>>()?.as_ref())
 }
 
 /// The language a text field answers in: its `lang` argument, else the request's

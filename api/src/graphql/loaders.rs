@@ -1,7 +1,15 @@
-//! DataLoaders, created fresh for every request (never shared between requests, so no request
-//! sees another's cache). Every relation a resolver follows goes through one of these: the loads of
-//! all objects at the same depth of a query are batched into one SQL statement, so the number of
-//! statements a query issues depends on its shape, not on how many objects it returns.
+//! The loaders resolvers follow relations through, one per relation. They read from one of two
+//! sources (`Source`):
+//!
+//! - the read model (`crate::read_model`): every row already in memory, grouped and ordered once
+//!   per change of the registry and shared by every query that reads at that change sequence;
+//! - the database: DataLoaders created fresh for every request (never shared between requests,
+//!   so no request sees another's cache), which batch the loads of all objects at the same depth
+//!   of a query into one SQL statement, so the number of statements a query issues depends on its
+//!   shape, not on how many objects it returns. Mutations and subscriptions read here (they must
+//!   see their own writes), and so does everything when the read model is over its memory limit.
+//!
+//! Both give the same rows in the same order: each relation is described once (`Relation`).
 
 use std::{collections::HashMap, hash::Hash, sync::Arc};
 
@@ -19,7 +27,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::{
+    error::ApiError,
+    read_model::{
+        lists::Lookups,
+        table::{Grouped, Grouping, Readable},
+    },
+};
 
 /// The error a loader shares with every resolver waiting on its batch.
 pub type LoadError = Arc<DbErr>;
@@ -30,29 +44,80 @@ impl From<LoadError> for ApiError {
     }
 }
 
-/// Rows of `E` whose `column` equals one of the keys, grouped by that column; each group is in
+/// A relation: rows of `E` grouped by a key column, each group in order, optionally only the rows
+/// matching a condition (given twice: as SQL for the database, as a test for the read model).
+pub struct Relation<E: Readable> {
+    /// How the read model groups the rows.
+    pub grouping: Grouping<E>,
+    /// The same restriction as `grouping.keep`, in SQL.
+    pub condition: Option<Condition>,
+}
+
+/// The relation of rows of `E` whose `column` equals a key, each group in `order`.
+fn by<E: Readable>(column: E::Column, order: &[E::Column]) -> Relation<E> {
+    Relation {
+        grouping: Grouping {
+            column,
+            order: order.to_vec(),
+            keep: None,
+        },
+        condition: None,
+    }
+}
+
+impl<E: Readable> Relation<E> {
+    /// Only the rows matching `condition`, which `keep` tests in memory.
+    fn only(mut self, condition: Condition, keep: fn(&E::Model) -> bool) -> Self {
+        self.condition = Some(condition);
+        self.grouping.keep = Some(keep);
+        self
+    }
+}
+
+/// Where loaders read.
+pub trait Source {
+    /// The database (federation's natural keys are always looked up there).
+    fn db(&self) -> &DatabaseConnection;
+    /// The loader of `relation`.
+    fn group<E: Readable>(&self, relation: Relation<E>) -> Group<E>;
+    /// Every region.
+    fn regions(&self) -> Regions;
+    /// Lookups by code and the root lists, when the source holds them.
+    fn lookups(&self) -> Option<Arc<Lookups>> {
+        None
+    }
+}
+
+/// Loaders reading the database through per-request DataLoaders.
+pub struct DatabaseSource<'a>(pub &'a DatabaseConnection);
+
+impl Source for DatabaseSource<'_> {
+    fn db(&self) -> &DatabaseConnection {
+        self.0
+    }
+
+    fn group<E: Readable>(&self, relation: Relation<E>) -> Group<E> {
+        let rows = RowsBy {
+            db: self.0.clone(),
+            column: relation.grouping.column,
+            order: relation.grouping.order,
+            condition: relation.condition,
+        };
+        Group::Database(DataLoader::new(rows, tokio::spawn).max_batch_size(MAX_BATCH))
+    }
+
+    fn regions(&self) -> Regions {
+        Regions::Database(DataLoader::new(AllRegions(self.0.clone()), tokio::spawn))
+    }
+}
+
+/// Rows of `E` whose `column` equals one of the keys, grouped by that column; each group in
 /// `order`. With `column` the primary key this loads rows by id.
 pub struct RowsBy<E: EntityTrait> {
     db: DatabaseConnection,
     column: E::Column,
     order: Vec<E::Column>,
     condition: Option<Condition>,
-}
-
-impl<E: EntityTrait> RowsBy<E> {
-    fn new(db: &DatabaseConnection, column: E::Column, order: &[E::Column]) -> Self {
-        Self {
-            db: db.clone(),
-            column,
-            order: order.to_vec(),
-            condition: None,
-        }
-    }
-
-    fn only(mut self, condition: Condition) -> Self {
-        self.condition = Some(condition);
-        self
-    }
 }
 
 fn uuid_of(value: &Value) -> Option<Uuid> {
@@ -107,8 +172,31 @@ impl Loader<()> for AllRegions {
     }
 }
 
-/// A loader of rows grouped by a key column.
-pub type Group<E> = DataLoader<RowsBy<E>>;
+/// The loader of one relation.
+pub enum Group<E: Readable> {
+    /// Grouped in the read model.
+    Memory(Arc<Grouped<E>>),
+    /// Loaded from the database in batches.
+    Database(DataLoader<RowsBy<E>>),
+}
+
+/// Every region, by code.
+pub enum Regions {
+    /// From the read model.
+    Memory(Arc<Vec<region::Model>>),
+    /// From the database, once per request.
+    Database(DataLoader<AllRegions>),
+}
+
+impl Regions {
+    /// Every region, by code.
+    pub async fn all(&self) -> Result<Vec<region::Model>, ApiError> {
+        match self {
+            Self::Memory(regions) => Ok(regions.as_ref().clone()),
+            Self::Database(loader) => Ok(loader.load_one(()).await?.unwrap_or_default()),
+        }
+    }
+}
 
 /// Every loader a request may use.
 pub struct Loaders {
@@ -174,8 +262,10 @@ pub struct Loaders {
     pub successions_by_successor: Group<organisation_succession::Entity>,
     /// Regions by id.
     pub regions: Group<region::Entity>,
-    /// Every region, by code (loaded once per request).
-    pub all_regions: DataLoader<AllRegions>,
+    /// Every region, by code.
+    pub all_regions: Regions,
+    /// Lookups by code and the root lists (read model only; else queries ask the database).
+    pub lookups: Option<Arc<Lookups>>,
     /// Row ids by code or org-id identifier (federation entity references).
     pub ids_by_natural_key: DataLoader<super::natural_keys::IdsByNaturalKey>,
     /// Indicators by id.
@@ -207,83 +297,70 @@ pub struct Loaders {
 /// of SQLite (32,766) and PostgreSQL (65,535).
 const MAX_BATCH: usize = 10_000;
 
-fn loader<E>(rows: RowsBy<E>) -> Group<E>
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
-{
-    DataLoader::new(rows, tokio::spawn).max_batch_size(MAX_BATCH)
-}
-
 impl Loaders {
-    /// Fresh loaders for one request.
+    /// Loaders reading the database, for one request (mutations and subscriptions, which must see
+    /// their own writes, and every read when the read model is off).
     pub fn new(db: &DatabaseConnection) -> Self {
+        Self::build(&DatabaseSource(db))
+    }
+
+    /// Loaders reading from `source`, one per relation a resolver follows.
+    pub fn build(source: &impl Source) -> Self {
         use plan_item::Column as Item;
+        let db = source.db();
         Self {
-            plans: loader(RowsBy::new(db, plan::Column::Id, &[])),
-            plans_by_parent: loader(RowsBy::new(db, plan::Column::ParentPlanId, &[plan::Column::Code])),
-            plans_by_superseded: loader(RowsBy::new(db, plan::Column::SupersedesId, &[plan::Column::Code])),
-            plans_by_region: loader(RowsBy::new(db, plan::Column::RegionId, &[plan::Column::Code])),
-            plans_by_owner: loader(RowsBy::new(
-                db,
+            plans: source.group(by(plan::Column::Id, &[])),
+            plans_by_parent: source.group(by(plan::Column::ParentPlanId, &[plan::Column::Code])),
+            plans_by_superseded: source.group(by(plan::Column::SupersedesId, &[plan::Column::Code])),
+            plans_by_region: source.group(by(plan::Column::RegionId, &[plan::Column::Code])),
+            plans_by_owner: source.group(by(
                 plan::Column::OwnerOrganisationId,
                 &[plan::Column::Code],
             )),
-            plan_acts_by_plan: loader(RowsBy::new(
-                db,
+            plan_acts_by_plan: source.group(by(
                 plan_legal_act::Column::PlanId,
                 &[plan_legal_act::Column::Role],
             )),
-            legal_acts: loader(RowsBy::new(db, legal_act::Column::Id, &[])),
-            plan_items: loader(RowsBy::new(db, Item::Id, &[])),
-            goals_by_plan: loader(
-                RowsBy::new(db, Item::PlanId, &[Item::SortKey])
-                    .only(Condition::all().add(Item::ParentId.is_null())),
+            legal_acts: source.group(by(legal_act::Column::Id, &[])),
+            plan_items: source.group(by(Item::Id, &[])),
+            goals_by_plan: source.group(
+                by(Item::PlanId, &[Item::SortKey])
+                    .only(Condition::all().add(Item::ParentId.is_null()), |item: &plan_item::Model| item.parent_id.is_none()),
             ),
-            items_by_parent: loader(RowsBy::new(db, Item::ParentId, &[Item::SortKey])),
-            funding_by_item: loader(RowsBy::new(
-                db,
+            items_by_parent: source.group(by(Item::ParentId, &[Item::SortKey])),
+            funding_by_item: source.group(by(
                 funding_line::Column::PlanItemId,
                 &[funding_line::Column::Id],
             )),
-            responsibilities_by_item: loader(RowsBy::new(
-                db,
+            responsibilities_by_item: source.group(by(
                 responsibility::Column::PlanItemId,
                 &[responsibility::Column::Role, responsibility::Column::Id],
             )),
-            responsibilities_by_organisation: loader(RowsBy::new(
-                db,
+            responsibilities_by_organisation: source.group(by(
                 responsibility::Column::OrganisationId,
                 &[responsibility::Column::Id],
             )),
-            target_group_links_by_item: loader(RowsBy::new(
-                db,
+            target_group_links_by_item: source.group(by(
                 plan_item_target_group::Column::PlanItemId,
                 &[plan_item_target_group::Column::Id],
             )),
-            item_links_by_target_group: loader(RowsBy::new(
-                db,
+            item_links_by_target_group: source.group(by(
                 plan_item_target_group::Column::TargetGroupId,
                 &[plan_item_target_group::Column::Id],
             )),
-            implemented_by_item: loader(RowsBy::new(
-                db,
+            implemented_by_item: source.group(by(
                 plan_item_implementation::Column::ImplementingItemId,
                 &[plan_item_implementation::Column::Id],
             )),
-            localizations_by_item: loader(RowsBy::new(
-                db,
+            localizations_by_item: source.group(by(
                 plan_item_implementation::Column::ImplementedItemId,
                 &[plan_item_implementation::Column::Id],
             )),
-            indicators_by_item: loader(RowsBy::new(
-                db,
+            indicators_by_item: source.group(by(
                 indicator::Column::PlanItemId,
                 &[indicator::Column::Code],
             )),
-            values_by_indicator: loader(RowsBy::new(
-                db,
+            values_by_indicator: source.group(by(
                 indicator_value::Column::IndicatorId,
                 &[
                     indicator_value::Column::PeriodStartYear,
@@ -293,92 +370,78 @@ impl Loaders {
                     indicator_value::Column::Id,
                 ],
             )),
-            target_groups: loader(RowsBy::new(db, target_group::Column::Id, &[])),
-            vocabularies: loader(RowsBy::new(db, vocabulary::Column::Id, &[])),
-            carry_overs_by_vocabulary: loader(RowsBy::new(
-                db,
+            target_groups: source.group(by(target_group::Column::Id, &[])),
+            vocabularies: source.group(by(vocabulary::Column::Id, &[])),
+            carry_overs_by_vocabulary: source.group(by(
                 vocabulary_carry_over::Column::VocabularyId,
                 &[vocabulary_carry_over::Column::Position],
             )),
-            carry_overs_by_group: loader(RowsBy::new(
-                db,
+            carry_overs_by_group: source.group(by(
                 vocabulary_carry_over::Column::TargetGroupId,
                 &[vocabulary_carry_over::Column::Position],
             )),
-            groups_replaced_by: loader(RowsBy::new(db, target_group::Column::ReplacedById, &[])),
-            target_groups_by_vocabulary: loader(RowsBy::new(
-                db,
+            groups_replaced_by: source.group(by(target_group::Column::ReplacedById, &[])),
+            target_groups_by_vocabulary: source.group(by(
                 target_group::Column::VocabularyId,
                 &[target_group::Column::Position, target_group::Column::Code],
             )),
-            organisations: loader(RowsBy::new(db, organisation::Column::Id, &[])),
-            names_by_organisation: loader(RowsBy::new(
-                db,
+            organisations: source.group(by(organisation::Column::Id, &[])),
+            names_by_organisation: source.group(by(
                 organisation_name::Column::OrganisationId,
                 &[
                     organisation_name::Column::ValidFrom,
                     organisation_name::Column::Id,
                 ],
             )),
-            identifiers_by_organisation: loader(RowsBy::new(
-                db,
+            identifiers_by_organisation: source.group(by(
                 organisation_identifier::Column::OrganisationId,
                 &[organisation_identifier::Column::Identifier],
             )),
-            successions_by_predecessor: loader(RowsBy::new(
-                db,
+            successions_by_predecessor: source.group(by(
                 organisation_succession::Column::PredecessorId,
                 &[organisation_succession::Column::Id],
             )),
-            successions_by_successor: loader(RowsBy::new(
-                db,
+            successions_by_successor: source.group(by(
                 organisation_succession::Column::SuccessorId,
                 &[organisation_succession::Column::Id],
             )),
-            regions: loader(RowsBy::new(db, region::Column::Id, &[])),
-            all_regions: DataLoader::new(AllRegions(db.clone()), tokio::spawn),
+            regions: source.group(by(region::Column::Id, &[])),
+            all_regions: source.regions(),
+            lookups: source.lookups(),
             ids_by_natural_key: DataLoader::new(super::natural_keys::IdsByNaturalKey::new(db), tokio::spawn)
                 .max_batch_size(MAX_BATCH),
-            indicators: loader(RowsBy::new(db, indicator::Column::Id, &[])),
-            indicator_values: loader(RowsBy::new(db, indicator_value::Column::Id, &[])),
-            project_links: loader(RowsBy::new(db, project_link::Column::Id, &[])),
-            participants_by_project: loader(RowsBy::new(
-                db,
+            indicators: source.group(by(indicator::Column::Id, &[])),
+            indicator_values: source.group(by(indicator_value::Column::Id, &[])),
+            project_links: source.group(by(project_link::Column::Id, &[])),
+            participants_by_project: source.group(by(
                 project_participant::Column::ProjectLinkId,
                 &[project_participant::Column::Role, project_participant::Column::Id],
             )),
-            participants_by_organisation: loader(RowsBy::new(
-                db,
+            participants_by_organisation: source.group(by(
                 project_participant::Column::OrganisationId,
                 &[project_participant::Column::Id],
             )),
-            purposes_by_project: loader(RowsBy::new(
-                db,
+            purposes_by_project: source.group(by(
                 project_dac_purpose::Column::ProjectLinkId,
                 &[project_dac_purpose::Column::Code],
             )),
-            budgets_by_project: loader(RowsBy::new(
-                db,
+            budgets_by_project: source.group(by(
                 project_budget::Column::ProjectLinkId,
                 &[project_budget::Column::Currency],
             )),
-            regions_by_project: loader(RowsBy::new(
-                db,
+            regions_by_project: source.group(by(
                 project_region::Column::ProjectLinkId,
                 &[project_region::Column::Id],
             )),
-            projects_by_region: loader(RowsBy::new(
-                db,
+            projects_by_region: source.group(by(
                 project_region::Column::RegionId,
                 &[project_region::Column::Id],
             )),
-            items_by_project: loader(RowsBy::new(
-                db,
+            items_by_project: source.group(by(
                 project_plan_item::Column::ProjectLinkId,
                 &[project_plan_item::Column::Id],
             )),
-            projects_by_item: loader(RowsBy::new(
-                db,
+            projects_by_item: source.group(by(
                 project_plan_item::Column::PlanItemId,
                 &[project_plan_item::Column::Id],
             )),
@@ -387,38 +450,47 @@ impl Loaders {
 }
 
 /// Loads the rows grouped under `key` (empty when there are none).
-pub async fn group<E>(loader: &Group<E>, key: Uuid) -> Result<Vec<E::Model>, ApiError>
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
-{
-    Ok(loader.load_one(key).await?.unwrap_or_default())
+pub async fn group<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Vec<E::Model>, ApiError> {
+    match loader {
+        Group::Memory(grouped) => Ok(grouped.get(&key).cloned().collect()),
+        Group::Database(loader) => Ok(loader.load_one(key).await?.unwrap_or_default()),
+    }
+}
+
+/// Loads the rows grouped under each of `keys` (keys without rows are left out).
+pub async fn groups<E: Readable>(
+    loader: &Group<E>,
+    keys: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, Vec<E::Model>>, ApiError> {
+    match loader {
+        Group::Memory(grouped) => Ok(keys
+            .into_iter()
+            .map(|key| (key, grouped.get(&key).cloned().collect::<Vec<_>>()))
+            .filter(|(_, rows)| !rows.is_empty())
+            .collect()),
+        Group::Database(loader) => Ok(loader.load_many(keys).await?),
+    }
 }
 
 /// Loads the one row with id `key`, if it exists.
-pub async fn one<E>(loader: &Group<E>, key: Uuid) -> Result<Option<E::Model>, ApiError>
-where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
-{
-    Ok(loader
-        .load_one(key)
-        .await?
-        .and_then(|rows| rows.into_iter().next()))
+pub async fn one<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Option<E::Model>, ApiError> {
+    match loader {
+        Group::Memory(grouped) => Ok(grouped.get(&key).next().cloned()),
+        Group::Database(loader) => Ok(loader
+            .load_one(key)
+            .await?
+            .and_then(|rows| rows.into_iter().next())),
+    }
 }
 
 /// Loads the rows with ids `keys`, in the order of `keys`, skipping ids that do not exist.
 pub async fn many<E, K>(loader: &Group<E>, keys: K) -> Result<Vec<E::Model>, ApiError>
 where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
+    E: Readable,
     K: IntoIterator<Item = Uuid>,
 {
     let keys: Vec<Uuid> = keys.into_iter().collect();
-    let found = loader.load_many(keys.iter().copied()).await?;
+    let found = groups(loader, keys.iter().copied()).await?;
     Ok(keys
         .iter()
         .filter_map(|key| found.get(key).and_then(|rows| rows.first().cloned()))

@@ -243,7 +243,7 @@ impl Executor for Subscriptions {
             ));
         }
         let running = Running(Arc::clone(&self.active));
-        let request = request.data(Loaders::new(&self.db));
+        let request = request.data(Arc::new(Loaders::new(&self.db)));
         Executor::execute_stream(&self.schema, request, session_data)
             .map(move |mut response| {
                 let _counted = &running;

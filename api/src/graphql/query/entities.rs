@@ -7,11 +7,11 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{indicator, organisation, plan, plan_item, project_link, region, target_group};
-use sea_orm::EntityTrait;
 
 use crate::{
     domain::entity_type::EntityType,
     error::ApiError,
+    read_model::table::Readable,
     graphql::{
         context::loaders,
         loaders::{Group, Loaders, one},
@@ -44,9 +44,7 @@ async fn by_id<E>(
     loader: fn(&Loaders) -> &Group<E>,
 ) -> Result<Option<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
+    E: Readable,
 {
     let key = node_id::decode_as("id", id, type_name)?;
     Ok(one(loader(loaders(ctx)?), key).await?)
@@ -60,9 +58,7 @@ async fn by_key<E>(
     loader: fn(&Loaders) -> &Group<E>,
 ) -> Result<Option<E::Model>>
 where
-    E: EntityTrait,
-    E::Model: Clone + Send + Sync,
-    E::Column: Send + Sync,
+    E: Readable,
 {
     let loaders = loaders(ctx)?;
     let id = loaders

@@ -5,7 +5,8 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::{
     domain::plan_items::{self, PlanItemFilter as Filter},
     graphql::{
-        context::db,
+        context::{db, loaders},
+        loaders::one,
         types::{
             common::{connection, page_request},
             enums::{PlanItemKind, PlanItemStatus, ResponsibilityRole},
@@ -72,8 +73,16 @@ impl PlanItemQuery {
             region: f.region,
             search: f.search,
         };
-        let page =
-            plan_items::list_plan_items(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
+        let page = page_request(first, after, last, before);
+        let loaders = loaders(ctx)?;
+        let in_memory = loaders
+            .lookups
+            .as_ref()
+            .and_then(|lookups| lookups.plan_items(loaders, &filter, &page));
+        let page = match in_memory {
+            Some(page) => page?,
+            None => plan_items::list_plan_items(db(ctx)?, &filter, &page).await?,
+        };
         Ok(connection(page, PlanItem))
     }
 
@@ -83,6 +92,13 @@ impl PlanItemQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The canonical code, e.g. `UA-NAP-2021-2025/3.1.12`.")] code: String,
     ) -> Result<Option<PlanItem>> {
+        let loaders = loaders(ctx)?;
+        if let Some(lookups) = &loaders.lookups {
+            return Ok(match lookups.plan_item(&code) {
+                Some(id) => one(&loaders.plan_items, id).await?.map(PlanItem),
+                None => None,
+            });
+        }
         Ok(plan_items::find_plan_item_by_code(db(ctx)?, &code)
             .await?
             .map(PlanItem))

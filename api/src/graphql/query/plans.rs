@@ -5,7 +5,8 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::{
     domain::plans::{self, PlanFilter as Filter},
     graphql::{
-        context::db,
+        context::{db, loaders},
+        loaders::one,
         types::{
             common::{connection, page_request},
             enums::{PlanLevel, PlanStatus},
@@ -66,6 +67,13 @@ impl PlanQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The plan code, e.g. `UA-NAP-2021-2025`.")] code: String,
     ) -> Result<Option<Plan>> {
+        let loaders = loaders(ctx)?;
+        if let Some(lookups) = &loaders.lookups {
+            return Ok(match lookups.plan(&code) {
+                Some(id) => one(&loaders.plans, id).await?.map(Plan),
+                None => None,
+            });
+        }
         Ok(plans::find_plan_by_code(db(ctx)?, &code).await?.map(Plan))
     }
 }

@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::{
     domain::project_links::{self, ProjectLinkFilter as Filter},
     graphql::{
-        context::db,
+        context::{db, loaders},
         types::{
             common::{Date, connection, page_request},
             dashboard::ProjectLinkSummary,
@@ -84,9 +84,16 @@ impl ProjectLinkQuery {
         #[graphql(desc = "Return links before this cursor.")] before: Option<String>,
     ) -> Result<ProjectLinkConnection> {
         let filter = Filter::from(filter.unwrap_or_default());
-        let page =
-            project_links::list_project_links(db(ctx)?, &filter, &page_request(first, after, last, before))
-                .await?;
+        let page = page_request(first, after, last, before);
+        let loaders = loaders(ctx)?;
+        let in_memory = loaders
+            .lookups
+            .as_ref()
+            .and_then(|lookups| lookups.project_links(loaders, &filter, &page));
+        let page = match in_memory {
+            Some(page) => page?,
+            None => project_links::list_project_links(db(ctx)?, &filter, &page).await?,
+        };
         Ok(connection(page, ProjectLink))
     }
 

@@ -320,7 +320,7 @@ impl PlanItem {
                 _ => adopted.push(region),
             }
         }
-        let regions = loaders.all_regions.load_one(()).await?.unwrap_or_default();
+        let regions = loaders.all_regions.all().await?;
         let mut coverage = ItemLocalization {
             implementing_regions: Vec::new(),
             drafting_regions: Vec::new(),

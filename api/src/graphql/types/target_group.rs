@@ -15,7 +15,7 @@ use crate::{
     graphql::{
         context::{language, loaders},
         language::{Language, LocalizedText},
-        loaders::{group, many, one, unique},
+        loaders::{group, groups, many, one, unique},
         node_id,
     },
 };
@@ -167,10 +167,7 @@ impl TargetGroup {
     ) -> Result<Vec<Indicator>> {
         let loaders = loaders(ctx)?;
         let items = live_only(ctx, self.items(ctx).await?, include_withdrawn).await?;
-        let batches = loaders
-            .indicators_by_item
-            .load_many(items.iter().map(|i| i.id))
-            .await?;
+        let batches = groups(&loaders.indicators_by_item, items.iter().map(|i| i.id)).await?;
         Ok(items
             .iter()
             .flat_map(|item| batches.get(&item.id).cloned().unwrap_or_default())

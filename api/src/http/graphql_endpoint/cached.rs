@@ -7,7 +7,11 @@ use axum::{
     response::Response,
 };
 
-use super::{conditional, execution, refusals};
+use super::{
+    conditional,
+    execution::{self, ReadFrom},
+    refusals,
+};
 use crate::{
     AppState,
     db::DatabaseHealth,
@@ -53,7 +57,7 @@ pub(super) async fn answer(
     let cache = &state.response_cache;
     let found = cache
         .answer(key, sequence, || async {
-            let response = execution::execute(state, request, language, None).await;
+            let response = execution::execute(state, request, language, None, ReadFrom::ReadModel(sequence)).await;
             if !response.errors.is_empty() {
                 return Err(execution::finish(state, health, headers, response).await);
             }

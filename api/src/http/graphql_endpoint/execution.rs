@@ -2,6 +2,8 @@
 //! response into the HTTP answer: codes for errors the executor raised, bounded errors, counted
 //! error codes, the outcome, and 400 for a request that could not run at all.
 
+use std::sync::Arc;
+
 use axum::{
     body::Bytes,
     http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
@@ -19,17 +21,30 @@ use crate::{
     metrics::Outcome,
 };
 
-/// Runs `request` as `actor` (`None`: anonymous) with texts in `language`.
+/// Where a request's resolvers read.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ReadFrom {
+    /// The read model, showing at least every write up to this change sequence (queries).
+    ReadModel(i64),
+    /// The database (mutations: they must see their own writes).
+    Database,
+}
+
+/// Runs `request` as `actor` (`None`: anonymous) with texts in `language`, reading `from`.
 pub(super) async fn execute(
     state: &AppState,
     request: async_graphql::Request,
     language: Language,
     actor: Option<Actor>,
+    from: ReadFrom,
 ) -> async_graphql::Response {
-    // Loaders are per request: they batch within it and never share a cache with another request.
+    let loaders = match from {
+        ReadFrom::ReadModel(sequence) => state.read_model.loaders_at(sequence).await,
+        ReadFrom::Database => Arc::new(Loaders::new(&state.db)),
+    };
     let mut request = request
         .data(language)
-        .data(Loaders::new(&state.db))
+        .data(loaders)
         .data(state.webhooks.clone())
         .data(crate::graphql::mutation::ImportLimit(state.http.import_max_bytes));
     if let Some(actor) = actor {

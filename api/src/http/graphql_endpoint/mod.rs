@@ -111,7 +111,19 @@ async fn answer(
     if actor.is_none() && operation == Some(OperationType::Query) && state.response_cache.is_enabled() {
         return cached::answer(state, health, method, headers, request, language).await;
     }
-    let response = execution::execute(state, request, language, actor).await;
+    let from = if operation == Some(OperationType::Query) {
+        match state.change_sequence.current().await {
+            Ok(sequence) => execution::ReadFrom::ReadModel(sequence),
+            Err(error) => {
+                tracing::warn!(?error, "cannot read the registry's change sequence");
+                health.report_unavailable();
+                return refusals::unavailable(state);
+            }
+        }
+    } else {
+        execution::ReadFrom::Database
+    };
+    let response = execution::execute(state, request, language, actor, from).await;
     if operation == Some(OperationType::Mutation) {
         // Subscribers on this instance learn of the write at once.
         state.change_notifier.advanced();
