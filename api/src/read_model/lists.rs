@@ -28,7 +28,6 @@ use crate::{
 
 /// Keys by code and the lists in their list order, built once per snapshot.
 pub struct Lookups {
-    plans: Arc<Table<plan::Entity>>,
     items: Arc<Table<plan_item::Entity>>,
     links: Arc<Table<project_link::Entity>>,
     plan_ids: HashMap<String, Uuid>,
@@ -40,6 +39,12 @@ pub struct Lookups {
     organisation_ids: HashMap<String, Uuid>,
     /// Positions of the items by sort key, then code.
     items_in_order: Vec<u32>,
+    /// The same, per plan.
+    items_by_plan: HashMap<Uuid, Vec<u32>>,
+    /// Withdrawn plans (their items read as withdrawn).
+    withdrawn_plans: HashSet<Uuid>,
+    /// Each plan's region.
+    plan_regions: HashMap<Uuid, Option<Uuid>>,
     /// Positions of the project links by id.
     links_in_order: Vec<u32>,
 }
@@ -66,15 +71,28 @@ impl Lookups {
         let identifiers: Arc<Table<organisation_identifier::Entity>> = tables.get();
         let mut organisation_ids = by_code(&organisations.rows, |o| &o.code, |o| o.id);
         organisation_ids.extend(by_code(&identifiers.rows, |i| &i.identifier, |i| i.organisation_id));
+        let items_in_order = positions_sorted_by(&items.rows, |i| (i.sort_key.clone(), i.code.clone()));
+        let mut items_by_plan: HashMap<Uuid, Vec<u32>> = HashMap::new();
+        for &position in &items_in_order {
+            let plan = items.rows[position as usize].plan_id;
+            items_by_plan.entry(plan).or_default().push(position);
+        }
         Self {
+            withdrawn_plans: plans
+                .rows
+                .iter()
+                .filter(|p| p.withdrawn_at.is_some())
+                .map(|p| p.id)
+                .collect(),
+            plan_regions: plans.rows.iter().map(|p| (p.id, p.region_id)).collect(),
+            items_by_plan,
+            items_in_order,
             plan_ids: by_code(&plans.rows, |p| &p.code, |p| p.id),
             item_ids: by_code(&items.rows, |i| &i.code, |i| i.id),
             region_ids: by_code(&regions.rows, |r| &r.code, |r| r.id),
             target_group_ids: by_code(&groups.rows, |g| &g.code, |g| g.id),
             organisation_ids,
-            items_in_order: positions_sorted_by(&items.rows, |i| (i.sort_key.clone(), i.code.clone())),
             links_in_order: positions_sorted_by(&links.rows, |l| l.id),
-            plans,
             items,
             links,
         }
@@ -105,15 +123,7 @@ impl Lookups {
         let plan = filter.plan.as_deref().map(|code| self.plan(code));
         let parent = filter.parent.as_deref().map(|code| self.plan_item(code));
         let region = filter.region.as_deref().map(|code| self.region_ids.get(code).copied());
-        let withdrawn_plans: HashSet<Uuid> = self
-            .plans
-            .rows
-            .iter()
-            .filter(|p| p.withdrawn_at.is_some())
-            .map(|p| p.id)
-            .collect();
-        let plan_regions: HashMap<Uuid, Option<Uuid>> =
-            self.plans.rows.iter().map(|p| (p.id, p.region_id)).collect();
+        let (withdrawn_plans, plan_regions) = (&self.withdrawn_plans, &self.plan_regions);
         let serving = match &filter.target_group {
             Some(code) => Some(item_set(
                 &loaders.item_links_by_target_group,
@@ -164,8 +174,13 @@ impl Lookups {
                 && serving.as_ref().is_none_or(|items| items.contains(&item.id))
                 && responsible.as_ref().is_none_or(|items| items.contains(&item.id))
         };
-        let rows: Vec<&plan_item::Model> = self
-            .items_in_order
+        // Items of one plan are listed apart: look only at those.
+        let candidates = match plan {
+            Some(Some(plan)) => self.items_by_plan.get(&plan).map_or(&[][..], Vec::as_slice),
+            Some(None) => &[][..],
+            None => &self.items_in_order,
+        };
+        let rows: Vec<&plan_item::Model> = candidates
             .iter()
             .map(|&p| &self.items.rows[p as usize])
             .filter(|item| matches(item))

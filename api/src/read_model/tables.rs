@@ -75,6 +75,7 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
     Some(match EntityType::parse(entity_type)? {
         EntityType::Plan => &["plan", "plan_legal_act", "legal_act", "plan_item"],
         EntityType::PlanItem => &[
+            "plan",
             "plan_item",
             "funding_line",
             "responsibility",
@@ -84,7 +85,7 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
             "indicator",
         ],
         EntityType::Indicator => &["indicator", "indicator_value", "responsibility"],
-        EntityType::IndicatorValue => &["indicator_value"],
+        EntityType::IndicatorValue => &["indicator", "indicator_value"],
         EntityType::TargetGroup | EntityType::Vocabulary => &[
             "target_group",
             "vocabulary",
