@@ -152,9 +152,10 @@ def prepare_database(engine, args, work):
     if engine == "postgres":
         admin = args.postgres_url
         base = admin.rsplit("/", 1)[0]
-        for statement in ("DROP DATABASE IF EXISTS nap_bench WITH (FORCE)", "CREATE DATABASE nap_bench"):
+        name = args.postgres_database
+        for statement in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
             subprocess.run(["psql", admin, "-q", "-c", statement], check=True)
-        env["DATABASE_URL"] = f"{base}/nap_bench"
+        env["DATABASE_URL"] = f"{base}/{name}"
     else:
         env["DATABASE_URL"] = f"sqlite://{work / 'bench.sqlite'}?mode=rwc"
     log(f"{engine}: loading the {args.size} synthetic dataset")
@@ -408,11 +409,15 @@ def parse_args():
                              "--response-cache-bytes), or both, each on its own server (default: both)")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                                  "postgres://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--postgres-database", default="nap_bench",
+                        help="the database the benchmark drops and creates afresh (default nap_bench)")
     parser.add_argument("--response-cache-bytes", type=int, default=None,
                         help="NAP_RESPONSE_CACHE_BYTES with the cache on (0 alone means --cache off)")
     parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
     parser.add_argument("--binary", help="benchmark this nap-registry binary instead (implies --no-build)")
     args = parser.parse_args()
+    if not args.postgres_database.isidentifier():
+        parser.error("--postgres-database: letters, digits and underscores only")
     if args.cache is None:
         args.cache = "off" if args.response_cache_bytes == 0 else "both"
     elif args.cache != "off" and args.response_cache_bytes == 0:
