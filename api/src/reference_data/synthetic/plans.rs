@@ -1,5 +1,7 @@
 //! The synthetic plans: the national plan's tree with its responsibilities, target groups, funding
-//! and indicators, and one regional plan per region whose items implement national items.
+//! and indicators (and, at sizes with two, the earlier national plan it supersedes), one regional
+//! plan per region whose items implement national items, and local (community) plans whose items
+//! implement their region's regional items.
 
 use entity::{
     enums::{
@@ -11,54 +13,91 @@ use entity::{
 };
 use uuid::Uuid;
 
-use super::{Dataset, SYNTHETIC_PLAN_CODE, Synthetic, placeholder_time};
+use super::{Dataset, SYNTHETIC_EARLIER_PLAN_CODE, SYNTHETIC_PLAN_CODE, Synthetic, placeholder_time};
 use crate::domain::{ids::stable_id, numbering::ItemNumber};
+
+/// First and last year of the synthetic national plan (and of the plans localizing it).
+const YEARS: (i32, i32) = (2021, 2025);
+/// First and last year of the earlier synthetic national plan.
+const EARLIER_YEARS: (i32, i32) = (2016, 2020);
 
 impl Synthetic {
     /// Adds the national plan and its goal tree.
     pub(super) fn national_plan(&mut self) {
-        self.data.plans.push(synthetic_plan(
-            SYNTHETIC_PLAN_CODE,
+        let mut national = synthetic_plan(SYNTHETIC_PLAN_CODE, PlanLevel::National, None, None, self.owner);
+        if self.size.national_plans > 1 {
+            national.supersedes_id = Some(stable_id("plan", SYNTHETIC_EARLIER_PLAN_CODE));
+        }
+        self.data.plans.push(national);
+        let (goals, tasks) = self.goal_tree(SYNTHETIC_PLAN_CODE, self.national_id, YEARS);
+        self.national_goals = goals;
+        self.national_tasks = tasks;
+    }
+
+    /// Adds, at sizes with two national plans, the earlier national plan (superseded by the
+    /// national plan, with the same shape) and its tasks' details.
+    pub(super) fn earlier_national_plan(&mut self) {
+        if self.size.national_plans < 2 {
+            return;
+        }
+        let mut earlier = synthetic_plan(
+            SYNTHETIC_EARLIER_PLAN_CODE,
             PlanLevel::National,
             None,
             None,
             self.owner,
-        ));
+        );
+        (earlier.start_year, earlier.end_year) = EARLIER_YEARS;
+        earlier.status = PlanStatus::Superseded;
+        let plan_id = earlier.id;
+        // A plan comes after the plan it supersedes.
+        self.data.plans.insert(0, earlier);
+        let (_, tasks) = self.goal_tree(SYNTHETIC_EARLIER_PLAN_CODE, plan_id, EARLIER_YEARS);
+        self.task_details(&tasks, EARLIER_YEARS);
+    }
+
+    /// Adds the goal tree of a national plan; returns its strategic goals and its tasks.
+    fn goal_tree(&mut self, code: &str, plan_id: Uuid, years: (i32, i32)) -> (Vec<Uuid>, Vec<Uuid>) {
+        let (mut goals, mut tasks) = (Vec::new(), Vec::new());
         for goal in 1..=self.size.strategic_goals {
-            self.national_goals.push(push_item(
-                &mut self.data,
-                SYNTHETIC_PLAN_CODE,
-                self.national_id,
-                &goal.to_string(),
-            ));
+            goals.push(push_item(&mut self.data, code, plan_id, &goal.to_string(), years));
             for operational in 1..=self.size.operational_goals_per_goal {
                 push_item(
                     &mut self.data,
-                    SYNTHETIC_PLAN_CODE,
-                    self.national_id,
+                    code,
+                    plan_id,
                     &format!("{goal}.{operational}"),
+                    years,
                 );
                 for task in 1..=self.size.tasks_per_operational_goal {
-                    let task_id = push_item(
+                    tasks.push(push_item(
                         &mut self.data,
-                        SYNTHETIC_PLAN_CODE,
-                        self.national_id,
+                        code,
+                        plan_id,
                         &format!("{goal}.{operational}.{task}"),
-                    );
-                    self.national_tasks.push(task_id);
+                        years,
+                    ));
                 }
             }
         }
+        (goals, tasks)
     }
 
-    /// Adds to every national task its responsibilities, target groups, funding and indicators.
+    /// Adds to every task of the national plan its responsibilities, target groups, funding and
+    /// indicators.
     pub(super) fn national_tasks(&mut self) {
+        self.task_details(&self.national_tasks.clone(), YEARS);
+    }
+
+    /// Adds to every task of a national plan running over `years` its responsibilities, target
+    /// groups, funding and indicators with their values.
+    fn task_details(&mut self, tasks: &[Uuid], (start_year, end_year): (i32, i32)) {
         let t = placeholder_time();
         let executors = [
             OrganisationKind::CentralAuthority,
             OrganisationKind::SecurityAndDefence,
         ];
-        for (task_index, task_id) in self.national_tasks.clone().into_iter().enumerate() {
+        for (task_index, &task_id) in tasks.iter().enumerate() {
             let key = task_id.to_string();
             let responsible = self.pick_org(&executors).unwrap_or(self.owner);
             let co_executor = self.pick_org(&[
@@ -153,21 +192,47 @@ impl Synthetic {
                     search_text: String::new(),
                 });
                 let baseline = (self.rng.below(400) as f64) / 10.0;
-                for (kind, start, end, value) in [
-                    (IndicatorValueKind::Baseline, 2020, 2020, baseline),
-                    (IndicatorValueKind::Target, 2021, 2025, baseline + 10.0),
-                ] {
+                let mut values = vec![
+                    (
+                        IndicatorValueKind::Baseline,
+                        start_year - 1,
+                        start_year - 1,
+                        Sex::Total,
+                        baseline,
+                    ),
+                    (
+                        IndicatorValueKind::Target,
+                        start_year,
+                        end_year,
+                        Sex::Total,
+                        baseline + 10.0,
+                    ),
+                ];
+                // Actual values climb two points a year; women's one above the total, men's one below.
+                for (year, step) in (start_year..).zip(1_i32..).take(self.size.actual_value_years) {
+                    let total = baseline + 2.0 * f64::from(step);
+                    values.extend([
+                        (IndicatorValueKind::Actual, year, year, Sex::Female, total + 1.0),
+                        (IndicatorValueKind::Actual, year, year, Sex::Male, total - 1.0),
+                        (IndicatorValueKind::Actual, year, year, Sex::Total, total),
+                    ]);
+                }
+                for (kind, start, end, sex, value) in values {
                     self.data.indicator_values.push(indicator_value::Model {
                         id: stable_id(
                             "indicator-value",
-                            &format!("{indicator_id}|{}|{start}-{end}|T", kind.as_wire()),
+                            &format!(
+                                "{indicator_id}|{}|{start}-{end}|{}",
+                                kind.as_wire(),
+                                sex.as_wire()
+                            ),
                         ),
                         indicator_id,
                         kind,
                         period_start_year: start,
                         period_end_year: end,
                         value,
-                        sex: Sex::Total,
+                        sex,
                         region_id: None,
                         source: None,
                         reported_by_id: None,
@@ -184,7 +249,6 @@ impl Synthetic {
 
     /// Adds the regional plans.
     pub(super) fn regional_plans(&mut self) {
-        let t = placeholder_time();
         // Regional plans: two goals, four operational goals, then tasks spread over them; each item
         // implements a national item of the same kind.
         for (index, (region_id, region_code)) in self
@@ -204,16 +268,10 @@ impl Synthetic {
                 Some(*region_id),
                 owner,
             ));
-            let mut numbers = vec!["1".to_owned(), "2".to_owned()];
-            numbers.extend(["1.1", "1.2", "2.1", "2.2"].map(str::to_owned));
-            let task_slots = self.size.items_per_regional_plan.saturating_sub(numbers.len());
-            for slot in 0..task_slots {
-                let parent = ["1.1", "1.2", "2.1", "2.2"][slot % 4];
-                numbers.push(format!("{parent}.{}", slot / 4 + 1));
-            }
-            for number in numbers {
-                let item_id = push_item(&mut self.data, &code, plan_id, &number);
+            for number in localized_numbers(self.size.items_per_regional_plan) {
+                let item_id = push_item(&mut self.data, &code, plan_id, &number, YEARS);
                 let implemented = if number.matches('.').count() == 2 {
+                    self.regional_tasks[index].push(item_id);
                     self.national_tasks
                         .get(self.rng.below(self.national_tasks.len().max(1)))
                         .copied()
@@ -224,25 +282,88 @@ impl Synthetic {
                 } else {
                     None
                 };
-                if let Some(implemented_item_id) = implemented {
-                    self.data
-                        .plan_item_implementations
-                        .push(plan_item_implementation::Model {
-                            id: stable_id(
-                                "plan-item-implementation",
-                                &format!("{item_id}|{implemented_item_id}"),
-                            ),
-                            implementing_item_id: item_id,
-                            implemented_item_id,
-                            created_at: t,
-                            updated_at: t,
-                            version: 1,
-                        });
-                }
-                self.regional_items.push(item_id);
+                self.implements(item_id, implemented);
+                self.localized_items.push(item_id);
             }
         }
     }
+
+    /// Adds the local (community) plans, given to the regions in turn and owned by local
+    /// self-governments. Numbered as regional plans, their tasks implement a task of their region's
+    /// regional plan (a national task where the region has none) and their goals a national goal.
+    pub(super) fn local_plans(&mut self) {
+        let regions = self.regions.clone();
+        if regions.is_empty() {
+            return;
+        }
+        for index in 0..self.size.local_plans {
+            let region = index % regions.len();
+            let (region_id, region_code) = &regions[region];
+            let code = format!("SYN-LAP-{region_code}-{:03}-2021-2025", index / regions.len() + 1);
+            let plan_id = stable_id("plan", &code);
+            let owner = self
+                .pick_org(&[OrganisationKind::LocalSelfGovernment])
+                .unwrap_or(self.owner);
+            self.data.plans.push(synthetic_plan(
+                &code,
+                PlanLevel::Local,
+                Some(self.national_id),
+                Some(*region_id),
+                owner,
+            ));
+            for number in localized_numbers(self.size.items_per_local_plan) {
+                let item_id = push_item(&mut self.data, &code, plan_id, &number, YEARS);
+                let implemented = if number.matches('.').count() == 2 {
+                    let pool = if self.regional_tasks[region].is_empty() {
+                        &self.national_tasks
+                    } else {
+                        &self.regional_tasks[region]
+                    };
+                    pool.get(self.rng.below(pool.len().max(1))).copied()
+                } else if !number.contains('.') {
+                    self.national_goals
+                        .get(self.rng.below(self.national_goals.len().max(1)))
+                        .copied()
+                } else {
+                    None
+                };
+                self.implements(item_id, implemented);
+                self.localized_items.push(item_id);
+            }
+        }
+    }
+
+    /// Records that `item_id` implements `implemented`, if any.
+    fn implements(&mut self, item_id: Uuid, implemented: Option<Uuid>) {
+        let t = placeholder_time();
+        if let Some(implemented_item_id) = implemented {
+            self.data
+                .plan_item_implementations
+                .push(plan_item_implementation::Model {
+                    id: stable_id(
+                        "plan-item-implementation",
+                        &format!("{item_id}|{implemented_item_id}"),
+                    ),
+                    implementing_item_id: item_id,
+                    implemented_item_id,
+                    created_at: t,
+                    updated_at: t,
+                    version: 1,
+                });
+        }
+    }
+}
+
+/// The numbers of a regional or local plan of `items` items: two goals, four operational goals,
+/// then tasks spread over the operational goals in turn.
+fn localized_numbers(items: usize) -> Vec<String> {
+    let mut numbers: Vec<String> = ["1", "2", "1.1", "1.2", "2.1", "2.2"].map(str::to_owned).into();
+    let task_slots = items.saturating_sub(numbers.len());
+    for slot in 0..task_slots {
+        let parent = ["1.1", "1.2", "2.1", "2.2"][slot % 4];
+        numbers.push(format!("{parent}.{}", slot / 4 + 1));
+    }
+    numbers
 }
 
 fn synthetic_plan(
@@ -275,8 +396,15 @@ fn synthetic_plan(
     }
 }
 
-/// Adds the item numbered `number` (which must be valid) to `plan_code` and returns its key.
-fn push_item(data: &mut Dataset, plan_code: &str, plan_id: Uuid, number: &str) -> Uuid {
+/// Adds the item numbered `number` (which must be valid) to `plan_code`, running over `years`, and
+/// returns its key.
+fn push_item(
+    data: &mut Dataset,
+    plan_code: &str,
+    plan_id: Uuid,
+    number: &str,
+    (start_year, end_year): (i32, i32),
+) -> Uuid {
     let t = placeholder_time();
     let Ok(number) = ItemNumber::parse(number) else {
         unreachable!("synthetic numbers are generated valid: {number}")
@@ -299,8 +427,8 @@ fn push_item(data: &mut Dataset, plan_code: &str, plan_id: Uuid, number: &str) -
         status: PlanItemStatus::Active,
         withdrawal_reason: None,
         withdrawn_at: None,
-        start_year: Some(2021),
-        end_year: Some(2025),
+        start_year: Some(start_year),
+        end_year: Some(end_year),
         code,
         created_at: t,
         updated_at: t,

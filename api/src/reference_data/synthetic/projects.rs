@@ -1,5 +1,5 @@
-//! The synthetic project links: a funder and an implementer each, one to three plan items, one or
-//! two regions.
+//! The synthetic project links: a funder and an implementer each, one to three plan items (national
+//! tasks, or items of regional and local plans), one or two regions.
 
 use chrono::NaiveDate;
 use entity::{
@@ -77,8 +77,8 @@ impl Synthetic {
             });
             let mut linked = Vec::new();
             for _ in 0..=self.rng.below(3) {
-                let pool = if self.rng.below(4) == 0 && !self.regional_items.is_empty() {
-                    &self.regional_items
+                let pool = if self.rng.below(4) == 0 && !self.localized_items.is_empty() {
+                    &self.localized_items
                 } else {
                     &self.national_tasks
                 };
