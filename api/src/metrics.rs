@@ -21,6 +21,16 @@ type RequestLabels = [(&'static str, &'static str); 2];
 /// A single label.
 type OneLabel = [(&'static str, &'static str); 1];
 /// A single label with an owned value.
+/// The allocator the running binary uses, as `nap_build_info` reports it: `nap-registry` sets
+/// it at start-up ([`set_allocator`]); anything else that runs the service (the tests) uses the
+/// system's.
+static ALLOCATOR: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Records that the process allocates with `name` (once, before [`Metrics::new`]).
+pub fn set_allocator(name: &'static str) {
+    let _ = ALLOCATOR.set(name);
+}
+
 type OneOwnedLabel = [(&'static str, String); 1];
 /// Labels of an HTTP response: `route` and `status`.
 type ResponseLabels = [(&'static str, String); 2];
@@ -152,6 +162,18 @@ impl Metrics {
     /// Metrics counting SQL statements through `statements`.
     pub fn new(statements: StatementCounter) -> Self {
         let mut registry = Registry::with_prefix("nap");
+        let build_info = Family::<RequestLabels, Gauge>::default();
+        build_info
+            .get_or_create(&[
+                ("version", env!("CARGO_PKG_VERSION")),
+                ("allocator", ALLOCATOR.get().copied().unwrap_or("system")),
+            ])
+            .set(1);
+        registry.register(
+            "build_info",
+            "Always 1: the version of the running service and the memory allocator it uses",
+            build_info,
+        );
         let graphql_requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "graphql_requests",
