@@ -53,8 +53,15 @@ impl CacheKey {
 
     /// The entity tag of this request's answer at `sequence` (the same on every instance).
     pub fn etag(&self, sequence: i64) -> String {
-        let hex: String = self.0[..8].iter().map(|byte| format!("{byte:02x}")).collect();
-        format!("\"{sequence}-{hex}\"")
+        use std::fmt::Write as _;
+        let mut tag = String::with_capacity(40);
+        // Writing to a `String` cannot fail.
+        let _ = write!(tag, "\"{sequence}-");
+        for byte in &self.0[..8] {
+            let _ = write!(tag, "{byte:02x}");
+        }
+        tag.push('"');
+        tag
     }
 }
 
@@ -336,6 +343,15 @@ mod tests {
         assert_eq!(key(1).etag(7), key(1).etag(7));
         assert_ne!(key(1).etag(7), key(1).etag(8));
         assert!(key(1).etag(7).starts_with("\"7-"));
+        let tag = key(1).etag(7);
+        assert_eq!(tag.len(), 20, "{tag}");
+        assert!(
+            tag[3..19]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{tag}"
+        );
+        assert!(tag.ends_with('"'), "{tag}");
     }
 
     #[test]
