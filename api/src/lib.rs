@@ -77,7 +77,7 @@ impl AppState {
         db.set_metric_callback(move |_| counter.count());
         let metrics = Arc::new(metrics::Metrics::new(statements.clone()));
         let public_url = linked_data::PublicUrl::default();
-        let schema = graphql::build_schemas(db.clone(), Arc::clone(&tokens), public_url.clone());
+        let schema = graphql::build_schemas(&db, &tokens, &public_url);
         let authenticator = Authenticator::new(Arc::clone(&tokens), db.clone());
         let http = config::HttpSettings::default();
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
@@ -121,7 +121,7 @@ impl AppState {
 
     /// The same state writing URIs under `public_url`.
     pub fn with_public_url(mut self, public_url: linked_data::PublicUrl) -> Self {
-        self.schema = graphql::build_schemas(self.db.clone(), Arc::clone(&self.tokens), public_url.clone());
+        self.schema = graphql::build_schemas(&self.db, &self.tokens, &public_url);
         self.public_url = public_url;
         self
     }

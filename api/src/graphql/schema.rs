@@ -93,11 +93,11 @@ pub fn build_schema_at(
 
 /// The [`Schemas`] served over HTTP, reading from `db`, signing tokens with `tokens` and writing
 /// `uri` fields under `public_url`.
-pub fn build_schemas(db: DatabaseConnection, tokens: Arc<TokenService>, public_url: PublicUrl) -> Schemas {
+pub fn build_schemas(db: &DatabaseConnection, tokens: &Arc<TokenService>, public_url: &PublicUrl) -> Schemas {
     let with_data = |builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>| {
         builder
             .data(db.clone())
-            .data(Arc::clone(&tokens))
+            .data(Arc::clone(tokens))
             .data(public_url.clone())
             .finish()
     };
