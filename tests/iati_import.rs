@@ -12,10 +12,7 @@ use std::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-use crate::common::{
-    TestDatabase, dump,
-    server::{self, tempdir},
-};
+use crate::common::{dump, server::Registry};
 
 mod memory;
 mod mutation;
@@ -23,12 +20,6 @@ mod owner;
 mod refusals;
 
 const VOCABULARY: &str = "https://registry.example.org/vocabulary/UA-NAP-2021-2025";
-
-/// A registry loaded with the canonical reference data, and the binary to import into it.
-struct Registry {
-    database: TestDatabase,
-    directory: PathBuf,
-}
 
 /// What one `import iati` run printed: a report per activity, and a summary (or an error) per
 /// file.
@@ -52,30 +43,8 @@ impl Run {
     }
 }
 
+/// The import's helpers on the shared registry (seeded with the canonical reference data).
 impl Registry {
-    async fn seeded() -> Self {
-        let registry = Self {
-            database: TestDatabase::create().await,
-            directory: tempdir(),
-        };
-        let seeded = registry.command().arg("seed").output().unwrap();
-        assert!(
-            seeded.status.success(),
-            "{}",
-            String::from_utf8_lossy(&seeded.stderr)
-        );
-        registry
-    }
-
-    fn command(&self) -> Command {
-        let mut command = server::command(&self.directory);
-        command
-            .env("DATABASE_URL", self.database.url.expose())
-            .env("NAP_DATA_DIR", self.directory.join("data"))
-            .env("NAP_LOG", "warn");
-        command
-    }
-
     fn write(&self, name: &str, xml: &str) -> PathBuf {
         let path = self.directory.join(name);
         std::fs::write(&path, xml).unwrap();

@@ -123,6 +123,14 @@ async fn metrics_are_served_in_the_format_asked_for() {
         "{text}"
     );
     assert!(text.contains("nap_graphql_requests_total{"));
+    // The tests run the service on the system's allocator; the binary reports its own.
+    assert!(
+        text.contains(&format!(
+            "nap_build_info{{version=\"{}\",allocator=\"system\"}} 1\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
     assert!(!text.contains("# EOF"));
     let answer = client
         .get("/metrics")

@@ -2,89 +2,41 @@
 //! killed (`kill -9`) is delivered by the next server, and two servers on one PostgreSQL database
 //! deliver each change exactly once.
 
-use std::process::Stdio;
-
 use serde_json::{Value, json};
 
 use crate::{
     common::{
-        Client, TestDatabase,
+        Client,
         receiver::{Receiver, Reply, eventually},
-        server::{Server, command, tempdir},
+        server::{self, Server},
     },
     webhooks::CREATE,
 };
 
-/// A registry database with an organisation and its token, and the command to serve it.
+/// A seeded registry with an organisation and its token.
 struct Registry {
-    url: String,
-    directory: std::path::PathBuf,
+    registry: server::Registry,
     token: String,
-    _database: TestDatabase,
 }
 
 impl Registry {
     async fn new() -> Self {
-        let database = TestDatabase::create().await;
-        let url = database.url.expose().to_owned();
-        let directory = tempdir();
-        let run = |args: &[&str]| {
-            let output = command(&directory)
-                .env("DATABASE_URL", &url)
-                .args(args)
-                .output()
-                .expect("run nap-registry");
-            assert!(
-                output.status.success(),
-                "{args:?}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            String::from_utf8_lossy(&output.stdout).trim().to_owned()
-        };
-        run(&["seed"]);
-        run(&[
-            "org",
-            "create",
-            "--code",
-            "hook-ngo",
-            "--kind",
-            "CIVIL_SOCIETY",
-            "--name-en",
-            "Hook NGO",
-        ]);
-        let token = run(&[
-            "token",
-            "issue",
-            "--org",
-            "hook-ngo",
-            "--scopes",
-            "projects:write,webhooks:manage",
-            "--ttl",
-            "1d",
-            "--label",
-            "hooks",
-        ]);
-        Self {
-            url,
-            directory,
-            token,
-            _database: database,
-        }
+        let registry = server::Registry::seeded().await;
+        let token = registry.organisation_with_token("hook-ngo", "projects:write,webhooks:manage");
+        Self { registry, token }
     }
 
     async fn serve(&self) -> Server {
-        let mut command = command(&self.directory);
-        command
-            .env("DATABASE_URL", &self.url)
-            .env("NAP_SEED_ON_START", "never")
-            .env("NAP_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
-            .env("NAP_WEBHOOK_POLL_INTERVAL", "50ms")
-            .env("NAP_WEBHOOK_TIMEOUT", "2s")
-            .env("NAP_WEBHOOK_RETRY_INITIAL_DELAY", "10ms")
-            .env("NAP_WEBHOOK_RETRY_MAX_DELAY", "50ms")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        Server::start(&mut command).await
+        self.registry
+            .serve(|command| {
+                command
+                    .env("NAP_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+                    .env("NAP_WEBHOOK_POLL_INTERVAL", "50ms")
+                    .env("NAP_WEBHOOK_TIMEOUT", "2s")
+                    .env("NAP_WEBHOOK_RETRY_INITIAL_DELAY", "10ms")
+                    .env("NAP_WEBHOOK_RETRY_MAX_DELAY", "50ms");
+            })
+            .await
     }
 }
 
@@ -141,7 +93,7 @@ async fn a_change_committed_before_a_kill_9_is_delivered_after_the_restart() {
 #[tokio::test]
 async fn two_servers_on_postgres_deliver_each_change_once() {
     let registry = Registry::new().await;
-    if registry.url.starts_with("sqlite:") {
+    if !registry.registry.is_postgres() {
         // On SQLite one process delivers; several instances need PostgreSQL.
         return;
     }

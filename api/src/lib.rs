@@ -31,15 +31,15 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use auth::{Authenticator, TokenService};
-use graphql::RegistrySchema;
+use graphql::Schemas;
 
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
-    /// The GraphQL schema, reading from the same pool.
-    pub schema: RegistrySchema,
+    /// The GraphQL schema, reading from the same pool (two of them: `Schemas::execute` picks).
+    pub schema: Schemas,
     /// Checks bearer tokens.
     pub authenticator: Authenticator,
     /// Limits and cross-origin rules of the HTTP endpoint.
@@ -80,7 +80,7 @@ impl AppState {
         db.set_metric_callback(move |_| counter.count());
         let metrics = Arc::new(metrics::Metrics::new(statements.clone()));
         let public_url = linked_data::PublicUrl::default();
-        let schema = graphql::build_schema_at(db.clone(), Arc::clone(&tokens), public_url.clone());
+        let schema = graphql::build_schemas(&db, &tokens, &public_url);
         let authenticator = Authenticator::new(Arc::clone(&tokens), db.clone());
         let http = config::HttpSettings::default();
         let rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
@@ -126,7 +126,7 @@ impl AppState {
 
     /// The same state writing URIs under `public_url`.
     pub fn with_public_url(mut self, public_url: linked_data::PublicUrl) -> Self {
-        self.schema = graphql::build_schema_at(self.db.clone(), Arc::clone(&self.tokens), public_url.clone());
+        self.schema = graphql::build_schemas(&self.db, &self.tokens, &public_url);
         self.public_url = public_url;
         self
     }

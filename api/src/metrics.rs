@@ -4,6 +4,8 @@
 //! errors by code, HTTP responses by route and status, SQL statements run, the database pool's
 //! connections, and the response cache's hits, misses and size.
 
+use std::borrow::Cow;
+
 use prometheus_client::{
     encoding::text::encode,
     metrics::{
@@ -20,10 +22,20 @@ use sea_orm::{DatabaseBackend, DatabaseConnection};
 type RequestLabels = [(&'static str, &'static str); 2];
 /// A single label.
 type OneLabel = [(&'static str, &'static str); 1];
+/// The allocator the running binary uses, as `nap_build_info` reports it: `nap-registry` sets
+/// it at start-up ([`set_allocator`]); anything else that runs the service (the tests) uses the
+/// system's.
+static ALLOCATOR: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();
+
+/// Records that the process allocates with `name` (once, before [`Metrics::new`]).
+pub fn set_allocator(name: &'static str) {
+    let _ = ALLOCATOR.set(name);
+}
+
 /// A single label with an owned value.
 type OneOwnedLabel = [(&'static str, String); 1];
 /// Labels of an HTTP response: `route` and `status`.
-type ResponseLabels = [(&'static str, String); 2];
+type ResponseLabels = ([(&'static str, Cow<'static, str>); 1], [(&'static str, u16); 1]);
 
 /// Counts SQL statements; set as the database connection's metric callback. Clones share the
 /// count.
@@ -152,6 +164,18 @@ impl Metrics {
     /// Metrics counting SQL statements through `statements`.
     pub fn new(statements: StatementCounter) -> Self {
         let mut registry = Registry::with_prefix("nap");
+        let build_info = Family::<RequestLabels, Gauge>::default();
+        build_info
+            .get_or_create(&[
+                ("version", env!("CARGO_PKG_VERSION")),
+                ("allocator", ALLOCATOR.get().copied().unwrap_or("system")),
+            ])
+            .set(1);
+        registry.register(
+            "build_info",
+            "Always 1: the version of the running service and the memory allocator it uses",
+            build_info,
+        );
         let graphql_requests = Family::<RequestLabels, Counter>::default();
         registry.register(
             "graphql_requests",
@@ -243,10 +267,10 @@ impl Metrics {
             .inc();
     }
 
-    /// Records an HTTP response.
-    pub fn http_response(&self, route: &str, status: u16) {
+    /// Records an HTTP response (a fixed route's name is not copied).
+    pub fn http_response(&self, route: Cow<'static, str>, status: u16) {
         self.http_responses
-            .get_or_create(&[("route", route.to_owned()), ("status", status.to_string())])
+            .get_or_create(&([("route", route)], [("status", status)]))
             .inc();
     }
 

@@ -2,7 +2,11 @@
 //! audience, and required `exp` (at most a year after `iat`) and `jti`. A token is also checked
 //! against its record (see `super::Authenticator`), so revocation takes effect at once.
 
-use std::collections::BTreeSet;
+use std::{
+    collections::BTreeSet,
+    num::NonZeroUsize,
+    sync::{Mutex, PoisonError},
+};
 
 use jsonwebtoken::{Algorithm, Header, Validation, decode, decode_header, encode};
 use serde::{Deserialize, Serialize};
@@ -42,12 +46,23 @@ pub struct Claims {
     pub nbf: Option<i64>,
 }
 
+/// Seconds of leeway on `exp` and `nbf`.
+const LEEWAY_SECONDS: i64 = 30;
+
+/// Most verified tokens kept, so that a client's next request skips the signature check.
+const VERIFIED_KEPT: usize = 1024;
+
 /// Signs and verifies registry tokens.
 #[derive(Debug)]
 pub struct TokenService {
     keys: KeyRing,
     issuer: String,
     audience: String,
+    /// Claims of tokens whose signature, key, issuer, audience and lifetime were verified, by the
+    /// token's text: none of these can change for a given text while the keys do not, which is
+    /// until a restart. Time (`exp`, `nbf`) is checked again on every use; revocation is not this
+    /// service's to check (the token's record is read on every request, see `Authenticator`).
+    verified: Mutex<lru::LruCache<Box<str>, Claims>>,
 }
 
 impl TokenService {
@@ -57,6 +72,9 @@ impl TokenService {
             keys,
             issuer,
             audience,
+            verified: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(VERIFIED_KEPT).unwrap_or(NonZeroUsize::MIN),
+            )),
         }
     }
 
@@ -91,8 +109,35 @@ impl TokenService {
             .map_err(|e| ApiError::Internal(format!("cannot sign a token: {e}")))
     }
 
-    /// Verifies `token`: algorithm, key, signature, issuer, audience, expiry and lifetime.
+    /// Verifies `token`: algorithm, key, signature, issuer, audience, expiry and lifetime. The
+    /// signature of a token verified lately is not checked again, its times are.
     pub fn verify(&self, token: &str) -> ApiResult<Claims> {
+        let kept = self
+            .verified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(token)
+            .cloned();
+        if let Some(claims) = kept {
+            let now = chrono::Utc::now().timestamp();
+            let expired = claims.exp < now - LEEWAY_SECONDS;
+            let not_yet = claims.nbf.is_some_and(|nbf| nbf > now + LEEWAY_SECONDS);
+            return if expired || not_yet {
+                Err(ApiError::Unauthenticated)
+            } else {
+                Ok(claims)
+            };
+        }
+        let claims = self.verify_signed(token)?;
+        self.verified
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .put(token.into(), claims.clone());
+        Ok(claims)
+    }
+
+    /// [`Self::verify`] in full, signature included.
+    fn verify_signed(&self, token: &str) -> ApiResult<Claims> {
         let header = decode_header(token).map_err(|_| ApiError::Unauthenticated)?;
         if header.alg != Algorithm::EdDSA {
             return Err(ApiError::Unauthenticated);
@@ -106,7 +151,7 @@ impl TokenService {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub", "jti"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECONDS.unsigned_abs();
         validation.validate_nbf = true;
         let claims = decode::<Claims>(token, &key.decoding, &validation)
             .map_err(|_| ApiError::Unauthenticated)?
@@ -223,5 +268,29 @@ mod tests {
         tampered_payload.replace_range(4..5, if &tampered_payload[4..5] == "A" { "B" } else { "A" });
         let tampered = format!("{}.{tampered_payload}.{}", parts[0], parts[2]);
         assert_eq!(registry.verify(&tampered).unwrap_err().code(), "UNAUTHENTICATED");
+    }
+
+    #[test]
+    fn a_kept_token_is_still_refused_once_expired() {
+        let registry = service(1, "nap", "api");
+        let now = Utc::now();
+        let good = token(&registry, now, now + Duration::days(1));
+        let claims = registry.verify(&good).unwrap();
+        assert_eq!(registry.verify(&good).unwrap(), claims, "kept");
+        assert_eq!(registry.verified.lock().unwrap().len(), 1);
+        // As if the day had passed since it was kept.
+        let expired = Claims {
+            exp: (now - Duration::minutes(1)).timestamp(),
+            ..claims
+        };
+        registry
+            .verified
+            .lock()
+            .unwrap()
+            .put(good.as_str().into(), expired);
+        assert_eq!(registry.verify(&good).unwrap_err().code(), "UNAUTHENTICATED");
+        // Refused tokens are not kept.
+        assert!(registry.verify("not.a.token").is_err());
+        assert_eq!(registry.verified.lock().unwrap().len(), 1);
     }
 }

@@ -9,12 +9,17 @@
 //! multiplication of a fragment spread many times over is what the complexity limit measures.
 //! The root count expands fragment spreads and inline fragments at the root, each fragment once.
 
-use std::{collections::HashSet, sync::Arc};
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::{
-    ServerError, ServerResult, Variables,
+    Response, ServerError, ServerResult, ValidationResult, Variables,
     async_trait::async_trait,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    },
     parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -33,7 +38,10 @@ pub const MAX_SELECTIONS: usize = 100;
 /// Most directives on one field, fragment spread, inline fragment or operation.
 pub const MAX_DIRECTIVES: usize = 5;
 
-/// The extension that refuses documents over any of the limits of this module.
+/// The extension that refuses documents over any of the limits of this module, and reports the
+/// cost of each validated query as `extensions.analyzer { complexity depth }` (what
+/// async-graphql's `Analyzer` reports; one extension doing both keeps every field of every query
+/// from passing through a second extension's hooks).
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentLimits {
     /// Most aliases.
@@ -127,12 +135,36 @@ fn count_tokens(text: &str, limit: usize) -> usize {
 
 impl ExtensionFactory for DocumentLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
+        Arc::new(LimitsOfOneRequest {
+            limits: *self,
+            validation: Mutex::new(None),
+        })
     }
 }
 
+/// [`DocumentLimits`] for one request, keeping what validation measured until the response.
+struct LimitsOfOneRequest {
+    limits: DocumentLimits,
+    validation: Mutex<Option<ValidationResult>>,
+}
+
 #[async_trait]
-impl Extension for DocumentLimits {
+impl Extension for LimitsOfOneRequest {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let response = next.run(ctx).await;
+        let measured = self.validation.lock().ok().and_then(|mut result| result.take());
+        match measured {
+            Some(result) => response.extension(
+                "analyzer",
+                async_graphql::value!({
+                    "complexity": result.complexity,
+                    "depth": result.depth,
+                }),
+            ),
+            None => response,
+        }
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -143,21 +175,33 @@ impl Extension for DocumentLimits {
         check_text(query).map_err(limit_error)?;
         let document = next.run(ctx, query, variables).await?;
         let aliases = count_aliases(&document);
-        if aliases > self.max_aliases {
+        if aliases > self.limits.max_aliases {
             return Err(limit_error(format!(
                 "the query declares {aliases} aliases; at most {} are allowed",
-                self.max_aliases
+                self.limits.max_aliases
             )));
         }
         let roots = max_root_fields(&document);
-        if roots > self.max_root_fields {
+        if roots > self.limits.max_root_fields {
             return Err(limit_error(format!(
                 "an operation selects {roots} fields at its root; at most {} are allowed",
-                self.max_root_fields
+                self.limits.max_root_fields
             )));
         }
         check_shape(&document).map_err(limit_error)?;
         Ok(document)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if let Ok(mut kept) = self.validation.lock() {
+            *kept = Some(result);
+        }
+        Ok(result)
     }
 }
 

@@ -18,4 +18,4 @@ pub mod subscription;
 pub mod types;
 
 pub use description::sdl;
-pub use schema::{RegistrySchema, build_schema, build_schema_at, schema_builder};
+pub use schema::{RegistrySchema, Schemas, build_schema, build_schema_at, build_schemas, schema_builder};

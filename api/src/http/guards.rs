@@ -66,7 +66,7 @@ pub async fn json_failures(State(state): State<AppState>, request: Request<Body>
         return response;
     }
     let status = response.status();
-    state.metrics.http_response(route, status.as_u16());
+    state.metrics.http_response(route.into(), status.as_u16());
     let is_json = response
         .headers()
         .get(CONTENT_TYPE)

@@ -215,12 +215,12 @@ async fn count_response(
     request: Request<axum::body::Body>,
     next: Next,
 ) -> Response {
-    let route = request
+    let route: std::borrow::Cow<'static, str> = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+        .map_or("unmatched".into(), |path| path.as_str().to_owned().into());
     let mut response = next.run(request).await;
-    state.metrics.http_response(&route, response.status().as_u16());
+    state.metrics.http_response(route, response.status().as_u16());
     response.extensions_mut().insert(guards::Counted);
     response
 }

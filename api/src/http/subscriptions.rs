@@ -135,7 +135,8 @@ async fn serve_socket(
         mark_stopped.store(true, Ordering::SeqCst);
     });
     let executor = Subscriptions {
-        schema: state.schema.clone(),
+        // Subscriptions never reach `__schema`: the schema without its per-field hook.
+        schema: state.schema.common().clone(),
         db: state.db.clone(),
         active: Arc::new(AtomicUsize::new(0)),
         limit: state.http.subscriptions.per_connection,

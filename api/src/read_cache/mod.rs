@@ -31,7 +31,7 @@ pub use freshness::ChangeSequence;
 const ENTRY_OVERHEAD: usize = 160;
 
 /// What identifies an answer apart from the sequence: a digest of the query text, operation
-/// name, variables, language and the day (UTC): coverage statuses and re-alignment deadlines are
+/// name, variables, language and the day (in Kyiv): coverage statuses and re-alignment deadlines are
 /// derived for the current date, so an answer is not kept past the day it was computed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CacheKey([u8; 32]);
@@ -40,25 +40,28 @@ impl CacheKey {
     /// The key of a request.
     pub fn new(query: &str, operation_name: Option<&str>, variables_json: &str, language: &str) -> Self {
         let mut digest = Sha256::new();
-        let today = crate::domain::calendar::today().to_string();
-        for part in [
-            query,
-            operation_name.unwrap_or(""),
-            variables_json,
-            language,
-            &today,
-        ] {
+        for part in [query, operation_name.unwrap_or(""), variables_json, language] {
             // Length-prefixed, so that no two different requests give the same input.
             digest.update((part.len() as u64).to_le_bytes());
             digest.update(part.as_bytes());
         }
+        // Today in Kyiv (kept by `calendar`, not worked out per request), by its day number.
+        let today = chrono::Datelike::num_days_from_ce(&crate::domain::calendar::today());
+        digest.update(today.to_le_bytes());
         Self(digest.finalize().into())
     }
 
     /// The entity tag of this request's answer at `sequence` (the same on every instance).
     pub fn etag(&self, sequence: i64) -> String {
-        let hex: String = self.0[..8].iter().map(|byte| format!("{byte:02x}")).collect();
-        format!("\"{sequence}-{hex}\"")
+        use std::fmt::Write as _;
+        let mut tag = String::with_capacity(40);
+        // Writing to a `String` cannot fail.
+        let _ = write!(tag, "\"{sequence}-");
+        for byte in &self.0[..8] {
+            let _ = write!(tag, "{byte:02x}");
+        }
+        tag.push('"');
+        tag
     }
 }
 
@@ -340,6 +343,15 @@ mod tests {
         assert_eq!(key(1).etag(7), key(1).etag(7));
         assert_ne!(key(1).etag(7), key(1).etag(8));
         assert!(key(1).etag(7).starts_with("\"7-"));
+        let tag = key(1).etag(7);
+        assert_eq!(tag.len(), 20, "{tag}");
+        assert!(
+            tag[3..19]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{tag}"
+        );
+        assert!(tag.ends_with('"'), "{tag}");
     }
 
     #[test]
