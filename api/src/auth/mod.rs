@@ -5,7 +5,10 @@
 pub mod keys;
 pub mod tokens;
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
 use tracing::Instrument;
 
 use chrono::{Duration, Utc};
@@ -34,17 +37,34 @@ pub fn bearer_token(header: &str) -> Option<&str> {
 /// How often `last_used_at` is written for a token in steady use.
 const LAST_USED_RESOLUTION: Duration = Duration::seconds(60);
 
+/// Token records kept at most (beyond it the kept records are dropped and read again).
+const KEPT_RECORDS: usize = 4096;
+
+/// A token record found valid, with its organisation in force, at a change sequence.
+struct Checked {
+    sequence: i64,
+    record: api_token::Model,
+}
+
 /// Checks bearer tokens against the keys and the token records.
 #[derive(Clone)]
 pub struct Authenticator {
     tokens: Arc<TokenService>,
     db: DatabaseConnection,
+    /// Records found valid, by token id. One is reused only at the change sequence it was checked
+    /// at: a revocation or a withdrawn organisation is a write, and every write moves the
+    /// sequence, so a kept record is exactly as current as one read again.
+    checked: Arc<Mutex<HashMap<uuid::Uuid, Checked>>>,
 }
 
 impl Authenticator {
     /// An authenticator over `tokens` and the token records in `db`.
     pub fn new(tokens: Arc<TokenService>, db: DatabaseConnection) -> Self {
-        Self { tokens, db }
+        Self {
+            tokens,
+            db,
+            checked: Arc::default(),
+        }
     }
 
     /// The token service (to issue tokens and publish keys).
@@ -54,23 +74,25 @@ impl Authenticator {
 
     /// The actor behind an `Authorization` header value: `None` when there is no header, an
     /// UNAUTHENTICATED error when the token is malformed, badly signed, for another issuer or
-    /// audience, expired, revoked or unknown.
-    pub async fn authenticate(&self, header: Option<&str>) -> ApiResult<Option<Actor>> {
+    /// audience, expired, revoked or unknown. With `sequence`, the registry's change sequence as
+    /// of a moment after the request arrived, a record already checked at that sequence is not
+    /// read again.
+    pub async fn authenticate(&self, header: Option<&str>, sequence: Option<i64>) -> ApiResult<Option<Actor>> {
         let Some(header) = header else { return Ok(None) };
         let token = bearer_token(header).ok_or(ApiError::Unauthenticated)?;
         let claims = self.tokens.verify(token)?;
-        let record = api_token::Entity::find_by_id(claims.jti)
-            .one(&self.db)
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let kept = sequence.and_then(|sequence| {
+            self.checked_records()
+                .get(&claims.jti)
+                .filter(|checked| checked.sequence == sequence)
+                .map(|checked| checked.record.clone())
+        });
+        let record = match kept {
+            Some(record) => record,
+            None => self.read_record(claims.jti, sequence).await?,
+        };
+        // Expiry is a matter of time, not of writes: checked on every use.
         if record.organisation_id != claims.org || !is_active(&record) {
-            return Err(ApiError::Unauthenticated);
-        }
-        // A withdrawn organisation (dissolved or reorganised) no longer acts.
-        let organisation = organisation::Entity::find_by_id(record.organisation_id)
-            .one(&self.db)
-            .await?;
-        if organisation.is_none_or(|o| o.withdrawn_at.is_some()) {
             return Err(ApiError::Unauthenticated);
         }
         let scopes = parse_scopes(&record.scopes).map_err(ApiError::Internal)?;
@@ -87,6 +109,9 @@ impl Authenticator {
                 .filter(api_token::Column::Id.eq(record.id))
                 .filter(api_token::Column::RevokedAt.is_null());
             let db = self.db.clone();
+            if let Some(checked) = self.checked_records().get_mut(&record.id) {
+                checked.record.last_used_at = Some(now);
+            }
             tokio::spawn(
                 async move {
                     if let Err(error) = update.exec(&db).await {
@@ -102,6 +127,43 @@ impl Authenticator {
             token_id: record.id,
             scopes,
         }))
+    }
+
+    fn checked_records(&self) -> std::sync::MutexGuard<'_, HashMap<uuid::Uuid, Checked>> {
+        self.checked.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads token `id`'s record and checks that it is in force and its organisation not
+    /// withdrawn (a dissolved or reorganised organisation no longer acts); keeps it, when
+    /// `sequence` is known, for later requests at the same sequence.
+    async fn read_record(&self, id: uuid::Uuid, sequence: Option<i64>) -> ApiResult<api_token::Model> {
+        let record = api_token::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if !is_active(&record) {
+            return Err(ApiError::Unauthenticated);
+        }
+        let organisation = organisation::Entity::find_by_id(record.organisation_id)
+            .one(&self.db)
+            .await?;
+        if organisation.is_none_or(|o| o.withdrawn_at.is_some()) {
+            return Err(ApiError::Unauthenticated);
+        }
+        if let Some(sequence) = sequence {
+            let mut checked = self.checked_records();
+            if checked.len() >= KEPT_RECORDS {
+                checked.clear();
+            }
+            checked.insert(
+                id,
+                Checked {
+                    sequence,
+                    record: record.clone(),
+                },
+            );
+        }
+        Ok(record)
     }
 }
 

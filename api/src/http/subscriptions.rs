@@ -147,7 +147,7 @@ async fn serve_socket(
     let on_init = move |payload: serde_json::Value| async move {
         let mut data = Data::default();
         match authenticator
-            .authenticate(init_authorization(&payload).as_deref())
+            .authenticate(init_authorization(&payload).as_deref(), None)
             .await
         {
             Ok(Some(actor)) => data.insert(actor),

@@ -20,12 +20,14 @@ use crate::{
 };
 
 /// The request's actor (`None` when anonymous), or the answer refusing it (counted as refused): a token that is not
-/// accepted, or a client over its rate limit.
+/// accepted, or a client over its rate limit. `sequence` is the change sequence the request
+/// reads at, when known (a token record checked at it is not read again).
 pub(super) async fn identify(
     state: &AppState,
     health: &DatabaseHealth,
     headers: &HeaderMap,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
+    sequence: Option<i64>,
 ) -> Result<Option<Actor>, Response> {
     let authorization = headers
         .get(AUTHORIZATION)
@@ -33,7 +35,7 @@ pub(super) async fn identify(
     let address = connection.map_or(Client::Unknown, |Extension(ConnectInfo(peer))| {
         Client::Address(client_address(peer.ip(), headers, &state.http.trusted_proxies))
     });
-    let actor = match state.authenticator.authenticate(authorization).await {
+    let actor = match state.authenticator.authenticate(authorization, sequence).await {
         Ok(actor) => actor,
         Err(error) => {
             // A refused token counts against its client address like an anonymous request, so

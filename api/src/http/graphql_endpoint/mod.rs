@@ -101,28 +101,33 @@ async fn answer(
         state.metrics.graphql_error(refusal.code.as_str());
         return (Outcome::Refused, request_checks::refusal_response(&refusal));
     }
-    let actor = match caller::identify(state, health, headers, connection).await {
-        Ok(actor) => actor,
-        Err(refused) => return (Outcome::Refused, refused),
-    };
-    let language =
-        Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()));
-    // Anonymous queries are the same for everyone: they are answered from the response cache.
-    if actor.is_none() && operation == Some(OperationType::Query) && state.response_cache.is_enabled() {
-        return cached::answer(state, health, method, headers, request, language).await;
-    }
-    let from = if operation == Some(OperationType::Query) {
+    // A query reads at the change sequence as of a moment after it arrived (see `read_model`).
+    let sequence = if operation == Some(OperationType::Query) {
         match state.change_sequence.current().await {
-            Ok(sequence) => execution::ReadFrom::ReadModel(sequence),
+            Ok(sequence) => Some(sequence),
             Err(error) => {
+                // This one small statement fails when the database cannot be reached.
                 tracing::warn!(?error, "cannot read the registry's change sequence");
                 health.report_unavailable();
                 return refusals::unavailable(state);
             }
         }
     } else {
-        execution::ReadFrom::Database
+        None
     };
+    let actor = match caller::identify(state, health, headers, connection, sequence).await {
+        Ok(actor) => actor,
+        Err(refused) => return (Outcome::Refused, refused),
+    };
+    let language =
+        Language::from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok()));
+    // Anonymous queries are the same for everyone: they are answered from the response cache.
+    if let (None, Some(sequence)) = (&actor, sequence)
+        && state.response_cache.is_enabled()
+    {
+        return cached::answer(state, health, method, headers, request, language, sequence).await;
+    }
+    let from = sequence.map_or(execution::ReadFrom::Database, execution::ReadFrom::ReadModel);
     let response = execution::execute(state, request, language, actor, from).await;
     if operation == Some(OperationType::Mutation) {
         // Subscribers on this instance learn of the write at once.
