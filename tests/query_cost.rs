@@ -127,3 +127,33 @@ async fn queries_read_the_registry_from_memory_with_one_statement_at_any_size() 
     let (_, statements) = app.graphql_counting(PLAN_TREE, variables).await;
     assert_eq!(statements, 1);
 }
+
+#[tokio::test]
+async fn a_read_model_over_its_memory_limit_steps_aside_and_the_database_answers_the_same() {
+    let app = TestApp::migrated().await;
+    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
+        .await
+        .unwrap();
+    let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
+    let in_memory = app.without_response_cache();
+    let from_memory = in_memory.graphql(PLAN_TREE, variables.clone()).await;
+    let tight = in_memory.with_http(nap_registry::config::HttpSettings {
+        response_cache_bytes: 0,
+        read_model_bytes: 4 * 1024,
+        ..Default::default()
+    });
+    let from_database = tight.graphql(PLAN_TREE, variables).await;
+    assert!(from_database.body["errors"].is_null(), "{}", from_database.body);
+    assert_eq!(from_memory.body["data"], from_database.body["data"]);
+    assert!(count_objects(from_database.data()) > 50);
+    let metrics = tight.get("/metrics").send().await.text();
+    assert!(
+        metrics.contains(r#"nap_read_model{value="in_memory"} 0"#),
+        "the read model says it stepped aside: {metrics}"
+    );
+    let metrics = in_memory.anonymous().get("/metrics").send().await.text();
+    assert!(
+        metrics.contains(r#"nap_read_model{value="in_memory"} 1"#),
+        "{metrics}"
+    );
+}

@@ -152,6 +152,7 @@ pub struct Metrics {
     pool_max: Gauge,
     cache_lookups: Family<OneLabel, Counter>,
     cache_bytes: Gauge,
+    read_model: Family<OneLabel, Gauge>,
     cache_entries: Gauge,
 }
 
@@ -230,6 +231,12 @@ impl Metrics {
             "Bytes of serialized responses held by the response cache",
             cache_bytes.clone(),
         );
+        let read_model = Family::<OneLabel, Gauge>::default();
+        registry.register(
+            "read_model",
+            "The read model: estimated bytes held, the change sequence it shows, and whether it answers queries (1) or is over its limit (0)",
+            read_model.clone(),
+        );
         let cache_entries = Gauge::default();
         registry.register(
             "response_cache_entries",
@@ -247,6 +254,7 @@ impl Metrics {
             cache_lookups,
             cache_bytes,
             cache_entries,
+            read_model,
         }
     }
 
@@ -283,6 +291,15 @@ impl Metrics {
     pub fn cache_size(&self, bytes: usize, entries: usize) {
         self.cache_bytes.set(i64::try_from(bytes).unwrap_or(i64::MAX));
         self.cache_entries.set(i64::try_from(entries).unwrap_or(i64::MAX));
+    }
+
+    /// Records the read model's state.
+    pub fn read_model(&self, bytes: usize, sequence: i64, in_memory: bool) {
+        let gauge =
+            |name: &'static str, value: i64| self.read_model.get_or_create(&[("value", name)]).set(value);
+        gauge("bytes", i64::try_from(bytes).unwrap_or(i64::MAX));
+        gauge("sequence", sequence);
+        gauge("in_memory", i64::from(in_memory));
     }
 
     /// The metrics in the `exposition` format, with the pool of `db` read now.

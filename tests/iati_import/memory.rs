@@ -62,8 +62,11 @@ async fn import_iati_streams_10000_activities_from_standard_input_in_flat_memory
     );
     assert!(written > 30_000_000, "the file is large: {written}");
     let growth = peak_after_10000.saturating_sub(peak_after_1000);
+    // A reader that kept the file would grow by at least what it read after the first 1,000
+    // activities (over 30 MB); a streaming one only by what the allocator (mimalloc, which keeps
+    // freed pages per thread for a while) holds back: measured 8 to 15 MB.
     assert!(
-        growth < 8 * 1024 * 1024,
+        growth < (written as u64) / 2,
         "peak memory grew by {growth} bytes over 9,000 activities ({written} bytes streamed)"
     );
 }

@@ -77,7 +77,11 @@ impl Authenticator {
     /// audience, expired, revoked or unknown. With `sequence`, the registry's change sequence as
     /// of a moment after the request arrived, a record already checked at that sequence is not
     /// read again.
-    pub async fn authenticate(&self, header: Option<&str>, sequence: Option<i64>) -> ApiResult<Option<Actor>> {
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        sequence: Option<i64>,
+    ) -> ApiResult<Option<Actor>> {
         let Some(header) = header else { return Ok(None) };
         let token = bearer_token(header).ok_or(ApiError::Unauthenticated)?;
         let claims = self.tokens.verify(token)?;

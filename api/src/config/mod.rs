@@ -356,8 +356,12 @@ impl Config {
                 whole_number(0..=4 * 1024 * 1024 * 1024),
             )?
             .unwrap_or(defaults.response_cache_bytes),
-            read_model_bytes: setting(env, "NAP_READ_MODEL_BYTES", whole_number(0..=64 * 1024 * 1024 * 1024))?
-                .unwrap_or(defaults.read_model_bytes),
+            read_model_bytes: setting(
+                env,
+                "NAP_READ_MODEL_BYTES",
+                whole_number(0..=64 * 1024 * 1024 * 1024),
+            )?
+            .unwrap_or(defaults.read_model_bytes),
             max_connections: setting(env, "NAP_MAX_CONNECTIONS", whole_number(1..=1_000_000))?
                 .unwrap_or(defaults.max_connections),
             idle_timeout: seconds("NAP_IDLE_TIMEOUT_SECONDS", defaults.idle_timeout, 1..=300)?,

@@ -313,25 +313,19 @@ impl Loaders {
             plans_by_parent: source.group(by(plan::Column::ParentPlanId, &[plan::Column::Code])),
             plans_by_superseded: source.group(by(plan::Column::SupersedesId, &[plan::Column::Code])),
             plans_by_region: source.group(by(plan::Column::RegionId, &[plan::Column::Code])),
-            plans_by_owner: source.group(by(
-                plan::Column::OwnerOrganisationId,
-                &[plan::Column::Code],
-            )),
+            plans_by_owner: source.group(by(plan::Column::OwnerOrganisationId, &[plan::Column::Code])),
             plan_acts_by_plan: source.group(by(
                 plan_legal_act::Column::PlanId,
                 &[plan_legal_act::Column::Role],
             )),
             legal_acts: source.group(by(legal_act::Column::Id, &[])),
             plan_items: source.group(by(Item::Id, &[])),
-            goals_by_plan: source.group(
-                by(Item::PlanId, &[Item::SortKey])
-                    .only(Condition::all().add(Item::ParentId.is_null()), |item: &plan_item::Model| item.parent_id.is_none()),
-            ),
-            items_by_parent: source.group(by(Item::ParentId, &[Item::SortKey])),
-            funding_by_item: source.group(by(
-                funding_line::Column::PlanItemId,
-                &[funding_line::Column::Id],
+            goals_by_plan: source.group(by(Item::PlanId, &[Item::SortKey]).only(
+                Condition::all().add(Item::ParentId.is_null()),
+                |item: &plan_item::Model| item.parent_id.is_none(),
             )),
+            items_by_parent: source.group(by(Item::ParentId, &[Item::SortKey])),
+            funding_by_item: source.group(by(funding_line::Column::PlanItemId, &[funding_line::Column::Id])),
             responsibilities_by_item: source.group(by(
                 responsibility::Column::PlanItemId,
                 &[responsibility::Column::Role, responsibility::Column::Id],
@@ -356,10 +350,7 @@ impl Loaders {
                 plan_item_implementation::Column::ImplementedItemId,
                 &[plan_item_implementation::Column::Id],
             )),
-            indicators_by_item: source.group(by(
-                indicator::Column::PlanItemId,
-                &[indicator::Column::Code],
-            )),
+            indicators_by_item: source.group(by(indicator::Column::PlanItemId, &[indicator::Column::Code])),
             values_by_indicator: source.group(by(
                 indicator_value::Column::IndicatorId,
                 &[

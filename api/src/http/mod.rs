@@ -202,6 +202,11 @@ async fn favicon() -> impl IntoResponse {
 /// `GET /metrics`: OpenMetrics when `Accept` asks for it, else the Prometheus text format 0.0.4.
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let exposition = Exposition::from_accept(headers.get(ACCEPT).and_then(|v| v.to_str().ok()));
+    if let Some(snapshot) = state.read_model.current() {
+        state
+            .metrics
+            .read_model(snapshot.bytes, snapshot.sequence, snapshot.answers_queries());
+    }
     (
         [(CONTENT_TYPE, exposition.content_type())],
         state.metrics.render(&state.db, exposition),

@@ -70,7 +70,11 @@ impl Lookups {
         let organisations: Arc<Table<organisation::Entity>> = tables.get();
         let identifiers: Arc<Table<organisation_identifier::Entity>> = tables.get();
         let mut organisation_ids = by_code(&organisations.rows, |o| &o.code, |o| o.id);
-        organisation_ids.extend(by_code(&identifiers.rows, |i| &i.identifier, |i| i.organisation_id));
+        organisation_ids.extend(by_code(
+            &identifiers.rows,
+            |i| &i.identifier,
+            |i| i.organisation_id,
+        ));
         let items_in_order = positions_sorted_by(&items.rows, |i| (i.sort_key.clone(), i.code.clone()));
         let mut items_by_plan: HashMap<Uuid, Vec<u32>> = HashMap::new();
         for &position in &items_in_order {
@@ -122,7 +126,10 @@ impl Lookups {
         // A code that names nothing matches nothing (`Some(None)`).
         let plan = filter.plan.as_deref().map(|code| self.plan(code));
         let parent = filter.parent.as_deref().map(|code| self.plan_item(code));
-        let region = filter.region.as_deref().map(|code| self.region_ids.get(code).copied());
+        let region = filter
+            .region
+            .as_deref()
+            .map(|code| self.region_ids.get(code).copied());
         let (withdrawn_plans, plan_regions) = (&self.withdrawn_plans, &self.plan_regions);
         let serving = match &filter.target_group {
             Some(code) => Some(item_set(
@@ -189,7 +196,12 @@ impl Lookups {
             paginate_loaded(
                 rows,
                 &[KeyKind::Text, KeyKind::Text],
-                |i| vec![KeyValue::from(i.sort_key.as_str()), KeyValue::from(i.code.as_str())],
+                |i| {
+                    vec![
+                        KeyValue::from(i.sort_key.as_str()),
+                        KeyValue::from(i.code.as_str()),
+                    ]
+                },
                 page,
             )
             .map(owned),
@@ -236,7 +248,8 @@ impl Lookups {
                 && implemented.as_ref().is_none_or(|ids| ids.contains(&link.id))
                 && in_region.as_ref().is_none_or(|ids| ids.contains(&link.id))
                 && filter.active_on.is_none_or(|date| {
-                    link.start_date.is_none_or(|start| start <= date) && link.end_date.is_none_or(|end| end >= date)
+                    link.start_date.is_none_or(|start| start <= date)
+                        && link.end_date.is_none_or(|end| end >= date)
                 })
                 && filter
                     .iati_identifier
@@ -261,9 +274,7 @@ impl Lookups {
                 .filter(|l| matches(l))
                 .collect(),
         };
-        Some(
-            paginate_loaded(rows, &[KeyKind::Uuid], |l| vec![KeyValue::from(l.id)], page).map(owned),
-        )
+        Some(paginate_loaded(rows, &[KeyKind::Uuid], |l| vec![KeyValue::from(l.id)], page).map(owned))
     }
 }
 
@@ -285,7 +296,11 @@ fn item_set<E: super::table::Readable>(
 
 fn owned<T: Clone>(page: Page<&T>) -> Page<T> {
     Page {
-        rows: page.rows.into_iter().map(|(cursor, row)| (cursor, row.clone())).collect(),
+        rows: page
+            .rows
+            .into_iter()
+            .map(|(cursor, row)| (cursor, row.clone()))
+            .collect(),
         has_previous_page: page.has_previous_page,
         has_next_page: page.has_next_page,
         total_count: page.total_count,

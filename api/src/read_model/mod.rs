@@ -57,6 +57,13 @@ pub struct Snapshot {
     loaders: Option<Arc<Loaders>>,
 }
 
+impl Snapshot {
+    /// Whether queries read this snapshot (false: it is over the memory limit).
+    pub fn answers_queries(&self) -> bool {
+        self.loaders.is_some()
+    }
+}
+
 /// Groupings by what they group (table, column, order) with the table generation they were built
 /// over, so a later snapshot reuses the ones whose table did not change.
 type Groupings = HashMap<(TypeId, String), (u64, Arc<dyn std::any::Any + Send + Sync>)>;
@@ -131,7 +138,10 @@ impl ReadModel {
                 Ok(snapshot) => snapshot,
                 Err(error) => {
                     // The database path reports what fails field by field, and answers the rest.
-                    tracing::warn!(?error, "the read model cannot catch up: this query reads the database");
+                    tracing::warn!(
+                        ?error,
+                        "the read model cannot catch up: this query reads the database"
+                    );
                     return Arc::new(Loaders::new(&self.db));
                 }
             },

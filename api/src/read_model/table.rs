@@ -88,7 +88,9 @@ impl<E: Readable> Grouped<E> {
                 continue;
             };
             let sort_key = grouping.order.iter().map(|column| row.get(*column)).collect();
-            let position = u32::try_from(position).expect("a table of more than 4 billion rows");
+            let Ok(position) = u32::try_from(position) else {
+                unreachable!("a table of more than 4 billion rows")
+            };
             keyed.entry(key).or_default().push((sort_key, position));
         }
         let groups = keyed
@@ -163,7 +165,10 @@ mod tests {
         let text = |t: Option<&str>| Value::String(t.map(str::to_owned));
         assert_eq!(compare_values(&text(Some("B")), &text(Some("a"))), Ordering::Less);
         assert_eq!(compare_values(&text(Some("a")), &text(None)), Ordering::Less);
-        assert_eq!(compare_values(&Value::Int(None), &Value::Int(Some(1))), Ordering::Greater);
+        assert_eq!(
+            compare_values(&Value::Int(None), &Value::Int(Some(1))),
+            Ordering::Greater
+        );
         assert_eq!(
             compare_keys(
                 &[Value::Int(Some(1)), text(Some("b"))],

@@ -150,7 +150,10 @@ pub async fn touched_since(
     Ok(Some(touched))
 }
 
-async fn read_table<E: Readable>(txn: &DatabaseTransaction, generation: u64) -> ApiResult<(TypeId, AnyTable, usize)> {
+async fn read_table<E: Readable>(
+    txn: &DatabaseTransaction,
+    generation: u64,
+) -> ApiResult<(TypeId, AnyTable, usize)> {
     let rows = E::find().all(txn).await?;
     let table = Table::<E>::new(rows, generation);
     let bytes = table.bytes;
@@ -167,7 +170,11 @@ pub struct Tables {
 impl Tables {
     /// Reads the tables named in `names` (every table when `None`) through `txn`, replacing what
     /// this set held of them.
-    pub async fn read(&mut self, txn: &DatabaseTransaction, names: Option<&BTreeSet<&'static str>>) -> ApiResult<()> {
+    pub async fn read(
+        &mut self,
+        txn: &DatabaseTransaction,
+        names: Option<&BTreeSet<&'static str>>,
+    ) -> ApiResult<()> {
         for &name in ALL {
             if names.is_some_and(|names| !names.contains(name)) && self.by_name.contains_key(name) {
                 continue;
@@ -182,13 +189,16 @@ impl Tables {
 
     /// The table of `E` (every table is read before any is asked for).
     pub fn get<E: Readable>(&self) -> Arc<Table<E>> {
-        let (table, _) = self
+        let table = self
             .by_type
             .get(&TypeId::of::<E>())
-            .expect("the read model holds every table the loaders read");
-        Arc::clone(table)
-            .downcast()
-            .expect("a table is stored under its own type")
+            .and_then(|(table, _)| Arc::clone(table).downcast().ok());
+        match table {
+            Some(table) => table,
+            None => {
+                unreachable!("the read model holds every table the loaders read, each under its own type")
+            }
+        }
     }
 
     /// Estimated bytes of every table.

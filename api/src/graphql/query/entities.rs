@@ -11,7 +11,6 @@ use entity::{indicator, organisation, plan, plan_item, project_link, region, tar
 use crate::{
     domain::entity_type::EntityType,
     error::ApiError,
-    read_model::table::Readable,
     graphql::{
         context::loaders,
         loaders::{Group, Loaders, one},
@@ -22,6 +21,7 @@ use crate::{
             project_link::ProjectLink, region::Region, target_group::TargetGroup,
         },
     },
+    read_model::table::Readable,
 };
 
 /// The part of an indicator's key that names its plan item (`planItem { code }`): an indicator's

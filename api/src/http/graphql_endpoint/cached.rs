@@ -49,7 +49,8 @@ pub(super) async fn answer(
     let cache = &state.response_cache;
     let found = cache
         .answer(key, sequence, || async {
-            let response = execution::execute(state, request, language, None, ReadFrom::ReadModel(sequence)).await;
+            let response =
+                execution::execute(state, request, language, None, ReadFrom::ReadModel(sequence)).await;
             if !response.errors.is_empty() {
                 return Err(execution::finish(state, health, headers, response).await);
             }
