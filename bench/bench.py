@@ -269,7 +269,7 @@ def bench_server(server, args, oha, found, token, work):
             if key == "Q5":
                 writer = Writer(server.port, token, found["link"], interval=0.2)
                 writer.start()
-            report = run_oha(oha, targets, connections, args.duration, work, headers)
+            report = run_oha(oha, targets, connections, args.duration, work, headers, args.compressed)
             extra = f"{len(targets)} URLs" if len(targets) > 1 and key not in ("MIX", "Q5") else ""
             extra = "a bearer token on every request" if authenticated else extra
             if writer:
@@ -413,6 +413,8 @@ def parse_args():
                         help="the database the benchmark drops and creates afresh (default nap_bench)")
     parser.add_argument("--response-cache-bytes", type=int, default=None,
                         help="NAP_RESPONSE_CACHE_BYTES with the cache on (0 alone means --cache off)")
+    parser.add_argument("--compressed", action="store_true",
+                        help="send Accept-Encoding (gzip, br) as browsers do; by default none is sent, as wrk sends none")
     parser.add_argument("--no-build", action="store_true", help="use the existing release binary")
     parser.add_argument("--binary", help="benchmark this nap-registry binary instead (implies --no-build)")
     args = parser.parse_args()
@@ -451,7 +453,8 @@ def main():
     build = f"binary {BINARY} (tree at commit {built_from})" if args.binary else f"commit {built_from}"
     report = [f"# Benchmark {stamp}", "",
               f"Machine: {machine()}. Build: {build}, release. Allocator: {', '.join(allocators)}. "
-              f"Load generator: oha on the same machine. Dataset: {args.size}. Duration {args.duration} per row.",
+              f"Load generator: oha on the same machine, {'with' if args.compressed else 'without'} Accept-Encoding. "
+              f"Dataset: {args.size}. Duration {args.duration} per row.",
               ""]
     for section in sections:
         cache = "off (NAP_RESPONSE_CACHE_BYTES=0)" if section["cache"] == "off" else (

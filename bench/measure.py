@@ -29,9 +29,13 @@ def oha_binary():
     return found()
 
 
-def run_oha(oha, urls, connections, duration, work, headers=()):
-    """Drives the URLs (one, or many picked at random per request) for `duration`; oha's JSON report."""
+def run_oha(oha, urls, connections, duration, work, headers=(), compressed=False):
+    """Drives the URLs (one, or many picked at random per request) for `duration`; oha's JSON report.
+    Without `compressed` no Accept-Encoding is sent (as wrk, with which issue 13's figures were
+    taken); with it, oha asks for gzip and brotli as browsers do, and the server compresses."""
     command = [oha, "--no-tui", "--output-format", "json", "-z", duration, "-c", str(connections)]
+    if not compressed:
+        command.append("--disable-compression")
     for header in headers:
         command += ["-H", header]
     if len(urls) == 1:
@@ -113,9 +117,16 @@ def row(name, connections, report, pid, before, after, extra=""):
     codes = report.get("statusCodeDistribution", {})
     bad = sum(n for code, n in codes.items() if not code.startswith(("2", "3")))
     # oha cuts the requests still in flight when the duration ends: not the server's errors.
-    bad += sum(n for kind, n in report.get("errorDistribution", {}).items() if kind != "aborted due to deadline")
+    client_errors = {kind: n for kind, n in report.get("errorDistribution", {}).items()
+                     if kind != "aborted due to deadline"}
+    bad += sum(client_errors.values())
     # GraphQL errors come with status 200: count the requests the server itself saw fail.
-    bad += int(after.metrics.failed - before.metrics.failed)
+    server_failed = int(after.metrics.failed - before.metrics.failed)
+    bad += server_failed
+    if client_errors or server_failed:
+        kinds = "; ".join(f"{n} {kind}" for kind, n in client_errors.items())
+        extra = "; ".join(part for part in (extra, f"errors: {kinds}" if kinds else "",
+                                            f"{server_failed} failed on the server" if server_failed else "") if part)
     total = sum(codes.values()) or 1
     statements = after.metrics.statements - before.metrics.statements
     handled = after.metrics.requests - before.metrics.requests
