@@ -147,16 +147,22 @@ pub async fn list_plan_items(
             Expr::col(plan_item::Column::SortKey),
             Expr::col(plan_item::Column::Code),
         ],
-        &[KeyKind::Text, KeyKind::Text],
-        |i| {
-            vec![
-                KeyValue::from(i.sort_key.as_str()),
-                KeyValue::from(i.code.as_str()),
-            ]
-        },
+        &LIST_KEY_KINDS,
+        list_key,
         page,
     )
     .await
+}
+
+/// The kinds of the values of [`list_key`].
+pub const LIST_KEY_KINDS: [KeyKind; 2] = [KeyKind::Text, KeyKind::Text];
+
+/// An item's place in `planItems`: its sort key, then its code.
+pub fn list_key(item: &plan_item::Model) -> Vec<KeyValue> {
+    vec![
+        KeyValue::from(item.sort_key.as_str()),
+        KeyValue::from(item.code.as_str()),
+    ]
 }
 
 /// The plan item with canonical `code`, if there is one.

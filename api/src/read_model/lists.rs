@@ -19,7 +19,7 @@ use super::{table::Table, tables::Tables};
 use crate::{
     domain::{
         pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_loaded},
-        plan_items::PlanItemFilter,
+        plan_items::{self, PlanItemFilter},
         project_links::ProjectLinkFilter,
     },
     error::ApiResult,
@@ -195,13 +195,8 @@ impl Lookups {
         Some(
             paginate_loaded(
                 rows,
-                &[KeyKind::Text, KeyKind::Text],
-                |i| {
-                    vec![
-                        KeyValue::from(i.sort_key.as_str()),
-                        KeyValue::from(i.code.as_str()),
-                    ]
-                },
+                &plan_items::LIST_KEY_KINDS,
+                |i| plan_items::list_key(i),
                 page,
             )
             .map(owned),
