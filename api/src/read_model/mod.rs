@@ -45,6 +45,10 @@ use crate::{
 /// Default memory limit of the read model (`NAP_READ_MODEL_BYTES`): 512 MiB.
 pub const DEFAULT_LIMIT_BYTES: usize = 512 * 1024 * 1024;
 
+/// How long a read model found over its limit stays aside before the registry is read again to
+/// see whether it fits now.
+const RETRY_OVER_LIMIT_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// Every table of one consistent read, and the loaders built over them.
 pub struct Snapshot {
     /// The change sequence the snapshot shows: every write up to it, none after.
@@ -55,6 +59,8 @@ pub struct Snapshot {
     groupings: Groupings,
     /// The loaders over this snapshot; `None` when it is over the memory limit.
     loaders: Option<Arc<Loaders>>,
+    /// When the registry was last found over the limit (its tables are then not kept).
+    over_limit_since: Option<Instant>,
 }
 
 impl Snapshot {
@@ -183,11 +189,29 @@ impl ReadModel {
             _ => self.db.begin().await?,
         };
         let sequence = current_sequence(&txn).await?;
-        let changed: Option<BTreeSet<&'static str>> = match previous {
+        // Over the limit: hold nothing, only follow the sequence, until it is time to try again.
+        if let Some(since) = previous.and_then(|p| p.over_limit_since)
+            && since.elapsed() < RETRY_OVER_LIMIT_AFTER
+        {
+            txn.commit().await?;
+            return Ok(Snapshot {
+                sequence,
+                bytes: previous.map_or(0, |p| p.bytes),
+                tables: tables::Tables::default(),
+                groupings: Groupings::new(),
+                loaders: None,
+                over_limit_since: Some(since),
+            });
+        }
+        let changed: Option<BTreeSet<&'static str>> = match previous.filter(|p| p.over_limit_since.is_none())
+        {
             Some(previous) => tables::touched_since(&txn, previous.sequence, sequence).await?,
             None => None,
         };
-        let mut tables = previous.map(|p| p.tables.clone()).unwrap_or_default();
+        let mut tables = previous
+            .filter(|p| p.over_limit_since.is_none())
+            .map(|p| p.tables.clone())
+            .unwrap_or_default();
         tables.read(&txn, changed.as_ref()).await?;
         txn.commit().await?;
         let mut snapshot = Snapshot {
@@ -196,12 +220,11 @@ impl ReadModel {
             tables,
             groupings: Groupings::new(),
             loaders: None,
+            over_limit_since: None,
         };
         let table_bytes = snapshot.tables.bytes();
         if table_bytes > self.limit_bytes {
-            self.over_limit(table_bytes);
-            snapshot.bytes = table_bytes;
-            return Ok(snapshot);
+            return Ok(self.over_limit(snapshot, table_bytes));
         }
         let source = MemorySource {
             db: &self.db,
@@ -214,20 +237,26 @@ impl ReadModel {
         snapshot.bytes = table_bytes + source.bytes.into_inner();
         snapshot.groupings = source.built.into_inner();
         if snapshot.bytes > self.limit_bytes {
-            self.over_limit(snapshot.bytes);
-            snapshot.groupings.clear();
-        } else {
-            snapshot.loaders = Some(Arc::new(loaders));
+            let bytes = snapshot.bytes;
+            return Ok(self.over_limit(snapshot, bytes));
         }
+        snapshot.loaders = Some(Arc::new(loaders));
         Ok(snapshot)
     }
 
-    fn over_limit(&self, bytes: usize) {
+    /// `snapshot`, found to need `bytes`, stripped of its tables and groupings.
+    fn over_limit(&self, mut snapshot: Snapshot, bytes: usize) -> Snapshot {
         tracing::warn!(
             bytes,
             limit = self.limit_bytes,
-            "the read model would exceed NAP_READ_MODEL_BYTES: queries read the database until it fits"
+            "the read model would exceed NAP_READ_MODEL_BYTES: queries read the database, and the registry is read again in ten minutes to see whether it fits"
         );
+        snapshot.tables = tables::Tables::default();
+        snapshot.groupings.clear();
+        snapshot.loaders = None;
+        snapshot.bytes = bytes;
+        snapshot.over_limit_since = Some(Instant::now());
+        snapshot
     }
 }
 
