@@ -4,7 +4,7 @@
 
 use std::{any::Any, cmp::Ordering, collections::HashMap, sync::Arc};
 
-use sea_orm::{EntityTrait, Iterable, ModelTrait, Value};
+use sea_orm::{EntityTrait, ModelTrait, Value};
 use uuid::Uuid;
 
 /// What the read model can hold: an entity whose rows are shared between requests.
@@ -116,12 +116,6 @@ impl<E: Readable> Grouped<E> {
     pub fn bytes(&self) -> usize {
         self.groups.len() * 64 + self.groups.values().map(Vec::len).sum::<usize>() * 4
     }
-}
-
-/// Whether the table has a column of this name (used to check that groupings name real columns).
-pub fn has_column<E: Readable>(name: &str) -> bool {
-    use sea_orm::IdenStatic;
-    E::Column::iter().any(|column| column.as_str() == name)
 }
 
 fn compare_keys(a: &[Value], b: &[Value]) -> Ordering {

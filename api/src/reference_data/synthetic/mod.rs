@@ -168,6 +168,11 @@ impl Sequence {
         // The modulo bias is irrelevant for test data.
         usize::try_from(self.next() % bound as u64).unwrap_or(0)
     }
+
+    /// One of `pool`, drawn uniformly (`None` for an empty pool, which still takes a draw).
+    fn pick<T: Copy>(&mut self, pool: &[T]) -> Option<T> {
+        pool.get(self.below(pool.len().max(1))).copied()
+    }
 }
 
 /// Builds the synthetic rows; `canonical` supplies the regions and target groups they refer to.

@@ -272,13 +272,9 @@ impl Synthetic {
                 let item_id = push_item(&mut self.data, &code, plan_id, &number, YEARS);
                 let implemented = if number.matches('.').count() == 2 {
                     self.regional_tasks[index].push(item_id);
-                    self.national_tasks
-                        .get(self.rng.below(self.national_tasks.len().max(1)))
-                        .copied()
+                    self.rng.pick(&self.national_tasks)
                 } else if !number.contains('.') {
-                    self.national_goals
-                        .get(self.rng.below(self.national_goals.len().max(1)))
-                        .copied()
+                    self.rng.pick(&self.national_goals)
                 } else {
                     None
                 };
@@ -319,11 +315,9 @@ impl Synthetic {
                     } else {
                         &self.regional_tasks[region]
                     };
-                    pool.get(self.rng.below(pool.len().max(1))).copied()
+                    self.rng.pick(pool)
                 } else if !number.contains('.') {
-                    self.national_goals
-                        .get(self.rng.below(self.national_goals.len().max(1)))
-                        .copied()
+                    self.rng.pick(&self.national_goals)
                 } else {
                     None
                 };

@@ -82,7 +82,7 @@ impl Synthetic {
                 } else {
                     &self.national_tasks
                 };
-                if let Some(item) = pool.get(self.rng.below(pool.len().max(1))).copied()
+                if let Some(item) = self.rng.pick(pool)
                     && !linked.contains(&item)
                 {
                     linked.push(item);
