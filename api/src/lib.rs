@@ -33,9 +33,22 @@ use sea_orm::DatabaseConnection;
 use auth::{Authenticator, TokenService};
 use graphql::Schemas;
 
-/// What every request handler shares.
+/// What every request handler shares: a handle to [`Services`] that costs one reference count to
+/// copy (axum hands each middleware and handler its own copy, several per request).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The services behind an [`AppState`].
+#[derive(Clone)]
+pub struct Services {
     /// The database pool.
     pub db: DatabaseConnection,
     /// The GraphQL schema, reading from the same pool (two of them: `Schemas::execute` picks).
@@ -98,7 +111,7 @@ impl AppState {
         let websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
             http.subscriptions.connections_per_client,
         ));
-        Self {
+        Self(Arc::new(Services {
             read_model,
             change_notifier,
             websocket_clients,
@@ -115,39 +128,44 @@ impl AppState {
             persisted_queries,
             webhooks: webhooks::Hub::default(),
             tokens,
-        }
+        }))
     }
 
     /// The same state with webhook settings and wake-up call `hub` (share it with the worker).
     pub fn with_webhooks(mut self, hub: webhooks::Hub) -> Self {
-        self.webhooks = hub;
+        Arc::make_mut(&mut self.0).webhooks = hub;
         self
     }
 
     /// The same state writing URIs under `public_url`.
     pub fn with_public_url(mut self, public_url: linked_data::PublicUrl) -> Self {
-        self.schema = graphql::build_schemas(&self.db, &self.tokens, &public_url);
-        self.public_url = public_url;
+        let services = Arc::make_mut(&mut self.0);
+        services.schema = graphql::build_schemas(&services.db, &services.tokens, &public_url);
+        services.public_url = public_url;
         self
     }
 
     /// The same state with the HTTP limits and cross-origin rules of `http`.
     pub fn with_http(mut self, http: config::HttpSettings) -> Self {
-        self.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
-        self.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
-        self.read_model = Arc::new(read_model::ReadModel::new(self.db.clone(), http.read_model_bytes));
-        self.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
+        let services = Arc::make_mut(&mut self.0);
+        services.rate_limiter = Arc::new(http::rate_limit::RateLimiter::new((&http).into()));
+        services.response_cache = Arc::new(read_cache::ResponseCache::new(http.response_cache_bytes));
+        services.read_model = Arc::new(read_model::ReadModel::new(
+            services.db.clone(),
+            http.read_model_bytes,
+        ));
+        services.persisted_queries = Arc::new(http::persisted_queries::PersistedQueries::new(
             http.persisted_queries.clone(),
         ));
-        self.change_notifier = change_notify::ChangeNotifier::new(
-            self.db.clone(),
-            self.change_sequence.clone(),
+        services.change_notifier = change_notify::ChangeNotifier::new(
+            services.db.clone(),
+            services.change_sequence.clone(),
             http.subscriptions.poll_interval,
         );
-        self.websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
+        services.websocket_clients = Arc::new(http::subscriptions::WebSocketClients::new(
             http.subscriptions.connections_per_client,
         ));
-        self.http = http;
+        services.http = http;
         self
     }
 }

@@ -141,15 +141,12 @@ impl WriteTransaction {
     pub async fn begin(db: &DatabaseConnection, actor: &Actor) -> ApiResult<Self> {
         let txn = db.begin().await?;
         let now = Utc::now();
-        registry_state::Entity::update_many()
-            .col_expr(
-                registry_state::Column::ChangeSequence,
-                Expr::col(registry_state::Column::ChangeSequence).add(1),
-            )
-            .col_expr(registry_state::Column::UpdatedAt, Expr::val(now))
-            .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
-            .exec(&txn)
-            .await?;
+        set_sequence(
+            &txn,
+            Expr::col(registry_state::Column::ChangeSequence).add(1),
+            Some(now),
+        )
+        .await?;
         // The token may have been revoked since the request was authenticated (even by an earlier
         // mutation of the same request): check it again inside the write.
         if let Some(token) = actor.token() {
@@ -158,16 +155,10 @@ impl WriteTransaction {
                 return Err(ApiError::Unauthenticated);
             }
         }
-        let state = registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| {
-                ApiError::Internal("registry_state row is missing: run the migrations".to_owned())
-            })?;
         Ok(Self {
+            sequence: locked_sequence(&txn).await?,
             txn,
             actor: actor.clone(),
-            sequence: state.change_sequence,
             now,
             audited: false,
             batch: None,
@@ -191,14 +182,7 @@ impl WriteTransaction {
             return Ok(0);
         }
         let count = events.len();
-        let mut rows: Vec<audit_event::ActiveModel> = events.into_iter().map(|(_, row)| row).collect();
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(EVENTS_PER_STATEMENT));
-            audit_event::Entity::insert_many(rows)
-                .exec_without_returning(&self.txn)
-                .await?;
-            rows = rest;
-        }
+        insert_events(&self.txn, events.into_iter().map(|(_, row)| row).collect()).await?;
         self.txn.commit().await?;
         Ok(count)
     }
@@ -291,25 +275,12 @@ impl BulkWrite {
     /// yet), so no other write is numbered until this one commits.
     pub async fn begin(db: &DatabaseConnection) -> ApiResult<Self> {
         let txn = db.begin().await?;
-        registry_state::Entity::update_many()
-            .col_expr(
-                registry_state::Column::ChangeSequence,
-                Expr::col(registry_state::Column::ChangeSequence),
-            )
-            .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
-            .exec(&txn)
-            .await?;
-        let state = registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| {
-                ApiError::Internal("registry_state row is missing: run the migrations".to_owned())
-            })?;
+        set_sequence(&txn, Expr::col(registry_state::Column::ChangeSequence), None).await?;
         Ok(Self {
+            last_sequence: locked_sequence(&txn).await?,
             txn,
             now: Utc::now(),
             actor: Actor::CommandLine,
-            last_sequence: state.change_sequence,
             events: Vec::new(),
         })
     }
@@ -333,25 +304,56 @@ impl BulkWrite {
         let count = self.events.len();
         if count > 0 {
             let last = self.last_sequence + i64::try_from(count).unwrap_or(i64::MAX);
-            let mut events = self.events;
-            while !events.is_empty() {
-                let rest = events.split_off(events.len().min(EVENTS_PER_STATEMENT));
-                audit_event::Entity::insert_many(events)
-                    .exec_without_returning(&self.txn)
-                    .await?;
-                events = rest;
-            }
-            registry_state::Entity::update_many()
-                .col_expr(registry_state::Column::ChangeSequence, Expr::val(last))
-                .col_expr(registry_state::Column::UpdatedAt, Expr::val(self.now))
-                .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
-                .exec(&self.txn)
-                .await?;
+            insert_events(&self.txn, self.events).await?;
+            set_sequence(&self.txn, Expr::val(last), Some(self.now)).await?;
             announce(&self.txn, last).await?;
         }
         self.txn.commit().await?;
         Ok(count)
     }
+}
+
+/// Sets the registry's change sequence to `sequence` (which may read the stored one), and its
+/// change time to `changed_at` if given. Any update takes the registry's write lock.
+async fn set_sequence(
+    txn: &DatabaseTransaction,
+    sequence: Expr,
+    changed_at: Option<DateTime<Utc>>,
+) -> ApiResult<()> {
+    let mut update =
+        registry_state::Entity::update_many().col_expr(registry_state::Column::ChangeSequence, sequence);
+    if let Some(now) = changed_at {
+        update = update.col_expr(registry_state::Column::UpdatedAt, Expr::val(now));
+    }
+    update
+        .filter(registry_state::Column::Id.eq(REGISTRY_STATE_ID))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The change sequence as the write holding the registry's lock sees it.
+async fn locked_sequence(txn: &DatabaseTransaction) -> ApiResult<i64> {
+    let state = registry_state::Entity::find_by_id(REGISTRY_STATE_ID)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::Internal("registry_state row is missing: run the migrations".to_owned()))?;
+    Ok(state.change_sequence)
+}
+
+/// Inserts `events`, `EVENTS_PER_STATEMENT` per statement.
+async fn insert_events(
+    txn: &DatabaseTransaction,
+    mut events: Vec<audit_event::ActiveModel>,
+) -> ApiResult<()> {
+    while !events.is_empty() {
+        let rest = events.split_off(events.len().min(EVENTS_PER_STATEMENT));
+        audit_event::Entity::insert_many(events)
+            .exec_without_returning(txn)
+            .await?;
+        events = rest;
+    }
+    Ok(())
 }
 
 /// Refuses a write based on a stale version.
@@ -403,23 +405,10 @@ pub async fn list_audit_events(
     if let Some(id) = filter.entity_id {
         query = query.filter(audit_event::Column::EntityId.eq(id));
     }
-    let mut page = page.clone();
-    page.after = feed_after(page.after.as_ref())?;
-    super::pagination::paginate(
-        db,
-        query,
-        &[
-            Expr::col(audit_event::Column::Sequence),
-            Expr::col(audit_event::Column::Id),
-        ],
-        &EVENT_KEY_KINDS,
-        event_key,
-        &page,
-    )
-    .await
+    page_of_events(db, query, page).await
 }
 
-use super::change_feed::{EVENT_KEY_KINDS, event_key, feed_after};
+use super::change_feed::page_of_events;
 pub use super::change_feed::{FeedFilter, change_cursor, list_changes};
 
 #[cfg(test)]

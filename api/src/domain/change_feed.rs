@@ -4,7 +4,7 @@
 
 use entity::audit_event;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select,
     sea_query::{Expr, LikeExpr},
 };
 
@@ -20,7 +20,7 @@ pub fn change_cursor(sequence: i64) -> String {
 
 /// The feed's sort key: sequence, then key (one sequence number may carry several events: a plan
 /// import records one per object under its one sequence number).
-pub(super) fn event_key(event: &audit_event::Model) -> Vec<KeyValue> {
+fn event_key(event: &audit_event::Model) -> Vec<KeyValue> {
     vec![KeyValue::Int(event.sequence), KeyValue::Uuid(event.id)]
 }
 
@@ -29,7 +29,7 @@ pub fn cursor_after(event: &audit_event::Model) -> String {
     encode_cursor(&event_key(event))
 }
 
-pub(super) const EVENT_KEY_KINDS: [KeyKind; 2] = [KeyKind::Int, KeyKind::Uuid];
+const EVENT_KEY_KINDS: [KeyKind; 2] = [KeyKind::Int, KeyKind::Uuid];
 
 /// The cursor just after every event of `sequence`.
 fn after_sequence(sequence: i64) -> String {
@@ -38,7 +38,7 @@ fn after_sequence(sequence: i64) -> String {
 
 /// `after` as a cursor of (sequence, key): a decimal sequence number or a cursor of a position
 /// after a whole sequence number (`change_cursor`, `changesHead`) become "after all its events".
-pub(super) fn feed_after(after: Option<&String>) -> ApiResult<Option<String>> {
+fn feed_after(after: Option<&String>) -> ApiResult<Option<String>> {
     let Some(after) = after.filter(|a| !a.is_empty()) else {
         return Ok(after.cloned());
     };
@@ -76,8 +76,6 @@ pub async fn list_changes(
     filter: &FeedFilter,
     page: &super::pagination::PageRequest,
 ) -> ApiResult<super::pagination::Page<audit_event::Model>> {
-    let mut page = page.clone();
-    page.after = feed_after(page.after.as_ref())?;
     let mut query = audit_event::Entity::find().filter(audit_event::Column::Public.eq(true));
     if !filter.entity_types.is_empty() {
         query = query.filter(audit_event::Column::EntityType.is_in(filter.entity_types.iter().cloned()));
@@ -90,6 +88,18 @@ pub async fn list_changes(
         query = query
             .filter(audit_event::Column::EntityCode.like(LikeExpr::new(format!("{escaped}%")).escape('\\')));
     }
+    page_of_events(db, query, page).await
+}
+
+/// The page of events of `query` in feed order (sequence, then key) after `page.after`, which
+/// may also be a sequence number (see [`feed_after`]).
+pub(super) async fn page_of_events(
+    db: &impl ConnectionTrait,
+    query: Select<audit_event::Entity>,
+    page: &super::pagination::PageRequest,
+) -> ApiResult<super::pagination::Page<audit_event::Model>> {
+    let mut page = page.clone();
+    page.after = feed_after(page.after.as_ref())?;
     super::pagination::paginate(
         db,
         query,

@@ -95,6 +95,21 @@ async fn acts_of(
         .collect())
 }
 
+/// The active items of `plans`, each with its plan.
+async fn active_items(db: &impl ConnectionTrait, plans: Vec<Uuid>) -> ApiResult<HashMap<Uuid, Uuid>> {
+    Ok(plan_item::Entity::find()
+        .select_only()
+        .column(plan_item::Column::Id)
+        .column(plan_item::Column::PlanId)
+        .filter(plan_item::Column::PlanId.is_in(plans))
+        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// For a national plan, every region with its regional plan (or none); empty for other levels.
 /// Withdrawn regional plans, and those whose repeal is recorded, count as none; a withdrawn or
 /// repealed national plan is covered by no region.
@@ -169,40 +184,11 @@ pub async fn plan_coverage(
     let today = super::calendar::today();
 
     // (implementing item's plan, implemented national item) pairs.
-    let regional_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()
-        .select_only()
-        .column(plan_item::Column::Id)
-        .column(plan_item::Column::PlanId)
-        .filter(plan_item::Column::PlanId.is_in(plan_ids.clone()))
-        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
-        .into_tuple::<(Uuid, Uuid)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let national_items: HashSet<Uuid> = plan_item::Entity::find()
-        .select_only()
-        .column(plan_item::Column::Id)
-        .filter(plan_item::Column::PlanId.eq(national.id))
-        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let regional_items = active_items(db, plan_ids.clone()).await?;
+    let national_items: HashSet<Uuid> = active_items(db, vec![national.id]).await?.into_keys().collect();
     // The live items of the regional plans and of the community plans, and every link they make.
     let community_ids: Vec<Uuid> = community.iter().map(|(id, _)| *id).collect();
-    let community_items: HashMap<Uuid, Uuid> = plan_item::Entity::find()
-        .select_only()
-        .column(plan_item::Column::Id)
-        .column(plan_item::Column::PlanId)
-        .filter(plan_item::Column::PlanId.is_in(community_ids))
-        .filter(plan_item::Column::Status.eq(PlanItemStatus::Active))
-        .into_tuple::<(Uuid, Uuid)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let community_items = active_items(db, community_ids).await?;
     let links: Vec<(Uuid, Uuid)> = plan_item_implementation::Entity::find()
         .select_only()
         .column(plan_item_implementation::Column::ImplementingItemId)

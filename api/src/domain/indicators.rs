@@ -2,12 +2,12 @@
 //! asked for.
 
 use entity::{indicator, plan_item};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{
     lookup,
-    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
-    search::contains_all_words,
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_by},
+    search::matching,
 };
 use crate::error::ApiResult;
 
@@ -88,11 +88,10 @@ pub async fn list_indicators(
             .filter(indicator::Column::PlanItemId.in_subquery(sea_orm::QueryTrait::into_query(live)));
     }
     if let Some(code) = &filter.plan {
-        let plan = lookup::plan_id(db, code).await?;
         let items = plan_item::Entity::find()
             .select_only()
             .column(plan_item::Column::Id)
-            .filter(lookup::equals_key(plan_item::Column::PlanId, plan));
+            .filter(super::plan_items::of_plan(db, code).await?);
         query =
             query.filter(indicator::Column::PlanItemId.in_subquery(sea_orm::QueryTrait::into_query(items)));
     }
@@ -105,19 +104,14 @@ pub async fn list_indicators(
     if let Some(sdg) = &filter.sdg_indicator {
         query = query.filter(indicator::Column::SdgIndicator.eq(sdg.as_str()));
     }
-    if let Some(search) = &filter.search {
-        query = query.filter(contains_all_words(
-            &Expr::col(indicator::Column::SearchText),
-            "filter.search",
-            search,
-        )?);
-    }
-    paginate(
+    let query = matching(query, indicator::Column::SearchText, filter.search.as_deref())?;
+    let sort_key = |i: &indicator::Model| KeyValue::from(i.sort_key.as_str());
+    paginate_by(
         db,
         query,
-        &[Expr::col(indicator::Column::SortKey)],
-        &[KeyKind::Text],
-        |i| vec![KeyValue::from(i.sort_key.as_str())],
+        indicator::Column::SortKey,
+        KeyKind::Text,
+        sort_key,
         page,
     )
     .await

@@ -8,86 +8,86 @@ use uuid::Uuid;
 
 use crate::error::ApiResult;
 
-/// The key of the plan with `code`.
-pub async fn plan_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
-    Ok(plan::Entity::find()
+/// The `key` of the row of `E` whose `column` is `value`.
+async fn key_of<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    key: E::Column,
+    column: E::Column,
+    value: &str,
+) -> ApiResult<Option<Uuid>> {
+    Ok(E::find()
         .select_only()
-        .column(plan::Column::Id)
-        .filter(plan::Column::Code.eq(code))
+        .column(key)
+        .filter(column.eq(value))
         .into_tuple::<Uuid>()
         .one(db)
         .await?)
+}
+
+/// The row of `E` whose `column` (a unique code) is `code`.
+pub async fn by_code<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    column: E::Column,
+    code: &str,
+) -> ApiResult<Option<E::Model>> {
+    Ok(E::find().filter(column.eq(code)).one(db).await?)
+}
+
+/// The key of the plan with `code`.
+pub async fn plan_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
+    key_of::<plan::Entity>(db, plan::Column::Id, plan::Column::Code, code).await
 }
 
 /// The key of the plan item with canonical `code`.
 pub async fn plan_item_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
-    Ok(plan_item::Entity::find()
-        .select_only()
-        .column(plan_item::Column::Id)
-        .filter(plan_item::Column::Code.eq(code))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+    key_of::<plan_item::Entity>(db, plan_item::Column::Id, plan_item::Column::Code, code).await
 }
 
 /// The key of the region with ISO 3166-2 `code`.
 pub async fn region_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
-    Ok(region::Entity::find()
-        .select_only()
-        .column(region::Column::Id)
-        .filter(region::Column::Code.eq(code))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+    key_of::<region::Entity>(db, region::Column::Id, region::Column::Code, code).await
 }
 
 /// The key of the target group with `code`.
 pub async fn target_group_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
-    Ok(target_group::Entity::find()
-        .select_only()
-        .column(target_group::Column::Id)
-        .filter(target_group::Column::Code.eq(code))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+    key_of::<target_group::Entity>(db, target_group::Column::Id, target_group::Column::Code, code).await
 }
 
 /// The key of the vocabulary with `code`.
 pub async fn vocabulary_id(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<Uuid>> {
-    Ok(vocabulary::Entity::find()
-        .select_only()
-        .column(vocabulary::Column::Id)
-        .filter(vocabulary::Column::Code.eq(code))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+    key_of::<vocabulary::Entity>(db, vocabulary::Column::Id, vocabulary::Column::Code, code).await
 }
 
 /// The key of the organisation with registry `code_or_identifier` (e.g. `rma-ua-12`) or org-id
 /// identifier (e.g. `UA-EDR-12345678`).
 pub async fn organisation_id(db: &impl ConnectionTrait, code_or_identifier: &str) -> ApiResult<Option<Uuid>> {
-    let by_identifier = organisation_identifier::Entity::find()
-        .select_only()
-        .column(organisation_identifier::Column::OrganisationId)
-        .filter(organisation_identifier::Column::Identifier.eq(code_or_identifier))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?;
+    let by_identifier = key_of::<organisation_identifier::Entity>(
+        db,
+        organisation_identifier::Column::OrganisationId,
+        organisation_identifier::Column::Identifier,
+        code_or_identifier,
+    )
+    .await?;
     if by_identifier.is_some() {
         return Ok(by_identifier);
     }
-    Ok(organisation::Entity::find()
-        .select_only()
-        .column(organisation::Column::Id)
-        .filter(organisation::Column::Code.eq(code_or_identifier))
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?)
+    key_of::<organisation::Entity>(
+        db,
+        organisation::Column::Id,
+        organisation::Column::Code,
+        code_or_identifier,
+    )
+    .await
 }
 
-/// The keys of the items under `root` (not `root` itself), at any depth.
-pub async fn descendant_item_ids(db: &impl ConnectionTrait, root: Uuid) -> ApiResult<Vec<Uuid>> {
-    descendant_item_ids_of(db, vec![root]).await
+/// The key of the plan item with canonical `code` and those of the items under it, at any depth;
+/// none when the code is unknown.
+pub async fn item_and_descendant_ids(db: &impl ConnectionTrait, code: &str) -> ApiResult<Vec<Uuid>> {
+    let mut ids: Vec<Uuid> = plan_item_id(db, code).await?.into_iter().collect();
+    if let Some(root) = ids.first().copied() {
+        ids.extend(descendant_item_ids_of(db, vec![root]).await?);
+    }
+    Ok(ids)
 }
 
 /// The keys of the items under any of `roots` (not the roots themselves), at any depth.

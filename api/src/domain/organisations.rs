@@ -1,13 +1,15 @@
 //! Reading organisations and regions.
 
+use std::borrow::Borrow;
+
 use chrono::NaiveDate;
 use entity::{enums::OrganisationKind, organisation, organisation_name, region};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     lookup,
-    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
-    search::contains_all_words,
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_by},
+    search::matching,
 };
 use crate::error::ApiResult;
 
@@ -43,22 +45,9 @@ pub async fn list_organisations(
             lookup::region_id(db, code).await?,
         ));
     }
-    if let Some(search) = &filter.search {
-        query = query.filter(contains_all_words(
-            &Expr::col(organisation::Column::SearchText),
-            "filter.search",
-            search,
-        )?);
-    }
-    paginate(
-        db,
-        query,
-        &[Expr::col(organisation::Column::Code)],
-        &[KeyKind::Text],
-        |o| vec![KeyValue::from(o.code.as_str())],
-        page,
-    )
-    .await
+    let query = matching(query, organisation::Column::SearchText, filter.search.as_deref())?;
+    let code = |o: &organisation::Model| KeyValue::from(o.code.as_str());
+    paginate_by(db, query, organisation::Column::Code, KeyKind::Text, code, page).await
 }
 
 /// The organisation with registry code or org-id identifier `key`, if there is one.
@@ -82,21 +71,23 @@ pub async fn list_regions(db: &impl ConnectionTrait) -> ApiResult<Vec<region::Mo
 
 /// The region with ISO 3166-2 `code`, if there is one.
 pub async fn find_region_by_code(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<region::Model>> {
-    Ok(region::Entity::find()
-        .filter(region::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    lookup::by_code::<region::Entity>(db, region::Column::Code, code).await
 }
 
 /// The name of the history `names` in effect on `day`: the one whose period (from `valid_from`,
 /// or from the start when unknown, to `valid_until` inclusive, or open) holds the day. On a
 /// rename's day both the old and the new name hold it; the new one (latest start) wins.
-pub fn name_on(names: &[organisation_name::Model], day: NaiveDate) -> Option<&organisation_name::Model> {
+pub fn name_on<N: Borrow<organisation_name::Model>>(names: &[N], day: NaiveDate) -> Option<&N> {
     names
         .iter()
-        .filter(|n| n.valid_from.is_none_or(|from| from <= day))
-        .filter(|n| n.valid_until.is_none_or(|until| day <= until))
-        .max_by_key(|n| (n.valid_from, n.valid_until.is_none(), n.created_at))
+        .filter(|n| {
+            let n: &organisation_name::Model = (*n).borrow();
+            n.valid_from.is_none_or(|from| from <= day) && n.valid_until.is_none_or(|until| day <= until)
+        })
+        .max_by_key(|n| {
+            let n: &organisation_name::Model = (*n).borrow();
+            (n.valid_from, n.valid_until.is_none(), n.created_at)
+        })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Select,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, IntoColumnRef},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -237,6 +237,26 @@ where
         has_next_page,
         total_count,
     })
+}
+
+/// [`paginate`] by one `column` of `kind`, unique in the list, whose value `key_of` gives.
+pub async fn paginate_by<E: EntityTrait<Model: Send + Sync>>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    column: impl IntoColumnRef,
+    kind: KeyKind,
+    key_of: impl Fn(&E::Model) -> KeyValue,
+    request: &PageRequest,
+) -> ApiResult<Page<E::Model>> {
+    paginate(
+        db,
+        select,
+        &[Expr::col(column)],
+        &[kind],
+        |row| vec![key_of(row)],
+        request,
+    )
+    .await
 }
 
 /// Pages an in-memory list already in list order (used for relations loaded in batches).

@@ -12,7 +12,7 @@ use sea_orm::{
 use super::{
     lookup,
     pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
-    search::contains_all_words,
+    search::matching,
 };
 use crate::error::ApiResult;
 
@@ -70,6 +70,26 @@ pub fn is_live(item: &plan_item::Model, plan: Option<&plan::Model>) -> bool {
     item.status == PlanItemStatus::Active && plan.is_none_or(|p| p.withdrawn_at.is_none())
 }
 
+/// Items of the plan with `code`.
+pub async fn of_plan(db: &impl ConnectionTrait, code: &str) -> ApiResult<Condition> {
+    Ok(lookup::equals_key(
+        plan_item::Column::PlanId,
+        lookup::plan_id(db, code).await?,
+    ))
+}
+
+/// Items of the plans of the region with ISO `code`.
+pub async fn of_region(db: &impl ConnectionTrait, code: &str) -> ApiResult<Condition> {
+    let plans = plan::Entity::find()
+        .select_only()
+        .column(plan::Column::Id)
+        .filter(lookup::equals_key(
+            plan::Column::RegionId,
+            lookup::region_id(db, code).await?,
+        ));
+    Ok(Condition::all().add(plan_item::Column::PlanId.in_subquery(plans.into_query())))
+}
+
 /// A page of plan items matching `filter`, by number then code.
 pub async fn list_plan_items(
     db: &impl ConnectionTrait,
@@ -78,10 +98,7 @@ pub async fn list_plan_items(
 ) -> ApiResult<Page<plan_item::Model>> {
     let mut query = plan_item::Entity::find();
     if let Some(code) = &filter.plan {
-        query = query.filter(lookup::equals_key(
-            plan_item::Column::PlanId,
-            lookup::plan_id(db, code).await?,
-        ));
+        query = query.filter(of_plan(db, code).await?);
     }
     if let Some(kind) = filter.kind {
         query = query.filter(plan_item::Column::Kind.eq(kind));
@@ -126,33 +143,22 @@ pub async fn list_plan_items(
         query = query.filter(plan_item::Column::Id.in_subquery(items.into_query()));
     }
     if let Some(code) = &filter.region {
-        let region = lookup::region_id(db, code).await?;
-        let plans = plan::Entity::find()
-            .select_only()
-            .column(plan::Column::Id)
-            .filter(lookup::equals_key(plan::Column::RegionId, region));
-        query = query.filter(plan_item::Column::PlanId.in_subquery(plans.into_query()));
+        query = query.filter(of_region(db, code).await?);
     }
-    if let Some(search) = &filter.search {
-        query = query.filter(contains_all_words(
-            &Expr::col(plan_item::Column::SearchText),
-            "filter.search",
-            search,
-        )?);
-    }
+    let query = matching(query, plan_item::Column::SearchText, filter.search.as_deref())?;
     paginate(
         db,
         query,
-        &[
-            Expr::col(plan_item::Column::SortKey),
-            Expr::col(plan_item::Column::Code),
-        ],
+        &LIST_KEY_COLUMNS.map(Expr::col),
         &LIST_KEY_KINDS,
         list_key,
         page,
     )
     .await
 }
+
+/// The columns of [`list_key`].
+pub const LIST_KEY_COLUMNS: [plan_item::Column; 2] = [plan_item::Column::SortKey, plan_item::Column::Code];
 
 /// The kinds of the values of [`list_key`].
 pub const LIST_KEY_KINDS: [KeyKind; 2] = [KeyKind::Text, KeyKind::Text];
@@ -170,8 +176,5 @@ pub async fn find_plan_item_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> ApiResult<Option<plan_item::Model>> {
-    Ok(plan_item::Entity::find()
-        .filter(plan_item::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    lookup::by_code::<plan_item::Entity>(db, plan_item::Column::Code, code).await
 }

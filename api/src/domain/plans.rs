@@ -4,11 +4,11 @@ use entity::{
     enums::{PlanLevel, PlanStatus},
     plan,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
     lookup,
-    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_by},
 };
 use crate::error::ApiResult;
 
@@ -60,15 +60,8 @@ pub async fn list_plans(
             lookup::plan_id(db, code).await?,
         ));
     }
-    paginate(
-        db,
-        query,
-        &[Expr::col(plan::Column::Code)],
-        &[KeyKind::Text],
-        |p| vec![KeyValue::from(p.code.as_str())],
-        page,
-    )
-    .await
+    let code = |p: &plan::Model| KeyValue::from(p.code.as_str());
+    paginate_by(db, query, plan::Column::Code, KeyKind::Text, code, page).await
 }
 
 /// The status a plan reads as: `Withdrawn` once withdrawn (the stored status keeps where it stood
@@ -83,8 +76,5 @@ pub fn effective_status(plan: &plan::Model) -> PlanStatus {
 
 /// The plan with `code`, if there is one.
 pub async fn find_plan_by_code(db: &impl ConnectionTrait, code: &str) -> ApiResult<Option<plan::Model>> {
-    Ok(plan::Entity::find()
-        .filter(plan::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    lookup::by_code::<plan::Entity>(db, plan::Column::Code, code).await
 }

@@ -12,14 +12,14 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Select, sea_query::Expr,
+    Select,
 };
 use uuid::Uuid;
 
 use super::{
     lookup,
-    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
-    search::contains_all_words,
+    pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_by},
+    search::matching,
 };
 use crate::error::ApiResult;
 
@@ -116,14 +116,7 @@ pub async fn filtered(
     if let Some(iati) = &filter.iati_identifier {
         query = query.filter(project_link::Column::IatiIdentifier.eq(iati.as_str()));
     }
-    if let Some(search) = &filter.search {
-        query = query.filter(contains_all_words(
-            &Expr::col(project_link::Column::SearchText),
-            "filter.search",
-            search,
-        )?);
-    }
-    Ok(query)
+    matching(query, project_link::Column::SearchText, filter.search.as_deref())
 }
 
 /// The items whose links `filter.plan_item` (resolved to `root`) reaches: the item itself, with
@@ -178,15 +171,8 @@ pub async fn list_project_links(
     page: &PageRequest,
 ) -> ApiResult<Page<project_link::Model>> {
     let query = filtered(db, filter).await?;
-    paginate(
-        db,
-        query,
-        &[Expr::col(project_link::Column::Id)],
-        &[KeyKind::Uuid],
-        |p| vec![KeyValue::from(p.id)],
-        page,
-    )
-    .await
+    let id = |p: &project_link::Model| KeyValue::from(p.id);
+    paginate_by(db, query, project_link::Column::Id, KeyKind::Uuid, id, page).await
 }
 
 /// Budget totals per currency, in hundredths; currencies are never added together.

@@ -4,8 +4,8 @@
 
 use entity::{indicator, organisation, plan_item, project_link};
 use sea_orm::{
-    Condition,
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    Condition, EntityTrait, QueryFilter, Select,
+    sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr},
 };
 
 use crate::error::{ApiError, ApiResult};
@@ -75,6 +75,19 @@ pub fn organisation_text<'a>(
         organisation.name_en.as_deref(),
     ];
     search_text(current.into_iter().chain(extra.map(Some)))
+}
+
+/// `select` narrowed, when a `search` (the `filter.search` argument) is given, to the rows whose
+/// `column` contains every word of it.
+pub fn matching<E: EntityTrait>(
+    select: Select<E>,
+    column: impl IntoColumnRef,
+    search: Option<&str>,
+) -> ApiResult<Select<E>> {
+    Ok(match search {
+        Some(search) => select.filter(contains_all_words(&Expr::col(column), "filter.search", search)?),
+        None => select,
+    })
 }
 
 /// A condition matching rows whose `column` contains every word of `query`; `field` names the

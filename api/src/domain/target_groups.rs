@@ -75,10 +75,7 @@ pub async fn find_target_group_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> ApiResult<Option<target_group::Model>> {
-    Ok(target_group::Entity::find()
-        .filter(target_group::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    lookup::by_code::<target_group::Entity>(db, target_group::Column::Code, code).await
 }
 
 /// One group of an edition of the vocabulary.
@@ -167,8 +164,5 @@ pub async fn find_vocabulary_by_code(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> ApiResult<Option<vocabulary::Model>> {
-    Ok(vocabulary::Entity::find()
-        .filter(vocabulary::Column::Code.eq(code))
-        .one(db)
-        .await?)
+    lookup::by_code::<vocabulary::Entity>(db, vocabulary::Column::Code, code).await
 }

@@ -10,7 +10,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, RowWriter, keyset::Pages, plan_items::selected_items};
+use super::{
+    Cell, ExportFilter, RowWriter, by_id, by_ids, keyset::Pages, plan_items::selected_items, status,
+};
 use crate::{domain::pagination::KeyValue, error::ApiResult};
 
 /// The header row.
@@ -42,12 +44,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     if !filter.include_withdrawn {
         indicators = indicators.filter(indicator::Column::WithdrawnAt.is_null());
     }
-    let regions: HashMap<Uuid, region::Model> = region::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let regions: HashMap<Uuid, region::Model> = by_id(db, region::Entity::find()).await?;
     let mut pages = Pages::new(
         indicators,
         vec![
@@ -58,13 +55,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     );
     while let Some(page) = pages.next(db).await? {
         let item_ids: BTreeSet<Uuid> = page.iter().map(|i| i.plan_item_id).collect();
-        let item_codes: HashMap<Uuid, String> = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(item_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.code))
-            .collect();
+        let items: HashMap<Uuid, plan_item::Model> = by_ids(db, item_ids).await?;
         let mut values = indicator_value::Entity::find()
             .filter(indicator_value::Column::IndicatorId.is_in(page.iter().map(|i| i.id)));
         if !filter.include_withdrawn {
@@ -86,11 +77,10 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                     format!("{}-{}", value.period_start_year, value.period_end_year)
                 };
                 let region = value.region_id.and_then(|r| regions.get(&r));
-                let withdrawn = indicator.withdrawn_at.is_some() || value.withdrawn_at.is_some();
                 out.row(vec![
                     Cell::from(indicator.code.as_str()),
                     Cell::from(lang.pick(indicator.name_uk.as_deref(), indicator.name_en.as_deref())),
-                    Cell::text(item_codes.get(&indicator.plan_item_id).cloned()),
+                    Cell::text(items.get(&indicator.plan_item_id).map(|i| i.code.clone())),
                     Cell::from(indicator.unit.as_str()),
                     Cell::from(indicator.direction.as_wire()),
                     Cell::text(indicator.sdg_indicator.clone()),
@@ -100,7 +90,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                     Cell::Float(value.value),
                     Cell::text(region.map(|r| r.code.clone())),
                     Cell::text(region.map(|r| lang.pick(Some(&r.name_uk), Some(&r.name_en)))),
-                    Cell::from(if withdrawn { "WITHDRAWN" } else { "ACTIVE" }),
+                    status(indicator.withdrawn_at.is_some() || value.withdrawn_at.is_some()),
                 ])
                 .await?;
             }

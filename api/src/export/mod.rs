@@ -12,10 +12,16 @@ pub mod organisations;
 pub mod plan_items;
 pub mod project_links;
 
-use sea_orm::DatabaseConnection;
-use tokio::sync::mpsc;
+use std::collections::HashMap;
 
-use crate::error::{ApiError, ApiResult};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::{
+    domain::write::rows::Row,
+    error::{ApiError, ApiResult},
+};
 pub use encode::{Cell, Chunk, Format, RowWriter};
 
 /// Rows read from the database per statement.
@@ -216,6 +222,41 @@ pub fn spawn(db: DatabaseConnection, request: ExportRequest) -> mpsc::Receiver<C
         }
     });
     receiver
+}
+
+/// The rows `select` finds, by key.
+pub async fn by_id<M: Row>(
+    db: &DatabaseConnection,
+    select: Select<M::Entity>,
+) -> ApiResult<HashMap<Uuid, M>> {
+    Ok(select
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.id(), row))
+        .collect())
+}
+
+/// The rows with the keys `ids`, by key.
+pub async fn by_ids<M: Row>(
+    db: &DatabaseConnection,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<HashMap<Uuid, M>> {
+    by_id(db, M::Entity::find().filter(M::id_column().is_in(ids))).await
+}
+
+/// The rows of `E` whose `column` is one of `keys`.
+pub async fn rows_with<E: EntityTrait>(
+    db: &DatabaseConnection,
+    column: E::Column,
+    keys: impl IntoIterator<Item = Uuid>,
+) -> ApiResult<Vec<E::Model>> {
+    Ok(E::find().filter(column.is_in(keys)).all(db).await?)
+}
+
+/// The status cell of a row: `WITHDRAWN` or `ACTIVE`.
+pub fn status(withdrawn: bool) -> Cell {
+    Cell::from(if withdrawn { "WITHDRAWN" } else { "ACTIVE" })
 }
 
 /// `items` joined by `; ` (the separator of list cells).

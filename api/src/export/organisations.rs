@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, RowWriter, joined, keyset::Pages};
+use super::{Cell, ExportFilter, RowWriter, by_id, by_ids, joined, keyset::Pages, status};
 use crate::{
     domain::{lookup, pagination::KeyValue},
     error::ApiResult,
@@ -42,12 +42,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     if !filter.include_withdrawn {
         query = query.filter(organisation::Column::WithdrawnAt.is_null());
     }
-    let regions: HashMap<Uuid, region::Model> = region::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let regions: HashMap<Uuid, region::Model> = by_id(db, region::Entity::find()).await?;
     let mut pages = Pages::new(query, vec![Expr::col(organisation::Column::Code)], |o| {
         vec![KeyValue::from(o.code.as_str())]
     });
@@ -66,24 +61,18 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
             )
             .all(db)
             .await?;
-        let others: HashMap<Uuid, String> = organisation::Entity::find()
-            .filter(
-                organisation::Column::Id.is_in(
-                    successions
-                        .iter()
-                        .flat_map(|s| [s.predecessor_id, s.successor_id]),
-                ),
-            )
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.code))
-            .collect();
+        let others: HashMap<Uuid, organisation::Model> = by_ids(
+            db,
+            successions
+                .iter()
+                .flat_map(|s| [s.predecessor_id, s.successor_id]),
+        )
+        .await?;
         for body in page {
             let codes = |ids: Vec<Uuid>| {
                 let mut found: Vec<&str> = ids
                     .iter()
-                    .filter_map(|id| others.get(id).map(String::as_str))
+                    .filter_map(|id| others.get(id).map(|o| o.code.as_str()))
                     .collect();
                 found.sort_unstable();
                 joined(found)
@@ -114,11 +103,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 Cell::text(region.map(|r| lang.pick(Some(&r.name_uk), Some(&r.name_en)))),
                 codes(predecessors),
                 codes(successors),
-                Cell::from(if body.withdrawn_at.is_some() {
-                    "WITHDRAWN"
-                } else {
-                    "ACTIVE"
-                }),
+                status(body.withdrawn_at.is_some()),
             ])
             .await?;
         }

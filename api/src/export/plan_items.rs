@@ -7,15 +7,12 @@ use entity::{
     enums::PlanItemStatus, organisation, plan, plan_item, plan_item_target_group, responsibility,
     target_group,
 };
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, RowWriter, joined, keyset::Pages};
+use super::{Cell, ExportFilter, RowWriter, by_id, by_ids, joined, keyset::Pages, rows_with};
 use crate::{
-    domain::{lookup, pagination::KeyValue},
+    domain::{lookup, plan_items},
     error::ApiResult,
 };
 
@@ -46,25 +43,13 @@ pub async fn selected_items(
 ) -> ApiResult<sea_orm::Select<plan_item::Entity>> {
     let mut query = plan_item::Entity::find();
     if let Some(code) = &filter.plan {
-        query = query.filter(lookup::equals_key(
-            plan_item::Column::PlanId,
-            lookup::plan_id(db, code).await?,
-        ));
+        query = query.filter(plan_items::of_plan(db, code).await?);
     }
     if let Some(code) = &filter.region {
-        let region = lookup::region_id(db, code).await?;
-        let plans = plan::Entity::find()
-            .select_only()
-            .column(plan::Column::Id)
-            .filter(lookup::equals_key(plan::Column::RegionId, region));
-        query = query.filter(plan_item::Column::PlanId.in_subquery(plans.into_query()));
+        query = query.filter(plan_items::of_region(db, code).await?);
     }
     if let Some(code) = &filter.item {
-        let mut ids: Vec<Uuid> = lookup::plan_item_id(db, code).await?.into_iter().collect();
-        if let Some(root) = ids.first().copied() {
-            ids.extend(lookup::descendant_item_ids(db, root).await?);
-        }
-        query = query.filter(plan_item::Column::Id.is_in(ids));
+        query = query.filter(plan_item::Column::Id.is_in(lookup::item_and_descendant_ids(db, code).await?));
     }
     if !filter.include_withdrawn {
         query = query.filter(plan_item::Column::Status.eq(PlanItemStatus::Active));
@@ -75,57 +60,28 @@ pub async fn selected_items(
 /// Writes the rows.
 pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut RowWriter) -> ApiResult<()> {
     let lang = filter.lang;
-    let plans: HashMap<Uuid, String> = plan::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.code))
-        .collect();
+    let plans: HashMap<Uuid, plan::Model> = by_id(db, plan::Entity::find()).await?;
     let mut pages = Pages::new(
         selected_items(db, filter).await?,
-        vec![
-            Expr::col(plan_item::Column::SortKey),
-            Expr::col(plan_item::Column::Code),
-        ],
-        |i| {
-            vec![
-                KeyValue::from(i.sort_key.as_str()),
-                KeyValue::from(i.code.as_str()),
-            ]
-        },
+        plan_items::LIST_KEY_COLUMNS.map(Expr::col).to_vec(),
+        plan_items::list_key,
     );
     while let Some(items) = pages.next(db).await? {
         let ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
         let parent_ids: BTreeSet<Uuid> = items.iter().filter_map(|i| i.parent_id).collect();
-        let parents: HashMap<Uuid, String> = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(parent_ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.code))
-            .collect();
-        let responsibilities = responsibility::Entity::find()
-            .filter(responsibility::Column::PlanItemId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let organisations: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(responsibilities.iter().map(|r| r.organisation_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
-        let group_links = plan_item_target_group::Entity::find()
-            .filter(plan_item_target_group::Column::PlanItemId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let groups: HashMap<Uuid, target_group::Model> = target_group::Entity::find()
-            .filter(target_group::Column::Id.is_in(group_links.iter().map(|l| l.target_group_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|g| (g.id, g))
-            .collect();
+        let parents: HashMap<Uuid, plan_item::Model> = by_ids(db, parent_ids).await?;
+        let responsibilities =
+            rows_with::<responsibility::Entity>(db, responsibility::Column::PlanItemId, ids.clone()).await?;
+        let organisations: HashMap<Uuid, organisation::Model> =
+            by_ids(db, responsibilities.iter().map(|r| r.organisation_id)).await?;
+        let group_links = rows_with::<plan_item_target_group::Entity>(
+            db,
+            plan_item_target_group::Column::PlanItemId,
+            ids.clone(),
+        )
+        .await?;
+        let groups: HashMap<Uuid, target_group::Model> =
+            by_ids(db, group_links.iter().map(|l| l.target_group_id)).await?;
         let funding = entity::funding_line::Entity::find()
             .filter(entity::funding_line::Column::PlanItemId.is_in(ids))
             .order_by_asc(entity::funding_line::Column::Source)
@@ -160,8 +116,12 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 Cell::from(item.status.as_wire()),
                 Cell::text(item.title_uk),
                 Cell::text(item.title_en),
-                Cell::text(item.parent_id.and_then(|p| parents.get(&p).cloned())),
-                Cell::text(plans.get(&item.plan_id).cloned()),
+                Cell::text(
+                    item.parent_id
+                        .and_then(|p| parents.get(&p))
+                        .map(|p| p.code.clone()),
+                ),
+                Cell::text(plans.get(&item.plan_id).map(|p| p.code.clone())),
                 item.start_year.map_or(Cell::Null, |y| Cell::Int(y.into())),
                 item.end_year.map_or(Cell::Null, |y| Cell::Int(y.into())),
                 joined(bodies.iter().map(|(o, role)| format!("{} ({role})", o.code))),

@@ -14,7 +14,7 @@ use entity::{
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, Lang, RowWriter, joined, keyset::Pages};
+use super::{Cell, ExportFilter, Lang, RowWriter, by_id, by_ids, joined, keyset::Pages, rows_with, status};
 use crate::{
     domain::{
         codelists, lookup,
@@ -81,11 +81,12 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
         selection.plan = Some(lookup::plan_id(db, code).await?);
     }
     if let Some(code) = &filter.item {
-        let mut ids: HashSet<Uuid> = lookup::plan_item_id(db, code).await?.into_iter().collect();
-        if let Some(root) = ids.iter().next().copied() {
-            ids.extend(lookup::descendant_item_ids(db, root).await?);
-        }
-        selection.under = Some(ids);
+        selection.under = Some(
+            lookup::item_and_descendant_ids(db, code)
+                .await?
+                .into_iter()
+                .collect(),
+        );
     }
     let mut links = filtered(
         db,
@@ -99,28 +100,17 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     if !filter.include_withdrawn {
         links = links.filter(project_link::Column::WithdrawnAt.is_null());
     }
-    let regions: HashMap<Uuid, region::Model> = region::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let regions: HashMap<Uuid, region::Model> = by_id(db, region::Entity::find()).await?;
     let mut pages = Pages::new(links, vec![Expr::col(project_link::Column::Id)], |l| {
         vec![KeyValue::from(l.id)]
     });
     while let Some(page) = pages.next(db).await? {
         let ids: Vec<Uuid> = page.iter().map(|l| l.id).collect();
-        let item_links = project_plan_item::Entity::find()
-            .filter(project_plan_item::Column::ProjectLinkId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let items: HashMap<Uuid, plan_item::Model> = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(item_links.iter().map(|l| l.plan_item_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i))
-            .collect();
+        let item_links =
+            rows_with::<project_plan_item::Entity>(db, project_plan_item::Column::ProjectLinkId, ids.clone())
+                .await?;
+        let items: HashMap<Uuid, plan_item::Model> =
+            by_ids(db, item_links.iter().map(|l| l.plan_item_id)).await?;
         let goal_codes: BTreeSet<String> = items.values().map(|i| strategic_goal_code(&i.code)).collect();
         let goals: HashMap<String, plan_item::Model> = plan_item::Entity::find()
             .filter(plan_item::Column::Code.is_in(goal_codes))
@@ -129,26 +119,21 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
             .into_iter()
             .map(|g| (g.code.clone(), g))
             .collect();
-        let participants = project_participant::Entity::find()
-            .filter(project_participant::Column::ProjectLinkId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let organisations: HashMap<Uuid, organisation::Model> = organisation::Entity::find()
-            .filter(organisation::Column::Id.is_in(participants.iter().map(|p| p.organisation_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o))
-            .collect();
+        let participants = rows_with::<project_participant::Entity>(
+            db,
+            project_participant::Column::ProjectLinkId,
+            ids.clone(),
+        )
+        .await?;
+        let organisations: HashMap<Uuid, organisation::Model> =
+            by_ids(db, participants.iter().map(|p| p.organisation_id)).await?;
         let purposes = project_dac_purpose::Entity::find()
             .filter(project_dac_purpose::Column::ProjectLinkId.is_in(ids.clone()))
             .order_by_asc(project_dac_purpose::Column::Code)
             .all(db)
             .await?;
-        let link_regions = project_region::Entity::find()
-            .filter(project_region::Column::ProjectLinkId.is_in(ids))
-            .all(db)
-            .await?;
+        let link_regions =
+            rows_with::<project_region::Entity>(db, project_region::Column::ProjectLinkId, ids).await?;
         let participants = by_link(&participants, |p| p.project_link_id);
         let purposes = by_link(&purposes, |p| p.project_link_id);
         let link_regions = by_link(&link_regions, |r| r.project_link_id);
@@ -187,11 +172,7 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
                 Cell::text(link.iati_identifier.clone()),
                 Cell::text(link.title_uk.clone()),
                 Cell::text(link.title_en.clone()),
-                Cell::from(if link.withdrawn_at.is_some() {
-                    "WITHDRAWN"
-                } else {
-                    "ACTIVE"
-                }),
+                status(link.withdrawn_at.is_some()),
                 joined(funders.iter().map(|o| o.code.as_str())),
                 names(&funders),
                 joined(implementers.iter().map(|o| o.code.as_str())),

@@ -1,16 +1,20 @@
-//! What resolvers take from the request context: the database, the request's loaders, and the
-//! reader's language.
+//! What resolvers take from the request context: the database, the request's loaders (and the
+//! to-one relations read through them), and the reader's language.
 
 use std::sync::Arc;
 
 use async_graphql::{Context, MaybeUndefined};
 use sea_orm::DatabaseConnection;
 
-use super::{language::Language, loaders::Loaders};
+use super::{
+    language::Language,
+    loaders::{Group, Loaders, one},
+};
 use crate::{
     auth::TokenService,
     domain::{access::Actor, write::Patch},
     error::ApiError,
+    read_model::table::{Readable, Row},
 };
 
 /// The organisation acting through the request's token; UNAUTHENTICATED without one.
@@ -40,6 +44,20 @@ pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DatabaseConnection
 /// The loaders of this request.
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
     Ok(ctx.data::<Arc<Loaders>>()?.as_ref())
+}
+
+/// The row with key `key` (none without a key) through the loader `pick` chooses, as `wrap` makes
+/// it: what every to-one relation answers.
+pub async fn related<E: Readable, T>(
+    ctx: &Context<'_>,
+    key: impl Into<Option<uuid::Uuid>>,
+    pick: fn(&Loaders) -> &Group<E>,
+    wrap: fn(Row<E>) -> T,
+) -> async_graphql::Result<Option<T>> {
+    let Some(key) = key.into() else {
+        return Ok(None);
+    };
+    Ok(one(pick(loaders(ctx)?), key).await?.map(wrap))
 }
 
 /// The language a text field answers in: its `lang` argument, else the request's

@@ -71,6 +71,78 @@ impl LocalizedText {
     }
 }
 
+/// Declares `$fields`, the two fields of one text kept in both languages, for a type to take in
+/// with a `#[graphql(flatten)]` resolver that returns `$fields::new(uk, en)`: `$one` (the text in
+/// the `lang` argument's language, falling back to the other) and `$both` (a `LocalizedText`). The
+/// fields keep the docs written on them; `$fields` itself never appears in the schema. (A macro
+/// called inside the owning type's `#[Object] impl` would not do: the attribute sees the call, not
+/// its expansion.)
+macro_rules! bilingual_fields {
+    (
+        $(#[$fields_doc:meta])*
+        $fields:ident {
+            $(#[$one_doc:meta])*
+            $one:ident,
+            $(#[$both_doc:meta])*
+            $both:ident $(,)?
+        }
+    ) => {
+        $(#[$fields_doc])*
+        pub struct $fields<'a> {
+            uk: Option<&'a str>,
+            en: Option<&'a str>,
+        }
+
+        impl<'a> $fields<'a> {
+            /// The text in Ukrainian and in English.
+            pub fn new(uk: Option<&'a str>, en: Option<&'a str>) -> Self {
+                Self { uk, en }
+            }
+        }
+
+        #[async_graphql::Object]
+        impl $fields<'_> {
+            $(#[$one_doc])*
+            async fn $one(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(
+                    desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
+                )]
+                lang: Option<$crate::graphql::language::Language>,
+            ) -> Option<String> {
+                $crate::graphql::context::language(ctx, lang).pick(self.uk, self.en)
+            }
+
+            $(#[$both_doc])*
+            async fn $both(&self) -> $crate::graphql::language::LocalizedText {
+                $crate::graphql::language::LocalizedText::new(self.uk, self.en)
+            }
+        }
+    };
+}
+pub(crate) use bilingual_fields;
+
+bilingual_fields! {
+    /// `title` and `titles` where nothing more is said of them (`ProjectLink`, `Vocabulary`).
+    Title {
+        /// The title in `lang`, falling back to the other language.
+        title,
+        /// The title in both languages.
+        titles,
+    }
+}
+
+bilingual_fields! {
+    /// `name` and `names` where nothing more is said of them (`Indicator`, `Region`).
+    Name {
+        /// The name in `lang`, falling back to the other language.
+        name,
+        /// The name in both languages.
+        names,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Language;

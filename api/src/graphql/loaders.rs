@@ -31,7 +31,7 @@ use crate::{
     error::ApiError,
     read_model::{
         lists::Lookups,
-        table::{Grouped, Grouping, Readable},
+        table::{Grouped, Grouping, Readable, Row},
     },
 };
 
@@ -133,10 +133,10 @@ where
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    type Value = Vec<E::Model>;
+    type Value = Vec<Arc<E::Model>>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<E::Model>>, LoadError> {
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Arc<E::Model>>>, LoadError> {
         let mut query = E::find().filter(self.column.is_in(keys.iter().copied()));
         if let Some(condition) = &self.condition {
             query = query.filter(condition.clone());
@@ -145,10 +145,10 @@ where
             query = query.order_by_asc(*column);
         }
         let rows = query.all(&self.db).await.map_err(Arc::new)?;
-        let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::with_capacity(keys.len());
+        let mut grouped: HashMap<Uuid, Vec<Arc<E::Model>>> = HashMap::with_capacity(keys.len());
         for row in rows {
             if let Some(key) = uuid_of(&row.get(self.column)) {
-                grouped.entry(key).or_default().push(row);
+                grouped.entry(key).or_default().push(Arc::new(row));
             }
         }
         Ok(grouped)
@@ -159,16 +159,16 @@ where
 pub struct AllRegions(DatabaseConnection);
 
 impl Loader<()> for AllRegions {
-    type Value = Vec<region::Model>;
+    type Value = Vec<Row<region::Entity>>;
     type Error = LoadError;
 
-    async fn load(&self, _: &[()]) -> Result<HashMap<(), Vec<region::Model>>, LoadError> {
+    async fn load(&self, _: &[()]) -> Result<HashMap<(), Vec<Row<region::Entity>>>, LoadError> {
         let regions = region::Entity::find()
             .order_by_asc(region::Column::Code)
             .all(&self.0)
             .await
             .map_err(Arc::new)?;
-        Ok(HashMap::from([((), regions)]))
+        Ok(HashMap::from([((), regions.into_iter().map(Arc::new).collect())]))
     }
 }
 
@@ -183,14 +183,14 @@ pub enum Group<E: Readable> {
 /// Every region, by code.
 pub enum Regions {
     /// From the read model.
-    Memory(Arc<Vec<region::Model>>),
+    Memory(Arc<Vec<Row<region::Entity>>>),
     /// From the database, once per request.
     Database(DataLoader<AllRegions>),
 }
 
 impl Regions {
     /// Every region, by code.
-    pub async fn all(&self) -> Result<Vec<region::Model>, ApiError> {
+    pub async fn all(&self) -> Result<Vec<Row<region::Entity>>, ApiError> {
         match self {
             Self::Memory(regions) => Ok(regions.as_ref().clone()),
             Self::Database(loader) => Ok(loader.load_one(()).await?.unwrap_or_default()),
@@ -441,7 +441,7 @@ impl Loaders {
 }
 
 /// Loads the rows grouped under `key` (empty when there are none).
-pub async fn group<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Vec<E::Model>, ApiError> {
+pub async fn group<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Vec<Row<E>>, ApiError> {
     match loader {
         Group::Memory(grouped) => Ok(grouped.get(&key).cloned().collect()),
         Group::Database(loader) => Ok(loader.load_one(key).await?.unwrap_or_default()),
@@ -452,7 +452,7 @@ pub async fn group<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Vec<E::M
 pub async fn groups<E: Readable>(
     loader: &Group<E>,
     keys: impl IntoIterator<Item = Uuid>,
-) -> Result<HashMap<Uuid, Vec<E::Model>>, ApiError> {
+) -> Result<HashMap<Uuid, Vec<Row<E>>>, ApiError> {
     match loader {
         Group::Memory(grouped) => Ok(keys
             .into_iter()
@@ -464,7 +464,7 @@ pub async fn groups<E: Readable>(
 }
 
 /// Loads the one row with id `key`, if it exists.
-pub async fn one<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Option<E::Model>, ApiError> {
+pub async fn one<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Option<Row<E>>, ApiError> {
     match loader {
         Group::Memory(grouped) => Ok(grouped.get(&key).next().cloned()),
         Group::Database(loader) => Ok(loader
@@ -475,11 +475,17 @@ pub async fn one<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Option<E::
 }
 
 /// Loads the rows with ids `keys`, in the order of `keys`, skipping ids that do not exist.
-pub async fn many<E, K>(loader: &Group<E>, keys: K) -> Result<Vec<E::Model>, ApiError>
+pub async fn many<E, K>(loader: &Group<E>, keys: K) -> Result<Vec<Row<E>>, ApiError>
 where
     E: Readable,
     K: IntoIterator<Item = Uuid>,
 {
+    if let Group::Memory(grouped) = loader {
+        return Ok(keys
+            .into_iter()
+            .filter_map(|key| grouped.get(&key).next().cloned())
+            .collect());
+    }
     let keys: Vec<Uuid> = keys.into_iter().collect();
     let found = groups(loader, keys.iter().copied()).await?;
     Ok(keys
@@ -488,8 +494,39 @@ where
         .collect())
 }
 
-/// Deduplicates keys while keeping their first-seen order.
+/// Deduplicates keys while keeping their first-seen order. Most lists hold a few keys (the plans
+/// of one item's children: one), compared one by one; past [`LINEAR_UNIQUE`] a set takes over.
 pub fn unique<K: Hash + Eq + Copy>(keys: impl IntoIterator<Item = K>) -> Vec<K> {
+    let mut found: Vec<K> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    keys.into_iter().filter(|key| seen.insert(*key)).collect()
+    for key in keys {
+        let new = if found.len() < LINEAR_UNIQUE {
+            !found.contains(&key)
+        } else {
+            if seen.is_empty() {
+                seen.extend(found.iter().copied());
+            }
+            seen.insert(key)
+        };
+        if new {
+            found.push(key);
+        }
+    }
+    found
+}
+
+/// Up to how many distinct keys [`unique`] compares keys one by one.
+const LINEAR_UNIQUE: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::unique;
+
+    #[test]
+    fn unique_keeps_the_first_of_each_key_in_order_however_many_there_are() {
+        assert_eq!(unique([3, 1, 3, 2, 1]), vec![3, 1, 2]);
+        let many: Vec<u32> = (0..100).chain(0..100).chain([7, 200]).collect();
+        let expected: Vec<u32> = (0..100).chain([200]).collect();
+        assert_eq!(unique(many), expected);
+    }
 }

@@ -4,6 +4,7 @@
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
 pub mod context;
+pub mod cost;
 pub mod description;
 pub mod errors;
 pub mod language;

@@ -1,11 +1,14 @@
 //! Builds the schema and sets the limits every request runs under.
 //!
 //! async-graphql runs every field of a query through the hooks of every extension the schema
-//! has (one boxed future per extension per field, lists item by item). So the schema that serves
-//! ordinary queries carries one extension only ([`super::limits::DocumentLimits`], which also
-//! reports each query's cost), and [`super::description::SchemaDescription`], whose hook exists
-//! only to answer `__schema { description }`, sits on a second schema that [`Schemas`] picks only
-//! for a query whose text names `__schema`.
+//! has (one boxed future per extension per field, lists item by item). So [`Schemas`] holds the
+//! same schema three times:
+//! - *measuring*, with one extension, [`super::limits::DocumentLimits`], which checks a document's
+//!   shape and reports its cost: a request runs here the first time it is seen;
+//! - *plain*, with no extension: a request whose cost is already known runs here
+//!   ([`super::cost`]);
+//! - *introspective*, adding [`super::description::SchemaDescription`], whose hook exists only to
+//!   answer `__schema { description }`: only a query whose text names `__schema` runs here.
 
 use async_graphql::{Schema, SchemaBuilder};
 use std::sync::Arc;
@@ -14,7 +17,12 @@ use sea_orm::DatabaseConnection;
 
 use crate::{auth::TokenService, linked_data::PublicUrl};
 
-use super::{mutation::MutationRoot, query::QueryRoot, subscription::SubscriptionRoot};
+use super::{
+    cost::{Cost, KnownCosts},
+    mutation::MutationRoot,
+    query::QueryRoot,
+    subscription::SubscriptionRoot,
+};
 
 /// The registry's GraphQL schema.
 pub type RegistrySchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
@@ -27,29 +35,35 @@ const MAX_COMPLEXITY: usize = 20_000;
 /// The schema with its limits and without request data: what `print-schema` prints, and what
 /// answers `__schema { description }` with the registry's own description.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    common_builder().extension(super::description::SchemaDescription)
+    measuring_builder().extension(super::description::SchemaDescription)
 }
 
 /// [`schema_builder`] without the extension that answers `__schema { description }`: the schema
-/// of every query that does not name `__schema`.
-fn common_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+/// of a query that does not name `__schema` the first time it is run.
+fn measuring_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    // Caps aliases and root fields right after parsing, and reports each query's cost as
+    // `extensions.analyzer { complexity depth }`.
+    plain_builder().extension(super::limits::DocumentLimits::default())
+}
+
+/// The schema with its limits and no extension: a query whose cost is known runs here.
+fn plain_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        // Caps aliases and root fields right after parsing, and reports each query's cost as
-        // `extensions.analyzer { complexity depth }`.
-        .extension(super::limits::DocumentLimits::default())
         .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
             super::description::DATE_TIME_DESCRIPTION,
         )
 }
 
-/// The two schemas the service runs requests through: the same types, data and limits, one with
-/// the per-field hook that answers `__schema { description }` and one without.
+/// The schemas the service runs requests through: the same types, data and limits, with the
+/// extensions each kind of request needs (see the module documentation).
 #[derive(Clone)]
 pub struct Schemas {
-    common: RegistrySchema,
+    measuring: RegistrySchema,
+    plain: RegistrySchema,
     introspective: RegistrySchema,
+    costs: Arc<KnownCosts>,
 }
 
 impl Schemas {
@@ -60,19 +74,36 @@ impl Schemas {
         if query.contains("__schema") {
             &self.introspective
         } else {
-            &self.common
+            &self.measuring
         }
     }
 
-    /// The schema for queries, mutations and subscriptions that do not name `__schema`.
+    /// The schema for subscriptions (and any document run once) that do not name `__schema`:
+    /// it checks the document's shape and reports its cost.
     pub fn common(&self) -> &RegistrySchema {
-        &self.common
+        &self.measuring
     }
 
-    /// Runs `request` through the schema [`Self::for_query`] picks for its text.
+    /// Runs `request`: through the plain schema with the kept cost when the same request was
+    /// measured before, else through the schema [`Self::for_query`] picks, keeping the cost it
+    /// reports.
     pub async fn execute(&self, request: impl Into<async_graphql::Request>) -> async_graphql::Response {
         let request = request.into();
-        self.for_query(&request.query).execute(request).await
+        let schema = self.for_query(&request.query);
+        if !std::ptr::eq(schema, &self.measuring) {
+            return schema.execute(request).await;
+        }
+        let Some(key) = KnownCosts::key(&request) else {
+            return schema.execute(request).await;
+        };
+        if let Some(cost) = self.costs.get(&key) {
+            return cost.report(self.plain.execute(request).await);
+        }
+        let response = schema.execute(request).await;
+        if let Some(cost) = Cost::reported(&response) {
+            self.costs.insert(key, cost);
+        }
+        response
     }
 }
 
@@ -102,8 +133,10 @@ pub fn build_schemas(db: &DatabaseConnection, tokens: &Arc<TokenService>, public
             .finish()
     };
     Schemas {
-        common: with_data(common_builder()),
+        measuring: with_data(measuring_builder()),
+        plain: with_data(plain_builder()),
         introspective: with_data(schema_builder()),
+        costs: Arc::default(),
     }
 }
 
@@ -113,8 +146,10 @@ mod tests {
 
     fn schemas() -> Schemas {
         Schemas {
-            common: common_builder().finish(),
+            measuring: measuring_builder().finish(),
+            plain: plain_builder().finish(),
             introspective: schema_builder().finish(),
+            costs: Arc::default(),
         }
     }
 
@@ -138,5 +173,41 @@ mod tests {
             analyzer["complexity"].is_u64() && analyzer["depth"].is_u64(),
             "{analyzer}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_request_seen_before_runs_without_extensions_and_reports_the_same_cost() {
+        let schemas = schemas();
+        let request = |first: i64| {
+            async_graphql::Request::new("query($first: Int) { plans(first: $first) { nodes { code } } }")
+                .variables(async_graphql::Variables::from_json(
+                    serde_json::json!({ "first": first }),
+                ))
+        };
+        let cost =
+            |response: &async_graphql::Response| Cost::reported(response).expect("the cost is reported");
+        let first = cost(&schemas.execute(request(10)).await);
+        let key = KnownCosts::key(&request(10)).unwrap();
+        assert_eq!(schemas.costs.get(&key), Some(first), "the measured cost is kept");
+        assert_eq!(cost(&schemas.execute(request(10)).await), first);
+        let larger = cost(&schemas.execute(request(50)).await);
+        assert!(larger.complexity > first.complexity, "{larger:?} {first:?}");
+        assert_eq!(larger.depth, first.depth);
+    }
+
+    #[tokio::test]
+    async fn a_document_refused_for_its_shape_is_refused_every_time() {
+        let schemas = schemas();
+        let aliases: String = (0..=super::super::limits::MAX_ALIASES)
+            .map(|n| format!("a{n}: __typename "))
+            .collect();
+        let query = format!("{{ {aliases} }}");
+        for _ in 0..2 {
+            let response = schemas.execute(query.as_str()).await;
+            assert_eq!(response.errors.len(), 1, "{:?}", response.errors);
+            assert!(Cost::reported(&response).is_none());
+        }
+        let key = KnownCosts::key(&async_graphql::Request::new(query)).unwrap();
+        assert_eq!(schemas.costs.get(&key), None);
     }
 }

@@ -27,44 +27,29 @@ struct Asset {
     versioned: bool,
 }
 
+const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// The asset `assets/graphiql/<name>`, embedded at build time.
+macro_rules! asset {
+    ($name:literal, $media_type:expr, versioned: $versioned:literal) => {
+        Asset {
+            name: $name,
+            media_type: $media_type,
+            content: include_bytes!(concat!("../../assets/graphiql/", $name)),
+            versioned: $versioned,
+        }
+    };
+}
+
 /// The files under `/graphiql/`.
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "graphiql-3.8.3.min.js",
-        media_type: "text/javascript; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.js"),
-        versioned: true,
-    },
-    Asset {
-        name: "graphiql-3.8.3.min.css",
-        media_type: "text/css; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/graphiql-3.8.3.min.css"),
-        versioned: true,
-    },
-    Asset {
-        name: "react-18.3.1.production.min.js",
-        media_type: "text/javascript; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/react-18.3.1.production.min.js"),
-        versioned: true,
-    },
-    Asset {
-        name: "react-dom-18.3.1.production.min.js",
-        media_type: "text/javascript; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/react-dom-18.3.1.production.min.js"),
-        versioned: true,
-    },
-    Asset {
-        name: "start.js",
-        media_type: "text/javascript; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/start.js"),
-        versioned: false,
-    },
-    Asset {
-        name: "page.css",
-        media_type: "text/css; charset=utf-8",
-        content: include_bytes!("../../assets/graphiql/page.css"),
-        versioned: false,
-    },
+    asset!("graphiql-3.8.3.min.js", JAVASCRIPT, versioned: true),
+    asset!("graphiql-3.8.3.min.css", CSS, versioned: true),
+    asset!("react-18.3.1.production.min.js", JAVASCRIPT, versioned: true),
+    asset!("react-dom-18.3.1.production.min.js", JAVASCRIPT, versioned: true),
+    asset!("start.js", JAVASCRIPT, versioned: false),
+    asset!("page.css", CSS, versioned: false),
 ];
 
 /// `GET /graphiql`: the page.

@@ -18,7 +18,10 @@ use super::{
     uri::PublicUrl,
 };
 use crate::{
-    domain::{organisations::find_organisation, target_groups::find_target_group_by_code},
+    domain::{
+        organisations::{find_organisation, find_region_by_code},
+        target_groups::find_target_group_by_code,
+    },
     error::ApiResult,
 };
 
@@ -270,11 +273,7 @@ async fn read_organisation(
 }
 
 async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) -> ApiResult<Option<Resource>> {
-    let Some(found) = region::Entity::find()
-        .filter(region::Column::Code.eq(code))
-        .one(db)
-        .await?
-    else {
+    let Some(found) = find_region_by_code(db, code).await? else {
         return Ok(None);
     };
     let mut resource = Resource::new(

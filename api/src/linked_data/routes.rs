@@ -130,18 +130,19 @@ pub(super) async fn fresh(
 }
 
 pub(super) fn answer(format: Format, etag: &str, body: String) -> Response {
-    let mut response = ([(CONTENT_TYPE, format.media_type())], body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(VARY, HeaderValue::from_static("Accept"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(value) = HeaderValue::from_str(etag) {
-        headers.insert(ETAG, value);
-    }
-    response
+    revalidated(
+        ([(CONTENT_TYPE, format.media_type())], body).into_response(),
+        etag,
+    )
 }
 
 fn unchanged(etag: &str) -> Response {
-    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    revalidated(StatusCode::NOT_MODIFIED.into_response(), etag)
+}
+
+/// `response` with the headers of an answer that varies by `Accept` and is checked again (by its
+/// `etag`) before every reuse.
+fn revalidated(mut response: Response, etag: &str) -> Response {
     let headers = response.headers_mut();
     headers.insert(VARY, HeaderValue::from_static("Accept"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));

@@ -2,12 +2,15 @@
 //! in Ukrainian and English, description, category (the parent's code) and status, so that a
 //! donor can tag an activity `<tag vocabulary="99" vocabulary-uri="…/vocabulary/<plan>" code="3.1.12">`.
 
-use entity::{enums::PlanItemStatus, enums::VocabularyStatus, plan_item, target_group, vocabulary};
+use entity::{enums::PlanItemStatus, enums::VocabularyStatus, plan_item, target_group};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use super::{resource::Texts, uri::PublicUrl};
-use crate::{domain::plans::find_plan_by_code, error::ApiResult};
+use crate::{
+    domain::{plans::find_plan_by_code, target_groups::find_vocabulary_by_code},
+    error::ApiResult,
+};
 
 /// One code of a codelist.
 #[derive(Debug, Clone, Serialize)]
@@ -82,11 +85,7 @@ pub async fn read_codelist(
                 .collect(),
         }));
     }
-    let Some(list) = vocabulary::Entity::find()
-        .filter(vocabulary::Column::Code.eq(code))
-        .one(db)
-        .await?
-    else {
+    let Some(list) = find_vocabulary_by_code(db, code).await? else {
         return Ok(None);
     };
     // The edition's own groups and those it carries over, in its order.

@@ -15,7 +15,10 @@ use entity::{
 };
 use uuid::Uuid;
 
-use super::{table::Table, tables::Tables};
+use super::{
+    table::{Row, Table},
+    tables::Tables,
+};
 use crate::{
     domain::{
         pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_loaded},
@@ -119,7 +122,7 @@ impl Lookups {
         loaders: &Loaders,
         filter: &PlanItemFilter,
         page: &PageRequest,
-    ) -> Option<ApiResult<Page<plan_item::Model>>> {
+    ) -> Option<ApiResult<Page<Row<plan_item::Entity>>>> {
         if filter.search.is_some() {
             return None;
         }
@@ -156,7 +159,7 @@ impl Lookups {
                     self.items
                         .rows
                         .iter()
-                        .filter(|item| by_item.get(&item.id).any(keep))
+                        .filter(|item| by_item.get(&item.id).any(|r| keep(r)))
                         .map(|item| item.id)
                         .collect()
                 }
@@ -187,7 +190,7 @@ impl Lookups {
             Some(None) => &[][..],
             None => &self.items_in_order,
         };
-        let rows: Vec<&plan_item::Model> = candidates
+        let rows: Vec<&Row<plan_item::Entity>> = candidates
             .iter()
             .map(|&p| &self.items.rows[p as usize])
             .filter(|item| matches(item))
@@ -210,7 +213,7 @@ impl Lookups {
         loaders: &Loaders,
         filter: &ProjectLinkFilter,
         page: &PageRequest,
-    ) -> Option<ApiResult<Page<project_link::Model>>> {
+    ) -> Option<ApiResult<Page<Row<project_link::Entity>>>> {
         if filter.search.is_some() || filter.plan_item.is_some() {
             return None;
         }
@@ -253,7 +256,7 @@ impl Lookups {
         };
         // A narrowing filter names few links: look only at those, in id order.
         let narrowed = funded.as_ref().or(implemented.as_ref()).or(in_region.as_ref());
-        let rows: Vec<&project_link::Model> = match (narrowed, &loaders.project_links) {
+        let rows: Vec<&Row<project_link::Entity>> = match (narrowed, &loaders.project_links) {
             (Some(ids), Group::Memory(by_id)) => {
                 let mut ids: Vec<Uuid> = ids.iter().copied().collect();
                 ids.sort_unstable();
@@ -284,7 +287,7 @@ fn item_set<E: super::table::Readable>(
         return None;
     };
     Some(match key {
-        Some(key) => grouped.get(&key).filter_map(id_of).collect(),
+        Some(key) => grouped.get(&key).filter_map(|row| id_of(row)).collect(),
         None => HashSet::new(),
     })
 }

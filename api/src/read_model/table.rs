@@ -18,10 +18,14 @@ impl<E> Readable for E where
 {
 }
 
+/// A row shared between the read model and every answer that shows it: resolvers hold rows by
+/// reference count, so following a relation copies no text.
+pub type Row<E> = Arc<<E as EntityTrait>::Model>;
+
 /// Every row of one table, as read in one consistent snapshot.
 pub struct Table<E: Readable> {
     /// The rows, in no particular order.
-    pub rows: Vec<E::Model>,
+    pub rows: Vec<Row<E>>,
     /// Bumped each time the table is read again, so groups built over an older read are rebuilt.
     pub generation: u64,
     /// Estimated bytes the rows take (see [`estimate_bytes`]).
@@ -33,7 +37,7 @@ impl<E: Readable> Table<E> {
     pub fn new(rows: Vec<E::Model>, generation: u64) -> Self {
         let bytes = estimate_bytes(&rows);
         Self {
-            rows,
+            rows: rows.into_iter().map(Arc::new).collect(),
             generation,
             bytes,
         }
@@ -52,7 +56,8 @@ fn estimate_bytes<M: serde::Serialize>(rows: &[M]) -> usize {
         .iter()
         .map(|row| serde_json::to_vec(row).map_or(0, |json| json.len()))
         .sum();
-    rows.len() * (size_of::<M>() + text / sample.len())
+    // Each row sits in its own allocation behind a reference count (two words).
+    rows.len() * (size_of::<M>() + 2 * size_of::<usize>() + text / sample.len())
 }
 
 /// A table held behind a type-erased pointer, so the snapshot can keep tables of every type in one
@@ -73,7 +78,9 @@ pub struct Grouping<E: Readable> {
 /// The rows of a table grouped by a key column (the in-memory twin of a SQL loader).
 pub struct Grouped<E: Readable> {
     table: Arc<Table<E>>,
-    groups: HashMap<Uuid, Vec<u32>>,
+    /// Positions of the rows by key. The keys are the registry's own ids, not chosen by clients,
+    /// so a fast hash serves (every relation a query follows is a lookup here).
+    groups: HashMap<Uuid, Vec<u32>, foldhash::fast::RandomState>,
 }
 
 impl<E: Readable> Grouped<E> {
@@ -104,7 +111,7 @@ impl<E: Readable> Grouped<E> {
     }
 
     /// The rows grouped under `key`, in order.
-    pub fn get(&self, key: &Uuid) -> impl Iterator<Item = &E::Model> {
+    pub fn get(&self, key: &Uuid) -> impl Iterator<Item = &Row<E>> {
         self.groups
             .get(key)
             .into_iter()

@@ -87,6 +87,12 @@ impl Worker {
         Duration::from_std(timeout * 2 + StdDuration::from_secs(5)).unwrap_or(Duration::minutes(5))
     }
 
+    /// Moves endpoint `endpoint`'s cursor to `position` and renews the lease; false when this
+    /// worker has lost the lease.
+    async fn advance(&self, endpoint: Uuid, position: i64) -> ApiResult<bool> {
+        outbox::advance(&self.db, endpoint, self.id, position, Utc::now() + self.lease()).await
+    }
+
     /// Delivers to every due endpoint, one claim at a time.
     async fn work(&self, stop: &watch::Receiver<bool>) -> ApiResult<()> {
         while !*stop.borrow() {
@@ -169,31 +175,14 @@ impl Worker {
                     continue;
                 }
                 position = change.sequence;
-                if !outbox::advance(
-                    &self.db,
-                    endpoint.id,
-                    self.id,
-                    position,
-                    Utc::now() + self.lease(),
-                )
-                .await?
-                {
+                if !self.advance(endpoint.id, position).await? {
                     tracing::warn!(endpoint = %endpoint.id, "lost the delivery lease; another instance continues");
                     return Ok(());
                 }
                 advanced = position;
                 continue;
             }
-            if position > advanced
-                && !outbox::advance(
-                    &self.db,
-                    endpoint.id,
-                    self.id,
-                    position,
-                    Utc::now() + self.lease(),
-                )
-                .await?
-            {
+            if position > advanced && !self.advance(endpoint.id, position).await? {
                 return Ok(());
             }
             let since = failing_since.unwrap_or(at);

@@ -32,45 +32,47 @@ struct Scoped {
     ids: Vec<Uuid>,
 }
 
+impl Scoped {
+    /// The objects with `codes` (read through their `(key, code)` columns) and the plans
+    /// `plan_column` ties to them; none when no code is given.
+    async fn of<E: EntityTrait>(
+        db: &impl ConnectionTrait,
+        codes: Vec<String>,
+        (key, code): (E::Column, E::Column),
+        plan_column: plan::Column,
+    ) -> ApiResult<Option<Self>> {
+        if codes.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<Uuid> = E::find()
+            .select_only()
+            .column(key)
+            .filter(code.is_in(codes.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let plans = plan_codes(db, plan_column, &ids).await?;
+        Ok(Some(Self { codes, plans, ids }))
+    }
+}
+
 impl Matcher {
     /// The filters of `endpoint`, resolved against the registry as it is now.
     pub async fn of(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model) -> ApiResult<Self> {
-        let regions = split(&endpoint.region_codes);
-        let organisations = split(&endpoint.organisation_codes);
-        let regions = if regions.is_empty() {
-            None
-        } else {
-            let ids: Vec<Uuid> = region::Entity::find()
-                .select_only()
-                .column(region::Column::Id)
-                .filter(region::Column::Code.is_in(regions.clone()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            let plans = plan_codes(db, plan::Column::RegionId, &ids).await?;
-            Some(Scoped {
-                codes: regions,
-                plans,
-                ids,
-            })
-        };
-        let organisations = if organisations.is_empty() {
-            None
-        } else {
-            let ids: Vec<Uuid> = organisation::Entity::find()
-                .select_only()
-                .column(organisation::Column::Id)
-                .filter(organisation::Column::Code.is_in(organisations.clone()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            let plans = plan_codes(db, plan::Column::OwnerOrganisationId, &ids).await?;
-            Some(Scoped {
-                codes: organisations,
-                plans,
-                ids,
-            })
-        };
+        let regions = Scoped::of::<region::Entity>(
+            db,
+            split(&endpoint.region_codes),
+            (region::Column::Id, region::Column::Code),
+            plan::Column::RegionId,
+        )
+        .await?;
+        let organisations = Scoped::of::<organisation::Entity>(
+            db,
+            split(&endpoint.organisation_codes),
+            (organisation::Column::Id, organisation::Column::Code),
+            plan::Column::OwnerOrganisationId,
+        )
+        .await?;
         Ok(Self {
             types: split(&endpoint.entity_types),
             plans: split(&endpoint.plan_codes),

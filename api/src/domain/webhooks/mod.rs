@@ -319,7 +319,7 @@ pub async fn update_webhook(
         if enabled {
             // Turning an endpoint on lifts the registry's disabling: delivery resumes with the
             // change that failed, nothing skipped.
-            webhook_cursor::Entity::update_many()
+            outbox::without_retries(webhook_cursor::Entity::update_many())
                 .col_expr(
                     webhook_cursor::Column::DisabledAt,
                     Expr::value(Option::<DateTime<Utc>>::None),
@@ -327,15 +327,6 @@ pub async fn update_webhook(
                 .col_expr(
                     webhook_cursor::Column::DisabledReason,
                     Expr::value(Option::<String>::None),
-                )
-                .col_expr(webhook_cursor::Column::FailedAttempts, Expr::value(0))
-                .col_expr(
-                    webhook_cursor::Column::FailingSince,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    webhook_cursor::Column::NextAttemptAt,
-                    Expr::value(Option::<DateTime<Utc>>::None),
                 )
                 .col_expr(webhook_cursor::Column::UpdatedAt, Expr::value(write.now))
                 .filter(webhook_cursor::Column::Id.eq(id))

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{audit_event, webhook_cursor, webhook_delivery, webhook_endpoint, webhook_secret};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect, TransactionTrait, UpdateMany,
     sea_query::{Expr, LockBehavior, LockType, Query},
 };
 use uuid::Uuid;
@@ -207,17 +207,8 @@ pub async fn advance(
     lease_until: DateTime<Utc>,
 ) -> ApiResult<bool> {
     let now = Utc::now();
-    let done = webhook_cursor::Entity::update_many()
+    let done = without_retries(webhook_cursor::Entity::update_many())
         .col_expr(webhook_cursor::Column::LastSequence, Expr::value(sequence))
-        .col_expr(webhook_cursor::Column::FailedAttempts, Expr::value(0))
-        .col_expr(
-            webhook_cursor::Column::FailingSince,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            webhook_cursor::Column::NextAttemptAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
         .col_expr(webhook_cursor::Column::LeaseUntil, Expr::value(Some(lease_until)))
         .col_expr(webhook_cursor::Column::UpdatedAt, Expr::value(now))
         .filter(webhook_cursor::Column::Id.eq(id))
@@ -246,7 +237,7 @@ pub struct Failure {
 pub async fn defer(db: &DatabaseConnection, id: Uuid, owner: Uuid, failure: Failure) -> ApiResult<()> {
     let now = Utc::now();
     let disabled_at = failure.disabled_reason.as_ref().map(|_| now);
-    webhook_cursor::Entity::update_many()
+    let update = webhook_cursor::Entity::update_many()
         .col_expr(
             webhook_cursor::Column::FailedAttempts,
             Expr::value(failure.failed_attempts),
@@ -263,7 +254,44 @@ pub async fn defer(db: &DatabaseConnection, id: Uuid, owner: Uuid, failure: Fail
         .col_expr(
             webhook_cursor::Column::DisabledReason,
             Expr::value(failure.disabled_reason),
+        );
+    released(update, id, owner, now).exec(db).await?;
+    Ok(())
+}
+
+/// Gives up `owner`'s lease on endpoint `id`.
+pub async fn release(db: &DatabaseConnection, id: Uuid, owner: Uuid) -> ApiResult<()> {
+    released(webhook_cursor::Entity::update_many(), id, owner, Utc::now())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// `update` clearing a cursor's retry state: no failed attempts, no retry waiting.
+pub(super) fn without_retries(
+    update: UpdateMany<webhook_cursor::Entity>,
+) -> UpdateMany<webhook_cursor::Entity> {
+    update
+        .col_expr(webhook_cursor::Column::FailedAttempts, Expr::value(0))
+        .col_expr(
+            webhook_cursor::Column::FailingSince,
+            Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            webhook_cursor::Column::NextAttemptAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+}
+
+/// `update` of endpoint `id`'s cursor, made at `now`, that gives up `owner`'s lease (and does
+/// nothing when `owner` no longer holds it).
+fn released(
+    update: UpdateMany<webhook_cursor::Entity>,
+    id: Uuid,
+    owner: Uuid,
+    now: DateTime<Utc>,
+) -> UpdateMany<webhook_cursor::Entity> {
+    update
         .col_expr(
             webhook_cursor::Column::LeaseOwner,
             Expr::value(Option::<Uuid>::None),
@@ -275,26 +303,4 @@ pub async fn defer(db: &DatabaseConnection, id: Uuid, owner: Uuid, failure: Fail
         .col_expr(webhook_cursor::Column::UpdatedAt, Expr::value(now))
         .filter(webhook_cursor::Column::Id.eq(id))
         .filter(webhook_cursor::Column::LeaseOwner.eq(owner))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Gives up `owner`'s lease on endpoint `id`.
-pub async fn release(db: &DatabaseConnection, id: Uuid, owner: Uuid) -> ApiResult<()> {
-    webhook_cursor::Entity::update_many()
-        .col_expr(
-            webhook_cursor::Column::LeaseOwner,
-            Expr::value(Option::<Uuid>::None),
-        )
-        .col_expr(
-            webhook_cursor::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(webhook_cursor::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(webhook_cursor::Column::Id.eq(id))
-        .filter(webhook_cursor::Column::LeaseOwner.eq(owner))
-        .exec(db)
-        .await?;
-    Ok(())
 }

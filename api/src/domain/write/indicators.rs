@@ -5,26 +5,10 @@ use entity::{
     enums::{IndicatorDirection, IndicatorValueKind, ResponsibilityRole, Sex},
     indicator, indicator_value, plan_item, responsibility,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-use super::{
-    Patch,
-    plan_items::{editable_item, editable_plan},
-    region_by_code,
-    rows::Edit,
-};
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        indicators::sort_key,
-        search, validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::plan_items::{editable_item, editable_plan};
+use super::prelude::*;
+use crate::domain::indicators::sort_key;
 
 /// A new indicator.
 #[derive(Debug, Clone)]
@@ -56,10 +40,8 @@ pub async fn create_indicator(
     let code = validation::code("input.code", &input.code)?;
     let taken = indicator::Entity::find()
         .filter(indicator::Column::PlanItemId.eq(item.id))
-        .filter(indicator::Column::Code.eq(&code))
-        .count(&write.txn)
-        .await?;
-    if taken > 0 {
+        .filter(indicator::Column::Code.eq(&code));
+    if exists(&write.txn, taken).await? {
         return Err(ApiError::invalid(
             "input.code",
             format!("{} already has an indicator `{code}`", item.code),
@@ -217,13 +199,11 @@ async fn check_value_writer(
     if kind == IndicatorValueKind::Actual && write.actor.has(Scope::IndicatorsReport) {
         let responsible = match write.actor.organisation() {
             Some(organisation) => {
-                responsibility::Entity::find()
+                let responsibility = responsibility::Entity::find()
                     .filter(responsibility::Column::PlanItemId.eq(item.id))
                     .filter(responsibility::Column::OrganisationId.eq(organisation))
-                    .filter(responsibility::Column::Role.eq(ResponsibilityRole::Responsible))
-                    .count(&write.txn)
-                    .await?
-                    > 0
+                    .filter(responsibility::Column::Role.eq(ResponsibilityRole::Responsible));
+                exists(&write.txn, responsibility).await?
             }
             None => false,
         };

@@ -5,22 +5,14 @@
 use entity::{
     enums::{PlanLevel, ResponsibilityRole, VocabularyStatus},
     plan_item, plan_item_implementation, plan_item_target_group, project_link, project_plan_item,
-    responsibility, target_group,
+    responsibility,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 
+use super::prelude::*;
 use super::{
-    item_by_code, organisation_by_key,
     plan_items::editable_item,
-    rows::{Audited, Edit, Row},
-};
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        ids::new_id,
-    },
-    error::{ApiError, ApiResult},
+    rows::{Audited, Row},
 };
 
 /// Whether a link is being added or removed.
@@ -91,13 +83,7 @@ pub async fn target_group(
     change: LinkChange,
 ) -> ApiResult<plan_item::Model> {
     let (item, _) = editable_item(write, "input.planItem", item).await?;
-    let group = target_group::Entity::find()
-        .filter(target_group::Column::Code.eq(group))
-        .one(&write.txn)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid("input.targetGroup", format!("there is no target group `{group}`"))
-        })?;
+    let group = group_by_code(&write.txn, "input.targetGroup", group).await?;
     let link = plan_item_target_group::Entity::find()
         .filter(plan_item_target_group::Column::PlanItemId.eq(item.id))
         .filter(plan_item_target_group::Column::TargetGroupId.eq(group.id))
@@ -263,7 +249,7 @@ fn check_implements(plan: &entity::plan::Model, target: &entity::plan::Model, co
 /// Links or unlinks a project link (by key) and a plan item (by canonical code).
 pub async fn project_item(
     write: &mut WriteTransaction,
-    project: uuid::Uuid,
+    project: Uuid,
     item: &str,
     change: LinkChange,
 ) -> ApiResult<project_link::Model> {

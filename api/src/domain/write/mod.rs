@@ -17,13 +17,43 @@ pub mod tokens;
 pub mod vocabulary_editions;
 
 use chrono::{DateTime, Utc};
-use entity::{organisation, plan, plan_item};
+use entity::{organisation, plan, plan_item, target_group, vocabulary};
 use rows::{Audited, Edit};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
 use uuid::Uuid;
 
 use super::lookup;
 use crate::error::{ApiError, ApiResult};
+
+/// What the write modules share: the transaction and its audit actions, the edit of a stored
+/// object, the checks of the input, and the lookups of the objects an input names.
+mod prelude {
+    pub(super) use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    pub(super) use uuid::Uuid;
+
+    pub(super) use super::{
+        Patch, edition_by_code, exists, group_by_code, item_by_code, organisation_by_key, plan_by_code,
+        region_by_code, rows::Edit,
+    };
+    pub(super) use crate::{
+        domain::{
+            access::Scope,
+            audit::{Action, WriteTransaction},
+            bilingual::Bilingual,
+            ids::new_id,
+            search, validation,
+        },
+        error::{ApiError, ApiResult},
+    };
+}
+
+/// Whether `select` finds any row.
+pub async fn exists<E: EntityTrait<Model: Sync>>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+) -> ApiResult<bool> {
+    Ok(select.count(db).await? > 0)
+}
 
 /// A change to an optional field: leave it, clear it, or set it.
 pub type Patch<T> = Option<Option<T>>;
@@ -92,6 +122,28 @@ pub async fn organisation_by_key(
     crate::domain::organisations::find_organisation(db, key)
         .await?
         .ok_or_else(|| ApiError::invalid(field, format!("there is no organisation `{key}`")))
+}
+
+/// Loads the vocabulary edition with `code`, or a field-named error.
+pub async fn edition_by_code(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> ApiResult<vocabulary::Model> {
+    crate::domain::target_groups::find_vocabulary_by_code(db, code)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, format!("there is no vocabulary `{code}`")))
+}
+
+/// Loads the target group with `code`, or a field-named error.
+pub async fn group_by_code(
+    db: &impl ConnectionTrait,
+    field: &str,
+    code: &str,
+) -> ApiResult<target_group::Model> {
+    crate::domain::target_groups::find_target_group_by_code(db, code)
+        .await?
+        .ok_or_else(|| ApiError::invalid(field, format!("there is no target group `{code}`")))
 }
 
 /// The key of the region with ISO code `code`, or a field-named error.

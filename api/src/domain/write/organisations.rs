@@ -6,20 +6,8 @@ use entity::{
     enums::OrganisationKind, organisation, organisation_identifier, organisation_name,
     organisation_succession,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-use super::{Patch, organisation_by_key, region_by_code, rows::Edit};
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        search, validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
 
 /// A new organisation.
 #[derive(Debug, Clone)]
@@ -45,10 +33,8 @@ async fn new_identifiers(write: &WriteTransaction, identifiers: &[String]) -> Ap
         let field = format!("input.identifiers[{index}]");
         let identifier = validation::organisation_identifier(&field, text)?;
         let taken = organisation_identifier::Entity::find()
-            .filter(organisation_identifier::Column::Identifier.eq(&identifier))
-            .count(&write.txn)
-            .await?;
-        if taken > 0 || valid.contains(&identifier) {
+            .filter(organisation_identifier::Column::Identifier.eq(&identifier));
+        if exists(&write.txn, taken).await? || valid.contains(&identifier) {
             return Err(ApiError::invalid(
                 field,
                 format!("`{identifier}` already identifies an organisation"),
@@ -132,11 +118,11 @@ pub async fn create_organisation(
 ) -> ApiResult<organisation::Model> {
     write.actor.require(Scope::Admin)?;
     let code = validation::code("input.code", &input.code)?;
-    if organisation::Entity::find()
-        .filter(organisation::Column::Code.eq(&code))
-        .count(&write.txn)
-        .await?
-        > 0
+    if exists(
+        &write.txn,
+        organisation::Entity::find().filter(organisation::Column::Code.eq(&code)),
+    )
+    .await?
     {
         return Err(ApiError::invalid(
             "input.code",
@@ -236,8 +222,7 @@ pub async fn update_organisation(
     changes: OrganisationChanges,
 ) -> ApiResult<organisation::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = write.load_object::<organisation::Model>(id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = write.edit::<organisation::Model>(id, version).await?;
     after.kind = changes.kind.unwrap_or(after.kind);
     let name = Bilingual::new(after.name_uk.clone(), after.name_en.clone()).patched(
         "input.name",
@@ -291,8 +276,7 @@ pub async fn withdraw_organisation(
     successor: Option<&str>,
 ) -> ApiResult<organisation::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = write.load_object::<organisation::Model>(id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = write.edit::<organisation::Model>(id, version).await?;
     after.withdraw("the organisation", reason, write.now)?;
     if let Some(key) = successor {
         let successor = organisation_by_key(&write.txn, "input.successor", key).await?;

@@ -7,18 +7,8 @@ use entity::{
     enums::{LegalActKind, PlanActRole, PlanStatus},
     legal_act, plan, plan_legal_act,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{organisation_by_key, plan_by_code};
-use crate::{
-    domain::{
-        audit::{Action, WriteTransaction},
-        ids::new_id,
-        validation,
-        write::rows::Edit,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
 
 /// An act to record against a plan.
 #[derive(Debug, Clone)]

@@ -2,20 +2,9 @@
 //! it never changes, and a withdrawn item's number (and so its code) is never used again.
 
 use entity::{enums::PlanItemStatus, plan, plan_item};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-use super::{Patch, item_by_code, plan_by_code, rows::Edit};
-use crate::{
-    domain::{
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        numbering::ItemNumber,
-        search, validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
+use crate::domain::numbering::ItemNumber;
 
 /// A new plan item.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +51,14 @@ pub async fn editable_item(
     Ok((item, plan))
 }
 
+/// The plan item with key `id`, for a change made on the client's `version`, if the actor may edit
+/// its plan.
+async fn edit_item(write: &WriteTransaction, id: Uuid, version: i32) -> ApiResult<Edit<plan_item::Model>> {
+    let before = write.load_object::<plan_item::Model>(id).await?;
+    editable_plan(write, before.plan_id).await?;
+    Edit::based_on(before, version)
+}
+
 fn check_time_frame(start: Option<i32>, end: Option<i32>) -> ApiResult<()> {
     match (start, end) {
         (Some(start), Some(end)) => validation::period("input.startYear", start, "input.endYear", end),
@@ -85,10 +82,8 @@ pub async fn create_plan_item(
         ItemNumber::parse(&input.number).map_err(|message| ApiError::invalid("input.number", message))?;
     let taken = plan_item::Entity::find()
         .filter(plan_item::Column::PlanId.eq(plan.id))
-        .filter(plan_item::Column::Number.eq(number.to_string()))
-        .count(db)
-        .await?;
-    if taken > 0 {
+        .filter(plan_item::Column::Number.eq(number.to_string()));
+    if exists(db, taken).await? {
         return Err(ApiError::invalid(
             "input.number",
             format!(
@@ -184,9 +179,7 @@ pub async fn update_plan_item(
     version: i32,
     changes: PlanItemChanges,
 ) -> ApiResult<plan_item::Model> {
-    let before = write.load_object::<plan_item::Model>(id).await?;
-    editable_plan(write, before.plan_id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = edit_item(write, id, version).await?;
     if after.status == PlanItemStatus::Withdrawn {
         return Err(ApiError::invalid(
             "input.id",
@@ -226,9 +219,7 @@ pub async fn withdraw_plan_item(
     version: i32,
     reason: &str,
 ) -> ApiResult<plan_item::Model> {
-    let before = write.load_object::<plan_item::Model>(id).await?;
-    editable_plan(write, before.plan_id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = edit_item(write, id, version).await?;
     if after.status == PlanItemStatus::Withdrawn {
         return Err(ApiError::invalid("input.id", "the item is already withdrawn"));
     }

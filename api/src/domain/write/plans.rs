@@ -5,19 +5,8 @@ use entity::{
     enums::{PlanLevel, PlanStatus},
     plan,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-use super::{Patch, organisation_by_key, plan_by_code, region_by_code, rows::Edit};
-use crate::{
-    domain::{
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::{plan_items::editable_plan, prelude::*};
 
 /// A new plan.
 #[derive(Debug, Clone)]
@@ -66,12 +55,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
             .ok_or_else(|| ApiError::invalid("input.owner", "required from the command line"))?,
     };
     write.actor.require_plan_editor(input.level, owner)?;
-    if plan::Entity::find()
-        .filter(plan::Column::Code.eq(&code))
-        .count(db)
-        .await?
-        > 0
-    {
+    if exists(db, plan::Entity::find().filter(plan::Column::Code.eq(&code))).await? {
         return Err(ApiError::invalid(
             "input.code",
             format!("a plan `{code}` already exists"),
@@ -190,11 +174,7 @@ pub async fn update_plan(
     version: i32,
     changes: PlanChanges,
 ) -> ApiResult<plan::Model> {
-    let before = write.load_object::<plan::Model>(id).await?;
-    write
-        .actor
-        .require_plan_editor(before.level, before.owner_organisation_id)?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = Edit::based_on(editable_plan(write, id).await?, version)?;
     let title = Bilingual::new(after.title_uk.take(), after.title_en.take()).patched(
         "input.title",
         1000,
@@ -224,11 +204,7 @@ pub async fn withdraw_plan(
     version: i32,
     reason: &str,
 ) -> ApiResult<plan::Model> {
-    let before = write.load_object::<plan::Model>(id).await?;
-    write
-        .actor
-        .require_plan_editor(before.level, before.owner_organisation_id)?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = Edit::based_on(editable_plan(write, id).await?, version)?;
     after.withdraw("the plan", reason, write.now)?;
     write.save(after, Action::Withdraw).await
 }

@@ -5,20 +5,9 @@ use entity::{
     enums::ParticipantRole, project_dac_purpose, project_link, project_participant, project_plan_item,
     project_region,
 };
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
+use sea_orm::IntoActiveModel;
 
-use super::{Patch, item_by_code, organisation_by_key, region_by_code, rows::Edit};
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        search, validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::{prelude::*, rows::Row};
 
 /// A budget as the client gives it.
 #[derive(Debug, Clone)]
@@ -76,10 +65,8 @@ async fn apply(
                 let id = validation::iati_identifier("input.iatiIdentifier", text)?;
                 let taken = project_link::Entity::find()
                     .filter(project_link::Column::IatiIdentifier.eq(&id))
-                    .filter(project_link::Column::Id.ne(link.id))
-                    .count(db)
-                    .await?;
-                if taken > 0 {
+                    .filter(project_link::Column::Id.ne(link.id));
+                if exists(db, taken).await? {
                     return Err(ApiError::invalid(
                         "input.iatiIdentifier",
                         format!("`{id}` is already linked"),
@@ -152,22 +139,15 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
         }
         valid.sort();
         valid.dedup();
-        project_dac_purpose::Entity::delete_many()
-            .filter(project_dac_purpose::Column::ProjectLinkId.eq(id))
-            .exec(db)
-            .await?;
-        for code in valid {
-            write
-                .insert(project_dac_purpose::Model {
-                    id: new_id(),
-                    project_link_id: id,
-                    code,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                })
-                .await?;
-        }
+        let rows = valid.into_iter().map(|code| project_dac_purpose::Model {
+            id: new_id(),
+            project_link_id: id,
+            code,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        });
+        replace(write, project_dac_purpose::Column::ProjectLinkId, id, rows).await?;
     }
     if let Some(participants) = &fields.participants {
         let mut rows: Vec<(Uuid, ParticipantRole)> = Vec::new();
@@ -178,23 +158,18 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
                 rows.push((organisation.id, *role));
             }
         }
-        project_participant::Entity::delete_many()
-            .filter(project_participant::Column::ProjectLinkId.eq(id))
-            .exec(db)
-            .await?;
-        for (organisation_id, role) in rows {
-            write
-                .insert(project_participant::Model {
-                    id: new_id(),
-                    project_link_id: id,
-                    organisation_id,
-                    role,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                })
-                .await?;
-        }
+        let rows = rows
+            .into_iter()
+            .map(|(organisation_id, role)| project_participant::Model {
+                id: new_id(),
+                project_link_id: id,
+                organisation_id,
+                role,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            });
+        replace(write, project_participant::Column::ProjectLinkId, id, rows).await?;
     }
     if let Some(codes) = &fields.regions {
         let mut ids = Vec::new();
@@ -204,22 +179,33 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
                 ids.push(region);
             }
         }
-        project_region::Entity::delete_many()
-            .filter(project_region::Column::ProjectLinkId.eq(id))
-            .exec(db)
-            .await?;
-        for region_id in ids {
-            write
-                .insert(project_region::Model {
-                    id: new_id(),
-                    project_link_id: id,
-                    region_id,
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                })
-                .await?;
-        }
+        let rows = ids.into_iter().map(|region_id| project_region::Model {
+            id: new_id(),
+            project_link_id: id,
+            region_id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        });
+        replace(write, project_region::Column::ProjectLinkId, id, rows).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the rows of link `id` in a table of its parts (`link_column` naming the link) with
+/// `rows`.
+async fn replace<R: Row + IntoActiveModel<R::Active>>(
+    write: &WriteTransaction,
+    link_column: <R::Entity as EntityTrait>::Column,
+    id: Uuid,
+    rows: impl Iterator<Item = R>,
+) -> ApiResult<()> {
+    R::Entity::delete_many()
+        .filter(link_column.eq(id))
+        .exec(&write.txn)
+        .await?;
+    for row in rows {
+        write.insert(row).await?;
     }
     Ok(())
 }
@@ -264,12 +250,10 @@ pub async fn create_project_link(
     replace_children(write, created.id, &fields).await?;
     for (index, code) in plan_items.iter().enumerate() {
         let item = item_by_code(&write.txn, &format!("input.planItems[{index}]"), code).await?;
-        let exists = project_plan_item::Entity::find()
+        let linked = project_plan_item::Entity::find()
             .filter(project_plan_item::Column::ProjectLinkId.eq(created.id))
-            .filter(project_plan_item::Column::PlanItemId.eq(item.id))
-            .count(&write.txn)
-            .await?;
-        if exists == 0 {
+            .filter(project_plan_item::Column::PlanItemId.eq(item.id));
+        if !exists(&write.txn, linked).await? {
             write
                 .insert(project_plan_item::Model {
                     id: new_id(),
@@ -285,6 +269,20 @@ pub async fn create_project_link(
     Ok(created)
 }
 
+/// The project link with key `id`, for a change made on the client's `version`, if the actor may
+/// change its owner's links.
+async fn editable_link(
+    write: &WriteTransaction,
+    id: Uuid,
+    version: i32,
+) -> ApiResult<Edit<project_link::Model>> {
+    let before = write.load_object::<project_link::Model>(id).await?;
+    write
+        .actor
+        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
+    Edit::based_on(before, version)
+}
+
 /// Changes a project link based on `version`.
 pub async fn update_project_link(
     write: &mut WriteTransaction,
@@ -292,11 +290,7 @@ pub async fn update_project_link(
     version: i32,
     fields: ProjectLinkFields,
 ) -> ApiResult<project_link::Model> {
-    let before = write.load_object::<project_link::Model>(id).await?;
-    write
-        .actor
-        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = editable_link(write, id, version).await?;
     if after.withdrawn_at.is_some() {
         return Err(ApiError::invalid(
             "input.id",
@@ -315,11 +309,7 @@ pub async fn withdraw_project_link(
     version: i32,
     reason: &str,
 ) -> ApiResult<project_link::Model> {
-    let before = write.load_object::<project_link::Model>(id).await?;
-    write
-        .actor
-        .require_owner(Scope::ProjectsWrite, before.owner_organisation_id)?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = editable_link(write, id, version).await?;
     after.withdraw("the project link", reason, write.now)?;
     write.save(after, Action::Withdraw).await
 }

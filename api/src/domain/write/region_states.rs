@@ -9,18 +9,10 @@ use entity::{
     enums::{PlanLevel, RegionPlanState},
     plan, region_plan_state,
 };
-use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, QueryFilter};
 
-use super::{plan_by_code, region_by_code};
-use crate::{
-    domain::{
-        audit::{Action, WriteTransaction},
-        ids::new_id,
-        validation,
-        write::rows::Edit,
-    },
-    error::{ApiError, ApiResult},
-};
+use sea_orm::ModelTrait;
+
+use super::prelude::*;
 
 /// A region's state to record against a national plan.
 #[derive(Debug, Clone)]

@@ -225,6 +225,15 @@ impl WriteTransaction {
             })
     }
 
+    /// Loads the object with key `id` for a change made on the client's `version`: NOT_FOUND, or
+    /// CONFLICT when it has moved on since.
+    pub async fn edit<M: Audited>(&self, id: Uuid, version: i32) -> ApiResult<Edit<M>>
+    where
+        <<M::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
+    {
+        Edit::based_on(self.load_object(id).await?, version)
+    }
+
     /// Stores a row that is part of an object (a name, an identifier, a link), created now.
     pub async fn insert<M>(&self, mut row: M) -> ApiResult<M>
     where

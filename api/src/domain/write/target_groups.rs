@@ -1,20 +1,8 @@
 //! The target-group vocabulary, changed by registry administrators only.
 
-use entity::{enums::VocabularyStatus, target_group, vocabulary};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
+use entity::{enums::VocabularyStatus, target_group};
 
-use super::{Patch, rows::Edit};
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
 
 /// A new target group.
 #[derive(Debug, Clone)]
@@ -40,22 +28,13 @@ pub async fn create_target_group(
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
     let db = &write.txn;
-    let vocabulary = vocabulary::Entity::find()
-        .filter(vocabulary::Column::Code.eq(&input.vocabulary))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "input.vocabulary",
-                format!("there is no vocabulary `{}`", input.vocabulary),
-            )
-        })?;
+    let vocabulary = edition_by_code(db, "input.vocabulary", &input.vocabulary).await?;
     let code = validation::code("input.code", &input.code)?;
-    if target_group::Entity::find()
-        .filter(target_group::Column::Code.eq(&code))
-        .count(db)
-        .await?
-        > 0
+    if exists(
+        db,
+        target_group::Entity::find().filter(target_group::Column::Code.eq(&code)),
+    )
+    .await?
     {
         return Err(ApiError::invalid(
             "input.code",
@@ -121,8 +100,7 @@ pub async fn update_target_group(
     changes: TargetGroupChanges,
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = write.load_object::<target_group::Model>(id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = write.edit::<target_group::Model>(id, version).await?;
     let label = Bilingual::new(after.label_uk.take(), after.label_en.take()).patched(
         "input.label",
         500,
@@ -149,8 +127,7 @@ pub async fn withdraw_target_group(
     replaced_by: Option<&str>,
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
-    let before = write.load_object::<target_group::Model>(id).await?;
-    let mut after = Edit::based_on(before, version)?;
+    let mut after = write.edit::<target_group::Model>(id, version).await?;
     if after.status == VocabularyStatus::Withdrawn {
         return Err(ApiError::invalid(
             "input.id",
@@ -159,13 +136,7 @@ pub async fn withdraw_target_group(
     }
     let replacement = match replaced_by {
         Some(code) => {
-            let group = target_group::Entity::find()
-                .filter(target_group::Column::Code.eq(code))
-                .one(&write.txn)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::invalid("input.replacedBy", format!("there is no target group `{code}`"))
-                })?;
+            let group = group_by_code(&write.txn, "input.replacedBy", code).await?;
             if group.id == id || group.status == VocabularyStatus::Withdrawn {
                 return Err(ApiError::invalid(
                     "input.replacedBy",

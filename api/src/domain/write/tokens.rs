@@ -6,18 +6,9 @@ use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
 use entity::api_token;
-use uuid::Uuid;
 
-use super::rows::Edit;
-use crate::{
-    domain::{
-        access::{Actor, Scope, format_scopes},
-        audit::{Action, WriteTransaction},
-        ids::new_id,
-        validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
+use crate::domain::access::{Actor, format_scopes};
 
 /// The longest life a token may have.
 pub const MAX_TOKEN_DAYS: i64 = 365;

@@ -10,21 +10,9 @@
 use std::collections::HashSet;
 
 use entity::{enums::VocabularyStatus, target_group, vocabulary, vocabulary_carry_over};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use uuid::Uuid;
 
-use super::rows::Edit;
-use crate::{
-    domain::{
-        access::Scope,
-        audit::{Action, WriteTransaction},
-        bilingual::Bilingual,
-        ids::new_id,
-        target_groups::{EditionMember, edition_members, find_vocabulary_by_code},
-        validation,
-    },
-    error::{ApiError, ApiResult},
-};
+use super::prelude::*;
+use crate::domain::target_groups::{EditionMember, edition_members, find_vocabulary_by_code};
 
 /// A new edition of the vocabulary.
 #[derive(Debug, Clone)]
@@ -43,22 +31,6 @@ pub struct NewEdition {
     pub previous_edition: Option<String>,
     /// Carry over every group of the previous edition that is active and not replaced.
     pub carry_over_all: bool,
-}
-
-/// The edition with `code`, or an error on `field`.
-async fn edition_by_code(write: &WriteTransaction, field: &str, code: &str) -> ApiResult<vocabulary::Model> {
-    find_vocabulary_by_code(&write.txn, code)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no vocabulary `{code}`")))
-}
-
-/// The group with `code`, or an error on `field`.
-async fn group_by_code(write: &WriteTransaction, field: &str, code: &str) -> ApiResult<target_group::Model> {
-    target_group::Entity::find()
-        .filter(target_group::Column::Code.eq(code))
-        .one(&write.txn)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no target group `{code}`")))
 }
 
 /// Refuses a group that cannot be carried over or replaced: withdrawn, or already replaced.
@@ -129,7 +101,7 @@ pub async fn create_vocabulary_edition(
         None => None,
     };
     let previous = match &input.previous_edition {
-        Some(code) => Some(edition_by_code(write, "input.previousEdition", code).await?),
+        Some(code) => Some(edition_by_code(&write.txn, "input.previousEdition", code).await?),
         None if input.carry_over_all => {
             return Err(ApiError::invalid(
                 "input.carryOverAll",
@@ -173,7 +145,7 @@ pub async fn carry_over_target_groups(
     groups: &[String],
 ) -> ApiResult<vocabulary::Model> {
     write.actor.require(Scope::Admin)?;
-    let edition = edition_by_code(write, "input.vocabulary", vocabulary).await?;
+    let edition = edition_by_code(&write.txn, "input.vocabulary", vocabulary).await?;
     if groups.is_empty() {
         return Err(ApiError::invalid(
             "input.groups",
@@ -185,7 +157,7 @@ pub async fn carry_over_target_groups(
     let mut chosen = Vec::new();
     for (index, code) in groups.iter().enumerate() {
         let field = format!("input.groups[{index}]");
-        let group = group_by_code(write, &field, code).await?;
+        let group = group_by_code(&write.txn, &field, code).await?;
         check_current(&field, &group)?;
         if members.iter().any(|m| m.group.id == group.id) || !seen.insert(group.id) {
             return Err(ApiError::invalid(
@@ -202,12 +174,13 @@ pub async fn carry_over_target_groups(
 /// Whether `group` is in edition `edition`.
 async fn is_member(write: &WriteTransaction, edition: Uuid, group: &target_group::Model) -> ApiResult<bool> {
     Ok(group.vocabulary_id == edition
-        || vocabulary_carry_over::Entity::find()
-            .filter(vocabulary_carry_over::Column::VocabularyId.eq(edition))
-            .filter(vocabulary_carry_over::Column::TargetGroupId.eq(group.id))
-            .count(&write.txn)
-            .await?
-            > 0)
+        || exists(
+            &write.txn,
+            vocabulary_carry_over::Entity::find()
+                .filter(vocabulary_carry_over::Column::VocabularyId.eq(edition))
+                .filter(vocabulary_carry_over::Column::TargetGroupId.eq(group.id)),
+        )
+        .await?)
 }
 
 /// Refuses an old group that is itself in the edition it would be replaced in.
@@ -234,12 +207,12 @@ pub async fn replace_target_group(
     replaced_by: &str,
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
-    let edition = edition_by_code(write, "input.vocabulary", vocabulary).await?;
-    let old = group_by_code(write, "input.group", group).await?;
+    let edition = edition_by_code(&write.txn, "input.vocabulary", vocabulary).await?;
+    let old = group_by_code(&write.txn, "input.group", group).await?;
     check_current("input.group", &old)?;
     let member = is_member(write, edition.id, &old).await?;
     not_in_edition(&old, &edition, member)?;
-    let replacement = group_by_code(write, "input.replacedBy", replaced_by).await?;
+    let replacement = group_by_code(&write.txn, "input.replacedBy", replaced_by).await?;
     // The replacement is not replaced itself: the old group had no replacement either, so
     // `replacedBy` links never form a cycle.
     if replacement.status == VocabularyStatus::Withdrawn

@@ -90,7 +90,9 @@ impl CoverageMutation {
             issuer: act.issuer,
         };
         let plan = in_write!(ctx, |write| plan_acts::record_plan_act(&mut write, new));
-        Ok(PlanPayload { plan: Plan(plan) })
+        Ok(PlanPayload {
+            plan: Plan::from(plan),
+        })
     }
 
     /// Records what is known about a region that has no regional plan for a national plan: no
@@ -113,6 +115,8 @@ impl CoverageMutation {
         let plan = in_write!(ctx, |write| region_states::record_region_plan_state(
             &mut write, record
         ));
-        Ok(PlanPayload { plan: Plan(plan) })
+        Ok(PlanPayload {
+            plan: Plan::from(plan),
+        })
     }
 }

@@ -139,7 +139,7 @@ impl IndicatorMutation {
         };
         let indicator = in_write!(ctx, |write| indicators::create_indicator(&mut write, new));
         Ok(IndicatorPayload {
-            indicator: Indicator(indicator),
+            indicator: Indicator::from(indicator),
         })
     }
 
@@ -165,7 +165,7 @@ impl IndicatorMutation {
             changes
         ));
         Ok(IndicatorPayload {
-            indicator: Indicator(indicator),
+            indicator: Indicator::from(indicator),
         })
     }
 
@@ -183,7 +183,7 @@ impl IndicatorMutation {
             &input.reason
         ));
         Ok(IndicatorPayload {
-            indicator: Indicator(indicator),
+            indicator: Indicator::from(indicator),
         })
     }
 
@@ -205,7 +205,7 @@ impl IndicatorMutation {
         };
         let value = in_write!(ctx, |write| indicators::create_indicator_value(&mut write, new));
         Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue(value),
+            indicator_value: IndicatorValue::from(value),
         })
     }
 
@@ -225,7 +225,7 @@ impl IndicatorMutation {
             source
         ));
         Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue(value),
+            indicator_value: IndicatorValue::from(value),
         })
     }
 
@@ -243,7 +243,7 @@ impl IndicatorMutation {
             &input.reason
         ));
         Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue(value),
+            indicator_value: IndicatorValue::from(value),
         })
     }
 }

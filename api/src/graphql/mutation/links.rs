@@ -66,15 +66,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::target_group(
-            &mut write,
-            &input.plan_item,
-            &input.target_group,
-            LinkChange::Link
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::TargetGroup(input), LinkChange::Link).await
     }
 
     /// Removes a target group from a plan item.
@@ -83,15 +75,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item and the group.")] input: PlanItemTargetGroupInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::target_group(
-            &mut write,
-            &input.plan_item,
-            &input.target_group,
-            LinkChange::Unlink
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::TargetGroup(input), LinkChange::Unlink).await
     }
 
     /// Makes an organisation responsible for a plan item in a role.
@@ -100,16 +84,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::responsibility(
-            &mut write,
-            &input.plan_item,
-            &input.organisation,
-            input.role.into(),
-            LinkChange::Link
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::Responsibility(input), LinkChange::Link).await
     }
 
     /// Removes an organisation's role for a plan item.
@@ -118,16 +93,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The item, organisation and role.")] input: ResponsibilityInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::responsibility(
-            &mut write,
-            &input.plan_item,
-            &input.organisation,
-            input.role.into(),
-            LinkChange::Unlink
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::Responsibility(input), LinkChange::Unlink).await
     }
 
     /// Records that a regional, departmental or local item implements a national item, or that a
@@ -137,15 +103,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The localizing item and the item it implements.")] input: ImplementationInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::implementation(
-            &mut write,
-            &input.plan_item,
-            &input.implements,
-            LinkChange::Link
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::Implementation(input), LinkChange::Link).await
     }
 
     /// Removes an `implements` link.
@@ -154,15 +112,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The localizing item and the item it implements.")] input: ImplementationInput,
     ) -> Result<PlanItemPayload> {
-        let item = in_write!(ctx, |write| links::implementation(
-            &mut write,
-            &input.plan_item,
-            &input.implements,
-            LinkChange::Unlink
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
-        })
+        change_item_link(ctx, ItemLink::Implementation(input), LinkChange::Unlink).await
     }
 
     /// Links a project to a plan item it contributes to.
@@ -171,16 +121,7 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
     ) -> Result<ProjectLinkPayload> {
-        let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
-        let link = in_write!(ctx, |write| links::project_item(
-            &mut write,
-            project,
-            &input.plan_item,
-            LinkChange::Link
-        ));
-        Ok(ProjectLinkPayload {
-            project_link: ProjectLink(link),
-        })
+        change_project_plan_item(ctx, input, LinkChange::Link).await
     }
 
     /// Removes a project's link to a plan item.
@@ -189,15 +130,52 @@ impl LinkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project link and the item.")] input: ProjectPlanItemInput,
     ) -> Result<ProjectLinkPayload> {
-        let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
-        let link = in_write!(ctx, |write| links::project_item(
-            &mut write,
-            project,
-            &input.plan_item,
-            LinkChange::Unlink
-        ));
-        Ok(ProjectLinkPayload {
-            project_link: ProjectLink(link),
-        })
+        change_project_plan_item(ctx, input, LinkChange::Unlink).await
     }
+}
+
+/// A link of a plan item, as a link or unlink mutation's input names it.
+enum ItemLink {
+    TargetGroup(PlanItemTargetGroupInput),
+    Responsibility(ResponsibilityInput),
+    Implementation(ImplementationInput),
+}
+
+/// Adds or removes `link` in one write: the pair of mutations of each kind of plan item link.
+async fn change_item_link(ctx: &Context<'_>, link: ItemLink, change: LinkChange) -> Result<PlanItemPayload> {
+    let item = in_write!(ctx, |write| async {
+        match &link {
+            ItemLink::TargetGroup(input) => {
+                links::target_group(&mut write, &input.plan_item, &input.target_group, change).await
+            }
+            ItemLink::Responsibility(input) => {
+                let role = input.role.into();
+                links::responsibility(&mut write, &input.plan_item, &input.organisation, role, change).await
+            }
+            ItemLink::Implementation(input) => {
+                links::implementation(&mut write, &input.plan_item, &input.implements, change).await
+            }
+        }
+    });
+    Ok(PlanItemPayload {
+        plan_item: PlanItem::from(item),
+    })
+}
+
+/// Adds or removes a project link's plan item in one write.
+async fn change_project_plan_item(
+    ctx: &Context<'_>,
+    input: ProjectPlanItemInput,
+    change: LinkChange,
+) -> Result<ProjectLinkPayload> {
+    let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
+    let link = in_write!(ctx, |write| links::project_item(
+        &mut write,
+        project,
+        &input.plan_item,
+        change
+    ));
+    Ok(ProjectLinkPayload {
+        project_link: ProjectLink::from(link),
+    })
 }

@@ -16,7 +16,12 @@ mod tokens;
 mod vocabulary_editions;
 mod webhooks;
 
-use async_graphql::MergedObject;
+use async_graphql::{Context, MergedObject, Result};
+
+use crate::{
+    error::ApiError,
+    graphql::context::{actor, db},
+};
 
 pub use import::ImportLimit;
 
@@ -61,3 +66,19 @@ macro_rules! in_write {
     }};
 }
 pub(crate) use in_write;
+
+/// The organisation `key` names (registry code or identifier), else the acting organisation:
+/// whom an issued token or a registered webhook is for (`BAD_USER_INPUT` on `input.organisation`
+/// when neither names one).
+async fn named_or_own_organisation(ctx: &Context<'_>, key: Option<&str>) -> Result<uuid::Uuid> {
+    Ok(match key {
+        Some(key) => {
+            crate::domain::write::organisation_by_key(db(ctx)?, "input.organisation", key)
+                .await?
+                .id
+        }
+        None => actor(ctx)?
+            .organisation()
+            .ok_or_else(|| ApiError::invalid("input.organisation", "required"))?,
+    })
+}

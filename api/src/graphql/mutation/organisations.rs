@@ -97,7 +97,7 @@ impl OrganisationMutation {
         };
         let organisation = in_write!(ctx, |write| organisations::create_organisation(&mut write, new));
         Ok(OrganisationPayload {
-            organisation: Organisation(organisation),
+            organisation: Organisation::from(organisation),
         })
     }
 
@@ -123,7 +123,7 @@ impl OrganisationMutation {
             changes
         ));
         Ok(OrganisationPayload {
-            organisation: Organisation(organisation),
+            organisation: Organisation::from(organisation),
         })
     }
 
@@ -142,7 +142,7 @@ impl OrganisationMutation {
             input.successor.as_deref()
         ));
         Ok(OrganisationPayload {
-            organisation: Organisation(organisation),
+            organisation: Organisation::from(organisation),
         })
     }
 }

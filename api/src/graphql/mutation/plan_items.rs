@@ -92,7 +92,7 @@ impl PlanItemMutation {
         };
         let item = in_write!(ctx, |write| plan_items::create_plan_item(&mut write, new));
         Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
+            plan_item: PlanItem::from(item),
         })
     }
 
@@ -118,7 +118,7 @@ impl PlanItemMutation {
             changes
         ));
         Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
+            plan_item: PlanItem::from(item),
         })
     }
 
@@ -136,7 +136,7 @@ impl PlanItemMutation {
             &input.reason
         ));
         Ok(PlanItemPayload {
-            plan_item: PlanItem(item),
+            plan_item: PlanItem::from(item),
         })
     }
 }

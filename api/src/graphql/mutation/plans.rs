@@ -111,7 +111,9 @@ impl PlanMutation {
             source_document: input.source_document,
         };
         let plan = in_write!(ctx, |write| plans::create_plan(&mut write, new));
-        Ok(PlanPayload { plan: Plan(plan) })
+        Ok(PlanPayload {
+            plan: Plan::from(plan),
+        })
     }
 
     /// Changes a plan.
@@ -135,7 +137,9 @@ impl PlanMutation {
             input.version,
             changes
         ));
-        Ok(PlanPayload { plan: Plan(plan) })
+        Ok(PlanPayload {
+            plan: Plan::from(plan),
+        })
     }
 
     /// Withdraws a plan: it stays readable, marked withdrawn with the reason.
@@ -151,6 +155,8 @@ impl PlanMutation {
             input.version,
             &input.reason
         ));
-        Ok(PlanPayload { plan: Plan(plan) })
+        Ok(PlanPayload {
+            plan: Plan::from(plan),
+        })
     }
 }

@@ -161,7 +161,7 @@ impl ProjectLinkMutation {
             &items
         ));
         Ok(ProjectLinkPayload {
-            project_link: ProjectLink(link),
+            project_link: ProjectLink::from(link),
         })
     }
 
@@ -192,7 +192,7 @@ impl ProjectLinkMutation {
             fields
         ));
         Ok(ProjectLinkPayload {
-            project_link: ProjectLink(link),
+            project_link: ProjectLink::from(link),
         })
     }
 
@@ -210,7 +210,7 @@ impl ProjectLinkMutation {
             &input.reason
         ));
         Ok(ProjectLinkPayload {
-            project_link: ProjectLink(link),
+            project_link: ProjectLink::from(link),
         })
     }
 }

@@ -82,7 +82,7 @@ impl TargetGroupMutation {
         };
         let group = in_write!(ctx, |write| target_groups::create_target_group(&mut write, new));
         Ok(TargetGroupPayload {
-            target_group: TargetGroup(group),
+            target_group: TargetGroup::from(group),
         })
     }
 
@@ -106,7 +106,7 @@ impl TargetGroupMutation {
             changes
         ));
         Ok(TargetGroupPayload {
-            target_group: TargetGroup(group),
+            target_group: TargetGroup::from(group),
         })
     }
 
@@ -124,7 +124,7 @@ impl TargetGroupMutation {
             input.replaced_by.as_deref()
         ));
         Ok(TargetGroupPayload {
-            target_group: TargetGroup(group),
+            target_group: TargetGroup::from(group),
         })
     }
 }

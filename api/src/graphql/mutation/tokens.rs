@@ -3,15 +3,11 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::in_write;
+use super::{in_write, named_or_own_organisation};
 use crate::{
     domain::{access::parse_scopes, write::tokens},
     error::ApiError,
-    graphql::{
-        context::{actor, db, token_service},
-        node_id::decode_as,
-        types::token::ApiToken,
-    },
+    graphql::{context::token_service, node_id::decode_as, types::token::ApiToken},
 };
 
 /// A token to issue. Managers issue tokens for their own organisation, never with scopes they do
@@ -64,16 +60,7 @@ impl TokenMutation {
     ) -> Result<IssueTokenPayload> {
         let scopes =
             parse_scopes(&input.scopes.join(" ")).map_err(|e| ApiError::invalid("input.scopes", e))?;
-        let organisation = match &input.organisation {
-            Some(key) => {
-                crate::domain::write::organisation_by_key(db(ctx)?, "input.organisation", key)
-                    .await?
-                    .id
-            }
-            None => actor(ctx)?
-                .organisation()
-                .ok_or_else(|| ApiError::invalid("input.organisation", "required"))?,
-        };
+        let organisation = named_or_own_organisation(ctx, input.organisation.as_deref()).await?;
         let signer = token_service(ctx)?;
         let (record, token) = in_write!(ctx, |write| async {
             let record = tokens::record_token(

@@ -94,7 +94,7 @@ impl VocabularyEditionMutation {
             &mut write, new
         ));
         Ok(VocabularyPayload {
-            vocabulary: Vocabulary(vocabulary),
+            vocabulary: Vocabulary::from(vocabulary),
         })
     }
 
@@ -110,7 +110,7 @@ impl VocabularyEditionMutation {
             &input.groups
         ));
         Ok(VocabularyPayload {
-            vocabulary: Vocabulary(vocabulary),
+            vocabulary: Vocabulary::from(vocabulary),
         })
     }
 
@@ -136,8 +136,8 @@ impl VocabularyEditionMutation {
         let replacement =
             replacement.ok_or_else(|| crate::error::ApiError::Internal("replacing group vanished".into()))?;
         Ok(TargetGroupReplacementPayload {
-            replaced: TargetGroup(replaced),
-            replacement: TargetGroup(replacement),
+            replaced: TargetGroup::from(replaced),
+            replacement: TargetGroup::from(replacement),
         })
     }
 }

@@ -4,18 +4,13 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::in_write;
+use super::{in_write, named_or_own_organisation};
 use crate::{
     domain::{
         entity_type::EntityType,
         webhooks::{self, Filters, NewWebhook, WebhookPatch},
     },
-    error::ApiError,
-    graphql::{
-        context::{actor, db, patch},
-        node_id::decode_as,
-        types::webhook::Webhook,
-    },
+    graphql::{context::patch, node_id::decode_as, types::webhook::Webhook},
     webhooks::Hub,
 };
 
@@ -132,16 +127,7 @@ impl WebhookMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The webhook to register.")] input: CreateWebhookInput,
     ) -> Result<CreateWebhookPayload> {
-        let organisation = match &input.organisation {
-            Some(key) => {
-                crate::domain::write::organisation_by_key(db(ctx)?, "input.organisation", key)
-                    .await?
-                    .id
-            }
-            None => actor(ctx)?
-                .organisation()
-                .ok_or_else(|| ApiError::invalid("input.organisation", "required"))?,
-        };
+        let organisation = named_or_own_organisation(ctx, input.organisation.as_deref()).await?;
         let hub = ctx.data::<Hub>()?;
         let new = NewWebhook {
             organisation,

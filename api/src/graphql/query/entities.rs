@@ -6,14 +6,13 @@
 //! lookup is batched. A reference to nothing resolves to `null`.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::{indicator, organisation, plan, plan_item, project_link, region, target_group};
 
 use crate::{
     domain::entity_type::EntityType,
     error::ApiError,
     graphql::{
-        context::loaders,
-        loaders::{Group, Loaders, one},
+        context::{loaders, related},
+        loaders::{Group, Loaders},
         natural_keys::NaturalKey,
         node_id,
         types::{
@@ -21,7 +20,7 @@ use crate::{
             project_link::ProjectLink, region::Region, target_group::TargetGroup,
         },
     },
-    read_model::table::Readable,
+    read_model::table::{Readable, Row},
 };
 
 /// The part of an indicator's key that names its plan item (`planItem { code }`): an indicator's
@@ -36,27 +35,28 @@ pub struct PlanItemKey {
 #[derive(Default)]
 pub struct EntityQuery;
 
-/// The row of type `type_name` with global ID `id`, through `loader`.
-async fn by_id<E>(
+/// The row of type `type_name` with global ID `id`, through `loader`, as `wrap` makes it.
+async fn by_id<E, T>(
     ctx: &Context<'_>,
     id: &ID,
     type_name: EntityType,
     loader: fn(&Loaders) -> &Group<E>,
-) -> Result<Option<E::Model>>
+    wrap: fn(Row<E>) -> T,
+) -> Result<Option<T>>
 where
     E: Readable,
 {
-    let key = node_id::decode_as("id", id, type_name)?;
-    Ok(one(loader(loaders(ctx)?), key).await?)
+    related(ctx, node_id::decode_as("id", id, type_name)?, loader, wrap).await
 }
 
-/// The row named by natural key `key` of `kind`, through `loader`.
-async fn by_key<E>(
+/// The row named by natural key `key` of `kind`, through `loader`, as `wrap` makes it.
+async fn by_key<E, T>(
     ctx: &Context<'_>,
     kind: NaturalKey,
     key: String,
     loader: fn(&Loaders) -> &Group<E>,
-) -> Result<Option<E::Model>>
+    wrap: fn(Row<E>) -> T,
+) -> Result<Option<T>>
 where
     E: Readable,
 {
@@ -66,55 +66,34 @@ where
         .load_one((kind, key))
         .await
         .map_err(ApiError::from)?;
-    match id {
-        Some(id) => Ok(one(loader(loaders), id).await?),
-        None => Ok(None),
-    }
+    related(ctx, id, loader, wrap).await
 }
 
 #[Object]
 impl EntityQuery {
     #[graphql(entity)]
     async fn plan_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Plan>> {
-        Ok(by_id::<plan::Entity>(ctx, &id, EntityType::Plan, |l| &l.plans)
-            .await?
-            .map(Plan))
+        by_id(ctx, &id, EntityType::Plan, |l| &l.plans, Plan).await
     }
 
     #[graphql(entity)]
     async fn plan_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Plan>> {
-        Ok(
-            by_key::<plan::Entity>(ctx, NaturalKey::PlanCode, code, |l| &l.plans)
-                .await?
-                .map(Plan),
-        )
+        by_key(ctx, NaturalKey::PlanCode, code, |l| &l.plans, Plan).await
     }
 
     #[graphql(entity)]
     async fn plan_item_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PlanItem>> {
-        Ok(
-            by_id::<plan_item::Entity>(ctx, &id, EntityType::PlanItem, |l| &l.plan_items)
-                .await?
-                .map(PlanItem),
-        )
+        by_id(ctx, &id, EntityType::PlanItem, |l| &l.plan_items, PlanItem).await
     }
 
     #[graphql(entity)]
     async fn plan_item_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<PlanItem>> {
-        Ok(
-            by_key::<plan_item::Entity>(ctx, NaturalKey::PlanItemCode, code, |l| &l.plan_items)
-                .await?
-                .map(PlanItem),
-        )
+        by_key(ctx, NaturalKey::PlanItemCode, code, |l| &l.plan_items, PlanItem).await
     }
 
     #[graphql(entity)]
     async fn indicator_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Indicator>> {
-        Ok(
-            by_id::<indicator::Entity>(ctx, &id, EntityType::Indicator, |l| &l.indicators)
-                .await?
-                .map(Indicator),
-        )
+        by_id(ctx, &id, EntityType::Indicator, |l| &l.indicators, Indicator).await
     }
 
     #[graphql(entity)]
@@ -129,47 +108,62 @@ impl EntityQuery {
             plan_item.code,
             crate::domain::numbering::CODE_SEPARATOR
         );
-        Ok(
-            by_key::<indicator::Entity>(ctx, NaturalKey::IndicatorCode, canonical, |l| &l.indicators)
-                .await?
-                .map(Indicator),
+        by_key(
+            ctx,
+            NaturalKey::IndicatorCode,
+            canonical,
+            |l| &l.indicators,
+            Indicator,
         )
+        .await
     }
 
     #[graphql(entity)]
     async fn target_group_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TargetGroup>> {
-        Ok(
-            by_id::<target_group::Entity>(ctx, &id, EntityType::TargetGroup, |l| &l.target_groups)
-                .await?
-                .map(TargetGroup),
+        by_id(
+            ctx,
+            &id,
+            EntityType::TargetGroup,
+            |l| &l.target_groups,
+            TargetGroup,
         )
+        .await
     }
 
     #[graphql(entity)]
     async fn target_group_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<TargetGroup>> {
-        Ok(
-            by_key::<target_group::Entity>(ctx, NaturalKey::TargetGroupCode, code, |l| &l.target_groups)
-                .await?
-                .map(TargetGroup),
+        by_key(
+            ctx,
+            NaturalKey::TargetGroupCode,
+            code,
+            |l| &l.target_groups,
+            TargetGroup,
         )
+        .await
     }
 
     #[graphql(entity)]
     async fn organisation_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organisation>> {
-        Ok(
-            by_id::<organisation::Entity>(ctx, &id, EntityType::Organisation, |l| &l.organisations)
-                .await?
-                .map(Organisation),
+        by_id(
+            ctx,
+            &id,
+            EntityType::Organisation,
+            |l| &l.organisations,
+            Organisation,
         )
+        .await
     }
 
     #[graphql(entity)]
     async fn organisation_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
-        Ok(
-            by_key::<organisation::Entity>(ctx, NaturalKey::OrganisationCode, code, |l| &l.organisations)
-                .await?
-                .map(Organisation),
+        by_key(
+            ctx,
+            NaturalKey::OrganisationCode,
+            code,
+            |l| &l.organisations,
+            Organisation,
         )
+        .await
     }
 
     #[graphql(entity)]
@@ -179,13 +173,16 @@ impl EntityQuery {
         identifiers: Vec<String>,
     ) -> Result<Option<Organisation>> {
         for identifier in identifiers {
-            let found =
-                by_key::<organisation::Entity>(ctx, NaturalKey::OrganisationIdentifier, identifier, |l| {
-                    &l.organisations
-                })
-                .await?;
-            if let Some(organisation) = found {
-                return Ok(Some(Organisation(organisation)));
+            let found = by_key(
+                ctx,
+                NaturalKey::OrganisationIdentifier,
+                identifier,
+                |l| &l.organisations,
+                Organisation,
+            )
+            .await?;
+            if found.is_some() {
+                return Ok(found);
             }
         }
         Ok(None)
@@ -193,28 +190,23 @@ impl EntityQuery {
 
     #[graphql(entity)]
     async fn region_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Region>> {
-        Ok(
-            by_id::<region::Entity>(ctx, &id, EntityType::Region, |l| &l.regions)
-                .await?
-                .map(Region),
-        )
+        by_id(ctx, &id, EntityType::Region, |l| &l.regions, Region).await
     }
 
     #[graphql(entity)]
     async fn region_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Region>> {
-        Ok(
-            by_key::<region::Entity>(ctx, NaturalKey::RegionCode, code, |l| &l.regions)
-                .await?
-                .map(Region),
-        )
+        by_key(ctx, NaturalKey::RegionCode, code, |l| &l.regions, Region).await
     }
 
     #[graphql(entity)]
     async fn project_link_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProjectLink>> {
-        Ok(
-            by_id::<project_link::Entity>(ctx, &id, EntityType::ProjectLink, |l| &l.project_links)
-                .await?
-                .map(ProjectLink),
+        by_id(
+            ctx,
+            &id,
+            EntityType::ProjectLink,
+            |l| &l.project_links,
+            ProjectLink,
         )
+        .await
     }
 }

@@ -60,7 +60,7 @@ impl IndicatorQuery {
         };
         let page =
             indicators::list_indicators(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
-        Ok(connection(page, Indicator))
+        Ok(connection(page, Indicator::from))
     }
 
     /// The indicator with this canonical code: its item's canonical code, `/`, and the indicator's
@@ -73,6 +73,6 @@ impl IndicatorQuery {
     ) -> Result<Option<Indicator>> {
         Ok(indicators::find_indicator_by_code(db(ctx)?, &code)
             .await?
-            .map(Indicator))
+            .map(Indicator::from))
     }
 }

@@ -59,7 +59,7 @@ impl OrganisationQuery {
         let page =
             organisations::list_organisations(db(ctx)?, &filter, &page_request(first, after, last, before))
                 .await?;
-        Ok(connection(page, Organisation))
+        Ok(connection(page, Organisation::from))
     }
 
     /// The organisation with this org-id identifier (e.g. `UA-EDR-12345678`, `XM-DAC-41146`) or
@@ -74,7 +74,7 @@ impl OrganisationQuery {
     ) -> Result<Option<Organisation>> {
         Ok(organisations::find_organisation(db(ctx)?, &identifier)
             .await?
-            .map(Organisation))
+            .map(Organisation::from))
     }
 
     /// The 27 first-level subdivisions of Ukraine, by ISO 3166-2 code.
@@ -82,7 +82,7 @@ impl OrganisationQuery {
         Ok(organisations::list_regions(db(ctx)?)
             .await?
             .into_iter()
-            .map(Region)
+            .map(Region::from)
             .collect())
     }
 
@@ -94,6 +94,6 @@ impl OrganisationQuery {
     ) -> Result<Option<Region>> {
         Ok(organisations::find_region_by_code(db(ctx)?, &code)
             .await?
-            .map(Region))
+            .map(Region::from))
     }
 }

@@ -5,8 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::{
     domain::plan_items::{self, PlanItemFilter as Filter},
     graphql::{
-        context::{db, loaders},
-        loaders::one,
+        context::{db, loaders, related},
         types::{
             common::{connection, page_request},
             enums::{PlanItemKind, PlanItemStatus, ResponsibilityRole},
@@ -79,11 +78,13 @@ impl PlanItemQuery {
             .lookups
             .as_ref()
             .and_then(|lookups| lookups.plan_items(loaders, &filter, &page));
-        let page = match in_memory {
-            Some(page) => page?,
-            None => plan_items::list_plan_items(db(ctx)?, &filter, &page).await?,
-        };
-        Ok(connection(page, PlanItem))
+        Ok(match in_memory {
+            Some(page) => connection(page?, PlanItem::from),
+            None => connection(
+                plan_items::list_plan_items(db(ctx)?, &filter, &page).await?,
+                PlanItem::from,
+            ),
+        })
     }
 
     /// The item with this canonical code (e.g. `UA-NAP-2021-2025/3.1.12`), or null if there is none.
@@ -92,15 +93,11 @@ impl PlanItemQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The canonical code, e.g. `UA-NAP-2021-2025/3.1.12`.")] code: String,
     ) -> Result<Option<PlanItem>> {
-        let loaders = loaders(ctx)?;
-        if let Some(lookups) = &loaders.lookups {
-            return Ok(match lookups.plan_item(&code) {
-                Some(id) => one(&loaders.plan_items, id).await?.map(PlanItem),
-                None => None,
-            });
+        if let Some(lookups) = &loaders(ctx)?.lookups {
+            return related(ctx, lookups.plan_item(&code), |l| &l.plan_items, PlanItem).await;
         }
         Ok(plan_items::find_plan_item_by_code(db(ctx)?, &code)
             .await?
-            .map(PlanItem))
+            .map(PlanItem::from))
     }
 }

@@ -5,8 +5,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use crate::{
     domain::plans::{self, PlanFilter as Filter},
     graphql::{
-        context::{db, loaders},
-        loaders::one,
+        context::{db, loaders, related},
         types::{
             common::{connection, page_request},
             enums::{PlanLevel, PlanStatus},
@@ -58,7 +57,7 @@ impl PlanQuery {
             include_withdrawn: filter.include_withdrawn,
         };
         let page = plans::list_plans(db(ctx)?, &filter, &page_request(first, after, last, before)).await?;
-        Ok(connection(page, Plan))
+        Ok(connection(page, Plan::from))
     }
 
     /// The plan with this code (e.g. `UA-NAP-2021-2025`), or null if there is none.
@@ -67,13 +66,9 @@ impl PlanQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The plan code, e.g. `UA-NAP-2021-2025`.")] code: String,
     ) -> Result<Option<Plan>> {
-        let loaders = loaders(ctx)?;
-        if let Some(lookups) = &loaders.lookups {
-            return Ok(match lookups.plan(&code) {
-                Some(id) => one(&loaders.plans, id).await?.map(Plan),
-                None => None,
-            });
+        if let Some(lookups) = &loaders(ctx)?.lookups {
+            return related(ctx, lookups.plan(&code), |l| &l.plans, Plan).await;
         }
-        Ok(plans::find_plan_by_code(db(ctx)?, &code).await?.map(Plan))
+        Ok(plans::find_plan_by_code(db(ctx)?, &code).await?.map(Plan::from))
     }
 }

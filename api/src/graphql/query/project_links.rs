@@ -90,11 +90,13 @@ impl ProjectLinkQuery {
             .lookups
             .as_ref()
             .and_then(|lookups| lookups.project_links(loaders, &filter, &page));
-        let page = match in_memory {
-            Some(page) => page?,
-            None => project_links::list_project_links(db(ctx)?, &filter, &page).await?,
-        };
-        Ok(connection(page, ProjectLink))
+        Ok(match in_memory {
+            Some(page) => connection(page?, ProjectLink::from),
+            None => connection(
+                project_links::list_project_links(db(ctx)?, &filter, &page).await?,
+                ProjectLink::from,
+            ),
+        })
     }
 
     /// Totals over the matching project links: overall, per strategic goal, per region and per

@@ -56,7 +56,7 @@ impl TargetGroupQuery {
         let page =
             target_groups::list_target_groups(db(ctx)?, &filter, &page_request(first, after, last, before))
                 .await?;
-        Ok(connection(page, TargetGroup))
+        Ok(connection(page, TargetGroup::from))
     }
 
     /// Every edition of the target-group vocabulary, oldest first (each with its groups in
@@ -65,7 +65,7 @@ impl TargetGroupQuery {
         Ok(target_groups::list_vocabularies(db(ctx)?)
             .await?
             .into_iter()
-            .map(Vocabulary)
+            .map(Vocabulary::from)
             .collect())
     }
 
@@ -77,7 +77,7 @@ impl TargetGroupQuery {
     ) -> Result<Option<Vocabulary>> {
         Ok(target_groups::find_vocabulary_by_code(db(ctx)?, &code)
             .await?
-            .map(Vocabulary))
+            .map(Vocabulary::from))
     }
 
     /// The target group with this code (e.g. `internally-displaced-persons`), or null if there is none.
@@ -88,6 +88,6 @@ impl TargetGroupQuery {
     ) -> Result<Option<TargetGroup>> {
         Ok(target_groups::find_target_group_by_code(db(ctx)?, &code)
             .await?
-            .map(TargetGroup))
+            .map(TargetGroup::from))
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::audit_event;
 
 use super::organisation::Organisation;
-use crate::graphql::{context::loaders, loaders::one, node_id};
+use crate::graphql::node_id;
 
 /// An audit event row.
 #[derive(Clone)]
@@ -26,10 +26,7 @@ impl AuditEvent {
 
     /// The organisation that made it; null for the operator's command line.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let Some(id) = self.0.organisation_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.organisations, id).await?.map(Organisation))
+        Organisation::of(ctx, self.0.organisation_id).await
     }
 
     /// The token used, as `token:<jti>`, or `cli`.

@@ -3,7 +3,10 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
 use chrono::NaiveDate;
 
-use crate::domain::pagination::{Page, PageRequest};
+use crate::{
+    domain::pagination::{KeyKind, KeyValue, Page, PageRequest, paginate_loaded},
+    error::ApiResult,
+};
 
 /// A calendar date in ISO 8601 form, `YYYY-MM-DD`, e.g. `2020-10-28`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +126,24 @@ pub trait FromPage<T> {
 /// Turns a page of rows into the connection `C` of their GraphQL objects.
 pub fn connection<M, T, C: FromPage<T>>(page: Page<M>, wrap: impl Fn(M) -> T) -> C {
     C::from_page(page, wrap)
+}
+
+/// The connection `C` of a page of `rows` in the order of their ids (`id` gives a row's), each
+/// wrapped as `T`: the answer of a relation whose rows have no order of their own.
+pub fn connection_by_id<M, T, C: FromPage<T>>(
+    mut rows: Vec<M>,
+    id: fn(&M) -> uuid::Uuid,
+    request: &PageRequest,
+    wrap: impl Fn(M) -> T,
+) -> ApiResult<C> {
+    rows.sort_by_key(|row| *id(row).as_bytes());
+    let page = paginate_loaded(
+        rows,
+        &[KeyKind::Uuid],
+        |row| vec![KeyValue::from(id(row))],
+        request,
+    )?;
+    Ok(connection(page, wrap))
 }
 
 /// The Relay arguments of a field as a page request.

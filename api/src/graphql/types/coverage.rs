@@ -82,7 +82,7 @@ pub struct RegionLocalization(pub RegionCoverage);
 impl RegionLocalization {
     /// The region.
     async fn region(&self) -> Region {
-        Region(self.0.region.clone())
+        Region::from(self.0.region.clone())
     }
 
     /// Whether the region has an adopted plan in force localizing the national plan
@@ -100,7 +100,7 @@ impl RegionLocalization {
     /// The regional plan that is not withdrawn (the most recent adopted one, else the most recent
     /// draft); null when there is none.
     async fn plan(&self) -> Option<Plan> {
-        self.0.plan.clone().map(Plan)
+        self.0.plan.clone().map(Plan::from)
     }
 
     /// The status of `plan`; null when there is no plan.
@@ -110,7 +110,7 @@ impl RegionLocalization {
 
     /// The act approving the regional plan, when recorded.
     async fn approval_act(&self) -> Option<LegalAct> {
-        self.0.approval.clone().map(LegalAct)
+        self.0.approval.clone().map(LegalAct::from)
     }
 
     /// How many distinct items of the national plan the items of `plan` implement (withdrawn items on
@@ -128,7 +128,7 @@ impl RegionLocalization {
     /// The latest act approving or amending the national plan: the change regions re-align to.
     /// Null when the national plan has no recorded act.
     async fn national_change_act(&self) -> Option<LegalAct> {
-        self.0.national_change.clone().map(LegalAct)
+        self.0.national_change.clone().map(LegalAct::from)
     }
 
     /// When the region's re-alignment with the latest national change is due: that act's date

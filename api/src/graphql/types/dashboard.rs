@@ -78,7 +78,7 @@ impl ProjectLinkSummary {
             .by_strategic_goal
             .iter()
             .map(|(goal, totals)| StrategicGoalTotals {
-                goal: PlanItem(goal.clone()),
+                goal: PlanItem::from(goal.clone()),
                 totals: totals.into(),
             })
             .collect()
@@ -91,7 +91,7 @@ impl ProjectLinkSummary {
             .by_region
             .iter()
             .map(|(region, totals)| RegionTotals {
-                region: Region(region.clone()),
+                region: Region::from(region.clone()),
                 totals: totals.into(),
             })
             .collect()
@@ -104,7 +104,7 @@ impl ProjectLinkSummary {
             .by_funder
             .iter()
             .map(|(funder, totals)| FunderTotals {
-                funder: Organisation(funder.clone()),
+                funder: Organisation::from(funder.clone()),
                 totals: totals.into(),
             })
             .collect()

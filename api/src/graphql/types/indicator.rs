@@ -3,6 +3,7 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{indicator, indicator_value};
+use std::sync::Arc;
 
 use super::{
     enums::{IndicatorDirection, IndicatorValueKind, Sex},
@@ -11,15 +12,15 @@ use super::{
     region::Region,
 };
 use crate::graphql::{
-    context::{language, loaders},
-    language::{Language, LocalizedText},
+    context::{loaders, related},
+    language::Name,
     loaders::{group, one},
     node_id,
 };
 
 /// An indicator row, resolved as `Indicator`.
 #[derive(Clone)]
-pub struct Indicator(pub indicator::Model);
+pub struct Indicator(pub Arc<indicator::Model>);
 
 /// A measure of progress of a goal or task, with baseline, target and actual values.
 #[Object]
@@ -34,21 +35,9 @@ impl Indicator {
         &self.0.code
     }
 
-    /// The name in `lang`, falling back to the other language.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
-    }
-
-    /// The name in both languages.
-    async fn names(&self) -> LocalizedText {
-        LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    #[graphql(flatten)]
+    async fn name_fields(&self) -> Name<'_> {
+        Name::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
     }
 
     /// Unit of measure, e.g. `percent` or `persons`.
@@ -96,9 +85,7 @@ impl Indicator {
 
     /// The plan item it measures.
     async fn plan_item(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
-        Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
-            .await?
-            .map(PlanItem))
+        related(ctx, self.0.plan_item_id, |l| &l.plan_items, PlanItem).await
     }
 
     /// Baseline, target and actual values by period, optionally only of one kind or sex; withdrawn
@@ -137,7 +124,7 @@ impl Indicator {
 
 /// An indicator value row.
 #[derive(Clone)]
-pub struct IndicatorValue(pub indicator_value::Model);
+pub struct IndicatorValue(pub Arc<indicator_value::Model>);
 
 /// A baseline, target or actual value of an indicator for a year or a stage (range of years).
 #[Object]
@@ -189,10 +176,7 @@ impl IndicatorValue {
 
     /// The region the value is for; null for the whole country.
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
-        let Some(id) = self.0.region_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+        related(ctx, self.0.region_id, |l| &l.regions, Region).await
     }
 
     /// Where this value comes from.
@@ -202,10 +186,7 @@ impl IndicatorValue {
 
     /// The organisation that reported it.
     async fn reported_by(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        let Some(id) = self.0.reported_by_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.organisations, id).await?.map(Organisation))
+        Organisation::of(ctx, self.0.reported_by_id).await
     }
 }
 

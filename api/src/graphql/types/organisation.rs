@@ -3,28 +3,36 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organisation, organisation_name};
+use std::sync::Arc;
 
 use super::{
-    common::{Date, connection, date, page_request},
+    common::{Date, connection_by_id, date, page_request},
     enums::{OrganisationKind, ParticipantRole},
     plan::Plan,
     plan_item::{Responsibility, ResponsibilityConnection},
     project_link::{ProjectLinkConnection, project_link_page},
     region::Region,
 };
-use crate::{
-    domain::pagination::{KeyKind, KeyValue, paginate_loaded},
-    graphql::{
-        context::{language, loaders},
-        language::{Language, LocalizedText},
-        loaders::{group, many, one, unique},
-        node_id,
-    },
+use crate::graphql::{
+    context::{loaders, related},
+    language::{LocalizedText, bilingual_fields},
+    loaders::{group, many, unique},
+    node_id,
 };
+
+bilingual_fields! {
+    /// `Organisation.name` and `Organisation.names`.
+    OrganisationCurrentName {
+        /// The current name in `lang`, falling back to the other language.
+        name,
+        /// The current name in both languages.
+        names,
+    }
+}
 
 /// An organisation row, resolved as `Organisation`.
 #[derive(Clone)]
-pub struct Organisation(pub organisation::Model);
+pub struct Organisation(pub Arc<organisation::Model>);
 
 /// A ministry, administration, community, civil-society or international organisation, or donor.
 #[Object]
@@ -59,21 +67,9 @@ impl Organisation {
         self.0.withdrawal_reason.as_deref()
     }
 
-    /// The current name in `lang`, falling back to the other language.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
-    }
-
-    /// The current name in both languages.
-    async fn names(&self) -> LocalizedText {
-        LocalizedText::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
+    #[graphql(flatten)]
+    async fn name_fields(&self) -> OrganisationCurrentName<'_> {
+        OrganisationCurrentName::new(self.0.name_uk.as_deref(), self.0.name_en.as_deref())
     }
 
     /// Every name the organisation has had, oldest first: by dates where known, the current name last.
@@ -104,7 +100,7 @@ impl Organisation {
         let names = group(&loaders(ctx)?.names_by_organisation, self.0.id).await?;
         Ok(crate::domain::organisations::name_on(&names, date.0)
             .cloned()
-            .map(OrganisationName))
+            .map(OrganisationName::from))
     }
 
     /// Org-id identifiers, e.g. `UA-EDR-12345678` (EDRPOU) or `XM-DAC-41146`.
@@ -112,16 +108,13 @@ impl Organisation {
         Ok(group(&loaders(ctx)?.identifiers_by_organisation, self.0.id)
             .await?
             .into_iter()
-            .map(|i| i.identifier)
+            .map(|i| i.identifier.clone())
             .collect())
     }
 
     /// The region a regional or local body serves.
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
-        let Some(id) = self.0.region_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+        related(ctx, self.0.region_id, |l| &l.regions, Region).await
     }
 
     /// Bodies whose functions this organisation took over.
@@ -173,15 +166,9 @@ impl Organisation {
         #[graphql(desc = "Return the last n (at most 100).")] last: Option<i32>,
         #[graphql(desc = "Return those before this cursor.")] before: Option<String>,
     ) -> Result<ResponsibilityConnection> {
-        let mut rows = group(&loaders(ctx)?.responsibilities_by_organisation, self.0.id).await?;
-        rows.sort_by_key(|r| *r.id.as_bytes());
-        let page = paginate_loaded(
-            rows,
-            &[KeyKind::Uuid],
-            |r| vec![KeyValue::from(r.id)],
-            &page_request(first, after, last, before),
-        )?;
-        Ok(connection(page, Responsibility))
+        let rows = group(&loaders(ctx)?.responsibilities_by_organisation, self.0.id).await?;
+        let request = page_request(first, after, last, before);
+        Ok(connection_by_id(rows, |r| r.id, &request, Responsibility)?)
     }
 
     /// Project links this organisation takes part in, optionally only in one IATI role; withdrawn
@@ -227,8 +214,15 @@ impl Organisation {
     }
 }
 
+impl Organisation {
+    /// The organisation with id `id` (none without one), read through the request's loader.
+    pub async fn of(ctx: &Context<'_>, id: impl Into<Option<uuid::Uuid>>) -> Result<Option<Self>> {
+        related(ctx, id, |l| &l.organisations, Self).await
+    }
+}
+
 /// A name history row.
-pub struct OrganisationName(pub organisation_name::Model);
+pub struct OrganisationName(pub Arc<organisation_name::Model>);
 
 /// A name an organisation has had, with the period it was used when known.
 #[Object]

@@ -1,28 +1,30 @@
 //! `Plan`, its legal acts, and the acts themselves.
 
 use crate::domain::entity_type::EntityType;
+use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{legal_act, plan, plan_legal_act};
+use std::sync::Arc;
 
 use super::{
     common::Date,
     coverage::RegionLocalization,
     enums::{LegalActKind, PlanActRole, PlanLevel, PlanStatus},
     organisation::Organisation,
-    plan_item::{PlanItem, live_only},
+    plan_item::{PlanItem, live_items},
     region::Region,
 };
 use crate::graphql::{
-    context::{db, language, loaders},
-    language::{Language, LocalizedText},
-    loaders::{group, many, one},
+    context::{db, loaders, related},
+    language::bilingual_fields,
+    loaders::{group, many},
     node_id,
 };
 
 /// A plan row, resolved as the GraphQL `Plan` type.
 #[derive(Clone)]
-pub struct Plan(pub plan::Model);
+pub struct Plan(pub Arc<plan::Model>);
 
 /// A national, regional, departmental or local action plan for UN Security Council Resolution
 /// 1325 "Women, Peace and Security".
@@ -48,22 +50,9 @@ impl Plan {
         crate::domain::plans::effective_status(&self.0).into()
     }
 
-    /// The plan's title in `lang` (default: the request's `Accept-Language`, else Ukrainian),
-    /// falling back to the other language; null only where no title is known in either.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
-    }
-
-    /// The title in both languages, each null where the official wording is not known.
-    async fn titles(&self) -> LocalizedText {
-        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    #[graphql(flatten)]
+    async fn title_fields(&self) -> PlanTitle<'_> {
+        PlanTitle::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
     /// First year of the plan's period.
@@ -108,25 +97,17 @@ impl Plan {
 
     /// The region of a regional plan.
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
-        let Some(id) = self.0.region_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.regions, id).await?.map(Region))
+        related(ctx, self.0.region_id, |l| &l.regions, Region).await
     }
 
     /// The organisation that maintains the plan in the registry.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.owner_organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.owner_organisation_id).await
     }
 
     /// The national plan this regional, departmental or local plan localizes.
     async fn parent_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
-        let Some(id) = self.0.parent_plan_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
+        related(ctx, self.0.parent_plan_id, |l| &l.plans, Plan).await
     }
 
     /// The regional, departmental and local plans that localize this plan, by code; withdrawn
@@ -146,10 +127,7 @@ impl Plan {
 
     /// The plan this one replaces.
     async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
-        let Some(id) = self.0.supersedes_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.plans, id).await?.map(Plan))
+        related(ctx, self.0.supersedes_id, |l| &l.plans, Plan).await
     }
 
     /// The plans that replace this one (drafts included), by code; withdrawn plans are left out
@@ -201,11 +179,7 @@ impl Plan {
         include_withdrawn: bool,
     ) -> Result<Vec<PlanItem>> {
         let goals = group(&loaders(ctx)?.goals_by_plan, self.0.id).await?;
-        Ok(live_only(ctx, goals, include_withdrawn)
-            .await?
-            .into_iter()
-            .map(PlanItem)
-            .collect())
+        live_items(ctx, goals, include_withdrawn).await
     }
 
     /// For a national plan: every region with its regional plan (or none), whether that plan is
@@ -237,10 +211,21 @@ impl Plan {
     }
 }
 
+bilingual_fields! {
+    /// `Plan.title` and `Plan.titles`.
+    PlanTitle {
+        /// The plan's title in `lang` (default: the request's `Accept-Language`, else Ukrainian),
+        /// falling back to the other language; null only where no title is known in either.
+        title,
+        /// The title in both languages, each null where the official wording is not known.
+        titles,
+    }
+}
+
 /// A legal act's relation to a plan.
 pub struct PlanLegalAct {
-    link: plan_legal_act::Model,
-    act: legal_act::Model,
+    link: Row<plan_legal_act::Entity>,
+    act: Row<legal_act::Entity>,
 }
 
 /// What a legal act does to a plan.
@@ -253,12 +238,22 @@ impl PlanLegalAct {
 
     /// The act.
     async fn act(&self) -> LegalAct {
-        LegalAct(self.act.clone())
+        LegalAct::from(self.act.clone())
+    }
+}
+
+bilingual_fields! {
+    /// `LegalAct.title` and `LegalAct.titles`.
+    LegalActTitle {
+        /// The act's title in `lang`, falling back to the other language.
+        title,
+        /// The title in both languages.
+        titles,
     }
 }
 
 /// A legal act row, resolved as `LegalAct`.
-pub struct LegalAct(pub legal_act::Model);
+pub struct LegalAct(pub Arc<legal_act::Model>);
 
 /// A legal act such as the Cabinet of Ministers order that approves a plan.
 #[Object]
@@ -283,21 +278,9 @@ impl LegalAct {
         Date(self.0.adopted_on)
     }
 
-    /// The act's title in `lang`, falling back to the other language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
-    }
-
-    /// The title in both languages.
-    async fn titles(&self) -> LocalizedText {
-        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    #[graphql(flatten)]
+    async fn title_fields(&self) -> LegalActTitle<'_> {
+        LegalActTitle::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
     /// Where the official text is published.
@@ -307,27 +290,22 @@ impl LegalAct {
 
     /// The body that issued the act.
     async fn issuer(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.issuer_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.issuer_id).await
     }
 
     /// The act this one amends.
     async fn amends(&self, ctx: &Context<'_>) -> Result<Option<LegalAct>> {
-        let Some(id) = self.0.amends_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.legal_acts, id).await?.map(LegalAct))
+        related(ctx, self.0.amends_id, |l| &l.legal_acts, LegalAct).await
     }
 }
 
 /// `plans` as `Plan`s, without the withdrawn ones unless `include_withdrawn`: what every relation
 /// listing plans answers.
-pub fn plans_in_force(plans: Vec<plan::Model>, include_withdrawn: bool) -> Vec<Plan> {
+pub fn plans_in_force(plans: Vec<Row<plan::Entity>>, include_withdrawn: bool) -> Vec<Plan> {
     plans
         .into_iter()
         .filter(|p| include_withdrawn || p.withdrawn_at.is_none())
-        .map(Plan)
+        .map(Plan::from)
         .collect()
 }
 

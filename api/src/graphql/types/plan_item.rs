@@ -2,9 +2,11 @@
 //! responsibilities.
 
 use crate::domain::entity_type::EntityType;
+use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{funding_line, plan_item, responsibility};
+use std::sync::Arc;
 
 use super::{
     common::Money,
@@ -20,16 +22,37 @@ use super::{
 use crate::{
     domain::{coverage::LocalizationStatus, plan_items::is_live},
     graphql::{
-        context::{language, loaders},
-        language::{Language, LocalizedText},
+        context::{loaders, related},
+        language::bilingual_fields,
         loaders::{group, many, one, unique},
         node_id,
     },
 };
 
+bilingual_fields! {
+    /// `PlanItem.title` and `PlanItem.titles`.
+    PlanItemTitle {
+        /// The title in `lang` (default: the request's `Accept-Language`, else Ukrainian), falling
+        /// back to the other language.
+        title,
+        /// The title in both languages.
+        titles,
+    }
+}
+
+bilingual_fields! {
+    /// `PlanItem.description` and `PlanItem.descriptions`.
+    PlanItemDescription {
+        /// The description in `lang`, falling back to the other language.
+        description,
+        /// The description in both languages.
+        descriptions,
+    }
+}
+
 /// A plan item row, resolved as `PlanItem`.
 #[derive(Clone)]
-pub struct PlanItem(pub plan_item::Model);
+pub struct PlanItem(pub Arc<plan_item::Model>);
 
 /// A strategic goal, operational goal, task or activity (measure) of a plan, cited by its
 /// canonical code, e.g. `UA-NAP-2021-2025/3.1.12`.
@@ -59,46 +82,21 @@ impl PlanItem {
     /// `ACTIVE` while in force; `WITHDRAWN` once the item, or the plan it belongs to, is withdrawn.
     async fn status(&self, ctx: &Context<'_>) -> Result<PlanItemStatus> {
         let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
-        Ok(if is_live(&self.0, plan.as_ref()) {
+        Ok(if is_live(&self.0, plan.as_deref()) {
             PlanItemStatus::Active
         } else {
             PlanItemStatus::Withdrawn
         })
     }
 
-    /// The title in `lang` (default: the request's `Accept-Language`, else Ukrainian), falling
-    /// back to the other language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    #[graphql(flatten)]
+    async fn title_fields(&self) -> PlanItemTitle<'_> {
+        PlanItemTitle::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
-    /// The title in both languages.
-    async fn titles(&self) -> LocalizedText {
-        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
-    }
-
-    /// The description in `lang`, falling back to the other language.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
-    }
-
-    /// The description in both languages.
-    async fn descriptions(&self) -> LocalizedText {
-        LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    #[graphql(flatten)]
+    async fn description_fields(&self) -> PlanItemDescription<'_> {
+        PlanItemDescription::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
     }
 
     /// Why the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, why the
@@ -108,7 +106,7 @@ impl PlanItem {
             return Ok(self.0.withdrawal_reason.clone());
         }
         let plan = one(&loaders(ctx)?.plans, self.0.plan_id).await?;
-        Ok(plan.and_then(|p| p.withdrawal_reason))
+        Ok(plan.and_then(|p| p.withdrawal_reason.clone()))
     }
 
     /// When the item was withdrawn; for an item of a withdrawn plan not withdrawn itself, when the
@@ -148,15 +146,12 @@ impl PlanItem {
 
     /// The plan the item belongs to.
     async fn plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>> {
-        Ok(one(&loaders(ctx)?.plans, self.0.plan_id).await?.map(Plan))
+        related(ctx, self.0.plan_id, |l| &l.plans, Plan).await
     }
 
     /// The item one level up; null for a strategic goal.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
-        let Some(id) = self.0.parent_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.plan_items, id).await?.map(PlanItem))
+        related(ctx, self.0.parent_id, |l| &l.plan_items, PlanItem).await
     }
 
     /// The items one level down, by number; withdrawn items (and, in a withdrawn plan, every item)
@@ -171,11 +166,7 @@ impl PlanItem {
         include_withdrawn: bool,
     ) -> Result<Vec<PlanItem>> {
         let children = group(&loaders(ctx)?.items_by_parent, self.0.id).await?;
-        Ok(live_only(ctx, children, include_withdrawn)
-            .await?
-            .into_iter()
-            .map(PlanItem)
-            .collect())
+        live_items(ctx, children, include_withdrawn).await
     }
 
     /// The path from the strategic goal down to this item's parent (empty for a strategic goal).
@@ -266,12 +257,9 @@ impl PlanItem {
         )]
         include_withdrawn: bool,
     ) -> Result<Vec<PlanItem>> {
-        let loaders = loaders(ctx)?;
-        let links = group(&loaders.implemented_by_item, self.0.id).await?;
-        let items = many(&loaders.plan_items, links.iter().map(|l| l.implemented_item_id)).await?;
-        let mut items = live_only(ctx, items, include_withdrawn).await?;
-        items.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(items.into_iter().map(PlanItem).collect())
+        let links = group(&loaders(ctx)?.implemented_by_item, self.0.id).await?;
+        let ids = links.iter().map(|l| l.implemented_item_id);
+        live_items_by_code(ctx, ids, include_withdrawn).await
     }
 
     /// The items that implement this item, by code: items of regional, departmental and local plans
@@ -286,12 +274,9 @@ impl PlanItem {
         )]
         include_withdrawn: bool,
     ) -> Result<Vec<PlanItem>> {
-        let loaders = loaders(ctx)?;
-        let links = group(&loaders.localizations_by_item, self.0.id).await?;
-        let items = many(&loaders.plan_items, links.iter().map(|l| l.implementing_item_id)).await?;
-        let mut items = live_only(ctx, items, include_withdrawn).await?;
-        items.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(items.into_iter().map(PlanItem).collect())
+        let links = group(&loaders(ctx)?.localizations_by_item, self.0.id).await?;
+        let ids = links.iter().map(|l| l.implementing_item_id);
+        live_items_by_code(ctx, ids, include_withdrawn).await
     }
 
     /// Which regions' plans implement this item, which only in a draft, and which do not
@@ -372,24 +357,51 @@ impl PlanItem {
 /// what every relation listing plan items answers (their plans load in one batch).
 pub async fn live_only(
     ctx: &Context<'_>,
-    mut items: Vec<plan_item::Model>,
+    mut items: Vec<Row<plan_item::Entity>>,
     include_withdrawn: bool,
-) -> Result<Vec<plan_item::Model>> {
+) -> Result<Vec<Row<plan_item::Entity>>> {
     if include_withdrawn {
         return Ok(items);
     }
-    let plans: std::collections::HashMap<uuid::Uuid, entity::plan::Model> =
-        many(&loaders(ctx)?.plans, unique(items.iter().map(|i| i.plan_id)))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-    items.retain(|item| is_live(item, plans.get(&item.plan_id)));
+    // Items listed together are nearly always of one plan: a short list beats a map.
+    let plans = many(&loaders(ctx)?.plans, unique(items.iter().map(|i| i.plan_id))).await?;
+    items.retain(|item| {
+        is_live(
+            item,
+            plans.iter().find(|p| p.id == item.plan_id).map(AsRef::as_ref),
+        )
+    });
     Ok(items)
 }
 
+/// `items` as `PlanItem`s, without the withdrawn ones and those of withdrawn plans unless
+/// `include_withdrawn`: what every relation listing plan items in a stored order answers.
+pub async fn live_items(
+    ctx: &Context<'_>,
+    items: Vec<Row<plan_item::Entity>>,
+    include_withdrawn: bool,
+) -> Result<Vec<PlanItem>> {
+    Ok(live_only(ctx, items, include_withdrawn)
+        .await?
+        .into_iter()
+        .map(PlanItem::from)
+        .collect())
+}
+
+/// The plan items with ids `ids`, by code, as `live_items` leaves them: the answer of the
+/// `implements` links in either direction.
+async fn live_items_by_code(
+    ctx: &Context<'_>,
+    ids: impl IntoIterator<Item = uuid::Uuid>,
+    include_withdrawn: bool,
+) -> Result<Vec<PlanItem>> {
+    let mut items = many(&loaders(ctx)?.plan_items, ids).await?;
+    items.sort_by(|a, b| a.code.cmp(&b.code));
+    live_items(ctx, items, include_withdrawn).await
+}
+
 /// A funding line row.
-pub struct FundingLine(pub funding_line::Model);
+pub struct FundingLine(pub Arc<funding_line::Model>);
 
 /// A source of financing of a plan item with its estimated amount.
 #[Object]
@@ -412,7 +424,7 @@ impl FundingLine {
 
 /// A responsibility row.
 #[derive(Clone)]
-pub struct Responsibility(pub responsibility::Model);
+pub struct Responsibility(pub Arc<responsibility::Model>);
 
 /// An organisation's role in carrying out a plan item.
 #[Object]
@@ -424,16 +436,12 @@ impl Responsibility {
 
     /// The organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.organisation_id).await
     }
 
     /// The plan item.
     async fn plan_item(&self, ctx: &Context<'_>) -> Result<Option<PlanItem>> {
-        Ok(one(&loaders(ctx)?.plan_items, self.0.plan_item_id)
-            .await?
-            .map(PlanItem))
+        related(ctx, self.0.plan_item_id, |l| &l.plan_items, PlanItem).await
     }
 }
 

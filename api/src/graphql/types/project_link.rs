@@ -3,31 +3,29 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{project_link, project_participant};
+use std::sync::Arc;
 
 use super::{
     codelist::IatiCode,
-    common::{Date, Money, connection, date, page_request},
+    common::{Date, Money, connection_by_id, date, page_request},
     enums::ParticipantRole,
     organisation::Organisation,
     plan_item::PlanItem,
     region::Region,
 };
 use crate::{
-    domain::{
-        codelists,
-        pagination::{KeyKind, KeyValue, paginate_loaded},
-    },
+    domain::codelists,
     graphql::{
-        context::{language, loaders},
-        language::{Language, LocalizedText},
-        loaders::{group, many, one},
+        context::loaders,
+        language::Title,
+        loaders::{group, many},
         node_id,
     },
 };
 
 /// A project link row, resolved as `ProjectLink`.
 #[derive(Clone)]
-pub struct ProjectLink(pub project_link::Model);
+pub struct ProjectLink(pub Arc<project_link::Model>);
 
 /// A donor or partner project (often published in IATI) and the plan items it contributes to.
 #[Object]
@@ -42,21 +40,9 @@ impl ProjectLink {
         self.0.iati_identifier.as_deref()
     }
 
-    /// The title in `lang`, falling back to the other language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
-    }
-
-    /// The title in both languages.
-    async fn titles(&self) -> LocalizedText {
-        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    #[graphql(flatten)]
+    async fn title_fields(&self) -> Title<'_> {
+        Title::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
     /// The project's budget.
@@ -129,7 +115,7 @@ impl ProjectLink {
         Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)
             .await?
             .into_iter()
-            .map(|p| p.code)
+            .map(|p| p.code.clone())
             .collect())
     }
 
@@ -171,9 +157,7 @@ impl ProjectLink {
 
     /// The organisation that maintains this link in the registry.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.owner_organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.owner_organisation_id).await
     }
 
     /// This project link's permanent address, `<base>/id/project/<IATI identifier>` (the
@@ -186,7 +170,7 @@ impl ProjectLink {
 }
 
 /// A participant row.
-pub struct ProjectParticipant(pub project_participant::Model);
+pub struct ProjectParticipant(pub Arc<project_participant::Model>);
 
 /// An organisation taking part in a project.
 #[Object]
@@ -206,9 +190,7 @@ impl ProjectParticipant {
 
     /// The organisation.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.organisation_id).await
     }
 }
 
@@ -232,12 +214,6 @@ pub async fn project_link_page(
 ) -> Result<ProjectLinkConnection> {
     let mut projects = many(&loaders(ctx)?.project_links, ids).await?;
     projects.retain(|p| include_withdrawn || p.withdrawn_at.is_none());
-    projects.sort_by_key(|p| *p.id.as_bytes());
-    let page = paginate_loaded(
-        projects,
-        &[KeyKind::Uuid],
-        |p| vec![KeyValue::from(p.id)],
-        &page_request(first, after, last, before),
-    )?;
-    Ok(connection(page, ProjectLink))
+    let request = page_request(first, after, last, before);
+    Ok(connection_by_id(projects, |p| p.id, &request, ProjectLink)?)
 }

@@ -3,6 +3,7 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, Object, Result};
 use entity::region;
+use std::sync::Arc;
 
 use super::{
     enums::RegionKind,
@@ -10,15 +11,15 @@ use super::{
     project_link::{ProjectLinkConnection, project_link_page},
 };
 use crate::graphql::{
-    context::{language, loaders},
-    language::{Language, LocalizedText},
+    context::loaders,
+    language::Name,
     loaders::{group, unique},
     node_id,
 };
 
 /// A region row, resolved as `Region`.
 #[derive(Clone)]
-pub struct Region(pub region::Model);
+pub struct Region(pub Arc<region::Model>);
 
 /// An oblast, a city with special status (Kyiv, Sevastopol) or the Autonomous Republic of Crimea,
 /// keyed by its ISO 3166-2:UA code.
@@ -39,21 +40,9 @@ impl Region {
         self.0.kind.into()
     }
 
-    /// The name in `lang`, falling back to the other language.
-    async fn name(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(Some(&self.0.name_uk), Some(&self.0.name_en))
-    }
-
-    /// The name in both languages.
-    async fn names(&self) -> LocalizedText {
-        LocalizedText::new(Some(&self.0.name_uk), Some(&self.0.name_en))
+    #[graphql(flatten)]
+    async fn name_fields(&self) -> Name<'_> {
+        Name::new(Some(&self.0.name_uk), Some(&self.0.name_en))
     }
 
     /// The official romanization, e.g. `Dnipropetrovska oblast`.

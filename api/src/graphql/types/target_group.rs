@@ -1,8 +1,10 @@
 //! `TargetGroup` and its `Vocabulary`.
 
 use crate::domain::entity_type::EntityType;
+use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use entity::{target_group, vocabulary};
+use std::sync::Arc;
 
 use super::{
     common::{connection, page_request},
@@ -13,16 +15,36 @@ use super::{
 use crate::{
     domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
-        context::{language, loaders},
-        language::{Language, LocalizedText},
-        loaders::{group, groups, many, one, unique},
+        context::{loaders, related},
+        language::{Title, bilingual_fields},
+        loaders::{group, groups, many, unique},
         node_id,
     },
 };
 
+bilingual_fields! {
+    /// `TargetGroup.label` and `TargetGroup.labels`.
+    TargetGroupLabel {
+        /// The label in `lang`, falling back to the other language.
+        label,
+        /// The label in both languages.
+        labels,
+    }
+}
+
+bilingual_fields! {
+    /// `TargetGroup.description` and `TargetGroup.descriptions`.
+    TargetGroupDescription {
+        /// The full published wording in `lang` where the label shortens it.
+        description,
+        /// The full wording in both languages.
+        descriptions,
+    }
+}
+
 /// A target group row, resolved as `TargetGroup`.
 #[derive(Clone)]
-pub struct TargetGroup(pub target_group::Model);
+pub struct TargetGroup(pub Arc<target_group::Model>);
 
 /// A group of people plan items serve, from a versioned vocabulary (e.g. internally displaced persons).
 #[Object]
@@ -37,38 +59,14 @@ impl TargetGroup {
         &self.0.code
     }
 
-    /// The label in `lang`, falling back to the other language.
-    async fn label(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.label_uk.as_deref(), self.0.label_en.as_deref())
+    #[graphql(flatten)]
+    async fn label_fields(&self) -> TargetGroupLabel<'_> {
+        TargetGroupLabel::new(self.0.label_uk.as_deref(), self.0.label_en.as_deref())
     }
 
-    /// The label in both languages.
-    async fn labels(&self) -> LocalizedText {
-        LocalizedText::new(self.0.label_uk.as_deref(), self.0.label_en.as_deref())
-    }
-
-    /// The full published wording in `lang` where the label shortens it.
-    async fn description(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
-    }
-
-    /// The full wording in both languages.
-    async fn descriptions(&self) -> LocalizedText {
-        LocalizedText::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
+    #[graphql(flatten)]
+    async fn description_fields(&self) -> TargetGroupDescription<'_> {
+        TargetGroupDescription::new(self.0.description_uk.as_deref(), self.0.description_en.as_deref())
     }
 
     /// Position in the published list.
@@ -88,9 +86,7 @@ impl TargetGroup {
 
     /// The vocabulary version the group was published in.
     async fn vocabulary(&self, ctx: &Context<'_>) -> Result<Option<Vocabulary>> {
-        Ok(one(&loaders(ctx)?.vocabularies, self.0.vocabulary_id)
-            .await?
-            .map(Vocabulary))
+        related(ctx, self.0.vocabulary_id, |l| &l.vocabularies, Vocabulary).await
     }
 
     /// Every edition of the vocabulary the group is in: the one it was first published in and
@@ -117,10 +113,7 @@ impl TargetGroup {
     /// The group that replaces this one, when it was renamed or withdrawn (in a later edition, when
     /// this one stays active in its own).
     async fn replaced_by(&self, ctx: &Context<'_>) -> Result<Option<TargetGroup>> {
-        let Some(id) = self.0.replaced_by_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.target_groups, id).await?.map(TargetGroup))
+        related(ctx, self.0.replaced_by_id, |l| &l.target_groups, TargetGroup).await
     }
 
     /// The plan items that serve this group, by number then code; withdrawn items and items of
@@ -151,7 +144,7 @@ impl TargetGroup {
             },
             &page_request(first, after, last, before),
         )?;
-        Ok(connection(page, PlanItem))
+        Ok(connection(page, PlanItem::from))
     }
 
     /// The indicators of the plan items that serve this group; withdrawn indicators and those of
@@ -185,7 +178,7 @@ impl TargetGroup {
 }
 
 impl TargetGroup {
-    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<entity::plan_item::Model>> {
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<Row<entity::plan_item::Entity>>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.item_links_by_target_group, self.0.id).await?;
         let mut items = many(&loaders.plan_items, unique(links.iter().map(|l| l.plan_item_id))).await?;
@@ -195,7 +188,7 @@ impl TargetGroup {
 }
 
 /// A vocabulary row.
-pub struct Vocabulary(pub vocabulary::Model);
+pub struct Vocabulary(pub Arc<vocabulary::Model>);
 
 /// An edition of the target-group vocabulary, such as the target groups of the 2021-2025 plan
 /// (`UA-NAP-TG-2020`). A later edition follows an earlier one (`previousEdition`): it carries groups
@@ -212,21 +205,9 @@ impl Vocabulary {
         &self.0.edition
     }
 
-    /// The title in `lang`, falling back to the other language.
-    async fn title(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Language of the text (default: the request's `Accept-Language`, else Ukrainian); the other language is used when this one is missing."
-        )]
-        lang: Option<Language>,
-    ) -> Option<String> {
-        language(ctx, lang).pick(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
-    }
-
-    /// The title in both languages.
-    async fn titles(&self) -> LocalizedText {
-        LocalizedText::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
+    #[graphql(flatten)]
+    async fn title_fields(&self) -> Title<'_> {
+        Title::new(self.0.title_uk.as_deref(), self.0.title_en.as_deref())
     }
 
     /// Active, or withdrawn in favour of a newer version.
@@ -246,10 +227,7 @@ impl Vocabulary {
 
     /// The edition this one follows; null for a first edition.
     async fn previous_edition(&self, ctx: &Context<'_>) -> Result<Option<Vocabulary>> {
-        let Some(id) = self.0.previous_edition_id else {
-            return Ok(None);
-        };
-        Ok(one(&loaders(ctx)?.vocabularies, id).await?.map(Vocabulary))
+        related(ctx, self.0.previous_edition_id, |l| &l.vocabularies, Vocabulary).await
     }
 
     /// The groups of this edition in its order: those first published in it and those it carries

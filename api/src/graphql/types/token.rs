@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::api_token;
 
 use super::organisation::Organisation;
-use crate::graphql::{context::loaders, loaders::one, node_id};
+use crate::graphql::node_id;
 
 /// A token record row.
 pub struct ApiToken(pub api_token::Model);
@@ -21,9 +21,7 @@ impl ApiToken {
 
     /// The organisation it acts for.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.organisation_id).await
     }
 
     /// Granted scopes.

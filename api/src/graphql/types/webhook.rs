@@ -8,11 +8,7 @@ use entity::webhook_delivery;
 use super::organisation::Organisation;
 use crate::{
     domain::{entity_type::EntityType, webhooks},
-    graphql::{
-        context::{db, loaders},
-        loaders::one,
-        node_id,
-    },
+    graphql::{context::db, node_id},
 };
 
 /// An endpoint with its delivery state.
@@ -53,9 +49,7 @@ impl Webhook {
 
     /// The organisation that owns it.
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
-        Ok(one(&loaders(ctx)?.organisations, self.0.endpoint.organisation_id)
-            .await?
-            .map(Organisation))
+        Organisation::of(ctx, self.0.endpoint.organisation_id).await
     }
 
     /// Whether its owner wants deliveries (see `status` for whether it gets them).

@@ -259,28 +259,19 @@ impl Synthetic {
             .enumerate()
         {
             let code = format!("SYN-RAP-{region_code}-2021-2025");
-            let plan_id = stable_id("plan", &code);
             let owner = self.organisations.get(index).map_or(self.owner, |(_, id)| *id);
-            self.data.plans.push(synthetic_plan(
+            let items = self.size.items_per_regional_plan;
+            self.localized_plan(
                 &code,
                 PlanLevel::Regional,
-                Some(self.national_id),
-                Some(*region_id),
+                *region_id,
                 owner,
-            ));
-            for number in localized_numbers(self.size.items_per_regional_plan) {
-                let item_id = push_item(&mut self.data, &code, plan_id, &number, YEARS);
-                let implemented = if number.matches('.').count() == 2 {
-                    self.regional_tasks[index].push(item_id);
-                    self.rng.pick(&self.national_tasks)
-                } else if !number.contains('.') {
-                    self.rng.pick(&self.national_goals)
-                } else {
-                    None
-                };
-                self.implements(item_id, implemented);
-                self.localized_items.push(item_id);
-            }
+                items,
+                |this, task| {
+                    this.regional_tasks[index].push(task);
+                    this.rng.pick(&this.national_tasks)
+                },
+            );
         }
     }
 
@@ -296,34 +287,52 @@ impl Synthetic {
             let region = index % regions.len();
             let (region_id, region_code) = &regions[region];
             let code = format!("SYN-LAP-{region_code}-{:03}-2021-2025", index / regions.len() + 1);
-            let plan_id = stable_id("plan", &code);
             let owner = self
                 .pick_org(&[OrganisationKind::LocalSelfGovernment])
                 .unwrap_or(self.owner);
-            self.data.plans.push(synthetic_plan(
-                &code,
-                PlanLevel::Local,
-                Some(self.national_id),
-                Some(*region_id),
-                owner,
-            ));
-            for number in localized_numbers(self.size.items_per_local_plan) {
-                let item_id = push_item(&mut self.data, &code, plan_id, &number, YEARS);
-                let implemented = if number.matches('.').count() == 2 {
-                    let pool = if self.regional_tasks[region].is_empty() {
-                        &self.national_tasks
-                    } else {
-                        &self.regional_tasks[region]
-                    };
-                    self.rng.pick(pool)
-                } else if !number.contains('.') {
-                    self.rng.pick(&self.national_goals)
+            let items = self.size.items_per_local_plan;
+            self.localized_plan(&code, PlanLevel::Local, *region_id, owner, items, |this, _| {
+                let pool = if this.regional_tasks[region].is_empty() {
+                    &this.national_tasks
                 } else {
-                    None
+                    &this.regional_tasks[region]
                 };
-                self.implements(item_id, implemented);
-                self.localized_items.push(item_id);
-            }
+                this.rng.pick(pool)
+            });
+        }
+    }
+
+    /// Adds plan `code` of `level` for region `region_id`, localizing the national plan, with
+    /// `items` items numbered as regional plans: each goal implements a national goal, each task
+    /// the item `task_target` draws for it (none for operational goals).
+    fn localized_plan(
+        &mut self,
+        code: &str,
+        level: PlanLevel,
+        region_id: Uuid,
+        owner: Uuid,
+        items: usize,
+        mut task_target: impl FnMut(&mut Self, Uuid) -> Option<Uuid>,
+    ) {
+        let plan_id = stable_id("plan", code);
+        self.data.plans.push(synthetic_plan(
+            code,
+            level,
+            Some(self.national_id),
+            Some(region_id),
+            owner,
+        ));
+        for number in localized_numbers(items) {
+            let item_id = push_item(&mut self.data, code, plan_id, &number, YEARS);
+            let implemented = if number.matches('.').count() == 2 {
+                task_target(self, item_id)
+            } else if !number.contains('.') {
+                self.rng.pick(&self.national_goals)
+            } else {
+                None
+            };
+            self.implements(item_id, implemented);
+            self.localized_items.push(item_id);
         }
     }
 

@@ -88,20 +88,9 @@ pub async fn apply(
         .collect();
     missing.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
     for item in missing {
-        let outcome = if withdraw_missing {
-            withdraw_plan_item(write, item.id, item.version, WITHDRAWAL_REASON)
-                .await
-                .map_err(at("items", None))?;
-            Outcome::Withdraw
-        } else {
-            Outcome::Kept
-        };
-        rows.push(RowReport {
-            sheet: "items".to_owned(),
-            row: None,
-            code: item.code.clone(),
-            outcome,
-        });
+        let withdrawal =
+            withdraw_missing.then(|| withdraw_plan_item(write, item.id, item.version, WITHDRAWAL_REASON));
+        rows.push(left_out("items", item.code.clone(), withdrawal).await?);
     }
     apply_indicators(write, &plan, parsed, withdraw_missing, &mut rows).await?;
     Ok(rows)
@@ -213,6 +202,21 @@ struct Relations {
     target_groups: BTreeSet<Uuid>,
     implements: BTreeSet<Uuid>,
     funding: Vec<FundingRow>,
+}
+
+/// The links to add or remove to turn `stored` into `wanted`, in order.
+fn link_changes<'a, T: Ord>(
+    wanted: &'a BTreeSet<T>,
+    stored: &'a BTreeSet<T>,
+) -> impl Iterator<Item = (&'a T, LinkChange)> {
+    wanted.symmetric_difference(stored).map(|link| {
+        let change = if wanted.contains(link) {
+            LinkChange::Link
+        } else {
+            LinkChange::Unlink
+        };
+        (link, change)
+    })
 }
 
 async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Relations> {
@@ -333,24 +337,11 @@ async fn apply_item(
     if outcome == Outcome::Unchanged {
         outcome = Outcome::Update;
     }
-    for (organisation, role) in wanted
-        .responsibilities
-        .symmetric_difference(&stored.responsibilities)
-    {
-        let change = if wanted.responsibilities.contains(&(*organisation, *role)) {
-            LinkChange::Link
-        } else {
-            LinkChange::Unlink
-        };
+    for ((organisation, role), change) in link_changes(&wanted.responsibilities, &stored.responsibilities) {
         let key = organisation_code(write, *organisation).await?;
         links::responsibility(write, &code, &key, *role, change).await?;
     }
-    for group in wanted.target_groups.symmetric_difference(&stored.target_groups) {
-        let change = if wanted.target_groups.contains(group) {
-            LinkChange::Link
-        } else {
-            LinkChange::Unlink
-        };
+    for (group, change) in link_changes(&wanted.target_groups, &stored.target_groups) {
         let key = target_group::Entity::find_by_id(*group)
             .one(&write.txn)
             .await?
@@ -358,12 +349,7 @@ async fn apply_item(
             .unwrap_or_default();
         links::target_group(write, &code, &key, change).await?;
     }
-    for national in wanted.implements.symmetric_difference(&stored.implements) {
-        let change = if wanted.implements.contains(national) {
-            LinkChange::Link
-        } else {
-            LinkChange::Unlink
-        };
+    for (national, change) in link_changes(&wanted.implements, &stored.implements) {
         let key = plan_item::Entity::find_by_id(*national)
             .one(&write.txn)
             .await?
@@ -449,22 +435,34 @@ async fn apply_indicators(
         if in_file.contains(&code) {
             continue;
         }
-        let outcome = if withdraw_missing {
+        let withdrawal = withdraw_missing.then(|| {
             indicator_writes::withdraw_indicator(write, indicator.id, indicator.version, WITHDRAWAL_REASON)
-                .await
-                .map_err(at("indicators", None))?;
-            Outcome::Withdraw
-        } else {
-            Outcome::Kept
-        };
-        rows.push(RowReport {
-            sheet: "indicators".to_owned(),
-            row: None,
-            code,
-            outcome,
         });
+        rows.push(left_out("indicators", code, withdrawal).await?);
     }
     Ok(())
+}
+
+/// The report of an object of `sheet` that the file leaves out: withdrawn by `withdrawal` when
+/// the import withdraws such objects, else kept.
+async fn left_out<M>(
+    sheet: &'static str,
+    code: String,
+    withdrawal: Option<impl Future<Output = ApiResult<M>>>,
+) -> Applied<RowReport> {
+    let outcome = match withdrawal {
+        Some(withdrawal) => {
+            withdrawal.await.map_err(at(sheet, None))?;
+            Outcome::Withdraw
+        }
+        None => Outcome::Kept,
+    };
+    Ok(RowReport {
+        sheet: sheet.to_owned(),
+        row: None,
+        code,
+        outcome,
+    })
 }
 
 async fn apply_indicator(
