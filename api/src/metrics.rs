@@ -234,7 +234,7 @@ impl Metrics {
         let read_model = Family::<OneLabel, Gauge>::default();
         registry.register(
             "read_model",
-            "The read model: estimated bytes held, the change sequence it shows, and whether it answers queries (1) or is over its limit (0)",
+            "The read model: estimated bytes held, the change sequence it shows, the rows read from the database to make it from the one before, and whether it answers queries (1) or is over its limit (0)",
             read_model.clone(),
         );
         let cache_entries = Gauge::default();
@@ -294,11 +294,12 @@ impl Metrics {
     }
 
     /// Records the read model's state.
-    pub fn read_model(&self, bytes: usize, sequence: i64, in_memory: bool) {
+    pub fn read_model(&self, bytes: usize, sequence: i64, rows_read: usize, in_memory: bool) {
         let gauge =
             |name: &'static str, value: i64| self.read_model.get_or_create(&[("value", name)]).set(value);
         gauge("bytes", i64::try_from(bytes).unwrap_or(i64::MAX));
         gauge("sequence", sequence);
+        gauge("rows_read", i64::try_from(rows_read).unwrap_or(i64::MAX));
         gauge("in_memory", i64::from(in_memory));
     }
 

@@ -133,10 +133,10 @@ where
     E::Model: Clone + Send + Sync,
     E::Column: Send + Sync,
 {
-    type Value = Vec<Arc<E::Model>>;
+    type Value = Vec<Row<E>>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Arc<E::Model>>>, LoadError> {
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Row<E>>>, LoadError> {
         let mut query = E::find().filter(self.column.is_in(keys.iter().copied()));
         if let Some(condition) = &self.condition {
             query = query.filter(condition.clone());
@@ -145,7 +145,7 @@ where
             query = query.order_by_asc(*column);
         }
         let rows = query.all(&self.db).await.map_err(Arc::new)?;
-        let mut grouped: HashMap<Uuid, Vec<Arc<E::Model>>> = HashMap::with_capacity(keys.len());
+        let mut grouped: HashMap<Uuid, Vec<Row<E>>> = HashMap::with_capacity(keys.len());
         for row in rows {
             if let Some(key) = uuid_of(&row.get(self.column)) {
                 grouped.entry(key).or_default().push(Arc::new(row));

@@ -84,6 +84,14 @@ impl Schemas {
         &self.measuring
     }
 
+    /// Runs `request` through the schema [`Self::for_query`] picks, keeping nothing: for
+    /// mutations, whose variables differ from one write to the next, so a kept cost would only
+    /// push out the costs of queries.
+    pub async fn execute_once(&self, request: impl Into<async_graphql::Request>) -> async_graphql::Response {
+        let request = request.into();
+        self.for_query(&request.query).execute(request).await
+    }
+
     /// Runs `request`: through the plain schema with the kept cost when the same request was
     /// measured before, else through the schema [`Self::for_query`] picks, keeping the cost it
     /// reports.
@@ -193,6 +201,16 @@ mod tests {
         let larger = cost(&schemas.execute(request(50)).await);
         assert!(larger.complexity > first.complexity, "{larger:?} {first:?}");
         assert_eq!(larger.depth, first.depth);
+    }
+
+    #[tokio::test]
+    async fn a_request_run_once_reports_its_cost_and_keeps_nothing() {
+        let schemas = schemas();
+        let query = "{ __typename }";
+        let response = schemas.execute_once(query).await;
+        assert!(Cost::reported(&response).is_some(), "the cost is reported");
+        let key = KnownCosts::key(&async_graphql::Request::new(query)).unwrap();
+        assert_eq!(schemas.costs.get(&key), None);
     }
 
     #[tokio::test]

@@ -203,9 +203,12 @@ async fn favicon() -> impl IntoResponse {
 async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let exposition = Exposition::from_accept(headers.get(ACCEPT).and_then(|v| v.to_str().ok()));
     if let Some(snapshot) = state.read_model.current() {
-        state
-            .metrics
-            .read_model(snapshot.bytes, snapshot.sequence, snapshot.answers_queries());
+        state.metrics.read_model(
+            snapshot.bytes,
+            snapshot.sequence,
+            snapshot.rows_read,
+            snapshot.answers_queries(),
+        );
     }
     (
         [(CONTENT_TYPE, exposition.content_type())],

@@ -14,8 +14,10 @@
 //! - **Catching up.** The tables a write may have touched are read again: the audit events since
 //!   the snapshot's sequence name the kinds of object written (`tables::touched_by`), and only
 //!   those tables are read, in one transaction that also reads the sequence (so the snapshot is
-//!   exactly "every write up to N"). Groupings over unchanged tables are kept. When the snapshot
-//!   is far behind, or an event names something unknown, every table is read again.
+//!   exactly "every write up to N"). Where every write of a kind changes only rows belonging to
+//!   the object written (project links: `tables::owned_rows`), only those objects' rows are read
+//!   and put in place of the rows held for them. Groupings over unchanged tables are kept. When
+//!   the snapshot is far behind, or an event names something unknown, every table is read again.
 //! - **Memory.** The snapshot's size is estimated as it is built; above `NAP_READ_MODEL_BYTES`
 //!   the read model steps aside and queries read the database through batched DataLoaders (slower,
 //!   equally fresh), until a later snapshot fits again.
@@ -27,7 +29,7 @@ mod tables;
 use std::{
     any::TypeId,
     cell::RefCell,
-    collections::{BTreeSet, HashMap},
+    collections::HashMap,
     sync::{Arc, PoisonError, RwLock},
     time::Instant,
 };
@@ -55,6 +57,9 @@ pub struct Snapshot {
     pub sequence: i64,
     /// Estimated bytes of the tables and groupings.
     pub bytes: usize,
+    /// Rows read from the database to make this snapshot from the one before (every row of every
+    /// table for a full read; after a project link's write, only that link's rows).
+    pub rows_read: usize,
     tables: tables::Tables,
     groupings: Groupings,
     /// The loaders over this snapshot; `None` when it is over the memory limit.
@@ -197,14 +202,14 @@ impl ReadModel {
             return Ok(Snapshot {
                 sequence,
                 bytes: previous.map_or(0, |p| p.bytes),
+                rows_read: 0,
                 tables: tables::Tables::default(),
                 groupings: Groupings::new(),
                 loaders: None,
                 over_limit_since: Some(since),
             });
         }
-        let changed: Option<BTreeSet<&'static str>> = match previous.filter(|p| p.over_limit_since.is_none())
-        {
+        let changed: Option<tables::Changed> = match previous.filter(|p| p.over_limit_since.is_none()) {
             Some(previous) => tables::touched_since(&txn, previous.sequence, sequence).await?,
             None => None,
         };
@@ -212,11 +217,12 @@ impl ReadModel {
             .filter(|p| p.over_limit_since.is_none())
             .map(|p| p.tables.clone())
             .unwrap_or_default();
-        tables.read(&txn, changed.as_ref()).await?;
+        let rows_read = tables.read(&txn, changed.as_ref()).await?;
         txn.commit().await?;
         let mut snapshot = Snapshot {
             sequence,
             bytes: 0,
+            rows_read,
             tables,
             groupings: Groupings::new(),
             loaders: None,

@@ -34,10 +34,10 @@ pub struct Table<E: Readable> {
 
 impl<E: Readable> Table<E> {
     /// A table of `rows` read as `generation`.
-    pub fn new(rows: Vec<E::Model>, generation: u64) -> Self {
+    pub fn new(rows: Vec<Row<E>>, generation: u64) -> Self {
         let bytes = estimate_bytes(&rows);
         Self {
-            rows: rows.into_iter().map(Arc::new).collect(),
+            rows,
             generation,
             bytes,
         }
@@ -46,12 +46,12 @@ impl<E: Readable> Table<E> {
 
 /// An estimate of the memory `rows` take: the fixed size of each row plus its text, judged from
 /// the JSON of up to 64 rows spread over the table.
-fn estimate_bytes<M: serde::Serialize>(rows: &[M]) -> usize {
+fn estimate_bytes<M: serde::Serialize>(rows: &[Arc<M>]) -> usize {
     if rows.is_empty() {
         return 0;
     }
     let step = (rows.len() / 64).max(1);
-    let sample: Vec<&M> = rows.iter().step_by(step).collect();
+    let sample: Vec<&M> = rows.iter().step_by(step).map(|row| &**row).collect();
     let text: usize = sample
         .iter()
         .map(|row| serde_json::to_vec(row).map_or(0, |json| json.len()))

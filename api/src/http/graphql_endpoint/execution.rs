@@ -50,7 +50,10 @@ pub(super) async fn execute(
     if let Some(actor) = actor {
         request = request.data(actor);
     }
-    state.schema.execute(request).await
+    match from {
+        ReadFrom::ReadModel(_) => state.schema.execute(request).await,
+        ReadFrom::Database => state.schema.execute_once(request).await,
+    }
 }
 
 /// Codes the errors of an executed `response`, bounds them, counts them, and answers it. Errors
