@@ -8,11 +8,14 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     language::Language,
-    loaders::{Group, Loaders, one},
+    loaders::{Group, Loaders, group, one},
 };
 use crate::{
     auth::TokenService,
-    domain::{access::Actor, write::Patch},
+    domain::{
+        access::Actor,
+        write::{Patch, Withdrawable},
+    },
     error::ApiError,
     read_model::table::{Readable, Row},
 };
@@ -58,6 +61,34 @@ pub async fn related<E: Readable, T>(
         return Ok(None);
     };
     Ok(one(pick(loaders(ctx)?), key).await?.map(wrap))
+}
+
+/// The rows with key `key` in the group `pick` chooses, in their stored order, each as `wrap`
+/// makes it: what every to-many relation without a filter answers.
+pub async fn related_all<E: Readable, T>(
+    ctx: &Context<'_>,
+    key: uuid::Uuid,
+    pick: fn(&Loaders) -> &Group<E>,
+    wrap: impl FnMut(Row<E>) -> T,
+) -> async_graphql::Result<Vec<T>> {
+    Ok(group(pick(loaders(ctx)?), key)
+        .await?
+        .into_iter()
+        .map(wrap)
+        .collect())
+}
+
+/// `rows` as `wrap` makes them, without the withdrawn ones unless `include_withdrawn`: what every
+/// relation with an `includeWithdrawn` argument answers.
+pub fn in_force<M: Withdrawable, T>(
+    rows: impl IntoIterator<Item = Arc<M>>,
+    include_withdrawn: bool,
+    wrap: fn(Arc<M>) -> T,
+) -> Vec<T> {
+    rows.into_iter()
+        .filter(|row| include_withdrawn || row.withdrawn_at().is_none())
+        .map(wrap)
+        .collect()
 }
 
 /// The language a text field answers in: its `lang` argument, else the request's

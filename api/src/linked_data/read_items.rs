@@ -3,16 +3,19 @@
 //! counts. SeaORM queries only; nothing here knows of HTTP.
 
 use entity::{
-    enums::PlanItemStatus, indicator, indicator_value, organisation, plan, plan_item,
-    plan_item_implementation, plan_item_target_group, region, responsibility, target_group,
+    enums::PlanItemStatus, indicator, indicator_value, plan, plan_item, plan_item_implementation,
+    plan_item_target_group, region, responsibility, target_group,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Query};
 use uuid::Uuid;
 
 use super::{
-    links::{graphql_query, item_link, organisation_link, plan_link, sdg_uri, target_group_link},
+    links::{
+        graphql_query, item_link, item_links, item_table, plan_link, role_links, rows_among, rows_with,
+        sdg_uri, target_group_link,
+    },
     read_plans::count_projects,
-    resource::{Kind, Link, Resource, Table, Texts, Withdrawal},
+    resource::{Kind, Link, Resource, Table, Texts},
     uri::PublicUrl,
 };
 use crate::{domain::plan_items::find_plan_item_by_code, error::ApiResult};
@@ -35,10 +38,7 @@ pub async fn read_item(
     resource.description = Texts::from(item.description_uk.as_deref(), item.description_en.as_deref());
     resource.status = Some(item.status.as_wire().to_owned());
     if item.status == PlanItemStatus::Withdrawn {
-        resource.withdrawn = Some(Withdrawal {
-            reason: item.withdrawal_reason.clone(),
-            replacement: None,
-        });
+        resource.withdraw(item.withdrawal_reason.clone(), None);
     }
     resource.fact("number", "Номер", "Number", item.number.clone());
     resource.fact("itemKind", "Вид", "Kind", item.kind.as_wire());
@@ -62,17 +62,21 @@ pub async fn read_item(
         resource.path.insert(0, item_link(base, &ancestor));
     }
     resource.broader = resource.path.last().cloned().into_iter().collect();
-    let children = plan_item::Entity::find()
-        .filter(plan_item::Column::ParentId.eq(item.id))
-        .order_by_asc(plan_item::Column::SortKey)
-        .all(db)
-        .await?;
+    let children = rows_with(
+        db,
+        plan_item::Column::ParentId,
+        item.id,
+        Some(plan_item::Column::SortKey),
+    )
+    .await?;
     resource.narrower = children.iter().map(|i| item_link(base, i)).collect();
-    let indicators = indicator::Entity::find()
-        .filter(indicator::Column::PlanItemId.eq(item.id))
-        .order_by_asc(indicator::Column::SortKey)
-        .all(db)
-        .await?;
+    let indicators = rows_with(
+        db,
+        indicator::Column::PlanItemId,
+        item.id,
+        Some(indicator::Column::SortKey),
+    )
+    .await?;
     let values = indicator_value::Entity::find()
         .filter(indicator_value::Column::IndicatorId.is_in(indicators.iter().map(|i| i.id)))
         .filter(indicator_value::Column::WithdrawnAt.is_null())
@@ -96,37 +100,25 @@ pub async fn read_item(
         })
         .collect();
     resource.section("indicators", "Індикатори", "Indicators", indicator_links);
-    let duties = responsibility::Entity::find()
-        .filter(responsibility::Column::PlanItemId.eq(item.id))
-        .all(db)
-        .await?;
-    let bodies = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(duties.iter().map(|d| d.organisation_id)))
-        .order_by_asc(organisation::Column::Code)
-        .all(db)
-        .await?;
-    let body_links = duties
+    let duties = rows_with(db, responsibility::Column::PlanItemId, item.id, None).await?;
+    let roles = duties
         .iter()
-        .filter_map(|d| {
-            let body = bodies.iter().find(|b| b.id == d.organisation_id)?;
-            Some(organisation_link(base, body, Some(d.role.as_wire().to_owned())))
-        })
+        .map(|d| (d.organisation_id, d.role.as_wire()))
         .collect();
     resource.section(
         "responsibleBodies",
         "Відповідальні виконавці",
         "Responsible bodies",
-        body_links,
+        role_links(db, base, roles).await?,
     );
-    let group_ids = plan_item_target_group::Entity::find()
-        .filter(plan_item_target_group::Column::PlanItemId.eq(item.id))
-        .all(db)
-        .await?;
-    let groups = target_group::Entity::find()
-        .filter(target_group::Column::Id.is_in(group_ids.iter().map(|g| g.target_group_id)))
-        .order_by_asc(target_group::Column::Position)
-        .all(db)
-        .await?;
+    let group_ids = rows_with(db, plan_item_target_group::Column::PlanItemId, item.id, None).await?;
+    let groups = rows_among(
+        db,
+        target_group::Column::Id,
+        group_ids.iter().map(|g| g.target_group_id),
+        Some(target_group::Column::Position),
+    )
+    .await?;
     resource.section(
         "targetGroups",
         "Цільові групи",
@@ -149,10 +141,7 @@ pub async fn read_item(
             false,
         ),
     ] {
-        let links = plan_item_implementation::Entity::find()
-            .filter(this_side.eq(item.id))
-            .all(db)
-            .await?;
+        let links = rows_with(db, this_side, item.id, None).await?;
         let ids = links.iter().map(|l| {
             if other_side {
                 l.implemented_item_id
@@ -160,12 +149,7 @@ pub async fn read_item(
                 l.implementing_item_id
             }
         });
-        let items = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(ids))
-            .order_by_asc(plan_item::Column::Code)
-            .all(db)
-            .await?;
-        resource.section(key, uk, en, items.iter().map(|i| item_link(base, i)).collect());
+        resource.section(key, uk, en, item_links(db, base, ids).await?);
     }
     resource.linked_projects = Some(
         count_projects(
@@ -178,23 +162,7 @@ pub async fn read_item(
         )
         .await?,
     );
-    resource.table = Some(Table {
-        header: vec!["code", "number", "kind", "status", "title_uk", "title_en", "uri"],
-        rows: children
-            .iter()
-            .map(|i| {
-                vec![
-                    i.code.clone(),
-                    i.number.clone(),
-                    i.kind.as_wire().to_owned(),
-                    i.status.as_wire().to_owned(),
-                    i.title_uk.clone().unwrap_or_default(),
-                    i.title_en.clone().unwrap_or_default(),
-                    base.plan_item(&i.code),
-                ]
-            })
-            .collect(),
-    });
+    resource.table = Some(item_table(base, &children, None));
     resource.graphql_query = graphql_query(
         "planItem",
         &item.code,
@@ -241,20 +209,7 @@ pub async fn read_indicator(
         &found.code,
         Texts::from(found.name_uk.as_deref(), found.name_en.as_deref()),
     );
-    resource.status = Some(
-        if found.withdrawn_at.is_some() {
-            "WITHDRAWN"
-        } else {
-            "ACTIVE"
-        }
-        .to_owned(),
-    );
-    if found.withdrawn_at.is_some() {
-        resource.withdrawn = Some(Withdrawal {
-            reason: found.withdrawal_reason.clone(),
-            replacement: None,
-        });
-    }
+    resource.active_unless(found.withdrawn_at.is_some(), &found.withdrawal_reason, None);
     resource.fact("unit", "Одиниця", "Unit", found.unit.clone());
     resource.fact(
         "direction",
@@ -281,10 +236,13 @@ pub async fn read_indicator(
         .order_by_asc(indicator_value::Column::Kind)
         .all(db)
         .await?;
-    let regions = region::Entity::find()
-        .filter(region::Column::Id.is_in(values.iter().filter_map(|v| v.region_id)))
-        .all(db)
-        .await?;
+    let regions = rows_among(
+        db,
+        region::Column::Id,
+        values.iter().filter_map(|v| v.region_id),
+        None,
+    )
+    .await?;
     let region_code = |id: Option<Uuid>| {
         regions
             .iter()

@@ -6,15 +6,18 @@ use entity::{
     organisation_succession, plan, plan_item, plan_item_target_group, project_link, project_participant,
     project_region, region, responsibility, target_group, vocabulary,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
     address::Address,
-    links::{item_link, organisation_link, plan_link, region_link, target_group_link},
+    links::{
+        count_active_projects, item_link, item_links, organisation_link, plan_link, region_link, rows_among,
+        rows_with, target_group_link,
+    },
     read_items::{read_indicator, read_item},
     read_plans::read_plan,
     read_projects::read_project,
-    resource::{Kind, Link, Resource, Texts, Withdrawal},
+    resource::{Kind, Link, Resource, Texts},
     uri::PublicUrl,
 };
 use crate::{
@@ -89,25 +92,14 @@ async fn read_target_group(
         None => None,
     };
     if group.status == VocabularyStatus::Withdrawn || replacement.is_some() {
-        resource.withdrawn = Some(Withdrawal {
-            reason: None,
-            replacement: replacement.as_ref().map(|g| target_group_link(base, g)),
-        });
+        resource.withdraw(None, replacement.as_ref().map(|g| target_group_link(base, g)));
     }
-    let uses = plan_item_target_group::Entity::find()
-        .filter(plan_item_target_group::Column::TargetGroupId.eq(group.id))
-        .all(db)
-        .await?;
-    let items = plan_item::Entity::find()
-        .filter(plan_item::Column::Id.is_in(uses.iter().map(|u| u.plan_item_id)))
-        .order_by_asc(plan_item::Column::Code)
-        .all(db)
-        .await?;
+    let uses = rows_with(db, plan_item_target_group::Column::TargetGroupId, group.id, None).await?;
     resource.section(
         "planItems",
         "Пункти планів",
         "Plan items",
-        items.iter().map(|i| item_link(base, i)).collect(),
+        item_links(db, base, uses.iter().map(|u| u.plan_item_id)).await?,
     );
     resource.graphql_query = format!(
         "{{ targetGroup(code: \"{}\") {{ code status labels {{ uk en }} }} }}",
@@ -130,20 +122,14 @@ async fn read_organisation(
         &body.code,
         Texts::from(body.name_uk.as_deref(), body.name_en.as_deref()),
     );
-    resource.status = Some(
-        if body.withdrawn_at.is_some() {
-            "WITHDRAWN"
-        } else {
-            "ACTIVE"
-        }
-        .to_owned(),
-    );
     resource.fact("organisationKind", "Вид", "Kind", body.kind.as_wire());
-    let identifiers = organisation_identifier::Entity::find()
-        .filter(organisation_identifier::Column::OrganisationId.eq(body.id))
-        .order_by_asc(organisation_identifier::Column::Identifier)
-        .all(db)
-        .await?;
+    let identifiers = rows_with(
+        db,
+        organisation_identifier::Column::OrganisationId,
+        body.id,
+        Some(organisation_identifier::Column::Identifier),
+    )
+    .await?;
     for identifier in &identifiers {
         resource.fact(
             "identifier",
@@ -154,10 +140,7 @@ async fn read_organisation(
     }
     // The name history with the days each name took effect and ceased (a rename's own date, not
     // the day it was recorded), oldest first; an unknown start sorts first.
-    let mut names = organisation_name::Entity::find()
-        .filter(organisation_name::Column::OrganisationId.eq(body.id))
-        .all(db)
-        .await?;
+    let mut names = rows_with(db, organisation_name::Column::OrganisationId, body.id, None).await?;
     names.sort_by_key(|n| (n.valid_from, n.valid_until.is_none(), n.created_at));
     for name in &names {
         let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "…".to_owned(), |d| d.to_string());
@@ -181,18 +164,16 @@ async fn read_organisation(
         )
         .all(db)
         .await?;
-    let others = organisation::Entity::find()
-        .filter(
-            organisation::Column::Id.is_in(
-                successions
-                    .iter()
-                    .flat_map(|s| [s.predecessor_id, s.successor_id])
-                    .filter(|id| *id != body.id),
-            ),
-        )
-        .order_by_asc(organisation::Column::Code)
-        .all(db)
-        .await?;
+    let others = rows_among(
+        db,
+        organisation::Column::Id,
+        successions
+            .iter()
+            .flat_map(|s| [s.predecessor_id, s.successor_id])
+            .filter(|id| *id != body.id),
+        Some(organisation::Column::Code),
+    )
+    .await?;
     let linked = |pick: fn(&organisation_succession::Model) -> (uuid::Uuid, uuid::Uuid)| -> Vec<Link> {
         others
             .iter()
@@ -202,12 +183,11 @@ async fn read_organisation(
     };
     let successors = linked(|s| (s.predecessor_id, s.successor_id));
     let predecessors = linked(|s| (s.successor_id, s.predecessor_id));
-    if body.withdrawn_at.is_some() {
-        resource.withdrawn = Some(Withdrawal {
-            reason: body.withdrawal_reason.clone(),
-            replacement: successors.first().cloned(),
-        });
-    }
+    resource.active_unless(
+        body.withdrawn_at.is_some(),
+        &body.withdrawal_reason,
+        successors.first().cloned(),
+    );
     resource.section("successors", "Правонаступники", "Successors", successors);
     resource.section("predecessors", "Попередники", "Predecessors", predecessors);
     if let Some(region_id) = body.region_id
@@ -215,15 +195,14 @@ async fn read_organisation(
     {
         resource.section("region", "Регіон", "Region", vec![region_link(base, &region)]);
     }
-    let duties = responsibility::Entity::find()
-        .filter(responsibility::Column::OrganisationId.eq(body.id))
-        .all(db)
-        .await?;
-    let items = plan_item::Entity::find()
-        .filter(plan_item::Column::Id.is_in(duties.iter().map(|d| d.plan_item_id)))
-        .order_by_asc(plan_item::Column::Code)
-        .all(db)
-        .await?;
+    let duties = rows_with(db, responsibility::Column::OrganisationId, body.id, None).await?;
+    let items = rows_among(
+        db,
+        plan_item::Column::Id,
+        duties.iter().map(|d| d.plan_item_id),
+        Some(plan_item::Column::Code),
+    )
+    .await?;
     let duty_links = items
         .iter()
         .map(|i| {
@@ -243,28 +222,22 @@ async fn read_organisation(
         "Responsible for",
         duty_links,
     );
-    let owned = plan::Entity::find()
-        .filter(plan::Column::OwnerOrganisationId.eq(body.id))
-        .order_by_asc(plan::Column::Code)
-        .all(db)
-        .await?;
+    let owned = rows_with(
+        db,
+        plan::Column::OwnerOrganisationId,
+        body.id,
+        Some(plan::Column::Code),
+    )
+    .await?;
     resource.section(
         "ownedPlans",
         "Плани",
         "Plans owned",
         owned.iter().map(|p| plan_link(base, p)).collect(),
     );
-    let participations = project_participant::Entity::find()
-        .filter(project_participant::Column::OrganisationId.eq(body.id))
-        .all(db)
-        .await?;
-    resource.linked_projects = Some(
-        project_link::Entity::find()
-            .filter(project_link::Column::Id.is_in(participations.iter().map(|p| p.project_link_id)))
-            .filter(project_link::Column::WithdrawnAt.is_null())
-            .count(db)
-            .await?,
-    );
+    let participations = rows_with(db, project_participant::Column::OrganisationId, body.id, None).await?;
+    let projects = project_link::Column::Id.is_in(participations.iter().map(|p| p.project_link_id));
+    resource.linked_projects = Some(count_active_projects(db, projects).await?);
     resource.graphql_query = format!(
         "{{ organisation(identifier: \"{}\") {{ code kind names {{ uk en }} nameHistory {{ names {{ uk en }} validFrom validUntil }} }} }}",
         body.code
@@ -290,11 +263,7 @@ async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) ->
         "Romanized",
         found.name_romanized.clone(),
     );
-    let plans = plan::Entity::find()
-        .filter(plan::Column::RegionId.eq(found.id))
-        .order_by_asc(plan::Column::Code)
-        .all(db)
-        .await?;
+    let plans = rows_with(db, plan::Column::RegionId, found.id, Some(plan::Column::Code)).await?;
     resource.section(
         "plans",
         "Регіональні плани",
@@ -308,17 +277,9 @@ async fn read_region(db: &impl ConnectionTrait, base: &PublicUrl, code: &str) ->
             })
             .collect(),
     );
-    let places = project_region::Entity::find()
-        .filter(project_region::Column::RegionId.eq(found.id))
-        .all(db)
-        .await?;
-    resource.linked_projects = Some(
-        project_link::Entity::find()
-            .filter(project_link::Column::Id.is_in(places.iter().map(|p| p.project_link_id)))
-            .filter(project_link::Column::WithdrawnAt.is_null())
-            .count(db)
-            .await?,
-    );
+    let places = rows_with(db, project_region::Column::RegionId, found.id, None).await?;
+    let projects = project_link::Column::Id.is_in(places.iter().map(|p| p.project_link_id));
+    resource.linked_projects = Some(count_active_projects(db, projects).await?);
     resource.graphql_query = format!(
         "{{ region(code: \"{}\") {{ code names {{ uk en }} plans {{ code status }} }} }}",
         found.code

@@ -2,14 +2,15 @@
 //! number of linked projects, and (for CSV) all its items. SeaORM queries only; no HTTP here.
 
 use entity::{organisation, plan, plan_item, project_link, project_plan_item, region};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Query,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Query};
 use uuid::Uuid;
 
 use super::{
-    links::{graphql_query, item_link, organisation_link, plan_link, region_link},
-    resource::{Kind, Resource, Table, Texts, Withdrawal},
+    links::{
+        count_active_projects, graphql_query, item_link, item_table, organisation_link, plan_link,
+        region_link, rows_among, rows_with,
+    },
+    resource::{Kind, Resource, Texts},
     uri::PublicUrl,
 };
 use crate::{domain::plans::find_plan_by_code, error::ApiResult};
@@ -48,25 +49,15 @@ pub async fn read_plan(
         .one(db)
         .await?;
     if plan.withdrawn_at.is_some() {
-        resource.withdrawn = Some(Withdrawal {
-            reason: plan.withdrawal_reason.clone(),
-            replacement: successor.as_ref().map(|p| plan_link(base, p)),
-        });
+        let replacement = successor.as_ref().map(|p| plan_link(base, p));
+        resource.withdraw(plan.withdrawal_reason.clone(), replacement);
     }
-    let related = plan::Entity::find()
-        .filter(
-            plan::Column::Id.is_in(
-                [
-                    plan.parent_plan_id,
-                    plan.supersedes_id,
-                    successor.as_ref().map(|p| p.id),
-                ]
-                .into_iter()
-                .flatten(),
-            ),
-        )
-        .all(db)
-        .await?;
+    let related = [
+        plan.parent_plan_id,
+        plan.supersedes_id,
+        successor.as_ref().map(|p| p.id),
+    ];
+    let related = rows_among(db, plan::Column::Id, related.into_iter().flatten(), None).await?;
     let pick = |id: Option<Uuid>| {
         related
             .iter()
@@ -98,22 +89,20 @@ pub async fn read_plan(
     {
         resource.section("region", "Регіон", "Region", vec![region_link(base, &region)]);
     }
-    let localizing = plan::Entity::find()
-        .filter(plan::Column::ParentPlanId.eq(plan.id))
-        .order_by_asc(plan::Column::Code)
-        .all(db)
-        .await?;
+    let localizing = rows_with(db, plan::Column::ParentPlanId, plan.id, Some(plan::Column::Code)).await?;
     resource.section(
         "localizedBy",
         "Регіональні та інші плани",
         "Regional and other plans",
         localizing.iter().map(|p| plan_link(base, p)).collect(),
     );
-    let items = plan_item::Entity::find()
-        .filter(plan_item::Column::PlanId.eq(plan.id))
-        .order_by_asc(plan_item::Column::SortKey)
-        .all(db)
-        .await?;
+    let items = rows_with(
+        db,
+        plan_item::Column::PlanId,
+        plan.id,
+        Some(plan_item::Column::SortKey),
+    )
+    .await?;
     resource.narrower = items
         .iter()
         .filter(|i| i.parent_id.is_none())
@@ -132,36 +121,7 @@ pub async fn read_plan(
     );
     let parents: std::collections::HashMap<Uuid, &str> =
         items.iter().map(|i| (i.id, i.code.as_str())).collect();
-    resource.table = Some(Table {
-        header: vec![
-            "code",
-            "number",
-            "kind",
-            "status",
-            "title_uk",
-            "title_en",
-            "parent_code",
-            "uri",
-        ],
-        rows: items
-            .iter()
-            .map(|i| {
-                vec![
-                    i.code.clone(),
-                    i.number.clone(),
-                    i.kind.as_wire().to_owned(),
-                    i.status.as_wire().to_owned(),
-                    i.title_uk.clone().unwrap_or_default(),
-                    i.title_en.clone().unwrap_or_default(),
-                    i.parent_id
-                        .and_then(|p| parents.get(&p))
-                        .map(|c| (*c).to_owned())
-                        .unwrap_or_default(),
-                    base.plan_item(&i.code),
-                ]
-            })
-            .collect(),
-    });
+    resource.table = Some(item_table(base, &items, Some(&parents)));
     resource.graphql_query = graphql_query(
         "plan",
         &plan.code,
@@ -180,9 +140,5 @@ pub async fn count_projects(
         .from(project_plan_item::Entity)
         .and_where(project_plan_item::Column::PlanItemId.in_subquery(items))
         .to_owned();
-    Ok(project_link::Entity::find()
-        .filter(project_link::Column::Id.in_subquery(links))
-        .filter(project_link::Column::WithdrawnAt.is_null())
-        .count(db)
-        .await?)
+    count_active_projects(db, project_link::Column::Id.in_subquery(links)).await
 }

@@ -2,14 +2,12 @@
 //! linked to, its participants with their roles, and its regions. SeaORM queries only.
 
 use crate::domain::entity_type::EntityType;
-use entity::{
-    organisation, plan_item, project_link, project_participant, project_plan_item, project_region, region,
-};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{project_link, project_participant, project_plan_item, project_region, region};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
-    links::{item_link, organisation_link, region_link},
-    resource::{Kind, Resource, Texts, Withdrawal},
+    links::{item_links, region_link, role_links, rows_among, rows_with},
+    resource::{Kind, Resource, Texts},
     uri::PublicUrl,
 };
 use crate::error::ApiResult;
@@ -43,20 +41,7 @@ pub async fn read_project(
         &code,
         Texts::from(project.title_uk.as_deref(), project.title_en.as_deref()),
     );
-    resource.status = Some(
-        if project.withdrawn_at.is_some() {
-            "WITHDRAWN"
-        } else {
-            "ACTIVE"
-        }
-        .to_owned(),
-    );
-    if project.withdrawn_at.is_some() {
-        resource.withdrawn = Some(Withdrawal {
-            reason: project.withdrawal_reason.clone(),
-            replacement: None,
-        });
-    }
+    resource.active_unless(project.withdrawn_at.is_some(), &project.withdrawal_reason, None);
     if let (Some(cents), Some(currency)) = (project.budget_amount_cents, &project.budget_currency) {
         resource.fact(
             "budget",
@@ -79,46 +64,32 @@ pub async fn read_project(
     if let Some(url) = &project.url {
         resource.fact("url", "Сторінка", "Web page", url.clone());
     }
-    let targets = project_plan_item::Entity::find()
-        .filter(project_plan_item::Column::ProjectLinkId.eq(project.id))
-        .all(db)
-        .await?;
-    let items = plan_item::Entity::find()
-        .filter(plan_item::Column::Id.is_in(targets.iter().map(|t| t.plan_item_id)))
-        .order_by_asc(plan_item::Column::Code)
-        .all(db)
-        .await?;
+    let targets = rows_with(db, project_plan_item::Column::ProjectLinkId, project.id, None).await?;
     resource.section(
         "planItems",
         "Пункти плану",
         "Plan items",
-        items.iter().map(|i| item_link(base, i)).collect(),
+        item_links(db, base, targets.iter().map(|t| t.plan_item_id)).await?,
     );
-    let participants = project_participant::Entity::find()
-        .filter(project_participant::Column::ProjectLinkId.eq(project.id))
-        .all(db)
-        .await?;
-    let bodies = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(participants.iter().map(|p| p.organisation_id)))
-        .all(db)
-        .await?;
-    let participant_links = participants
+    let participants = rows_with(db, project_participant::Column::ProjectLinkId, project.id, None).await?;
+    let roles = participants
         .iter()
-        .filter_map(|p| {
-            let body = bodies.iter().find(|b| b.id == p.organisation_id)?;
-            Some(organisation_link(base, body, Some(p.role.as_wire().to_owned())))
-        })
+        .map(|p| (p.organisation_id, p.role.as_wire()))
         .collect();
-    resource.section("participants", "Учасники", "Participants", participant_links);
-    let places = project_region::Entity::find()
-        .filter(project_region::Column::ProjectLinkId.eq(project.id))
-        .all(db)
-        .await?;
-    let regions = region::Entity::find()
-        .filter(region::Column::Id.is_in(places.iter().map(|p| p.region_id)))
-        .order_by_asc(region::Column::Code)
-        .all(db)
-        .await?;
+    resource.section(
+        "participants",
+        "Учасники",
+        "Participants",
+        role_links(db, base, roles).await?,
+    );
+    let places = rows_with(db, project_region::Column::ProjectLinkId, project.id, None).await?;
+    let regions = rows_among(
+        db,
+        region::Column::Id,
+        places.iter().map(|p| p.region_id),
+        Some(region::Column::Code),
+    )
+    .await?;
     resource.section(
         "regions",
         "Регіони",

@@ -191,6 +191,20 @@ impl Resource {
         }
     }
 
+    /// Marks the object withdrawn for `reason`, replaced by `replacement` where one is recorded.
+    pub fn withdraw(&mut self, reason: Option<String>, replacement: Option<Link>) {
+        self.withdrawn = Some(Withdrawal { reason, replacement });
+    }
+
+    /// The status of an object that is only in force or withdrawn: `ACTIVE`, or `WITHDRAWN` (for
+    /// `reason`, replaced by `replacement`) when `withdrawn`.
+    pub fn active_unless(&mut self, withdrawn: bool, reason: &Option<String>, replacement: Option<Link>) {
+        self.status = Some(if withdrawn { "WITHDRAWN" } else { "ACTIVE" }.to_owned());
+        if withdrawn {
+            self.withdraw(reason.clone(), replacement);
+        }
+    }
+
     /// Adds a fact.
     pub fn fact(&mut self, key: &'static str, uk: &str, en: &str, value: impl Into<String>) {
         self.facts.push(Fact {

@@ -12,7 +12,6 @@ use crate::{
     graphql::types::{
         common::Date,
         enums::{LegalActKind, PlanActRole, RegionPlanState},
-        plan::Plan,
     },
 };
 
@@ -89,10 +88,7 @@ impl CoverageMutation {
             url: act.url,
             issuer: act.issuer,
         };
-        let plan = in_write!(ctx, |write| plan_acts::record_plan_act(&mut write, new));
-        Ok(PlanPayload {
-            plan: Plan::from(plan),
-        })
+        Ok(in_write!(ctx, |write| plan_acts::record_plan_act(&mut write, new)).into())
     }
 
     /// Records what is known about a region that has no regional plan for a national plan: no
@@ -112,11 +108,9 @@ impl CoverageMutation {
             source: input.source,
             as_of: input.as_of.map(|d| d.0),
         };
-        let plan = in_write!(ctx, |write| region_states::record_region_plan_state(
+        Ok(in_write!(ctx, |write| region_states::record_region_plan_state(
             &mut write, record
-        ));
-        Ok(PlanPayload {
-            plan: Plan::from(plan),
-        })
+        ))
+        .into())
     }
 }

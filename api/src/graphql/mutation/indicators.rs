@@ -1,9 +1,9 @@
 //! Indicators and their values.
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::domain::write::indicators::{self, IndicatorChanges, NewIndicator, NewIndicatorValue};
 use crate::graphql::{
     context::patch,
@@ -102,18 +102,20 @@ pub struct UpdateIndicatorValueInput {
     pub source: MaybeUndefined<String>,
 }
 
-/// The result of an indicator mutation.
-#[derive(SimpleObject)]
-pub struct IndicatorPayload {
-    /// The indicator as it is now.
-    pub indicator: Indicator,
+payload! {
+    /// The result of an indicator mutation.
+    IndicatorPayload {
+        /// The indicator as it is now.
+        indicator: Indicator,
+    }
 }
 
-/// The result of an indicator value mutation.
-#[derive(SimpleObject)]
-pub struct IndicatorValuePayload {
-    /// The value as it is now.
-    pub indicator_value: IndicatorValue,
+payload! {
+    /// The result of an indicator value mutation.
+    IndicatorValuePayload {
+        /// The value as it is now.
+        indicator_value: IndicatorValue,
+    }
 }
 
 #[derive(Default)]
@@ -137,10 +139,7 @@ impl IndicatorMutation {
             sdg_indicator: input.sdg_indicator,
             data_source: input.data_source,
         };
-        let indicator = in_write!(ctx, |write| indicators::create_indicator(&mut write, new));
-        Ok(IndicatorPayload {
-            indicator: Indicator::from(indicator),
-        })
+        Ok(in_write!(ctx, |write| indicators::create_indicator(&mut write, new)).into())
     }
 
     /// Changes an indicator.
@@ -158,15 +157,13 @@ impl IndicatorMutation {
             sdg_indicator: patch(input.sdg_indicator),
             data_source: patch(input.data_source),
         };
-        let indicator = in_write!(ctx, |write| indicators::update_indicator(
+        Ok(in_write!(ctx, |write| indicators::update_indicator(
             &mut write,
             id,
             input.version,
             changes
-        ));
-        Ok(IndicatorPayload {
-            indicator: Indicator::from(indicator),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws an indicator with a reason.
@@ -176,15 +173,13 @@ impl IndicatorMutation {
         #[graphql(desc = "Which indicator and why.")] input: WithdrawInput,
     ) -> Result<IndicatorPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Indicator)?;
-        let indicator = in_write!(ctx, |write| indicators::withdraw_indicator(
+        Ok(in_write!(ctx, |write| indicators::withdraw_indicator(
             &mut write,
             id,
             input.version,
             &input.reason
-        ));
-        Ok(IndicatorPayload {
-            indicator: Indicator::from(indicator),
-        })
+        ))
+        .into())
     }
 
     /// Records a baseline, target or actual value of an indicator.
@@ -203,10 +198,7 @@ impl IndicatorMutation {
             region: input.region,
             source: input.source,
         };
-        let value = in_write!(ctx, |write| indicators::create_indicator_value(&mut write, new));
-        Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue::from(value),
-        })
+        Ok(in_write!(ctx, |write| indicators::create_indicator_value(&mut write, new)).into())
     }
 
     /// Changes an indicator value.
@@ -217,16 +209,14 @@ impl IndicatorMutation {
     ) -> Result<IndicatorValuePayload> {
         let id = decode_as("input.id", &input.id, EntityType::IndicatorValue)?;
         let source = patch(input.source);
-        let value = in_write!(ctx, |write| indicators::update_indicator_value(
+        Ok(in_write!(ctx, |write| indicators::update_indicator_value(
             &mut write,
             id,
             input.version,
             input.value,
             source
-        ));
-        Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue::from(value),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws an indicator value with a reason.
@@ -236,14 +226,12 @@ impl IndicatorMutation {
         #[graphql(desc = "Which value and why.")] input: WithdrawInput,
     ) -> Result<IndicatorValuePayload> {
         let id = decode_as("input.id", &input.id, EntityType::IndicatorValue)?;
-        let value = in_write!(ctx, |write| indicators::withdraw_indicator_value(
+        Ok(in_write!(ctx, |write| indicators::withdraw_indicator_value(
             &mut write,
             id,
             input.version,
             &input.reason
-        ));
-        Ok(IndicatorValuePayload {
-            indicator_value: IndicatorValue::from(value),
-        })
+        ))
+        .into())
     }
 }

@@ -7,10 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use super::{in_write, plan_items::PlanItemPayload, project_links::ProjectLinkPayload};
 use crate::{
     domain::write::links::{self, LinkChange},
-    graphql::{
-        node_id::decode_as,
-        types::{enums::ResponsibilityRole, plan_item::PlanItem, project_link::ProjectLink},
-    },
+    graphql::{node_id::decode_as, types::enums::ResponsibilityRole},
 };
 
 /// A plan item and a target group.
@@ -143,7 +140,7 @@ enum ItemLink {
 
 /// Adds or removes `link` in one write: the pair of mutations of each kind of plan item link.
 async fn change_item_link(ctx: &Context<'_>, link: ItemLink, change: LinkChange) -> Result<PlanItemPayload> {
-    let item = in_write!(ctx, |write| async {
+    Ok(in_write!(ctx, |write| async {
         match &link {
             ItemLink::TargetGroup(input) => {
                 links::target_group(&mut write, &input.plan_item, &input.target_group, change).await
@@ -156,10 +153,8 @@ async fn change_item_link(ctx: &Context<'_>, link: ItemLink, change: LinkChange)
                 links::implementation(&mut write, &input.plan_item, &input.implements, change).await
             }
         }
-    });
-    Ok(PlanItemPayload {
-        plan_item: PlanItem::from(item),
     })
+    .into())
 }
 
 /// Adds or removes a project link's plan item in one write.
@@ -169,13 +164,11 @@ async fn change_project_plan_item(
     change: LinkChange,
 ) -> Result<ProjectLinkPayload> {
     let project = decode_as("input.projectLink", &input.project_link, EntityType::ProjectLink)?;
-    let link = in_write!(ctx, |write| links::project_item(
+    Ok(in_write!(ctx, |write| links::project_item(
         &mut write,
         project,
         &input.plan_item,
         change
-    ));
-    Ok(ProjectLinkPayload {
-        project_link: ProjectLink::from(link),
-    })
+    ))
+    .into())
 }

@@ -67,6 +67,37 @@ macro_rules! in_write {
 }
 pub(crate) use in_write;
 
+/// Declares `$payload`, the result of the mutations that answer one object as it is now (`$field`
+/// of type `$object`), made from the row they wrote with `.into()`.
+macro_rules! payload {
+    (
+        $(#[$doc:meta])*
+        $payload:ident {
+            $(#[$field_doc:meta])*
+            $field:ident: $object:ty $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $payload {
+            $(#[$field_doc])*
+            pub $field: $object,
+        }
+
+        impl<M> From<M> for $payload
+        where
+            $object: From<M>,
+        {
+            fn from(row: M) -> Self {
+                Self {
+                    $field: <$object>::from(row),
+                }
+            }
+        }
+    };
+}
+pub(crate) use payload;
+
 /// The organisation `key` names (registry code or identifier), else the acting organisation:
 /// whom an issued token or a registered webhook is for (`BAD_USER_INPUT` on `input.organisation`
 /// when neither names one).

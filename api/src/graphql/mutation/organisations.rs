@@ -1,9 +1,9 @@
 //! Organisations (registry administrators only).
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::organisations::{self, NewOrganisation, OrganisationChanges},
     graphql::{
@@ -69,11 +69,12 @@ pub struct WithdrawOrganisationInput {
     pub successor: Option<String>,
 }
 
-/// The result of an organisation mutation.
-#[derive(SimpleObject)]
-pub struct OrganisationPayload {
-    /// The organisation as it is now.
-    pub organisation: Organisation,
+payload! {
+    /// The result of an organisation mutation.
+    OrganisationPayload {
+        /// The organisation as it is now.
+        organisation: Organisation,
+    }
 }
 
 #[derive(Default)]
@@ -95,10 +96,7 @@ impl OrganisationMutation {
             identifiers: input.identifiers,
             region: input.region,
         };
-        let organisation = in_write!(ctx, |write| organisations::create_organisation(&mut write, new));
-        Ok(OrganisationPayload {
-            organisation: Organisation::from(organisation),
-        })
+        Ok(in_write!(ctx, |write| organisations::create_organisation(&mut write, new)).into())
     }
 
     /// Changes an organisation.
@@ -116,15 +114,13 @@ impl OrganisationMutation {
             add_identifiers: input.add_identifiers,
             name_effective_on: input.name_effective_on.map(|d| d.0),
         };
-        let organisation = in_write!(ctx, |write| organisations::update_organisation(
+        Ok(in_write!(ctx, |write| organisations::update_organisation(
             &mut write,
             id,
             input.version,
             changes
-        ));
-        Ok(OrganisationPayload {
-            organisation: Organisation::from(organisation),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws an organisation, optionally linking its successor.
@@ -134,15 +130,13 @@ impl OrganisationMutation {
         #[graphql(desc = "Which organisation and why.")] input: WithdrawOrganisationInput,
     ) -> Result<OrganisationPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Organisation)?;
-        let organisation = in_write!(ctx, |write| organisations::withdraw_organisation(
+        Ok(in_write!(ctx, |write| organisations::withdraw_organisation(
             &mut write,
             id,
             input.version,
             &input.reason,
             input.successor.as_deref()
-        ));
-        Ok(OrganisationPayload {
-            organisation: Organisation::from(organisation),
-        })
+        ))
+        .into())
     }
 }

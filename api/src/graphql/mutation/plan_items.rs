@@ -1,9 +1,9 @@
 //! `createPlanItem`, `updatePlanItem`, `withdrawPlanItem`.
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::plan_items::{self, NewPlanItem, PlanItemChanges},
     graphql::{context::patch, node_id::decode_as, types::plan_item::PlanItem},
@@ -62,11 +62,12 @@ pub struct WithdrawPlanItemInput {
     pub reason: String,
 }
 
-/// The result of a plan item mutation.
-#[derive(SimpleObject)]
-pub struct PlanItemPayload {
-    /// The item as it is now.
-    pub plan_item: PlanItem,
+payload! {
+    /// The result of a plan item mutation.
+    PlanItemPayload {
+        /// The item as it is now.
+        plan_item: PlanItem,
+    }
 }
 
 #[derive(Default)]
@@ -90,10 +91,7 @@ impl PlanItemMutation {
             start_year: input.start_year,
             end_year: input.end_year,
         };
-        let item = in_write!(ctx, |write| plan_items::create_plan_item(&mut write, new));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem::from(item),
-        })
+        Ok(in_write!(ctx, |write| plan_items::create_plan_item(&mut write, new)).into())
     }
 
     /// Changes a plan item.
@@ -111,15 +109,13 @@ impl PlanItemMutation {
             start_year: patch(input.start_year),
             end_year: patch(input.end_year),
         };
-        let item = in_write!(ctx, |write| plan_items::update_plan_item(
+        Ok(in_write!(ctx, |write| plan_items::update_plan_item(
             &mut write,
             id,
             input.version,
             changes
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem::from(item),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws a plan item with a reason; its code is never reused.
@@ -129,14 +125,12 @@ impl PlanItemMutation {
         #[graphql(desc = "Which item and why.")] input: WithdrawPlanItemInput,
     ) -> Result<PlanItemPayload> {
         let id = decode_as("input.id", &input.id, EntityType::PlanItem)?;
-        let item = in_write!(ctx, |write| plan_items::withdraw_plan_item(
+        Ok(in_write!(ctx, |write| plan_items::withdraw_plan_item(
             &mut write,
             id,
             input.version,
             &input.reason
-        ));
-        Ok(PlanItemPayload {
-            plan_item: PlanItem::from(item),
-        })
+        ))
+        .into())
     }
 }

@@ -1,9 +1,9 @@
 //! `createPlan`, `updatePlan`, `withdrawPlan`.
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::plans::{self, NewPlan, PlanChanges},
     graphql::{
@@ -78,11 +78,12 @@ pub struct WithdrawPlanInput {
     pub reason: String,
 }
 
-/// The result of a plan mutation.
-#[derive(SimpleObject)]
-pub struct PlanPayload {
-    /// The plan as it is now.
-    pub plan: Plan,
+payload! {
+    /// The result of a plan mutation.
+    PlanPayload {
+        /// The plan as it is now.
+        plan: Plan,
+    }
 }
 
 #[derive(Default)]
@@ -110,10 +111,7 @@ impl PlanMutation {
             owner: input.owner,
             source_document: input.source_document,
         };
-        let plan = in_write!(ctx, |write| plans::create_plan(&mut write, new));
-        Ok(PlanPayload {
-            plan: Plan::from(plan),
-        })
+        Ok(in_write!(ctx, |write| plans::create_plan(&mut write, new)).into())
     }
 
     /// Changes a plan.
@@ -131,15 +129,13 @@ impl PlanMutation {
             status: input.status.map(Into::into),
             source_document: patch(input.source_document),
         };
-        let plan = in_write!(ctx, |write| plans::update_plan(
+        Ok(in_write!(ctx, |write| plans::update_plan(
             &mut write,
             id,
             input.version,
             changes
-        ));
-        Ok(PlanPayload {
-            plan: Plan::from(plan),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws a plan: it stays readable, marked withdrawn with the reason.
@@ -149,14 +145,12 @@ impl PlanMutation {
         #[graphql(desc = "Which plan and why.")] input: WithdrawPlanInput,
     ) -> Result<PlanPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Plan)?;
-        let plan = in_write!(ctx, |write| plans::withdraw_plan(
+        Ok(in_write!(ctx, |write| plans::withdraw_plan(
             &mut write,
             id,
             input.version,
             &input.reason
-        ));
-        Ok(PlanPayload {
-            plan: Plan::from(plan),
-        })
+        ))
+        .into())
     }
 }

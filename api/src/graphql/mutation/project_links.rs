@@ -1,9 +1,9 @@
 //! Project links (by the organisations that own them).
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::project_links::{self, BudgetInput, ProjectLinkFields},
     graphql::{
@@ -108,11 +108,12 @@ pub struct WithdrawProjectLinkInput {
     pub reason: String,
 }
 
-/// The result of a project link mutation.
-#[derive(SimpleObject)]
-pub struct ProjectLinkPayload {
-    /// The link as it is now.
-    pub project_link: ProjectLink,
+payload! {
+    /// The result of a project link mutation.
+    ProjectLinkPayload {
+        /// The link as it is now.
+        project_link: ProjectLink,
+    }
 }
 
 fn participants(list: Vec<ParticipantInput>) -> Vec<(String, entity::enums::ParticipantRole)> {
@@ -154,15 +155,13 @@ impl ProjectLinkMutation {
         };
         let owner = input.owner;
         let items = input.plan_items;
-        let link = in_write!(ctx, |write| project_links::create_project_link(
+        Ok(in_write!(ctx, |write| project_links::create_project_link(
             &mut write,
             owner.as_deref(),
             fields,
             &items
-        ));
-        Ok(ProjectLinkPayload {
-            project_link: ProjectLink::from(link),
-        })
+        ))
+        .into())
     }
 
     /// Changes a project link.
@@ -185,15 +184,13 @@ impl ProjectLinkMutation {
             participants: input.participants.map(participants),
             regions: input.regions,
         };
-        let link = in_write!(ctx, |write| project_links::update_project_link(
+        Ok(in_write!(ctx, |write| project_links::update_project_link(
             &mut write,
             id,
             input.version,
             fields
-        ));
-        Ok(ProjectLinkPayload {
-            project_link: ProjectLink::from(link),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws a project link with a reason.
@@ -203,14 +200,12 @@ impl ProjectLinkMutation {
         #[graphql(desc = "Which link and why.")] input: WithdrawProjectLinkInput,
     ) -> Result<ProjectLinkPayload> {
         let id = decode_as("input.id", &input.id, EntityType::ProjectLink)?;
-        let link = in_write!(ctx, |write| project_links::withdraw_project_link(
+        Ok(in_write!(ctx, |write| project_links::withdraw_project_link(
             &mut write,
             id,
             input.version,
             &input.reason
-        ));
-        Ok(ProjectLinkPayload {
-            project_link: ProjectLink::from(link),
-        })
+        ))
+        .into())
     }
 }

@@ -1,9 +1,9 @@
 //! The target-group vocabulary (registry administrators only).
 
 use crate::domain::entity_type::EntityType;
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::target_groups::{self, NewTargetGroup, TargetGroupChanges},
     graphql::{context::patch, node_id::decode_as, types::target_group::TargetGroup},
@@ -54,11 +54,12 @@ pub struct WithdrawTargetGroupInput {
     pub replaced_by: Option<String>,
 }
 
-/// The result of a target group mutation.
-#[derive(SimpleObject)]
-pub struct TargetGroupPayload {
-    /// The group as it is now.
-    pub target_group: TargetGroup,
+payload! {
+    /// The result of a target group mutation.
+    TargetGroupPayload {
+        /// The group as it is now.
+        target_group: TargetGroup,
+    }
 }
 
 #[derive(Default)]
@@ -80,10 +81,7 @@ impl TargetGroupMutation {
             description_uk: input.description_uk,
             description_en: input.description_en,
         };
-        let group = in_write!(ctx, |write| target_groups::create_target_group(&mut write, new));
-        Ok(TargetGroupPayload {
-            target_group: TargetGroup::from(group),
-        })
+        Ok(in_write!(ctx, |write| target_groups::create_target_group(&mut write, new)).into())
     }
 
     /// Changes a target group's texts.
@@ -99,15 +97,13 @@ impl TargetGroupMutation {
             description_uk: patch(input.description_uk),
             description_en: patch(input.description_en),
         };
-        let group = in_write!(ctx, |write| target_groups::update_target_group(
+        Ok(in_write!(ctx, |write| target_groups::update_target_group(
             &mut write,
             id,
             input.version,
             changes
-        ));
-        Ok(TargetGroupPayload {
-            target_group: TargetGroup::from(group),
-        })
+        ))
+        .into())
     }
 
     /// Withdraws a target group; links to it keep resolving.
@@ -117,14 +113,12 @@ impl TargetGroupMutation {
         #[graphql(desc = "Which group, and its replacement.")] input: WithdrawTargetGroupInput,
     ) -> Result<TargetGroupPayload> {
         let id = decode_as("input.id", &input.id, EntityType::TargetGroup)?;
-        let group = in_write!(ctx, |write| target_groups::withdraw_target_group(
+        Ok(in_write!(ctx, |write| target_groups::withdraw_target_group(
             &mut write,
             id,
             input.version,
             input.replaced_by.as_deref()
-        ));
-        Ok(TargetGroupPayload {
-            target_group: TargetGroup::from(group),
-        })
+        ))
+        .into())
     }
 }

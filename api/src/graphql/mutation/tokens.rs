@@ -3,7 +3,7 @@
 use crate::domain::entity_type::EntityType;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::{in_write, named_or_own_organisation};
+use super::{in_write, named_or_own_organisation, payload};
 use crate::{
     domain::{access::parse_scopes, write::tokens},
     error::ApiError,
@@ -40,11 +40,12 @@ pub struct IssueTokenPayload {
     pub api_token: ApiToken,
 }
 
-/// The result of revoking a token.
-#[derive(SimpleObject)]
-pub struct RevokeTokenPayload {
-    /// The token's record, now revoked.
-    pub api_token: ApiToken,
+payload! {
+    /// The result of revoking a token.
+    RevokeTokenPayload {
+        /// The token's record, now revoked.
+        api_token: ApiToken,
+    }
 }
 
 #[derive(Default)]
@@ -93,9 +94,6 @@ impl TokenMutation {
         #[graphql(desc = "The token to revoke.")] input: RevokeTokenInput,
     ) -> Result<RevokeTokenPayload> {
         let id = decode_as("input.id", &input.id, EntityType::ApiToken)?;
-        let record = in_write!(ctx, |write| tokens::revoke_token(&mut write, id));
-        Ok(RevokeTokenPayload {
-            api_token: ApiToken(record),
-        })
+        Ok(in_write!(ctx, |write| tokens::revoke_token(&mut write, id)).into())
     }
 }

@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
-use super::in_write;
+use super::{in_write, payload};
 use crate::{
     domain::write::vocabulary_editions::{self, NewEdition},
     graphql::types::target_group::{TargetGroup, Vocabulary},
@@ -53,11 +53,12 @@ pub struct ReplaceTargetGroupInput {
     pub replaced_by: String,
 }
 
-/// The result of an edition mutation.
-#[derive(SimpleObject)]
-pub struct VocabularyPayload {
-    /// The edition as it is now.
-    pub vocabulary: Vocabulary,
+payload! {
+    /// The result of an edition mutation.
+    VocabularyPayload {
+        /// The edition as it is now.
+        vocabulary: Vocabulary,
+    }
 }
 
 /// The result of a replacement.
@@ -90,12 +91,12 @@ impl VocabularyEditionMutation {
             previous_edition: input.previous_edition,
             carry_over_all: input.carry_over_all,
         };
-        let vocabulary = in_write!(ctx, |write| vocabulary_editions::create_vocabulary_edition(
-            &mut write, new
-        ));
-        Ok(VocabularyPayload {
-            vocabulary: Vocabulary::from(vocabulary),
-        })
+        Ok(
+            in_write!(ctx, |write| vocabulary_editions::create_vocabulary_edition(
+                &mut write, new
+            ))
+            .into(),
+        )
     }
 
     /// Carries groups of earlier editions over unchanged (same code and address) into an edition.
@@ -104,14 +105,14 @@ impl VocabularyEditionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The edition and the groups.")] input: CarryOverTargetGroupsInput,
     ) -> Result<VocabularyPayload> {
-        let vocabulary = in_write!(ctx, |write| vocabulary_editions::carry_over_target_groups(
-            &mut write,
-            &input.vocabulary,
-            &input.groups
-        ));
-        Ok(VocabularyPayload {
-            vocabulary: Vocabulary::from(vocabulary),
-        })
+        Ok(
+            in_write!(ctx, |write| vocabulary_editions::carry_over_target_groups(
+                &mut write,
+                &input.vocabulary,
+                &input.groups
+            ))
+            .into(),
+        )
     }
 
     /// Records that a group of an earlier edition is replaced (renamed, or merged) by a group of a

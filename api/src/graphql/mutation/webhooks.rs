@@ -4,7 +4,7 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::{in_write, named_or_own_organisation};
+use super::{in_write, named_or_own_organisation, payload};
 use crate::{
     domain::{
         entity_type::EntityType,
@@ -91,18 +91,20 @@ pub struct CreateWebhookPayload {
     pub secret: String,
 }
 
-/// A changed webhook.
-#[derive(SimpleObject)]
-pub struct UpdateWebhookPayload {
-    /// The webhook.
-    pub webhook: Webhook,
+payload! {
+    /// A changed webhook.
+    UpdateWebhookPayload {
+        /// The webhook.
+        webhook: Webhook,
+    }
 }
 
-/// A deleted webhook.
-#[derive(SimpleObject)]
-pub struct DeleteWebhookPayload {
-    /// The webhook, now deleted.
-    pub webhook: Webhook,
+payload! {
+    /// A deleted webhook.
+    DeleteWebhookPayload {
+        /// The webhook, now deleted.
+        webhook: Webhook,
+    }
 }
 
 /// A webhook with a new secret.
@@ -168,16 +170,14 @@ impl WebhookMutation {
             regions: input.regions,
             organisations: input.organisations,
         };
-        let webhook = in_write!(ctx, |write| webhooks::update_webhook(
+        Ok(in_write!(ctx, |write| webhooks::update_webhook(
             &mut write,
             hub.policy(),
             id,
             input.version,
             change
-        ));
-        Ok(UpdateWebhookPayload {
-            webhook: Webhook(webhook),
-        })
+        ))
+        .into())
     }
 
     /// Deletes a webhook: nothing more is delivered to it.
@@ -187,10 +187,7 @@ impl WebhookMutation {
         #[graphql(desc = "The webhook to delete.")] input: DeleteWebhookInput,
     ) -> Result<DeleteWebhookPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Webhook)?;
-        let webhook = in_write!(ctx, |write| webhooks::delete_webhook(&mut write, id));
-        Ok(DeleteWebhookPayload {
-            webhook: Webhook(webhook),
-        })
+        Ok(in_write!(ctx, |write| webhooks::delete_webhook(&mut write, id)).into())
     }
 
     /// Gives a webhook a new secret, shown once; the old one keeps signing for the overlap.

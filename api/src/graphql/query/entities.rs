@@ -8,19 +8,16 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use crate::{
-    domain::entity_type::EntityType,
     error::ApiError,
     graphql::{
         context::{loaders, related},
-        loaders::{Group, Loaders},
         natural_keys::NaturalKey,
         node_id,
         types::{
-            indicator::Indicator, organisation::Organisation, plan::Plan, plan_item::PlanItem,
+            Loaded, indicator::Indicator, organisation::Organisation, plan::Plan, plan_item::PlanItem,
             project_link::ProjectLink, region::Region, target_group::TargetGroup,
         },
     },
-    read_model::table::{Readable, Row},
 };
 
 /// The part of an indicator's key that names its plan item (`planItem { code }`): an indicator's
@@ -35,65 +32,47 @@ pub struct PlanItemKey {
 #[derive(Default)]
 pub struct EntityQuery;
 
-/// The row of type `type_name` with global ID `id`, through `loader`, as `wrap` makes it.
-async fn by_id<E, T>(
-    ctx: &Context<'_>,
-    id: &ID,
-    type_name: EntityType,
-    loader: fn(&Loaders) -> &Group<E>,
-    wrap: fn(Row<E>) -> T,
-) -> Result<Option<T>>
-where
-    E: Readable,
-{
-    related(ctx, node_id::decode_as("id", id, type_name)?, loader, wrap).await
+/// The object with global ID `id`.
+async fn by_id<T: Loaded>(ctx: &Context<'_>, id: &ID) -> Result<Option<T>> {
+    related(ctx, node_id::decode_as("id", id, T::TYPE)?, T::loader, T::from).await
 }
 
-/// The row named by natural key `key` of `kind`, through `loader`, as `wrap` makes it.
-async fn by_key<E, T>(
-    ctx: &Context<'_>,
-    kind: NaturalKey,
-    key: String,
-    loader: fn(&Loaders) -> &Group<E>,
-    wrap: fn(Row<E>) -> T,
-) -> Result<Option<T>>
-where
-    E: Readable,
-{
+/// The object named by natural key `key` of `kind`.
+async fn by_key<T: Loaded>(ctx: &Context<'_>, kind: NaturalKey, key: String) -> Result<Option<T>> {
     let loaders = loaders(ctx)?;
     let id = loaders
         .ids_by_natural_key
         .load_one((kind, key))
         .await
         .map_err(ApiError::from)?;
-    related(ctx, id, loader, wrap).await
+    related(ctx, id, T::loader, T::from).await
 }
 
 #[Object]
 impl EntityQuery {
     #[graphql(entity)]
     async fn plan_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Plan>> {
-        by_id(ctx, &id, EntityType::Plan, |l| &l.plans, Plan).await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
     async fn plan_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Plan>> {
-        by_key(ctx, NaturalKey::PlanCode, code, |l| &l.plans, Plan).await
+        by_key(ctx, NaturalKey::PlanCode, code).await
     }
 
     #[graphql(entity)]
     async fn plan_item_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<PlanItem>> {
-        by_id(ctx, &id, EntityType::PlanItem, |l| &l.plan_items, PlanItem).await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
     async fn plan_item_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<PlanItem>> {
-        by_key(ctx, NaturalKey::PlanItemCode, code, |l| &l.plan_items, PlanItem).await
+        by_key(ctx, NaturalKey::PlanItemCode, code).await
     }
 
     #[graphql(entity)]
     async fn indicator_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Indicator>> {
-        by_id(ctx, &id, EntityType::Indicator, |l| &l.indicators, Indicator).await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
@@ -108,62 +87,27 @@ impl EntityQuery {
             plan_item.code,
             crate::domain::numbering::CODE_SEPARATOR
         );
-        by_key(
-            ctx,
-            NaturalKey::IndicatorCode,
-            canonical,
-            |l| &l.indicators,
-            Indicator,
-        )
-        .await
+        by_key(ctx, NaturalKey::IndicatorCode, canonical).await
     }
 
     #[graphql(entity)]
     async fn target_group_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<TargetGroup>> {
-        by_id(
-            ctx,
-            &id,
-            EntityType::TargetGroup,
-            |l| &l.target_groups,
-            TargetGroup,
-        )
-        .await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
     async fn target_group_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<TargetGroup>> {
-        by_key(
-            ctx,
-            NaturalKey::TargetGroupCode,
-            code,
-            |l| &l.target_groups,
-            TargetGroup,
-        )
-        .await
+        by_key(ctx, NaturalKey::TargetGroupCode, code).await
     }
 
     #[graphql(entity)]
     async fn organisation_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Organisation>> {
-        by_id(
-            ctx,
-            &id,
-            EntityType::Organisation,
-            |l| &l.organisations,
-            Organisation,
-        )
-        .await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
     async fn organisation_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Organisation>> {
-        by_key(
-            ctx,
-            NaturalKey::OrganisationCode,
-            code,
-            |l| &l.organisations,
-            Organisation,
-        )
-        .await
+        by_key(ctx, NaturalKey::OrganisationCode, code).await
     }
 
     #[graphql(entity)]
@@ -173,14 +117,7 @@ impl EntityQuery {
         identifiers: Vec<String>,
     ) -> Result<Option<Organisation>> {
         for identifier in identifiers {
-            let found = by_key(
-                ctx,
-                NaturalKey::OrganisationIdentifier,
-                identifier,
-                |l| &l.organisations,
-                Organisation,
-            )
-            .await?;
+            let found = by_key(ctx, NaturalKey::OrganisationIdentifier, identifier).await?;
             if found.is_some() {
                 return Ok(found);
             }
@@ -190,23 +127,16 @@ impl EntityQuery {
 
     #[graphql(entity)]
     async fn region_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Region>> {
-        by_id(ctx, &id, EntityType::Region, |l| &l.regions, Region).await
+        by_id(ctx, &id).await
     }
 
     #[graphql(entity)]
     async fn region_by_code(&self, ctx: &Context<'_>, code: String) -> Result<Option<Region>> {
-        by_key(ctx, NaturalKey::RegionCode, code, |l| &l.regions, Region).await
+        by_key(ctx, NaturalKey::RegionCode, code).await
     }
 
     #[graphql(entity)]
     async fn project_link_by_id(&self, ctx: &Context<'_>, id: ID) -> Result<Option<ProjectLink>> {
-        by_id(
-            ctx,
-            &id,
-            EntityType::ProjectLink,
-            |l| &l.project_links,
-            ProjectLink,
-        )
-        .await
+        by_id(ctx, &id).await
     }
 }

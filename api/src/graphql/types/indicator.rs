@@ -9,10 +9,11 @@ use super::{
     enums::{IndicatorDirection, IndicatorValueKind, Sex},
     organisation::Organisation,
     plan_item::PlanItem,
+    record::{IndicatorValueWithdrawal, IndicatorWithdrawal},
     region::Region,
 };
 use crate::graphql::{
-    context::{loaders, related},
+    context::{in_force, loaders, related},
     language::Name,
     loaders::{group, one},
     node_id,
@@ -68,19 +69,13 @@ impl Indicator {
         self.0.data_source.as_deref()
     }
 
-    /// Version of the record; grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When the indicator was withdrawn; null while in force.
-    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.withdrawn_at
-    }
-
-    /// Why it was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    #[graphql(flatten)]
+    async fn withdrawal_fields(&self) -> IndicatorWithdrawal<'_> {
+        IndicatorWithdrawal::new(
+            self.0.version,
+            self.0.withdrawn_at,
+            self.0.withdrawal_reason.as_deref(),
+        )
     }
 
     /// The plan item it measures.
@@ -105,12 +100,10 @@ impl Indicator {
         let values = group(&loaders(ctx)?.values_by_indicator, self.0.id).await?;
         let kind = kind.map(entity::enums::IndicatorValueKind::from);
         let sex = sex.map(entity::enums::Sex::from);
-        Ok(values
+        let values = values
             .into_iter()
-            .filter(|v| kind.is_none_or(|k| v.kind == k) && sex.is_none_or(|s| v.sex == s))
-            .filter(|v| include_withdrawn || v.withdrawn_at.is_none())
-            .map(IndicatorValue)
-            .collect())
+            .filter(|v| kind.is_none_or(|k| v.kind == k) && sex.is_none_or(|s| v.sex == s));
+        Ok(in_force(values, include_withdrawn, IndicatorValue))
     }
 
     /// This indicator's permanent address, `<base>/id/indicator/<item code>/<indicator code>`.
@@ -134,19 +127,13 @@ impl IndicatorValue {
         node_id::encode(EntityType::IndicatorValue, self.0.id)
     }
 
-    /// Version of the record; grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When the value was withdrawn; null while in force.
-    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.withdrawn_at
-    }
-
-    /// Why it was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    #[graphql(flatten)]
+    async fn withdrawal_fields(&self) -> IndicatorValueWithdrawal<'_> {
+        IndicatorValueWithdrawal::new(
+            self.0.version,
+            self.0.withdrawn_at,
+            self.0.withdrawal_reason.as_deref(),
+        )
     }
 
     /// Baseline, target or actual.

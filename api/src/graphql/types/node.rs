@@ -4,6 +4,7 @@ use async_graphql::{ID, Interface};
 use uuid::Uuid;
 
 use super::{
+    Loaded,
     indicator::{Indicator, IndicatorValue},
     organisation::Organisation,
     plan::LegalAct,
@@ -47,33 +48,26 @@ pub enum Node {
     LegalAct(LegalAct),
 }
 
+/// The object of type `T` with key `id`, through the request's loader.
+async fn loaded<T: Loaded>(loaders: &Loaders, id: Uuid) -> ApiResult<Option<T>> {
+    Ok(one(T::loader(loaders), id).await?.map(T::from))
+}
+
 /// The object with key `id` of `type_name`, or `None` when there is none. An unknown type name
 /// means the ID was not made by this registry: a client error naming `field`.
 pub async fn load_node(loaders: &Loaders, field: &str, type_name: &str, id: Uuid) -> ApiResult<Option<Node>> {
     Ok(match EntityType::parse(type_name) {
-        Some(EntityType::Plan) => one(&loaders.plans, id).await?.map(|m| Node::Plan(Plan(m))),
-        Some(EntityType::PlanItem) => one(&loaders.plan_items, id)
+        Some(EntityType::Plan) => loaded::<Plan>(loaders, id).await?.map(Node::Plan),
+        Some(EntityType::PlanItem) => loaded::<PlanItem>(loaders, id).await?.map(Node::PlanItem),
+        Some(EntityType::Indicator) => loaded::<Indicator>(loaders, id).await?.map(Node::Indicator),
+        Some(EntityType::IndicatorValue) => loaded::<IndicatorValue>(loaders, id)
             .await?
-            .map(|m| Node::PlanItem(PlanItem(m))),
-        Some(EntityType::Indicator) => one(&loaders.indicators, id)
-            .await?
-            .map(|m| Node::Indicator(Indicator(m))),
-        Some(EntityType::IndicatorValue) => one(&loaders.indicator_values, id)
-            .await?
-            .map(|m| Node::IndicatorValue(IndicatorValue(m))),
-        Some(EntityType::TargetGroup) => one(&loaders.target_groups, id)
-            .await?
-            .map(|m| Node::TargetGroup(TargetGroup(m))),
-        Some(EntityType::Organisation) => one(&loaders.organisations, id)
-            .await?
-            .map(|m| Node::Organisation(Organisation(m))),
-        Some(EntityType::Region) => one(&loaders.regions, id).await?.map(|m| Node::Region(Region(m))),
-        Some(EntityType::ProjectLink) => one(&loaders.project_links, id)
-            .await?
-            .map(|m| Node::ProjectLink(ProjectLink(m))),
-        Some(EntityType::LegalAct) => one(&loaders.legal_acts, id)
-            .await?
-            .map(|m| Node::LegalAct(LegalAct(m))),
+            .map(Node::IndicatorValue),
+        Some(EntityType::TargetGroup) => loaded::<TargetGroup>(loaders, id).await?.map(Node::TargetGroup),
+        Some(EntityType::Organisation) => loaded::<Organisation>(loaders, id).await?.map(Node::Organisation),
+        Some(EntityType::Region) => loaded::<Region>(loaders, id).await?.map(Node::Region),
+        Some(EntityType::ProjectLink) => loaded::<ProjectLink>(loaders, id).await?.map(Node::ProjectLink),
+        Some(EntityType::LegalAct) => loaded::<LegalAct>(loaders, id).await?.map(Node::LegalAct),
         _ => {
             return Err(ApiError::invalid(
                 field,

@@ -11,10 +11,11 @@ use super::{
     plan::Plan,
     plan_item::{Responsibility, ResponsibilityConnection},
     project_link::{ProjectLinkConnection, project_link_page},
+    record::Withdrawal,
     region::Region,
 };
 use crate::graphql::{
-    context::{loaders, related},
+    context::{in_force, loaders, related, related_all},
     language::{LocalizedText, bilingual_fields},
     loaders::{group, many, unique},
     node_id,
@@ -52,19 +53,13 @@ impl Organisation {
         self.0.kind.into()
     }
 
-    /// Version of the record; grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When it was withdrawn; null while in force.
-    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.withdrawn_at
-    }
-
-    /// Why it was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    #[graphql(flatten)]
+    async fn withdrawal_fields(&self) -> Withdrawal<'_> {
+        Withdrawal::new(
+            self.0.version,
+            self.0.withdrawn_at,
+            self.0.withdrawal_reason.as_deref(),
+        )
     }
 
     #[graphql(flatten)]
@@ -105,11 +100,13 @@ impl Organisation {
 
     /// Org-id identifiers, e.g. `UA-EDR-12345678` (EDRPOU) or `XM-DAC-41146`.
     async fn identifiers(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(group(&loaders(ctx)?.identifiers_by_organisation, self.0.id)
-            .await?
-            .into_iter()
-            .map(|i| i.identifier.clone())
-            .collect())
+        related_all(
+            ctx,
+            self.0.id,
+            |l| &l.identifiers_by_organisation,
+            |i| i.identifier.clone(),
+        )
+        .await
     }
 
     /// The region a regional or local body serves.
@@ -153,7 +150,7 @@ impl Organisation {
         include_withdrawn: bool,
     ) -> Result<Vec<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_owner, self.0.id).await?;
-        Ok(super::plan::plans_in_force(plans, include_withdrawn))
+        Ok(in_force(plans, include_withdrawn, Plan))
     }
 
     /// The plan items this organisation carries out, with its role in each.

@@ -13,10 +13,11 @@ use super::{
     enums::{LegalActKind, PlanActRole, PlanLevel, PlanStatus},
     organisation::Organisation,
     plan_item::{PlanItem, live_items},
+    record::Withdrawal,
     region::Region,
 };
 use crate::graphql::{
-    context::{db, loaders, related},
+    context::{db, in_force, loaders, related},
     language::bilingual_fields,
     loaders::{group, many},
     node_id,
@@ -70,19 +71,13 @@ impl Plan {
         self.0.source_document.as_deref()
     }
 
-    /// Version of the record; grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When it was withdrawn; null while in force.
-    async fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
-        self.0.withdrawn_at
-    }
-
-    /// Why it was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    #[graphql(flatten)]
+    async fn withdrawal_fields(&self) -> Withdrawal<'_> {
+        Withdrawal::new(
+            self.0.version,
+            self.0.withdrawn_at,
+            self.0.withdrawal_reason.as_deref(),
+        )
     }
 
     /// When the record was created in the registry.
@@ -122,7 +117,7 @@ impl Plan {
         include_withdrawn: bool,
     ) -> Result<Vec<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_parent, self.0.id).await?;
-        Ok(plans_in_force(plans, include_withdrawn))
+        Ok(in_force(plans, include_withdrawn, Plan))
     }
 
     /// The plan this one replaces.
@@ -142,7 +137,7 @@ impl Plan {
         include_withdrawn: bool,
     ) -> Result<Vec<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_superseded, self.0.id).await?;
-        Ok(plans_in_force(plans, include_withdrawn))
+        Ok(in_force(plans, include_withdrawn, Plan))
     }
 
     /// The legal acts that approve, amend or repeal the plan, by date.
@@ -297,16 +292,6 @@ impl LegalAct {
     async fn amends(&self, ctx: &Context<'_>) -> Result<Option<LegalAct>> {
         related(ctx, self.0.amends_id, |l| &l.legal_acts, LegalAct).await
     }
-}
-
-/// `plans` as `Plan`s, without the withdrawn ones unless `include_withdrawn`: what every relation
-/// listing plans answers.
-pub fn plans_in_force(plans: Vec<Row<plan::Entity>>, include_withdrawn: bool) -> Vec<Plan> {
-    plans
-        .into_iter()
-        .filter(|p| include_withdrawn || p.withdrawn_at.is_none())
-        .map(Plan::from)
-        .collect()
 }
 
 super::common::connection_type!(PlanConnection, PlanEdge, Plan, "plans");

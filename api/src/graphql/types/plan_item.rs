@@ -22,7 +22,7 @@ use super::{
 use crate::{
     domain::{coverage::LocalizationStatus, plan_items::is_live},
     graphql::{
-        context::{loaders, related},
+        context::{in_force, loaders, related, related_all},
         language::bilingual_fields,
         loaders::{group, many, one, unique},
         node_id,
@@ -200,12 +200,8 @@ impl PlanItem {
         )]
         include_withdrawn: bool,
     ) -> Result<Vec<Indicator>> {
-        Ok(group(&loaders(ctx)?.indicators_by_item, self.0.id)
-            .await?
-            .into_iter()
-            .filter(|i| include_withdrawn || i.withdrawn_at.is_none())
-            .map(Indicator)
-            .collect())
+        let indicators = group(&loaders(ctx)?.indicators_by_item, self.0.id).await?;
+        Ok(in_force(indicators, include_withdrawn, Indicator))
     }
 
     /// The target groups the item serves, in the order of their vocabulary; withdrawn groups are
@@ -229,20 +225,12 @@ impl PlanItem {
 
     /// Who carries the item out, and in what role.
     async fn responsibilities(&self, ctx: &Context<'_>) -> Result<Vec<Responsibility>> {
-        Ok(group(&loaders(ctx)?.responsibilities_by_item, self.0.id)
-            .await?
-            .into_iter()
-            .map(Responsibility)
-            .collect())
+        related_all(ctx, self.0.id, |l| &l.responsibilities_by_item, Responsibility).await
     }
 
     /// The item's sources of financing with their estimated amounts.
     async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
-        Ok(group(&loaders(ctx)?.funding_by_item, self.0.id)
-            .await?
-            .into_iter()
-            .map(FundingLine)
-            .collect())
+        related_all(ctx, self.0.id, |l| &l.funding_by_item, FundingLine).await
     }
 
     /// The items this item implements, by code: national items for a regional or departmental

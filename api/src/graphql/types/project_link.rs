@@ -11,12 +11,13 @@ use super::{
     enums::ParticipantRole,
     organisation::Organisation,
     plan_item::PlanItem,
+    record::Withdrawal,
     region::Region,
 };
 use crate::{
     domain::codelists,
     graphql::{
-        context::loaders,
+        context::{loaders, related_all},
         language::Title,
         loaders::{group, many},
         node_id,
@@ -95,46 +96,34 @@ impl ProjectLink {
             .map(|m| IatiCode::new(codelists::policy_significance(), &m.to_string()))
     }
 
-    /// Version of the record; grows by one with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-
-    /// When it was withdrawn; null while in force.
-    async fn withdrawn_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.0.withdrawn_at
-    }
-
-    /// Why it was withdrawn.
-    async fn withdrawal_reason(&self) -> Option<&str> {
-        self.0.withdrawal_reason.as_deref()
+    #[graphql(flatten)]
+    async fn withdrawal_fields(&self) -> Withdrawal<'_> {
+        Withdrawal::new(
+            self.0.version,
+            self.0.withdrawn_at,
+            self.0.withdrawal_reason.as_deref(),
+        )
     }
 
     /// OECD DAC purpose codes, e.g. `15170` (women's rights organisations).
     async fn dac_purposes(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
-        Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)
-            .await?
-            .into_iter()
-            .map(|p| p.code.clone())
-            .collect())
+        related_all(ctx, self.0.id, |l| &l.purposes_by_project, |p| p.code.clone()).await
     }
 
     /// OECD DAC purpose codes with their labels from IATI's `Sector` codelist.
     async fn dac_sectors(&self, ctx: &Context<'_>) -> Result<Vec<IatiCode>> {
-        Ok(group(&loaders(ctx)?.purposes_by_project, self.0.id)
-            .await?
-            .into_iter()
-            .map(|p| IatiCode::new(codelists::sectors(), &p.code))
-            .collect())
+        related_all(
+            ctx,
+            self.0.id,
+            |l| &l.purposes_by_project,
+            |p| IatiCode::new(codelists::sectors(), &p.code),
+        )
+        .await
     }
 
     /// Participating organisations with their IATI roles.
     async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<ProjectParticipant>> {
-        Ok(group(&loaders(ctx)?.participants_by_project, self.0.id)
-            .await?
-            .into_iter()
-            .map(ProjectParticipant)
-            .collect())
+        related_all(ctx, self.0.id, |l| &l.participants_by_project, ProjectParticipant).await
     }
 
     /// The regions the project works in, by code.

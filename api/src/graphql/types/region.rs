@@ -11,7 +11,7 @@ use super::{
     project_link::{ProjectLinkConnection, project_link_page},
 };
 use crate::graphql::{
-    context::loaders,
+    context::{in_force, loaders},
     language::Name,
     loaders::{group, unique},
     node_id,
@@ -62,7 +62,7 @@ impl Region {
         include_withdrawn: bool,
     ) -> Result<Vec<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_region, self.0.id).await?;
-        Ok(super::plan::plans_in_force(plans, include_withdrawn))
+        Ok(in_force(plans, include_withdrawn, Plan))
     }
 
     /// Donor and partner projects working in the region; withdrawn links are left out unless

@@ -15,7 +15,7 @@ use super::{
 use crate::{
     domain::pagination::{KeyKind, KeyValue, paginate_loaded},
     graphql::{
-        context::{loaders, related},
+        context::{in_force, loaders, related},
         language::{Title, bilingual_fields},
         loaders::{group, groups, many, unique},
         node_id,
@@ -161,12 +161,10 @@ impl TargetGroup {
         let loaders = loaders(ctx)?;
         let items = live_only(ctx, self.items(ctx).await?, include_withdrawn).await?;
         let batches = groups(&loaders.indicators_by_item, items.iter().map(|i| i.id)).await?;
-        Ok(items
+        let indicators = items
             .iter()
-            .flat_map(|item| batches.get(&item.id).cloned().unwrap_or_default())
-            .filter(|i| include_withdrawn || i.withdrawn_at.is_none())
-            .map(Indicator)
-            .collect())
+            .flat_map(|item| batches.get(&item.id).cloned().unwrap_or_default());
+        Ok(in_force(indicators, include_withdrawn, Indicator))
     }
 
     /// This target group's permanent address, `<base>/id/target-group/<code>`.

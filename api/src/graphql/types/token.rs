@@ -11,6 +11,12 @@ use crate::graphql::node_id;
 /// A token record row.
 pub struct ApiToken(pub api_token::Model);
 
+impl From<api_token::Model> for ApiToken {
+    fn from(token: api_token::Model) -> Self {
+        Self(token)
+    }
+}
+
 /// The record of an issued API token. The token string is shown once, when issued, and never stored.
 #[Object]
 impl ApiToken {

@@ -14,6 +14,12 @@ use crate::{
 /// An endpoint with its delivery state.
 pub struct Webhook(pub webhooks::Webhook);
 
+impl From<webhooks::Webhook> for Webhook {
+    fn from(webhook: webhooks::Webhook) -> Self {
+        Self(webhook)
+    }
+}
+
 /// Whether an endpoint receives deliveries.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum WebhookStatus {
