@@ -108,6 +108,22 @@ pub struct Page<T> {
     pub total_count: u64,
 }
 
+impl<T> Page<T> {
+    /// The page of `rows` (each with its sort key, in list order), with what lies around it.
+    fn of(
+        rows: impl Iterator<Item = (Vec<KeyValue>, T)>,
+        (has_previous_page, has_next_page): (bool, bool),
+        total_count: u64,
+    ) -> Self {
+        Self {
+            rows: rows.map(|(key, row)| (encode_cursor(&key), row)).collect(),
+            has_previous_page,
+            has_next_page,
+            total_count,
+        }
+    }
+}
+
 /// Encodes a sort key as a cursor.
 pub fn encode_cursor(key: &[KeyValue]) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
@@ -144,6 +160,27 @@ fn page_size(request: &PageRequest) -> ApiResult<(u64, bool)> {
     }
 }
 
+/// The page size, the direction (forward?) and the keys of the `after` and `before` cursors of
+/// `request`, for a list sorted by keys of `kinds`.
+type Window = (u64, bool, Option<Vec<KeyValue>>, Option<Vec<KeyValue>>);
+
+/// Checks `request`, naming the bad argument: see `Window`.
+fn window(request: &PageRequest, kinds: &[KeyKind]) -> ApiResult<Window> {
+    let (size, forward) = page_size(request)?;
+    let cursor = |field: &str, cursor: &Option<String>| {
+        cursor
+            .as_deref()
+            .map(|c| decode_cursor(field, c, kinds))
+            .transpose()
+    };
+    Ok((
+        size,
+        forward,
+        cursor("after", &request.after)?,
+        cursor("before", &request.before)?,
+    ))
+}
+
 /// `(k1, k2, …) > (v1, v2, …)` (or `<`), spelled out so every backend can use its indexes.
 pub fn beyond(columns: &[Expr], values: Vec<KeyValue>, after: bool) -> Condition {
     let mut any = Condition::any();
@@ -175,17 +212,7 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    let (size, forward) = page_size(request)?;
-    let after = request
-        .after
-        .as_deref()
-        .map(|c| decode_cursor("after", c, kinds))
-        .transpose()?;
-    let before = request
-        .before
-        .as_deref()
-        .map(|c| decode_cursor("before", c, kinds))
-        .transpose()?;
+    let (size, forward, after, before) = window(request, kinds)?;
 
     let total_count = select.clone().count(db).await?;
     let mut window = select.clone();
@@ -222,21 +249,16 @@ where
             }
         }
     };
-    let (has_previous_page, has_next_page) = if forward {
+    let around = if forward {
         (exists_beyond(after, true).await?, more)
     } else {
         (more, exists_beyond(before, false).await?)
     };
-    let rows = rows
-        .into_iter()
-        .map(|row| (encode_cursor(&key_of(&row)), row))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page,
-        has_next_page,
+    Ok(Page::of(
+        rows.into_iter().map(|row| (key_of(&row), row)),
+        around,
         total_count,
-    })
+    ))
 }
 
 /// [`paginate`] by one `column` of `kind`, unique in the list, whose value `key_of` gives.
@@ -266,25 +288,19 @@ pub fn paginate_loaded<T>(
     key_of: impl Fn(&T) -> Vec<KeyValue>,
     request: &PageRequest,
 ) -> ApiResult<Page<T>> {
-    let (size, forward) = page_size(request)?;
+    let (size, forward, after, before) = window(request, kinds)?;
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     let total_count = rows.len() as u64;
     let keyed: Vec<(Vec<KeyValue>, T)> = rows.into_iter().map(|row| (key_of(&row), row)).collect();
     // Rows are in list order, so a cursor's place is a partition point.
-    let start = match &request.after {
-        Some(cursor) => {
-            let key = decode_cursor("after", cursor, kinds)?;
-            keyed.partition_point(|(k, _)| compare(k, &key) != std::cmp::Ordering::Greater)
-        }
+    let start = match after {
+        Some(key) => keyed.partition_point(|(k, _)| compare(k, &key) != std::cmp::Ordering::Greater),
         None => 0,
     };
-    let end = match &request.before {
-        Some(cursor) => {
-            let key = decode_cursor("before", cursor, kinds)?;
-            keyed
-                .partition_point(|(k, _)| compare(k, &key) == std::cmp::Ordering::Less)
-                .max(start)
-        }
+    let end = match before {
+        Some(key) => keyed
+            .partition_point(|(k, _)| compare(k, &key) == std::cmp::Ordering::Less)
+            .max(start),
         None => keyed.len(),
     };
     let (from, to) = if forward {
@@ -292,20 +308,12 @@ pub fn paginate_loaded<T>(
     } else {
         (end.saturating_sub(size).max(start), end)
     };
-    let has_previous_page = from > 0;
-    let has_next_page = to < keyed.len();
-    let rows = keyed
-        .into_iter()
-        .skip(from)
-        .take(to - from)
-        .map(|(key, row)| (encode_cursor(&key), row))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page,
-        has_next_page,
+    let around = (from > 0, to < keyed.len());
+    Ok(Page::of(
+        keyed.into_iter().skip(from).take(to - from),
+        around,
         total_count,
-    })
+    ))
 }
 
 fn compare(a: &[KeyValue], b: &[KeyValue]) -> std::cmp::Ordering {

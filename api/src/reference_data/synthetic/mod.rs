@@ -15,7 +15,7 @@ mod organisations;
 mod plans;
 mod projects;
 
-use super::dataset::{Dataset, placeholder_time};
+use super::dataset::Dataset;
 use crate::domain::ids::stable_id;
 
 /// Code of the synthetic national plan.

@@ -19,6 +19,7 @@ use super::{
     report::{Outcome, RowReport},
     resolve::Resolved,
 };
+use crate::domain::write::rows::new_row;
 use crate::{
     domain::{
         audit::{Action, WriteTransaction},
@@ -363,17 +364,14 @@ async fn apply_item(
             .exec(&write.txn)
             .await?;
         for line in &wanted.funding {
-            let row = funding_line::Model {
+            let row = new_row!(funding_line::Model {
                 id: new_id(),
                 plan_item_id: item.id,
                 source: line.source,
                 estimated_amount_cents: line.amount_cents,
                 currency: line.currency.clone(),
                 note: line.note.clone(),
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            };
+            });
             write.insert(row).await?;
         }
         // Financing is part of the item: the change is recorded on it.
