@@ -19,6 +19,7 @@ use super::{
     report::{Outcome, RowReport},
     resolve::Resolved,
 };
+use crate::domain::lookup::rows_where;
 use crate::domain::write::rows::new_row;
 use crate::{
     domain::{
@@ -222,9 +223,7 @@ fn link_changes<'a, T: Ord>(
 
 async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Relations> {
     let db = &write.txn;
-    let mut funding: Vec<FundingRow> = funding_line::Entity::find()
-        .filter(funding_line::Column::PlanItemId.eq(item))
-        .all(db)
+    let mut funding: Vec<FundingRow> = rows_where(db, funding_line::Column::PlanItemId, item)
         .await?
         .into_iter()
         .map(|f| FundingRow {
@@ -236,23 +235,17 @@ async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Rel
         .collect();
     funding.sort();
     Ok(Relations {
-        responsibilities: responsibility::Entity::find()
-            .filter(responsibility::Column::PlanItemId.eq(item))
-            .all(db)
+        responsibilities: rows_where(db, responsibility::Column::PlanItemId, item)
             .await?
             .into_iter()
             .map(|r| (r.organisation_id, r.role))
             .collect(),
-        target_groups: plan_item_target_group::Entity::find()
-            .filter(plan_item_target_group::Column::PlanItemId.eq(item))
-            .all(db)
+        target_groups: rows_where(db, plan_item_target_group::Column::PlanItemId, item)
             .await?
             .into_iter()
             .map(|l| l.target_group_id)
             .collect(),
-        implements: plan_item_implementation::Entity::find()
-            .filter(plan_item_implementation::Column::ImplementingItemId.eq(item))
-            .all(db)
+        implements: rows_where(db, plan_item_implementation::Column::ImplementingItemId, item)
             .await?
             .into_iter()
             .map(|l| l.implemented_item_id)
