@@ -31,6 +31,18 @@ pub struct PageRequest {
     pub before: Option<String>,
 }
 
+impl PageRequest {
+    /// The Relay arguments `first`, `after`, `last` and `before`.
+    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+}
+
 /// One value of a sort key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum KeyValue {
@@ -344,20 +356,6 @@ fn discriminant(value: &KeyValue) -> u8 {
 mod tests {
     use super::*;
 
-    fn request(
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> PageRequest {
-        PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-    }
-
     fn keys(page: &Page<i32>) -> Vec<i32> {
         page.rows.iter().map(|(_, row)| *row).collect()
     }
@@ -365,10 +363,10 @@ mod tests {
     #[test]
     fn page_sizes_are_bounded_and_named() {
         for (req, field) in [
-            (request(Some(101), None, None, None), "first"),
-            (request(Some(-1), None, None, None), "first"),
-            (request(None, None, Some(101), None), "last"),
-            (request(Some(1), None, Some(1), None), "last"),
+            (PageRequest::new(Some(101), None, None, None), "first"),
+            (PageRequest::new(Some(-1), None, None, None), "first"),
+            (PageRequest::new(None, None, Some(101), None), "last"),
+            (PageRequest::new(Some(1), None, Some(1), None), "last"),
         ] {
             let error = page_size(&req).unwrap_err();
             assert_eq!(error.code(), "BAD_USER_INPUT");
@@ -379,7 +377,7 @@ mod tests {
             );
         }
         assert_eq!(
-            page_size(&request(Some(100), None, None, None)).unwrap(),
+            page_size(&PageRequest::new(Some(100), None, None, None)).unwrap(),
             (100, true)
         );
     }
@@ -412,7 +410,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), None, None, None),
+            &PageRequest::new(Some(2), None, None, None),
         )
         .unwrap();
         assert_eq!(
@@ -429,7 +427,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), Some(after), None, None),
+            &PageRequest::new(Some(2), Some(after), None, None),
         )
         .unwrap();
         assert_eq!(
@@ -440,7 +438,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(None, None, Some(2), None),
+            &PageRequest::new(None, None, Some(2), None),
         )
         .unwrap();
         assert_eq!(
@@ -452,7 +450,7 @@ mod tests {
             rows,
             &[KeyKind::Int],
             key,
-            &request(None, None, Some(2), Some(before)),
+            &PageRequest::new(None, None, Some(2), Some(before)),
         )
         .unwrap();
         assert_eq!(keys(&previous), vec![2, 3]);
@@ -460,7 +458,7 @@ mod tests {
             Vec::<i32>::new(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), None, None, None),
+            &PageRequest::new(Some(2), None, None, None),
         )
         .unwrap();
         assert_eq!(
