@@ -375,11 +375,8 @@ fn record_row(
 async fn code_and_version<M: Audited>(
     db: &impl ConnectionTrait,
     id: Uuid,
-) -> Result<Option<(Option<String>, i32)>, DbErr>
-where
-    <<M::Entity as EntityTrait>::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<Uuid>,
-{
-    let found = M::Entity::find_by_id(id).one(db).await?;
+) -> Result<Option<(Option<String>, i32)>, DbErr> {
+    let found = M::Entity::find().filter(M::id_column().eq(id)).one(db).await?;
     Ok(found.map(|row| (row.audit_code(), row.stamps().2)))
 }
 
