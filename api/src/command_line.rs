@@ -27,37 +27,52 @@ fn fail(error: ApiError) -> anyhow::Error {
     }
 }
 
+/// `org create`: the organisation to register.
+#[derive(clap::Args, Debug)]
+pub struct NewOrganisationArgs {
+    /// Registry code, e.g. `ua-womens-fund`.
+    #[arg(long)]
+    code: String,
+    /// Kind, e.g. CIVIL_SOCIETY, DONOR, CENTRAL_AUTHORITY.
+    #[arg(long)]
+    kind: String,
+    /// Ukrainian name.
+    #[arg(long)]
+    name_uk: Option<String>,
+    /// English name.
+    #[arg(long)]
+    name_en: Option<String>,
+    /// Org-id identifier, e.g. UA-EDR-12345678 (repeatable).
+    #[arg(long = "identifier")]
+    identifiers: Vec<String>,
+    /// ISO 3166-2 code of the region it serves.
+    #[arg(long)]
+    region: Option<String>,
+}
+
 /// Runs an `org` command.
 pub async fn org(db: &DatabaseConnection, action: OrgAction) -> anyhow::Result<()> {
     match action {
-        OrgAction::Create {
-            code,
-            kind,
-            name_uk,
-            name_en,
-            identifiers,
-            region,
-        } => {
+        OrgAction::Create(args) => {
+            let kind = &args.kind;
             let kind: OrganisationKind = serde_json::from_value(serde_json::Value::String(kind.clone()))
                 .map_err(|_| {
                     anyhow::anyhow!("--kind: `{kind}` is not an organisation kind such as CIVIL_SOCIETY")
                 })?;
+            let new = NewOrganisation {
+                code: args.code,
+                kind,
+                name_uk: args.name_uk,
+                name_en: args.name_en,
+                identifiers: args.identifiers,
+                region: args.region,
+            };
             let mut write = WriteTransaction::begin(db, &Actor::CommandLine)
                 .await
                 .map_err(fail)?;
-            let created = write::organisations::create_organisation(
-                &mut write,
-                NewOrganisation {
-                    code,
-                    kind,
-                    name_uk,
-                    name_en,
-                    identifiers,
-                    region,
-                },
-            )
-            .await
-            .map_err(fail)?;
+            let created = write::organisations::create_organisation(&mut write, new)
+                .await
+                .map_err(fail)?;
             write.commit().await.map_err(fail)?;
             tracing::info!(code = %created.code, id = %created.id, "organisation created");
             Ok(())

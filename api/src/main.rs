@@ -85,26 +85,7 @@ enum ImportAction {
 #[derive(Subcommand, Debug)]
 enum OrgAction {
     /// Register an organisation.
-    Create {
-        /// Registry code, e.g. `ua-womens-fund`.
-        #[arg(long)]
-        code: String,
-        /// Kind, e.g. CIVIL_SOCIETY, DONOR, CENTRAL_AUTHORITY.
-        #[arg(long)]
-        kind: String,
-        /// Ukrainian name.
-        #[arg(long)]
-        name_uk: Option<String>,
-        /// English name.
-        #[arg(long)]
-        name_en: Option<String>,
-        /// Org-id identifier, e.g. UA-EDR-12345678 (repeatable).
-        #[arg(long = "identifier")]
-        identifiers: Vec<String>,
-        /// ISO 3166-2 code of the region it serves.
-        #[arg(long)]
-        region: Option<String>,
-    },
+    Create(command_line::NewOrganisationArgs),
 }
 
 #[derive(Subcommand, Debug)]

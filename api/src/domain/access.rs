@@ -211,25 +211,15 @@ mod tests {
     #[test]
     fn ownership_rules() {
         let owner = Uuid::from_u128(1);
-        assert!(
-            token(1, &[Scope::ProjectsWrite])
-                .require_owner(Scope::ProjectsWrite, owner)
-                .is_ok()
-        );
-        assert!(
-            token(2, &[Scope::ProjectsWrite])
-                .require_owner(Scope::ProjectsWrite, owner)
-                .is_err()
-        );
-        assert!(
-            token(1, &[Scope::PlansWrite])
-                .require_owner(Scope::ProjectsWrite, owner)
-                .is_err()
-        );
-        assert!(
-            token(2, &[Scope::Admin])
-                .require_owner(Scope::ProjectsWrite, owner)
-                .is_ok()
-        );
+        let cases = [
+            (token(1, &[Scope::ProjectsWrite]), true),
+            (token(2, &[Scope::ProjectsWrite]), false),
+            (token(1, &[Scope::PlansWrite]), false),
+            (token(2, &[Scope::Admin]), true),
+        ];
+        for (actor, allowed) in cases {
+            let result = actor.require_owner(Scope::ProjectsWrite, owner);
+            assert_eq!(result.is_ok(), allowed, "{actor:?}");
+        }
     }
 }

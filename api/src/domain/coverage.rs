@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use super::alignment::{self, Alignment, RegionalPlan};
+use crate::domain::lookup::rows_where;
 use crate::error::ApiResult;
 
 /// How far a region has localized a national plan (or an item of it).
@@ -164,10 +165,8 @@ pub async fn plan_coverage(
         .max_by_key(|act| (act.adopted_on, act.number.clone()))
         .cloned();
     let national_dates: Vec<NaiveDate> = national_acts.iter().map(|(_, act)| act.adopted_on).collect();
-    let states: Vec<region_plan_state::Model> = region_plan_state::Entity::find()
-        .filter(region_plan_state::Column::PlanId.eq(national.id))
-        .all(db)
-        .await?;
+    let states: Vec<region_plan_state::Model> =
+        rows_where(db, region_plan_state::Column::PlanId, national.id).await?;
     let mut community: Vec<(Uuid, Option<Uuid>)> = plan::Entity::find()
         .select_only()
         .column(plan::Column::Id)

@@ -111,6 +111,18 @@ pub async fn descendant_item_ids_of(db: &impl ConnectionTrait, roots: Vec<Uuid>)
     Ok(found)
 }
 
+/// The rows of the table of `column` whose `column` equals `value`.
+pub async fn rows_where<C>(
+    db: &impl ConnectionTrait,
+    column: C,
+    value: impl Into<sea_orm::Value>,
+) -> ApiResult<Vec<<C::EntityName as EntityTrait>::Model>>
+where
+    C: ColumnTrait<EntityName: EntityTrait>,
+{
+    Ok(C::EntityName::find().filter(column.eq(value)).all(db).await?)
+}
+
 /// `column = key`, or a condition no row meets when the code behind `key` was unknown.
 pub fn equals_key(column: impl ColumnTrait, key: Option<Uuid>) -> sea_orm::Condition {
     match key {

@@ -31,6 +31,18 @@ pub struct PageRequest {
     pub before: Option<String>,
 }
 
+impl PageRequest {
+    /// The Relay arguments `first`, `after`, `last` and `before`.
+    pub fn new(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+}
+
 /// One value of a sort key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum KeyValue {
@@ -108,6 +120,22 @@ pub struct Page<T> {
     pub total_count: u64,
 }
 
+impl<T> Page<T> {
+    /// The page of `rows` (each with its sort key, in list order), with what lies around it.
+    fn of(
+        rows: impl Iterator<Item = (Vec<KeyValue>, T)>,
+        (has_previous_page, has_next_page): (bool, bool),
+        total_count: u64,
+    ) -> Self {
+        Self {
+            rows: rows.map(|(key, row)| (encode_cursor(&key), row)).collect(),
+            has_previous_page,
+            has_next_page,
+            total_count,
+        }
+    }
+}
+
 /// Encodes a sort key as a cursor.
 pub fn encode_cursor(key: &[KeyValue]) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
@@ -144,6 +172,27 @@ fn page_size(request: &PageRequest) -> ApiResult<(u64, bool)> {
     }
 }
 
+/// The page size, the direction (forward?) and the keys of the `after` and `before` cursors of
+/// `request`, for a list sorted by keys of `kinds`.
+type Window = (u64, bool, Option<Vec<KeyValue>>, Option<Vec<KeyValue>>);
+
+/// Checks `request`, naming the bad argument: see `Window`.
+fn window(request: &PageRequest, kinds: &[KeyKind]) -> ApiResult<Window> {
+    let (size, forward) = page_size(request)?;
+    let cursor = |field: &str, cursor: &Option<String>| {
+        cursor
+            .as_deref()
+            .map(|c| decode_cursor(field, c, kinds))
+            .transpose()
+    };
+    Ok((
+        size,
+        forward,
+        cursor("after", &request.after)?,
+        cursor("before", &request.before)?,
+    ))
+}
+
 /// `(k1, k2, …) > (v1, v2, …)` (or `<`), spelled out so every backend can use its indexes.
 pub fn beyond(columns: &[Expr], values: Vec<KeyValue>, after: bool) -> Condition {
     let mut any = Condition::any();
@@ -175,17 +224,7 @@ where
     E::Model: Send + Sync,
     C: ConnectionTrait,
 {
-    let (size, forward) = page_size(request)?;
-    let after = request
-        .after
-        .as_deref()
-        .map(|c| decode_cursor("after", c, kinds))
-        .transpose()?;
-    let before = request
-        .before
-        .as_deref()
-        .map(|c| decode_cursor("before", c, kinds))
-        .transpose()?;
+    let (size, forward, after, before) = window(request, kinds)?;
 
     let total_count = select.clone().count(db).await?;
     let mut window = select.clone();
@@ -222,21 +261,16 @@ where
             }
         }
     };
-    let (has_previous_page, has_next_page) = if forward {
+    let around = if forward {
         (exists_beyond(after, true).await?, more)
     } else {
         (more, exists_beyond(before, false).await?)
     };
-    let rows = rows
-        .into_iter()
-        .map(|row| (encode_cursor(&key_of(&row)), row))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page,
-        has_next_page,
+    Ok(Page::of(
+        rows.into_iter().map(|row| (key_of(&row), row)),
+        around,
         total_count,
-    })
+    ))
 }
 
 /// [`paginate`] by one `column` of `kind`, unique in the list, whose value `key_of` gives.
@@ -266,25 +300,19 @@ pub fn paginate_loaded<T>(
     key_of: impl Fn(&T) -> Vec<KeyValue>,
     request: &PageRequest,
 ) -> ApiResult<Page<T>> {
-    let (size, forward) = page_size(request)?;
+    let (size, forward, after, before) = window(request, kinds)?;
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     let total_count = rows.len() as u64;
     let keyed: Vec<(Vec<KeyValue>, T)> = rows.into_iter().map(|row| (key_of(&row), row)).collect();
     // Rows are in list order, so a cursor's place is a partition point.
-    let start = match &request.after {
-        Some(cursor) => {
-            let key = decode_cursor("after", cursor, kinds)?;
-            keyed.partition_point(|(k, _)| compare(k, &key) != std::cmp::Ordering::Greater)
-        }
+    let start = match after {
+        Some(key) => keyed.partition_point(|(k, _)| compare(k, &key) != std::cmp::Ordering::Greater),
         None => 0,
     };
-    let end = match &request.before {
-        Some(cursor) => {
-            let key = decode_cursor("before", cursor, kinds)?;
-            keyed
-                .partition_point(|(k, _)| compare(k, &key) == std::cmp::Ordering::Less)
-                .max(start)
-        }
+    let end = match before {
+        Some(key) => keyed
+            .partition_point(|(k, _)| compare(k, &key) == std::cmp::Ordering::Less)
+            .max(start),
         None => keyed.len(),
     };
     let (from, to) = if forward {
@@ -292,20 +320,12 @@ pub fn paginate_loaded<T>(
     } else {
         (end.saturating_sub(size).max(start), end)
     };
-    let has_previous_page = from > 0;
-    let has_next_page = to < keyed.len();
-    let rows = keyed
-        .into_iter()
-        .skip(from)
-        .take(to - from)
-        .map(|(key, row)| (encode_cursor(&key), row))
-        .collect();
-    Ok(Page {
-        rows,
-        has_previous_page,
-        has_next_page,
+    let around = (from > 0, to < keyed.len());
+    Ok(Page::of(
+        keyed.into_iter().skip(from).take(to - from),
+        around,
         total_count,
-    })
+    ))
 }
 
 fn compare(a: &[KeyValue], b: &[KeyValue]) -> std::cmp::Ordering {
@@ -336,20 +356,6 @@ fn discriminant(value: &KeyValue) -> u8 {
 mod tests {
     use super::*;
 
-    fn request(
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> PageRequest {
-        PageRequest {
-            first,
-            after,
-            last,
-            before,
-        }
-    }
-
     fn keys(page: &Page<i32>) -> Vec<i32> {
         page.rows.iter().map(|(_, row)| *row).collect()
     }
@@ -357,10 +363,10 @@ mod tests {
     #[test]
     fn page_sizes_are_bounded_and_named() {
         for (req, field) in [
-            (request(Some(101), None, None, None), "first"),
-            (request(Some(-1), None, None, None), "first"),
-            (request(None, None, Some(101), None), "last"),
-            (request(Some(1), None, Some(1), None), "last"),
+            (PageRequest::new(Some(101), None, None, None), "first"),
+            (PageRequest::new(Some(-1), None, None, None), "first"),
+            (PageRequest::new(None, None, Some(101), None), "last"),
+            (PageRequest::new(Some(1), None, Some(1), None), "last"),
         ] {
             let error = page_size(&req).unwrap_err();
             assert_eq!(error.code(), "BAD_USER_INPUT");
@@ -371,7 +377,7 @@ mod tests {
             );
         }
         assert_eq!(
-            page_size(&request(Some(100), None, None, None)).unwrap(),
+            page_size(&PageRequest::new(Some(100), None, None, None)).unwrap(),
             (100, true)
         );
     }
@@ -404,7 +410,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), None, None, None),
+            &PageRequest::new(Some(2), None, None, None),
         )
         .unwrap();
         assert_eq!(
@@ -421,7 +427,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), Some(after), None, None),
+            &PageRequest::new(Some(2), Some(after), None, None),
         )
         .unwrap();
         assert_eq!(
@@ -432,7 +438,7 @@ mod tests {
             rows.clone(),
             &[KeyKind::Int],
             key,
-            &request(None, None, Some(2), None),
+            &PageRequest::new(None, None, Some(2), None),
         )
         .unwrap();
         assert_eq!(
@@ -444,7 +450,7 @@ mod tests {
             rows,
             &[KeyKind::Int],
             key,
-            &request(None, None, Some(2), Some(before)),
+            &PageRequest::new(None, None, Some(2), Some(before)),
         )
         .unwrap();
         assert_eq!(keys(&previous), vec![2, 3]);
@@ -452,7 +458,7 @@ mod tests {
             Vec::<i32>::new(),
             &[KeyKind::Int],
             key,
-            &request(Some(2), None, None, None),
+            &PageRequest::new(Some(2), None, None, None),
         )
         .unwrap();
         assert_eq!(

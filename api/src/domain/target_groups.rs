@@ -11,6 +11,7 @@ use super::{
     lookup,
     pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
 };
+use crate::domain::lookup::rows_where;
 use crate::error::ApiResult;
 
 /// Narrows `targetGroups`; empty fields match everything.
@@ -93,14 +94,8 @@ pub struct EditionMember {
 /// The groups of edition `edition`, in its order: those first published in it and those it
 /// carries over from earlier editions.
 pub async fn edition_members(db: &impl ConnectionTrait, edition: Uuid) -> ApiResult<Vec<EditionMember>> {
-    let own = target_group::Entity::find()
-        .filter(target_group::Column::VocabularyId.eq(edition))
-        .all(db)
-        .await?;
-    let rows = vocabulary_carry_over::Entity::find()
-        .filter(vocabulary_carry_over::Column::VocabularyId.eq(edition))
-        .all(db)
-        .await?;
+    let own = rows_where(db, target_group::Column::VocabularyId, edition).await?;
+    let rows = rows_where(db, vocabulary_carry_over::Column::VocabularyId, edition).await?;
     let groups = target_group::Entity::find()
         .filter(target_group::Column::Id.is_in(rows.iter().map(|r| r.target_group_id)))
         .all(db)

@@ -17,16 +17,19 @@ const ISO_4217: [&str; 155] = [
     "ZAR", "ZMW", "ZWG", "ANG", "CUC",
 ];
 
+/// `text` when `ok`, else an error on `field` saying that `text` is not `what`.
+fn accept(ok: bool, field: &str, text: &str, what: &str) -> ApiResult<String> {
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(ApiError::invalid(field, format!("`{text}` is not {what}")))
+    }
+}
+
 /// Checks an ISO 4217 currency code.
 pub fn currency(field: &str, code: &str) -> ApiResult<String> {
-    if ISO_4217.contains(&code) {
-        Ok(code.to_owned())
-    } else {
-        Err(ApiError::invalid(
-            field,
-            format!("`{code}` is not an ISO 4217 currency code such as UAH, EUR or USD"),
-        ))
-    }
+    let what = "an ISO 4217 currency code such as UAH, EUR or USD";
+    accept(ISO_4217.contains(&code), field, code, what)
 }
 
 /// Parses a non-negative decimal amount with at most two fraction digits into hundredths.
@@ -59,16 +62,8 @@ pub fn iati_identifier(field: &str, text: &str) -> ApiResult<String> {
     let chars_ok = text
         .chars()
         .all(|c| !c.is_whitespace() && !['/', '&', '|', '?'].contains(&c));
-    if prefix_ok && chars_ok && text.len() <= 200 {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::invalid(
-            field,
-            format!(
-                "`{text}` is not an IATI activity identifier such as XM-DAC-41146-UKR-1234 (organisation identifier, hyphen, activity part; no spaces or / & | ?)"
-            ),
-        ))
-    }
+    let what = "an IATI activity identifier such as XM-DAC-41146-UKR-1234 (organisation identifier, hyphen, activity part; no spaces or / & | ?)";
+    accept(prefix_ok && chars_ok && text.len() <= 200, field, text, what)
 }
 
 /// The scheme of an org-id identifier: its first two parts (`UA-EDR-12345678` gives `UA-EDR`,
@@ -84,22 +79,18 @@ pub fn identifier_scheme(identifier: &str) -> Option<String> {
 
 /// Checks an organisation identifier of the org-id form `XX-LIST-value`.
 pub fn organisation_identifier(field: &str, text: &str) -> ApiResult<String> {
-    if identifier_scheme(text).is_some() && text.len() <= 100 {
-        if let Some(number) = text.strip_prefix("UA-EDR-")
-            && (number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(ApiError::invalid(
-                field,
-                format!("`{text}`: an EDRPOU code has exactly 8 digits"),
-            ));
-        }
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::invalid(
+    let org_id = identifier_scheme(text).is_some() && text.len() <= 100;
+    if org_id
+        && let Some(number) = text.strip_prefix("UA-EDR-")
+        && (number.len() != 8 || !number.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(ApiError::invalid(
             field,
-            format!("`{text}` is not an org-id identifier such as UA-EDR-12345678 or XM-DAC-41146"),
-        ))
+            format!("`{text}`: an EDRPOU code has exactly 8 digits"),
+        ));
     }
+    let what = "an org-id identifier such as UA-EDR-12345678 or XM-DAC-41146";
+    accept(org_id, field, text, what)
 }
 
 /// Checks an http(s) URL.
@@ -108,20 +99,10 @@ pub fn url(field: &str, text: &str) -> ApiResult<String> {
         .strip_prefix("https://")
         .or_else(|| text.strip_prefix("http://"));
     let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
-    match host {
-        Some(host)
-            if !host.is_empty()
-                && host.contains('.')
-                && !text.chars().any(char::is_whitespace)
-                && text.len() <= 2000 =>
-        {
-            Ok(text.to_owned())
-        }
-        _ => Err(ApiError::invalid(
-            field,
-            format!("`{text}` is not an http or https URL"),
-        )),
-    }
+    let ok = host.is_some_and(|host| !host.is_empty() && host.contains('.'))
+        && !text.chars().any(char::is_whitespace)
+        && text.len() <= 2000;
+    accept(ok, field, text, "an http or https URL")
 }
 
 /// Checks a registry code (plans, organisations, target groups): letters, digits and hyphens.
@@ -130,14 +111,12 @@ pub fn code(field: &str, text: &str) -> ApiResult<String> {
         && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         && !text.starts_with('-')
         && !text.ends_with('-');
-    if ok {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::invalid(
-            field,
-            format!("`{text}` is not a code: 2 to 64 letters, digits and inner hyphens"),
-        ))
-    }
+    accept(
+        ok,
+        field,
+        text,
+        "a code: 2 to 64 letters, digits and inner hyphens",
+    )
 }
 
 /// Checks a year and a period.
@@ -190,24 +169,18 @@ pub fn sdg_indicator(field: &str, text: &str) -> ApiResult<String> {
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
         && parts[2].parse::<u8>().is_ok();
-    if ok {
-        Ok(text.to_owned())
-    } else {
-        Err(ApiError::invalid(
-            field,
-            format!("`{text}` is not an SDG indicator such as 5.5.1"),
-        ))
-    }
+    accept(ok, field, text, "an SDG indicator such as 5.5.1")
 }
 
 /// Checks an OECD DAC purpose code: five digits, on IATI's `Sector` codelist and not withdrawn.
 pub fn dac_purpose(field: &str, text: &str) -> ApiResult<String> {
-    if !(text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(ApiError::invalid(
-            field,
-            format!("`{text}` is not a five-digit DAC purpose code such as 15170"),
-        ));
-    }
+    let five_digits = text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit());
+    accept(
+        five_digits,
+        field,
+        text,
+        "a five-digit DAC purpose code such as 15170",
+    )?;
     match super::codelists::sectors().get(text) {
         Some(item) if !item.withdrawn => Ok(text.to_owned()),
         Some(_) => Err(ApiError::invalid(

@@ -12,9 +12,10 @@ use entity::{
 use uuid::Uuid;
 
 use super::{
-    dataset::{Dataset, placeholder_time},
+    dataset::Dataset,
     files::{self, LegalActRecord, NameRecord, OrganisationsFile, PlansFile, TargetGroupsFile},
 };
+use crate::domain::write::rows::new_row;
 use crate::domain::{ids::stable_id, numbering::ItemNumber};
 
 /// Keys by code, as read so far.
@@ -61,7 +62,6 @@ fn organisation_key(keys: &Keys, code: &str, context: &str) -> Result<Uuid, Stri
 
 /// The 27 regions; returns their keys by ISO code.
 fn regions(data: &mut Dataset) -> Result<Keys, String> {
-    let t = placeholder_time();
     let mut region_ids = HashMap::new();
     for record in files::parse_regions(files::REGIONS_CSV)? {
         let kind = match record.kind.as_str() {
@@ -72,24 +72,20 @@ fn regions(data: &mut Dataset) -> Result<Keys, String> {
         };
         let id = stable_id("region", &record.code);
         region_ids.insert(record.code.clone(), id);
-        data.regions.push(region::Model {
+        data.regions.push(new_row!(region::Model {
             id,
             code: record.code,
             kind,
             name_uk: record.name_uk,
             name_en: record.name_en,
             name_romanized: record.name_romanized,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-        });
+        }));
     }
     Ok(region_ids)
 }
 
 /// The organisations with their names and identifiers; returns their keys by code.
 fn organisations(data: &mut Dataset, region_ids: &Keys) -> Result<Keys, String> {
-    let t = placeholder_time();
     let organisations: OrganisationsFile =
         files::parse_json("organisations.json", files::ORGANISATIONS_JSON)?;
     let mut organisation_ids = HashMap::new();
@@ -103,15 +99,12 @@ fn organisations(data: &mut Dataset, region_ids: &Keys) -> Result<Keys, String> 
                 "organisations.json: `{identifier}` is not an org-id identifier"
             ))?;
             data.organisation_identifiers
-                .push(organisation_identifier::Model {
+                .push(new_row!(organisation_identifier::Model {
                     id: stable_id("organisation-identifier", identifier),
                     organisation_id: id,
                     scheme,
                     identifier: identifier.clone(),
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                }));
         }
         let history = if record.names.is_empty() {
             vec![NameRecord {
@@ -124,19 +117,16 @@ fn organisations(data: &mut Dataset, region_ids: &Keys) -> Result<Keys, String> 
             record.names
         };
         for (index, name) in history.into_iter().enumerate() {
-            data.organisation_names.push(organisation_name::Model {
+            data.organisation_names.push(new_row!(organisation_name::Model {
                 id: stable_id("organisation-name", &format!("{}#{index}", record.code)),
                 organisation_id: id,
                 name_uk: name.name_uk,
                 name_en: name.name_en,
                 valid_from: name.valid_from,
                 valid_until: name.valid_until,
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
+            }));
         }
-        data.organisations.push(organisation::Model {
+        data.organisations.push(new_row!(organisation::Model {
             id,
             region_id: region_key(
                 region_ids,
@@ -149,21 +139,17 @@ fn organisations(data: &mut Dataset, region_ids: &Keys) -> Result<Keys, String> 
             name_en: record.name_en,
             withdrawn_at: None,
             withdrawal_reason: None,
-            created_at: t,
-            updated_at: t,
-            version: 1,
             search_text: String::new(),
-        });
+        }));
     }
     Ok(organisation_ids)
 }
 
 /// The target-group vocabulary and its groups.
 fn target_groups(data: &mut Dataset) -> Result<(), String> {
-    let t = placeholder_time();
     let groups: TargetGroupsFile = files::parse_json("target-groups.json", files::TARGET_GROUPS_JSON)?;
     let vocabulary_id = stable_id("vocabulary", &groups.vocabulary.code);
-    data.vocabularies.push(vocabulary::Model {
+    data.vocabularies.push(new_row!(vocabulary::Model {
         id: vocabulary_id,
         code: groups.vocabulary.code,
         edition: groups.vocabulary.edition,
@@ -172,10 +158,7 @@ fn target_groups(data: &mut Dataset) -> Result<(), String> {
         status: groups.vocabulary.status,
         source_document: groups.vocabulary.source_document,
         previous_edition_id: None,
-        created_at: t,
-        updated_at: t,
-        version: 1,
-    });
+    }));
     let group_codes: HashSet<&str> = groups.target_groups.iter().map(|g| g.code.as_str()).collect();
     for (position, group) in groups.target_groups.iter().enumerate() {
         if let Some(replacement) = &group.replaced_by
@@ -186,7 +169,7 @@ fn target_groups(data: &mut Dataset) -> Result<(), String> {
                 group.code
             ));
         }
-        data.target_groups.push(target_group::Model {
+        data.target_groups.push(new_row!(target_group::Model {
             id: stable_id("target-group", &group.code),
             vocabulary_id,
             code: group.code.clone(),
@@ -200,10 +183,7 @@ fn target_groups(data: &mut Dataset) -> Result<(), String> {
                 .replaced_by
                 .as_deref()
                 .map(|code| stable_id("target-group", code)),
-            created_at: t,
-            updated_at: t,
-            version: 1,
-        });
+        }));
     }
     // A replacement must exist before the rows that point to it.
     data.target_groups
@@ -218,7 +198,6 @@ fn legal_acts(
     acts: Vec<LegalActRecord>,
     organisation_ids: &Keys,
 ) -> Result<Keys, String> {
-    let t = placeholder_time();
     let mut act_ids = HashMap::new();
     for act in &acts {
         act_ids.insert(act.key.clone(), stable_id("legal-act", &act.key));
@@ -234,7 +213,7 @@ fn legal_acts(
                     .ok_or(format!("plans.json: act `{}` amends unknown `{key}`", act.key))
             })
             .transpose()?;
-        data.legal_acts.push(legal_act::Model {
+        data.legal_acts.push(new_row!(legal_act::Model {
             id: act_ids[&act.key],
             issuer_id: organisation_key(organisation_ids, &act.issuer, &format!("legal act {}", act.key))?,
             kind: act.kind,
@@ -244,10 +223,7 @@ fn legal_acts(
             title_en: act.title_en,
             url: act.url,
             amends_id,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-        });
+        }));
     }
     data.legal_acts.sort_by_key(|act| act.amends_id.is_some());
 
@@ -262,7 +238,6 @@ fn national_plans(
     region_ids: &Keys,
     organisation_ids: &Keys,
 ) -> Result<(), String> {
-    let t = placeholder_time();
     let plan_codes: HashSet<String> = plans.plans.iter().map(|p| p.code.clone()).collect();
     let plan_ref = |code: &Option<String>, context: &str| -> Result<Option<Uuid>, String> {
         code.as_ref()
@@ -284,7 +259,7 @@ fn national_plans(
             let act_id = *act_ids
                 .get(&link.act)
                 .ok_or(format!("{context}: unknown legal act `{}`", link.act))?;
-            data.plan_legal_acts.push(plan_legal_act::Model {
+            data.plan_legal_acts.push(new_row!(plan_legal_act::Model {
                 id: stable_id(
                     "plan-legal-act",
                     &format!("{}|{}|{}", record.code, link.act, link.role.as_wire()),
@@ -292,10 +267,7 @@ fn national_plans(
                 plan_id,
                 legal_act_id: act_id,
                 role: link.role,
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
+            }));
         }
         for state in &record.region_states {
             if record.level != entity::enums::PlanLevel::National {
@@ -303,17 +275,14 @@ fn national_plans(
             }
             let region = region_key(region_ids, &Some(state.region.clone()), &context)?
                 .ok_or(format!("{context}: a region state needs its region"))?;
-            data.region_plan_states.push(region_plan_state::Model {
+            data.region_plan_states.push(new_row!(region_plan_state::Model {
                 id: stable_id("region-plan-state", &format!("{}|{}", record.code, state.region)),
                 plan_id,
                 region_id: region,
                 state: state.state,
                 source: state.source.clone(),
                 as_of: state.as_of,
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
+            }));
         }
         let mut items = Vec::new();
         let mut numbers = HashSet::new();
@@ -331,7 +300,7 @@ fn national_plans(
                 None => None,
             };
             let code = number.canonical_code(&record.code);
-            data.plan_items.push(plan_item::Model {
+            data.plan_items.push(new_row!(plan_item::Model {
                 id: stable_id("plan-item", &code),
                 plan_id,
                 kind: number.kind(),
@@ -348,13 +317,10 @@ fn national_plans(
                 withdrawn_at: None,
                 start_year: item.start_year,
                 end_year: item.end_year,
-                created_at: t,
-                updated_at: t,
-                version: 1,
                 search_text: String::new(),
-            });
+            }));
         }
-        data.plans.push(plan::Model {
+        data.plans.push(new_row!(plan::Model {
             id: plan_id,
             level: record.level,
             title_uk: record.title_uk,
@@ -370,10 +336,7 @@ fn national_plans(
             code: record.code,
             withdrawn_at: None,
             withdrawal_reason: None,
-            created_at: t,
-            updated_at: t,
-            version: 1,
-        });
+        }));
     }
     Ok(())
 }

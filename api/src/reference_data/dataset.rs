@@ -3,7 +3,6 @@
 
 use std::{collections::HashMap, fmt};
 
-use chrono::{DateTime, Utc};
 use entity::{
     funding_line, indicator, indicator_value, legal_act, organisation, organisation_identifier,
     organisation_name, organisation_succession, plan, plan_item, plan_item_implementation,
@@ -301,9 +300,4 @@ impl Dataset {
                 search::organisation_text(organisation, identifiers.chain(former.iter().copied()));
         }
     }
-}
-
-/// Builds a model with placeholder timestamps and version; the loader sets the real ones.
-pub fn placeholder_time() -> DateTime<Utc> {
-    DateTime::<Utc>::UNIX_EPOCH
 }

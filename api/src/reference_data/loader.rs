@@ -29,13 +29,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::dataset::{
-    Dataset, FeedCode, KeptRow, Row, SeedReport, SeedRow, Subject, TableReport, placeholder_time,
-};
+use super::dataset::{Dataset, FeedCode, KeptRow, Row, SeedReport, SeedRow, Subject, TableReport};
 use crate::{
     domain::{
         audit::{Action, BulkWrite, Change},
         entity_type::EntityType,
+        write::rows::{Audited, UNSTORED},
     },
     error::ApiError,
 };
@@ -305,22 +304,10 @@ impl Load {
             return Ok(known.clone());
         }
         let found = match entity_type {
-            EntityType::Organisation => organisation::Entity::find_by_id(owner)
-                .one(db)
-                .await?
-                .map(|o| (Some(o.code), o.version)),
-            EntityType::Plan => plan::Entity::find_by_id(owner)
-                .one(db)
-                .await?
-                .map(|p| (Some(p.code), p.version)),
-            EntityType::PlanItem => plan_item::Entity::find_by_id(owner)
-                .one(db)
-                .await?
-                .map(|i| (Some(i.code), i.version)),
-            EntityType::ProjectLink => project_link::Entity::find_by_id(owner)
-                .one(db)
-                .await?
-                .map(|p| (p.iati_identifier, p.version)),
+            EntityType::Organisation => code_and_version::<organisation::Model>(db, owner).await?,
+            EntityType::Plan => code_and_version::<plan::Model>(db, owner).await?,
+            EntityType::PlanItem => code_and_version::<plan_item::Model>(db, owner).await?,
+            EntityType::ProjectLink => code_and_version::<project_link::Model>(db, owner).await?,
             _ => None,
         };
         found.ok_or_else(|| {
@@ -384,10 +371,19 @@ fn record_row(
     }
 }
 
+/// The audit code and version of the stored object `id`, if there is one.
+async fn code_and_version<M: Audited>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<(Option<String>, i32)>, DbErr> {
+    let found = M::Entity::find().filter(M::id_column().eq(id)).one(db).await?;
+    Ok(found.map(|row| (row.audit_code(), row.stamps().2)))
+}
+
 /// SHA-256 (hex) of a row's content, its timestamps and version left out.
 fn digest<R: SeedRow>(row: &R) -> Result<String, DbErr> {
     let mut row = row.clone();
-    row.stamp(placeholder_time(), placeholder_time(), 0);
+    row.stamp(UNSTORED, UNSTORED, 0);
     let bytes = serde_json::to_vec(&row).map_err(|error| DbErr::Custom(error.to_string()))?;
     Ok(crate::digest::sha256_hex(bytes))
 }

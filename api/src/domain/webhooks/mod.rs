@@ -14,7 +14,7 @@ pub mod signing;
 pub use read::{find_webhook, list_webhooks, recent_deliveries};
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{webhook_cursor, webhook_endpoint, webhook_secret};
+use entity::{organisation, plan, region, webhook_cursor, webhook_endpoint, webhook_secret};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
@@ -26,6 +26,8 @@ use super::{
     validation,
     write::{Patch, rows::Edit},
 };
+use crate::domain::lookup::rows_where;
+use crate::domain::write::rows::new_row;
 use crate::error::{ApiError, ApiResult};
 
 /// The longest a rotated-out secret may keep signing.
@@ -117,24 +119,25 @@ fn check_entity_types(field: &str, types: &[String]) -> ApiResult<String> {
     Ok(types.join(" "))
 }
 
-/// Checks that every code of `codes` names a row of `E` (by its `code` column).
-async fn check_codes<E>(
+/// Checks that every code of `codes` (the filter `input.<what>s`) names a row of the table of
+/// `column` (its `code` column).
+async fn check_codes<C>(
     db: &impl ConnectionTrait,
-    field: &str,
     codes: &[String],
-    column: E::Column,
+    column: C,
     what: &str,
 ) -> ApiResult<String>
 where
-    E: EntityTrait,
+    C: ColumnTrait<EntityName: EntityTrait>,
 {
+    let field = format!("input.{what}s");
     let mut seen = Vec::new();
     for code in codes {
         let code = code.trim();
         if code.is_empty() || code.contains(char::is_whitespace) {
             return Err(ApiError::invalid(field, format!("`{code}` is not a {what} code")));
         }
-        let found = E::find().filter(column.eq(code)).one(db).await?;
+        let found = C::EntityName::find().filter(column.eq(code)).one(db).await?;
         if found.is_none() {
             return Err(ApiError::invalid(
                 field,
@@ -154,27 +157,12 @@ async fn check_filters(
 ) -> ApiResult<(String, String, String, String)> {
     Ok((
         check_entity_types("input.entityTypes", &filters.entity_types)?,
-        check_codes::<entity::plan::Entity>(
+        check_codes(db, &filters.plans, plan::Column::Code, "plan").await?,
+        check_codes(db, &filters.regions, region::Column::Code, "region").await?,
+        check_codes(
             db,
-            "input.plans",
-            &filters.plans,
-            entity::plan::Column::Code,
-            "plan",
-        )
-        .await?,
-        check_codes::<entity::region::Entity>(
-            db,
-            "input.regions",
-            &filters.regions,
-            entity::region::Column::Code,
-            "region",
-        )
-        .await?,
-        check_codes::<entity::organisation::Entity>(
-            db,
-            "input.organisations",
             &filters.organisations,
-            entity::organisation::Column::Code,
+            organisation::Column::Code,
             "organisation",
         )
         .await?,
@@ -194,9 +182,7 @@ pub async fn create_webhook(
     address::check_url("input.url", &new.url, policy).await?;
     let description = validation::optional_text("input.description", new.description.as_deref(), 500)?;
     let (entity_types, plans, regions, organisations) = check_filters(&write.txn, &new.filters).await?;
-    let owner = write
-        .load_object::<entity::organisation::Model>(new.organisation)
-        .await?;
+    let owner = write.load_object::<organisation::Model>(new.organisation).await?;
     if owner.withdrawn_at.is_some() {
         return Err(ApiError::invalid(
             "input.organisation",
@@ -204,7 +190,7 @@ pub async fn create_webhook(
         ));
     }
     let endpoint = write
-        .create(webhook_endpoint::Model {
+        .create(new_row!(webhook_endpoint::Model {
             id: new_id(),
             organisation_id: new.organisation,
             url: new.url.trim().to_owned(),
@@ -215,14 +201,11 @@ pub async fn create_webhook(
             region_codes: regions,
             organisation_codes: organisations,
             deleted_at: None,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        })
+        }))
         .await?;
     let shown = add_secret(write, endpoint.id).await?;
     let cursor = write
-        .insert(webhook_cursor::Model {
+        .insert(new_row!(webhook_cursor::Model {
             id: endpoint.id,
             // This write's own number: the endpoint receives what is written after it.
             last_sequence: write.sequence,
@@ -233,10 +216,7 @@ pub async fn create_webhook(
             disabled_reason: None,
             lease_owner: None,
             lease_until: None,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        })
+        }))
         .await?;
     Ok((
         Webhook {
@@ -250,15 +230,12 @@ pub async fn create_webhook(
 async fn add_secret(write: &WriteTransaction, endpoint: Uuid) -> ApiResult<String> {
     let (stored, shown) = signing::generate_secret();
     write
-        .insert(webhook_secret::Model {
+        .insert(new_row!(webhook_secret::Model {
             id: new_id(),
             endpoint_id: endpoint,
             secret: stored,
             expires_at: None,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        })
+        }))
         .await?;
     Ok(shown)
 }
@@ -368,10 +345,7 @@ pub async fn rotate_webhook_secret(
     }
     let stored = load_for_change(write, id).await?;
     let until = write.now + Duration::seconds(overlap_seconds);
-    let signing = webhook_secret::Entity::find()
-        .filter(webhook_secret::Column::EndpointId.eq(id))
-        .all(&write.txn)
-        .await?;
+    let signing = rows_where(&write.txn, webhook_secret::Column::EndpointId, id).await?;
     for secret in signing {
         if secret.expires_at.is_none_or(|expires| expires > until) {
             let mut expiring = secret.clone();

@@ -53,7 +53,7 @@ pub async fn create_indicator(
         input.name_uk.as_deref(),
         input.name_en.as_deref(),
     )?;
-    let mut model = indicator::Model {
+    let mut model = new_row!(indicator::Model {
         id: new_id(),
         plan_item_id: item.id,
         sort_key: sort_key(&item, &code),
@@ -71,10 +71,7 @@ pub async fn create_indicator(
         search_text: String::new(),
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     name.required("input.nameUk", "name")?;
     model.search_text = search::indicator_text(&model);
     write.create(model).await
@@ -256,7 +253,7 @@ pub async fn create_indicator_value(
         Some(code) => Some(region_by_code(&write.txn, "input.region", code).await?),
         None => None,
     };
-    let model = indicator_value::Model {
+    let model = new_row!(indicator_value::Model {
         id: new_id(),
         indicator_id: indicator.id,
         kind: input.kind,
@@ -269,10 +266,7 @@ pub async fn create_indicator_value(
         reported_by_id: write.actor.organisation(),
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     write.create(model).await
 }
 

@@ -33,16 +33,6 @@ impl LinkChange {
     }
 }
 
-/// Records a link change on the object that owns the link: one version on, audited as LINK or
-/// UNLINK.
-async fn touch<M: Audited + IntoActiveModel<M::Active>>(
-    write: &mut WriteTransaction,
-    owner: M,
-    change: LinkChange,
-) -> ApiResult<M> {
-    write.save(Edit::of(owner), change.action()).await
-}
-
 fn already(field: &str, what: &str) -> ApiError {
     ApiError::invalid(field, format!("{what} is already linked"))
 }
@@ -51,28 +41,33 @@ fn missing(field: &str, what: &str) -> ApiError {
     ApiError::invalid(field, format!("{what} is not linked"))
 }
 
-/// Adds the link row `new_row` makes, or deletes the `current` one. Adding a link that exists, or
+/// Adds the link row `new_row` makes for `owner`, or deletes the `current` one, and records the
+/// change on `owner`: one version on, audited as LINK or UNLINK. Adding a link that exists, or
 /// removing one that does not, is refused on `field`, naming `what`.
-async fn apply<R: Row + IntoActiveModel<R::Active>>(
-    write: &WriteTransaction,
+async fn apply<M, R>(
+    write: &mut WriteTransaction,
+    owner: M,
     change: LinkChange,
     current: Option<R>,
     field: &str,
     what: &str,
-    new_row: impl FnOnce() -> R,
-) -> ApiResult<()> {
+    new_row: impl FnOnce(&M) -> R,
+) -> ApiResult<M>
+where
+    M: Audited + IntoActiveModel<M::Active>,
+    R: Row + IntoActiveModel<R::Active>,
+{
     match (change, current) {
-        (LinkChange::Link, Some(_)) => Err(already(field, what)),
-        (LinkChange::Unlink, None) => Err(missing(field, what)),
+        (LinkChange::Link, Some(_)) => return Err(already(field, what)),
+        (LinkChange::Unlink, None) => return Err(missing(field, what)),
         (LinkChange::Link, None) => {
-            write.insert(new_row()).await?;
-            Ok(())
+            write.insert(new_row(&owner)).await?;
         }
         (LinkChange::Unlink, Some(row)) => {
             R::Active::from(row).delete(&write.txn).await?;
-            Ok(())
         }
     }
+    write.save(Edit::of(owner), change.action()).await
 }
 
 /// Links or unlinks a target group (by code) and a plan item (by canonical code).
@@ -96,18 +91,14 @@ pub async fn target_group(
         ));
     }
     let what = format!("target group `{}`", group.code);
-    apply(write, change, link, "input.targetGroup", &what, || {
-        plan_item_target_group::Model {
+    apply(write, item, change, link, "input.targetGroup", &what, |item| {
+        new_row!(plan_item_target_group::Model {
             id: new_id(),
             plan_item_id: item.id,
             target_group_id: group.id,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
+        })
     })
-    .await?;
-    touch(write, item, change).await
+    .await
 }
 
 /// Adds or removes an organisation's responsibility for a plan item.
@@ -120,26 +111,22 @@ pub async fn responsibility(
 ) -> ApiResult<plan_item::Model> {
     let (item, _) = editable_item(write, "input.planItem", item).await?;
     let organisation = organisation_by_key(&write.txn, "input.organisation", organisation).await?;
-    let existing_row = responsibility::Entity::find()
+    let link = responsibility::Entity::find()
         .filter(responsibility::Column::PlanItemId.eq(item.id))
         .filter(responsibility::Column::OrganisationId.eq(organisation.id))
         .filter(responsibility::Column::Role.eq(role))
         .one(&write.txn)
         .await?;
     let what = format!("`{}` as {}", organisation.code, role.as_wire());
-    apply(write, change, existing_row, "input.organisation", &what, || {
-        responsibility::Model {
+    apply(write, item, change, link, "input.organisation", &what, |item| {
+        new_row!(responsibility::Model {
             id: new_id(),
             plan_item_id: item.id,
             organisation_id: organisation.id,
             role,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
+        })
     })
-    .await?;
-    touch(write, item, change).await
+    .await
 }
 
 /// Which items an item of a plan at `level` may implement: a regional or departmental item
@@ -182,18 +169,14 @@ pub async fn implementation(
         .one(&write.txn)
         .await?;
     let what = format!("`{national}`");
-    apply(write, change, link, "input.implements", &what, || {
-        plan_item_implementation::Model {
+    apply(write, item, change, link, "input.implements", &what, |item| {
+        new_row!(plan_item_implementation::Model {
             id: new_id(),
             implementing_item_id: item.id,
             implemented_item_id: target.id,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
+        })
     })
-    .await?;
-    touch(write, item, change).await
+    .await
 }
 
 /// Whether an item of `plan` may implement `code`, an item of `target`.
@@ -264,18 +247,14 @@ pub async fn project_item(
         .one(&write.txn)
         .await?;
     let what = format!("`{}`", item.code);
-    apply(write, change, link, "input.planItem", &what, || {
-        project_plan_item::Model {
+    apply(write, before, change, link, "input.planItem", &what, |project| {
+        new_row!(project_plan_item::Model {
             id: new_id(),
-            project_link_id: project,
+            project_link_id: project.id,
             plan_item_id: item.id,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        }
+        })
     })
-    .await?;
-    touch(write, before, change).await
+    .await
 }
 
 #[cfg(test)]

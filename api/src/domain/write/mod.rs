@@ -22,7 +22,13 @@ use rows::{Audited, Edit};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Select};
 use uuid::Uuid;
 
-use super::lookup;
+use super::{
+    lookup,
+    organisations::find_organisation,
+    plan_items::find_plan_item_by_code,
+    plans::find_plan_by_code,
+    target_groups::{find_target_group_by_code, find_vocabulary_by_code},
+};
 use crate::error::{ApiError, ApiResult};
 
 /// What the write modules share: the transaction and its audit actions, the edit of a stored
@@ -33,7 +39,8 @@ mod prelude {
 
     pub(super) use super::{
         Patch, edition_by_code, exists, group_by_code, item_by_code, organisation_by_key, plan_by_code,
-        region_by_code, rows::Edit,
+        region_by_code,
+        rows::{Edit, new_row},
     };
     pub(super) use crate::{
         domain::{
@@ -99,51 +106,29 @@ impl<M: Withdrawable> Edit<M> {
     }
 }
 
-/// Loads the plan with `code`, or a field-named error.
-pub async fn plan_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan::Model> {
-    crate::domain::plans::find_plan_by_code(db, code)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no plan `{code}`")))
+/// Defines `name(db, field, key)`: loads the row `find` finds by `key`, or an error on `field`
+/// saying there is no `what` with that key.
+macro_rules! lookups {
+    ($($(#[$doc:meta])* $name:ident($key:ident) -> $model:ty = $find:path, $what:literal;)+) => {$(
+        $(#[$doc])*
+        pub async fn $name(db: &impl ConnectionTrait, field: &str, $key: &str) -> ApiResult<$model> {
+            let message = || format!(concat!("there is no ", $what, " `{}`"), $key);
+            $find(db, $key).await?.ok_or_else(|| ApiError::invalid(field, message()))
+        }
+    )+};
 }
 
-/// Loads the plan item with canonical `code`, or a field-named error.
-pub async fn item_by_code(db: &impl ConnectionTrait, field: &str, code: &str) -> ApiResult<plan_item::Model> {
-    crate::domain::plan_items::find_plan_item_by_code(db, code)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no plan item `{code}`")))
-}
-
-/// Loads the organisation with registry code or identifier `key`, or a field-named error.
-pub async fn organisation_by_key(
-    db: &impl ConnectionTrait,
-    field: &str,
-    key: &str,
-) -> ApiResult<organisation::Model> {
-    crate::domain::organisations::find_organisation(db, key)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no organisation `{key}`")))
-}
-
-/// Loads the vocabulary edition with `code`, or a field-named error.
-pub async fn edition_by_code(
-    db: &impl ConnectionTrait,
-    field: &str,
-    code: &str,
-) -> ApiResult<vocabulary::Model> {
-    crate::domain::target_groups::find_vocabulary_by_code(db, code)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no vocabulary `{code}`")))
-}
-
-/// Loads the target group with `code`, or a field-named error.
-pub async fn group_by_code(
-    db: &impl ConnectionTrait,
-    field: &str,
-    code: &str,
-) -> ApiResult<target_group::Model> {
-    crate::domain::target_groups::find_target_group_by_code(db, code)
-        .await?
-        .ok_or_else(|| ApiError::invalid(field, format!("there is no target group `{code}`")))
+lookups! {
+    /// Loads the plan with `code`, or a field-named error.
+    plan_by_code(code) -> plan::Model = find_plan_by_code, "plan";
+    /// Loads the plan item with canonical `code`, or a field-named error.
+    item_by_code(code) -> plan_item::Model = find_plan_item_by_code, "plan item";
+    /// Loads the organisation with registry code or identifier `key`, or a field-named error.
+    organisation_by_key(key) -> organisation::Model = find_organisation, "organisation";
+    /// Loads the vocabulary edition with `code`, or a field-named error.
+    edition_by_code(code) -> vocabulary::Model = find_vocabulary_by_code, "vocabulary";
+    /// Loads the target group with `code`, or a field-named error.
+    group_by_code(code) -> target_group::Model = find_target_group_by_code, "target group";
 }
 
 /// The key of the region with ISO code `code`, or a field-named error.

@@ -53,15 +53,12 @@ async fn add_identifiers(
 ) -> ApiResult<()> {
     for identifier in identifiers {
         write
-            .insert(organisation_identifier::Model {
+            .insert(new_row!(organisation_identifier::Model {
                 id: new_id(),
                 organisation_id: organisation,
                 scheme: validation::identifier_scheme(&identifier).unwrap_or_default(),
                 identifier,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            })
+            }))
             .await?;
     }
     Ok(())
@@ -75,17 +72,14 @@ async fn add_name(
     from: NaiveDate,
 ) -> ApiResult<()> {
     write
-        .insert(organisation_name::Model {
+        .insert(new_row!(organisation_name::Model {
             id: new_id(),
             organisation_id: organisation,
             name_uk: name.uk.clone(),
             name_en: name.en.clone(),
             valid_from: Some(from),
             valid_until: None,
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        })
+        }))
         .await?;
     Ok(())
 }
@@ -140,7 +134,7 @@ pub async fn create_organisation(
         input.name_en.as_deref(),
     )?;
     name.required("input.nameUk", "name")?;
-    let mut model = organisation::Model {
+    let mut model = new_row!(organisation::Model {
         id: new_id(),
         code,
         kind: input.kind,
@@ -150,10 +144,7 @@ pub async fn create_organisation(
         search_text: String::new(),
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     let identifiers = new_identifiers(write, &input.identifiers).await?;
     let names = [&name.uk, &name.en].into_iter().flatten();
     model.search_text =
@@ -287,16 +278,13 @@ pub async fn withdraw_organisation(
             ));
         }
         write
-            .insert(organisation_succession::Model {
+            .insert(new_row!(organisation_succession::Model {
                 id: new_id(),
                 predecessor_id: id,
                 successor_id: successor.id,
                 effective_on: Some(crate::domain::calendar::kyiv_date(write.now)),
                 note: Some(reason.to_owned()),
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            })
+            }))
             .await?;
     }
     write.save(after, Action::Withdraw).await

@@ -94,7 +94,7 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
             act
         }
         None => {
-            let model = legal_act::Model {
+            let model = new_row!(legal_act::Model {
                 id: new_id(),
                 issuer_id,
                 kind: input.kind,
@@ -104,22 +104,16 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
                 title_en,
                 url,
                 amends_id: None,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            };
+            });
             write.insert(model).await?
         }
     };
-    let link = plan_legal_act::Model {
+    let link = new_row!(plan_legal_act::Model {
         id: new_id(),
         plan_id: before.id,
         legal_act_id: act.id,
         role: input.role,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     write.insert(link).await?;
     let status = match (input.role, before.status) {
         (PlanActRole::Approves, PlanStatus::Draft) => PlanStatus::Adopted,

@@ -128,7 +128,7 @@ pub async fn create_plan_item(
         input.description_uk.as_deref(),
         input.description_en.as_deref(),
     )?;
-    let mut model = plan_item::Model {
+    let mut model = new_row!(plan_item::Model {
         id: new_id(),
         plan_id: plan.id,
         kind: number.kind(),
@@ -146,10 +146,7 @@ pub async fn create_plan_item(
         start_year: input.start_year,
         end_year: input.end_year,
         search_text: String::new(),
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     title.required("input.titleUk", "title")?;
     model.search_text = search::plan_item_text(&model);
     write.create(model).await

@@ -123,7 +123,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         input.title_uk.as_deref(),
         input.title_en.as_deref(),
     )?;
-    let model = plan::Model {
+    let model = new_row!(plan::Model {
         id: new_id(),
         code,
         level: input.level,
@@ -143,10 +143,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         )?,
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     write.create(model).await
 }
 

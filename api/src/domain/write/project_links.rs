@@ -128,7 +128,6 @@ async fn apply(
 
 async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLinkFields) -> ApiResult<()> {
     let db = &write.txn;
-    let now = write.now;
     if let Some(codes) = &fields.dac_purposes {
         let mut valid = Vec::new();
         for (index, code) in codes.iter().enumerate() {
@@ -139,13 +138,12 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
         }
         valid.sort();
         valid.dedup();
-        let rows = valid.into_iter().map(|code| project_dac_purpose::Model {
-            id: new_id(),
-            project_link_id: id,
-            code,
-            created_at: now,
-            updated_at: now,
-            version: 1,
+        let rows = valid.into_iter().map(|code| {
+            new_row!(project_dac_purpose::Model {
+                id: new_id(),
+                project_link_id: id,
+                code,
+            })
         });
         replace(write, project_dac_purpose::Column::ProjectLinkId, id, rows).await?;
     }
@@ -158,17 +156,14 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
                 rows.push((organisation.id, *role));
             }
         }
-        let rows = rows
-            .into_iter()
-            .map(|(organisation_id, role)| project_participant::Model {
+        let rows = rows.into_iter().map(|(organisation_id, role)| {
+            new_row!(project_participant::Model {
                 id: new_id(),
                 project_link_id: id,
                 organisation_id,
                 role,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            });
+            })
+        });
         replace(write, project_participant::Column::ProjectLinkId, id, rows).await?;
     }
     if let Some(codes) = &fields.regions {
@@ -179,13 +174,12 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
                 ids.push(region);
             }
         }
-        let rows = ids.into_iter().map(|region_id| project_region::Model {
-            id: new_id(),
-            project_link_id: id,
-            region_id,
-            created_at: now,
-            updated_at: now,
-            version: 1,
+        let rows = ids.into_iter().map(|region_id| {
+            new_row!(project_region::Model {
+                id: new_id(),
+                project_link_id: id,
+                region_id,
+            })
         });
         replace(write, project_region::Column::ProjectLinkId, id, rows).await?;
     }
@@ -194,11 +188,11 @@ async fn replace_children(write: &WriteTransaction, id: Uuid, fields: &ProjectLi
 
 /// Replaces the rows of link `id` in a table of its parts (`link_column` naming the link) with
 /// `rows`.
-async fn replace<R: Row + IntoActiveModel<R::Active>>(
+pub async fn replace<R: Row + IntoActiveModel<R::Active>>(
     write: &WriteTransaction,
     link_column: <R::Entity as EntityTrait>::Column,
     id: Uuid,
-    rows: impl Iterator<Item = R>,
+    rows: impl IntoIterator<Item = R>,
 ) -> ApiResult<()> {
     R::Entity::delete_many()
         .filter(link_column.eq(id))
@@ -226,7 +220,7 @@ pub async fn create_project_link(
             .ok_or_else(|| ApiError::invalid("input.owner", "required from the command line"))?,
     };
     write.actor.require_owner(Scope::ProjectsWrite, owner)?;
-    let mut link = project_link::Model {
+    let mut link = new_row!(project_link::Model {
         id: new_id(),
         title_uk: None,
         title_en: None,
@@ -241,10 +235,7 @@ pub async fn create_project_link(
         search_text: String::new(),
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     apply(write, &mut link, &fields).await?;
     let created = write.create(link).await?;
     replace_children(write, created.id, &fields).await?;
@@ -255,14 +246,11 @@ pub async fn create_project_link(
             .filter(project_plan_item::Column::PlanItemId.eq(item.id));
         if !exists(&write.txn, linked).await? {
             write
-                .insert(project_plan_item::Model {
+                .insert(new_row!(project_plan_item::Model {
                     id: new_id(),
                     project_link_id: created.id,
                     plan_item_id: item.id,
-                    created_at: write.now,
-                    updated_at: write.now,
-                    version: 1,
-                })
+                }))
                 .await?;
         }
     }

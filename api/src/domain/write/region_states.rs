@@ -70,17 +70,14 @@ pub async fn record_region_plan_state(
                     as_of: input.as_of,
                     ..row.clone()
                 },
-                None => region_plan_state::Model {
+                None => new_row!(region_plan_state::Model {
                     id: new_id(),
                     plan_id: before.id,
                     region_id,
                     state,
                     source,
                     as_of: input.as_of,
-                    created_at: write.now,
-                    updated_at: write.now,
-                    version: 1,
-                },
+                }),
             };
             if current
                 .as_ref()

@@ -112,6 +112,23 @@ rows!(
     vocabulary_carry_over,
 );
 
+/// The time a row carries until it is stored (see `new_row!`).
+pub const UNSTORED: DateTime<Utc> = DateTime::UNIX_EPOCH;
+
+/// `$model { fields }` as a row not stored yet. Its stamps are placeholders: storing it sets them
+/// (`WriteTransaction::create` and `insert`, the reference data loader: `Row::stamp_new`).
+macro_rules! new_row {
+    ($($model:ident)::+ { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+        $($model)::+ {
+            $($field $(: $value)?,)*
+            created_at: $crate::domain::write::rows::UNSTORED,
+            updated_at: $crate::domain::write::rows::UNSTORED,
+            version: 1,
+        }
+    };
+}
+pub(crate) use new_row;
+
 /// An object the API writes, with its own events in the audit trail.
 pub trait Audited: Row {
     /// The type its events name.

@@ -60,7 +60,7 @@ pub async fn create_target_group(
         input.description_uk.as_deref(),
         input.description_en.as_deref(),
     )?;
-    let model = target_group::Model {
+    let model = new_row!(target_group::Model {
         id: new_id(),
         vocabulary_id: vocabulary.id,
         code,
@@ -71,10 +71,7 @@ pub async fn create_target_group(
         description_en: description.en,
         status: VocabularyStatus::Active,
         replaced_by_id: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     label.required("input.labelUk", "label")?;
     write.create(model).await
 }

@@ -65,7 +65,7 @@ pub async fn record_token(
         let issuer = write.load_object::<api_token::Model>(issuer).await?;
         expires_at = expires_at.min(issuer.expires_at);
     }
-    let model = api_token::Model {
+    let model = new_row!(api_token::Model {
         id: new_id(),
         organisation_id: organisation,
         scopes: format_scopes(scopes),
@@ -74,10 +74,7 @@ pub async fn record_token(
         expires_at,
         revoked_at: None,
         last_used_at: None,
-        created_at: write.now,
-        updated_at: write.now,
-        version: 1,
-    };
+    });
     write.create(model).await
 }
 

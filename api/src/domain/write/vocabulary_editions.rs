@@ -60,15 +60,12 @@ async fn add_carry_overs(
     let last = members.iter().map(|m| m.position).max().unwrap_or(0);
     for (position, group) in (last + 1..).zip(groups) {
         write
-            .insert(vocabulary_carry_over::Model {
+            .insert(new_row!(vocabulary_carry_over::Model {
                 id: new_id(),
                 vocabulary_id: edition,
                 target_group_id: group.id,
                 position,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            })
+            }))
             .await?;
     }
     Ok(())
@@ -111,7 +108,7 @@ pub async fn create_vocabulary_edition(
         None => None,
     };
     let created = write
-        .create(vocabulary::Model {
+        .create(new_row!(vocabulary::Model {
             id: new_id(),
             code,
             edition,
@@ -120,10 +117,7 @@ pub async fn create_vocabulary_edition(
             status: VocabularyStatus::Active,
             source_document,
             previous_edition_id: previous.as_ref().map(|p| p.id),
-            created_at: write.now,
-            updated_at: write.now,
-            version: 1,
-        })
+        }))
         .await?;
     if let Some(previous) = previous.filter(|_| input.carry_over_all) {
         let groups: Vec<target_group::Model> = edition_members(&write.txn, previous.id)

@@ -15,7 +15,7 @@ mod organisations;
 mod plans;
 mod projects;
 
-use super::dataset::{Dataset, placeholder_time};
+use super::dataset::Dataset;
 use crate::domain::ids::stable_id;
 
 /// Code of the synthetic national plan.
@@ -257,34 +257,26 @@ mod tests {
     use super::*;
     use crate::reference_data::canonical::canonical_dataset;
 
+    /// How many of `rows` pass `keep`.
+    fn count<T>(rows: &[T], keep: impl Fn(&T) -> bool) -> usize {
+        rows.iter().filter(|row| keep(row)).count()
+    }
+
     #[test]
     fn medium_has_the_benchmark_shape() {
         let canonical = canonical_dataset().unwrap();
         let data = synthetic_dataset(SyntheticSize::MEDIUM, &canonical);
-        let count = |kind| {
-            data.plan_items
-                .iter()
-                .filter(|i| i.plan_id == stable_id("plan", SYNTHETIC_PLAN_CODE) && i.kind == kind)
-                .count()
-        };
+        let national = stable_id("plan", SYNTHETIC_PLAN_CODE);
+        let items = |kind| count(&data.plan_items, |i| i.plan_id == national && i.kind == kind);
         use entity::enums::PlanItemKind::*;
-        assert_eq!(count(StrategicGoal), 5);
-        assert_eq!(count(OperationalGoal), 25);
-        assert_eq!(count(Task), 250);
+        assert_eq!(items(StrategicGoal), 5);
+        assert_eq!(items(OperationalGoal), 25);
+        assert_eq!(items(Task), 250);
         assert_eq!(data.indicators.len(), 1_000);
         assert_eq!(data.organisations.len(), 300);
+        assert_eq!(count(&data.plans, |p| p.level == PlanLevel::Regional), 27);
         assert_eq!(
-            data.plans
-                .iter()
-                .filter(|p| p.level == PlanLevel::Regional)
-                .count(),
-            27
-        );
-        assert_eq!(
-            data.plan_items
-                .iter()
-                .filter(|i| i.code.starts_with("SYN-RAP-UA-05-"))
-                .count(),
+            count(&data.plan_items, |i| i.code.starts_with("SYN-RAP-UA-05-")),
             40
         );
         assert_eq!(data.project_links.len(), 5_000);
@@ -297,7 +289,7 @@ mod tests {
         use entity::enums::{IndicatorValueKind, PlanLevel::*};
         let canonical = canonical_dataset().unwrap();
         let data = synthetic_dataset(SyntheticSize::NATIONAL, &canonical);
-        let plans_of = |level| data.plans.iter().filter(|p| p.level == level).count();
+        let plans_of = |level| count(&data.plans, |p| p.level == level);
         assert_eq!(
             (plans_of(National), plans_of(Regional), plans_of(Local)),
             (2, 27, 1_470)
@@ -319,13 +311,8 @@ mod tests {
         assert_eq!(data.plans[1].supersedes_id, Some(data.plans[0].id));
         assert_eq!(data.indicators.len(), 11_040);
         assert_eq!(data.indicator_values.len(), 154_560);
-        assert_eq!(
-            data.indicator_values
-                .iter()
-                .filter(|v| v.kind == IndicatorValueKind::Actual)
-                .count(),
-            11_040 * 12
-        );
+        let actual = count(&data.indicator_values, |v| v.kind == IndicatorValueKind::Actual);
+        assert_eq!(actual, 11_040 * 12);
         assert_eq!(data.organisations.len(), 3_000);
         assert_eq!(data.project_links.len(), 50_000);
         // A local task implements a task of its region's regional plan.

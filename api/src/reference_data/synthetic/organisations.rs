@@ -3,13 +3,13 @@
 
 use entity::{enums::OrganisationKind, organisation, organisation_identifier, organisation_name};
 
-use super::{Synthetic, placeholder_time};
+use super::Synthetic;
 use crate::domain::ids::stable_id;
+use crate::domain::write::rows::new_row;
 
 impl Synthetic {
     /// Adds the organisations.
     pub(super) fn organisations(&mut self) {
-        let t = placeholder_time();
         // Organisations: one administration per region first, then a rotation of kinds.
         let rotation = [
             OrganisationKind::CentralAuthority,
@@ -33,29 +33,25 @@ impl Synthetic {
             let identifier = format!("ZZ-SYN-{:06}", index + 1);
             self.data
                 .organisation_identifiers
-                .push(organisation_identifier::Model {
+                .push(new_row!(organisation_identifier::Model {
                     id: stable_id("organisation-identifier", &identifier),
                     organisation_id: id,
                     scheme: "ZZ-SYN".to_owned(),
                     identifier,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                }));
             let name_uk = format!("Синтетична організація {}", index + 1);
             let name_en = format!("Synthetic organisation {}", index + 1);
-            self.data.organisation_names.push(organisation_name::Model {
-                id: stable_id("organisation-name", &format!("{code}#0")),
-                organisation_id: id,
-                name_uk: Some(name_uk.clone()),
-                name_en: Some(name_en.clone()),
-                valid_from: None,
-                valid_until: None,
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
-            self.data.organisations.push(organisation::Model {
+            self.data
+                .organisation_names
+                .push(new_row!(organisation_name::Model {
+                    id: stable_id("organisation-name", &format!("{code}#0")),
+                    organisation_id: id,
+                    name_uk: Some(name_uk.clone()),
+                    name_en: Some(name_en.clone()),
+                    valid_from: None,
+                    valid_until: None,
+                }));
+            self.data.organisations.push(new_row!(organisation::Model {
                 id,
                 code,
                 kind,
@@ -64,11 +60,8 @@ impl Synthetic {
                 region_id,
                 withdrawn_at: None,
                 withdrawal_reason: None,
-                created_at: t,
-                updated_at: t,
-                version: 1,
                 search_text: String::new(),
-            });
+            }));
         }
     }
 }

@@ -13,7 +13,8 @@ use entity::{
 };
 use uuid::Uuid;
 
-use super::{Dataset, SYNTHETIC_EARLIER_PLAN_CODE, SYNTHETIC_PLAN_CODE, Synthetic, placeholder_time};
+use super::{Dataset, SYNTHETIC_EARLIER_PLAN_CODE, SYNTHETIC_PLAN_CODE, Synthetic};
+use crate::domain::write::rows::new_row;
 use crate::domain::{ids::stable_id, numbering::ItemNumber};
 
 /// First and last year of the synthetic national plan (and of the plans localizing it).
@@ -92,7 +93,6 @@ impl Synthetic {
     /// Adds to every task of a national plan running over `years` its responsibilities, target
     /// groups, funding and indicators with their values.
     fn task_details(&mut self, tasks: &[Uuid], (start_year, end_year): (i32, i32)) {
-        let t = placeholder_time();
         let executors = [
             OrganisationKind::CentralAuthority,
             OrganisationKind::SecurityAndDefence,
@@ -109,7 +109,7 @@ impl Synthetic {
                 (ResponsibilityRole::CoExecutor, co_executor),
             ] {
                 if let Some(organisation_id) = organisation_id {
-                    self.data.responsibilities.push(responsibility::Model {
+                    self.data.responsibilities.push(new_row!(responsibility::Model {
                         id: stable_id(
                             "responsibility",
                             &format!("{key}|{organisation_id}|{}", role.as_wire()),
@@ -117,10 +117,7 @@ impl Synthetic {
                         plan_item_id: task_id,
                         organisation_id,
                         role,
-                        created_at: t,
-                        updated_at: t,
-                        version: 1,
-                    });
+                    }));
                 }
             }
             if !self.target_groups.is_empty() {
@@ -133,18 +130,15 @@ impl Synthetic {
                 for target_group_id in chosen {
                     self.data
                         .plan_item_target_groups
-                        .push(plan_item_target_group::Model {
+                        .push(new_row!(plan_item_target_group::Model {
                             id: stable_id("plan-item-target-group", &format!("{key}|{target_group_id}")),
                             plan_item_id: task_id,
                             target_group_id,
-                            created_at: t,
-                            updated_at: t,
-                            version: 1,
-                        });
+                        }));
                 }
             }
             let amount = i64::try_from(self.rng.below(5_000_000) + 10_000).unwrap_or(10_000) * 100;
-            self.data.funding_lines.push(funding_line::Model {
+            self.data.funding_lines.push(new_row!(funding_line::Model {
                 id: stable_id("funding-line", &format!("{key}|0")),
                 plan_item_id: task_id,
                 source: if task_index % 4 == 3 {
@@ -155,14 +149,11 @@ impl Synthetic {
                 estimated_amount_cents: Some(amount),
                 currency: Some("UAH".to_owned()),
                 note: None,
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
+            }));
             for number in 1..=self.size.indicators_per_task {
                 let indicator_id = stable_id("indicator", &format!("{key}|I{number}"));
                 let percent = number % 2 == 1;
-                self.data.indicators.push(indicator::Model {
+                self.data.indicators.push(new_row!(indicator::Model {
                     id: indicator_id,
                     plan_item_id: task_id,
                     code: format!("I{number}"),
@@ -186,11 +177,8 @@ impl Synthetic {
                     data_source: Some("Synthetic".to_owned()),
                     withdrawn_at: None,
                     withdrawal_reason: None,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
                     search_text: String::new(),
-                });
+                }));
                 let baseline = (self.rng.below(400) as f64) / 10.0;
                 let mut values = vec![
                     (
@@ -218,7 +206,7 @@ impl Synthetic {
                     ]);
                 }
                 for (kind, start, end, sex, value) in values {
-                    self.data.indicator_values.push(indicator_value::Model {
+                    self.data.indicator_values.push(new_row!(indicator_value::Model {
                         id: stable_id(
                             "indicator-value",
                             &format!(
@@ -238,10 +226,7 @@ impl Synthetic {
                         reported_by_id: None,
                         withdrawn_at: None,
                         withdrawal_reason: None,
-                        created_at: t,
-                        updated_at: t,
-                        version: 1,
-                    });
+                    }));
                 }
             }
         }
@@ -338,21 +323,17 @@ impl Synthetic {
 
     /// Records that `item_id` implements `implemented`, if any.
     fn implements(&mut self, item_id: Uuid, implemented: Option<Uuid>) {
-        let t = placeholder_time();
         if let Some(implemented_item_id) = implemented {
             self.data
                 .plan_item_implementations
-                .push(plan_item_implementation::Model {
+                .push(new_row!(plan_item_implementation::Model {
                     id: stable_id(
                         "plan-item-implementation",
                         &format!("{item_id}|{implemented_item_id}"),
                     ),
                     implementing_item_id: item_id,
                     implemented_item_id,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                }));
         }
     }
 }
@@ -376,8 +357,7 @@ fn synthetic_plan(
     region_id: Option<Uuid>,
     owner: Uuid,
 ) -> plan::Model {
-    let t = placeholder_time();
-    plan::Model {
+    new_row!(plan::Model {
         id: stable_id("plan", code),
         code: code.to_owned(),
         level,
@@ -393,10 +373,7 @@ fn synthetic_plan(
         source_document: Some("Synthetic data for tests and benchmarks".to_owned()),
         withdrawn_at: None,
         withdrawal_reason: None,
-        created_at: t,
-        updated_at: t,
-        version: 1,
-    }
+    })
 }
 
 /// Adds the item numbered `number` (which must be valid) to `plan_code`, running over `years`, and
@@ -408,13 +385,12 @@ fn push_item(
     number: &str,
     (start_year, end_year): (i32, i32),
 ) -> Uuid {
-    let t = placeholder_time();
     let Ok(number) = ItemNumber::parse(number) else {
         unreachable!("synthetic numbers are generated valid: {number}")
     };
     let code = number.canonical_code(plan_code);
     let id = stable_id("plan-item", &code);
-    data.plan_items.push(plan_item::Model {
+    data.plan_items.push(new_row!(plan_item::Model {
         id,
         plan_id,
         kind: number.kind(),
@@ -433,10 +409,7 @@ fn push_item(
         start_year: Some(start_year),
         end_year: Some(end_year),
         code,
-        created_at: t,
-        updated_at: t,
-        version: 1,
         search_text: String::new(),
-    });
+    }));
     id
 }

@@ -7,13 +7,13 @@ use entity::{
     project_dac_purpose, project_link, project_participant, project_plan_item, project_region,
 };
 
-use super::{Synthetic, placeholder_time};
+use super::Synthetic;
 use crate::domain::ids::stable_id;
+use crate::domain::write::rows::new_row;
 
 impl Synthetic {
     /// Adds the project links.
     pub(super) fn project_links(&mut self) {
-        let t = placeholder_time();
         // Project links: a funder and an implementer, one to three items, one or two self.regions.
         let currencies = ["UAH", "EUR", "USD"];
         let purposes = ["15170", "15180", "15220"];
@@ -28,7 +28,7 @@ impl Synthetic {
                 .unwrap_or(self.owner);
             let implementer = self.pick_org(&[OrganisationKind::CivilSociety]).unwrap_or(funder);
             let start_year = 2021 + i32::try_from(index % 4).unwrap_or(0);
-            self.data.project_links.push(project_link::Model {
+            self.data.project_links.push(new_row!(project_link::Model {
                 id,
                 title_uk: Some(format!("Синтетичний проєкт {}", index + 1)),
                 title_en: Some(format!("Synthetic project {}", index + 1)),
@@ -44,37 +44,32 @@ impl Synthetic {
                 owner_organisation_id: funder,
                 withdrawn_at: None,
                 withdrawal_reason: None,
-                created_at: t,
-                updated_at: t,
-                version: 1,
                 search_text: String::new(),
-            });
+            }));
             for (role, organisation_id) in [
                 (ParticipantRole::Funding, funder),
                 (ParticipantRole::Implementing, implementer),
             ] {
-                self.data.project_participants.push(project_participant::Model {
-                    id: stable_id(
-                        "project-participant",
-                        &format!("{id}|{organisation_id}|{}", role.as_wire()),
-                    ),
-                    project_link_id: id,
-                    organisation_id,
-                    role,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                self.data
+                    .project_participants
+                    .push(new_row!(project_participant::Model {
+                        id: stable_id(
+                            "project-participant",
+                            &format!("{id}|{organisation_id}|{}", role.as_wire()),
+                        ),
+                        project_link_id: id,
+                        organisation_id,
+                        role,
+                    }));
             }
             let purpose = purposes[index % purposes.len()];
-            self.data.project_dac_purposes.push(project_dac_purpose::Model {
-                id: stable_id("project-dac-purpose", &format!("{id}|{purpose}")),
-                project_link_id: id,
-                code: purpose.to_owned(),
-                created_at: t,
-                updated_at: t,
-                version: 1,
-            });
+            self.data
+                .project_dac_purposes
+                .push(new_row!(project_dac_purpose::Model {
+                    id: stable_id("project-dac-purpose", &format!("{id}|{purpose}")),
+                    project_link_id: id,
+                    code: purpose.to_owned(),
+                }));
             let mut linked = Vec::new();
             for _ in 0..=self.rng.below(3) {
                 let pool = if self.rng.below(4) == 0 && !self.localized_items.is_empty() {
@@ -89,14 +84,13 @@ impl Synthetic {
                 }
             }
             for plan_item_id in linked {
-                self.data.project_plan_items.push(project_plan_item::Model {
-                    id: stable_id("project-plan-item", &format!("{id}|{plan_item_id}")),
-                    project_link_id: id,
-                    plan_item_id,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                self.data
+                    .project_plan_items
+                    .push(new_row!(project_plan_item::Model {
+                        id: stable_id("project-plan-item", &format!("{id}|{plan_item_id}")),
+                        project_link_id: id,
+                        plan_item_id,
+                    }));
             }
             let mut project_regions = Vec::new();
             for _ in 0..=self.rng.below(2) {
@@ -107,14 +101,11 @@ impl Synthetic {
                 }
             }
             for region_id in project_regions {
-                self.data.project_regions.push(project_region::Model {
+                self.data.project_regions.push(new_row!(project_region::Model {
                     id: stable_id("project-region", &format!("{id}|{region_id}")),
                     project_link_id: id,
                     region_id,
-                    created_at: t,
-                    updated_at: t,
-                    version: 1,
-                });
+                }));
             }
         }
     }

@@ -10,6 +10,7 @@ use super::{
     reader::Activity,
     resolve::{Resolved, resolve},
 };
+use crate::domain::write::rows::new_row;
 use crate::{
     domain::{
         access::Actor,
@@ -17,7 +18,9 @@ use crate::{
         ids::new_id,
         write::{
             item_by_code,
-            project_links::{BudgetInput, ProjectLinkFields, create_project_link, update_project_link},
+            project_links::{
+                BudgetInput, ProjectLinkFields, create_project_link, replace, update_project_link,
+            },
         },
     },
     error::{ApiError, ApiResult},
@@ -56,40 +59,29 @@ async fn store_parts(
     digest: String,
 ) -> ApiResult<()> {
     let db = &write.txn;
-    project_plan_item::Entity::delete_many()
-        .filter(project_plan_item::Column::ProjectLinkId.eq(link.id))
-        .exec(db)
-        .await?;
+    let mut items = Vec::new();
     for (index, code) in resolved.plan_items.iter().enumerate() {
         let item = item_by_code(db, &format!("tag[{}]/@code", index + 1), code).await?;
-        write
-            .insert(project_plan_item::Model {
-                id: new_id(),
-                project_link_id: link.id,
-                plan_item_id: item.id,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            })
-            .await?;
+        items.push(new_row!(project_plan_item::Model {
+            id: new_id(),
+            project_link_id: link.id,
+            plan_item_id: item.id,
+        }));
     }
-    project_budget::Entity::delete_many()
-        .filter(project_budget::Column::ProjectLinkId.eq(link.id))
-        .exec(db)
-        .await?;
-    for (currency, cents) in &resolved.budgets {
-        write
-            .insert(project_budget::Model {
+    replace(write, project_plan_item::Column::ProjectLinkId, link.id, items).await?;
+    let budgets: Vec<_> = resolved
+        .budgets
+        .iter()
+        .map(|(currency, cents)| {
+            new_row!(project_budget::Model {
                 id: new_id(),
                 project_link_id: link.id,
                 currency: currency.clone(),
                 amount_cents: *cents,
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
             })
-            .await?;
-    }
+        })
+        .collect();
+    replace(write, project_budget::Column::ProjectLinkId, link.id, budgets).await?;
     let stored = project_iati_record::Entity::find()
         .filter(project_iati_record::Column::ProjectLinkId.eq(link.id))
         .one(db)
@@ -103,15 +95,12 @@ async fn store_parts(
         }
         None => {
             write
-                .insert(project_iati_record::Model {
+                .insert(new_row!(project_iati_record::Model {
                     id: new_id(),
                     project_link_id: link.id,
                     last_updated_at: resolved.last_updated,
                     content_digest: digest,
-                    created_at: write.now,
-                    updated_at: write.now,
-                    version: 1,
-                })
+                }))
                 .await?;
         }
     }

@@ -19,6 +19,8 @@ use super::{
     report::{Outcome, RowReport},
     resolve::Resolved,
 };
+use crate::domain::lookup::rows_where;
+use crate::domain::write::rows::new_row;
 use crate::{
     domain::{
         audit::{Action, WriteTransaction},
@@ -31,7 +33,7 @@ use crate::{
                 NewPlanItem, PlanItemChanges, create_plan_item, update_plan_item, withdraw_plan_item,
             },
             plans::{NewPlan, create_plan},
-            rows::Edit,
+            rows::{Audited, Edit},
         },
     },
     error::{ApiError, ApiResult},
@@ -163,22 +165,11 @@ async fn apply_plan(
             .into_iter()
             .any(|a| a.number == act.number && a.adopted_on == act.adopted_on);
         if !recorded {
-            plan = record_plan_act(
-                write,
-                NewPlanAct {
-                    plan: plan.code.clone(),
-                    role: PlanActRole::Approves,
-                    kind: act.kind,
-                    number: act.number.clone(),
-                    adopted_on: act.adopted_on,
-                    title_uk: act.title_uk.clone(),
-                    title_en: act.title_en.clone(),
-                    url: act.url.clone(),
-                    issuer: act.issuer.clone(),
-                },
-            )
-            .await
-            .map_err(fail())?;
+            let act = NewPlanAct {
+                plan: plan.code.clone(),
+                ..act.clone()
+            };
+            plan = record_plan_act(write, act).await.map_err(fail())?;
             if outcome == Outcome::Unchanged {
                 outcome = Outcome::Update;
             }
@@ -221,9 +212,7 @@ fn link_changes<'a, T: Ord>(
 
 async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Relations> {
     let db = &write.txn;
-    let mut funding: Vec<FundingRow> = funding_line::Entity::find()
-        .filter(funding_line::Column::PlanItemId.eq(item))
-        .all(db)
+    let mut funding: Vec<FundingRow> = rows_where(db, funding_line::Column::PlanItemId, item)
         .await?
         .into_iter()
         .map(|f| FundingRow {
@@ -235,23 +224,17 @@ async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Rel
         .collect();
     funding.sort();
     Ok(Relations {
-        responsibilities: responsibility::Entity::find()
-            .filter(responsibility::Column::PlanItemId.eq(item))
-            .all(db)
+        responsibilities: rows_where(db, responsibility::Column::PlanItemId, item)
             .await?
             .into_iter()
             .map(|r| (r.organisation_id, r.role))
             .collect(),
-        target_groups: plan_item_target_group::Entity::find()
-            .filter(plan_item_target_group::Column::PlanItemId.eq(item))
-            .all(db)
+        target_groups: rows_where(db, plan_item_target_group::Column::PlanItemId, item)
             .await?
             .into_iter()
             .map(|l| l.target_group_id)
             .collect(),
-        implements: plan_item_implementation::Entity::find()
-            .filter(plan_item_implementation::Column::ImplementingItemId.eq(item))
-            .all(db)
+        implements: rows_where(db, plan_item_implementation::Column::ImplementingItemId, item)
             .await?
             .into_iter()
             .map(|l| l.implemented_item_id)
@@ -338,23 +321,15 @@ async fn apply_item(
         outcome = Outcome::Update;
     }
     for ((organisation, role), change) in link_changes(&wanted.responsibilities, &stored.responsibilities) {
-        let key = organisation_code(write, *organisation).await?;
+        let key = code_of::<organisation::Model>(write, *organisation).await?;
         links::responsibility(write, &code, &key, *role, change).await?;
     }
     for (group, change) in link_changes(&wanted.target_groups, &stored.target_groups) {
-        let key = target_group::Entity::find_by_id(*group)
-            .one(&write.txn)
-            .await?
-            .map(|g| g.code)
-            .unwrap_or_default();
+        let key = code_of::<target_group::Model>(write, *group).await?;
         links::target_group(write, &code, &key, change).await?;
     }
     for (national, change) in link_changes(&wanted.implements, &stored.implements) {
-        let key = plan_item::Entity::find_by_id(*national)
-            .one(&write.txn)
-            .await?
-            .map(|i| i.code)
-            .unwrap_or_default();
+        let key = code_of::<plan_item::Model>(write, *national).await?;
         links::implementation(write, &code, &key, change).await?;
     }
     if wanted.funding != stored.funding {
@@ -363,17 +338,14 @@ async fn apply_item(
             .exec(&write.txn)
             .await?;
         for line in &wanted.funding {
-            let row = funding_line::Model {
+            let row = new_row!(funding_line::Model {
                 id: new_id(),
                 plan_item_id: item.id,
                 source: line.source,
                 estimated_amount_cents: line.amount_cents,
                 currency: line.currency.clone(),
                 note: line.note.clone(),
-                created_at: write.now,
-                updated_at: write.now,
-                version: 1,
-            };
+            });
             write.insert(row).await?;
         }
         // Financing is part of the item: the change is recorded on it.
@@ -383,12 +355,13 @@ async fn apply_item(
     Ok(outcome)
 }
 
-async fn organisation_code(write: &WriteTransaction, id: Uuid) -> ApiResult<String> {
-    Ok(organisation::Entity::find_by_id(id)
+/// The code of the object with key `id` (empty when there is none).
+async fn code_of<M: Audited>(write: &WriteTransaction, id: Uuid) -> ApiResult<String> {
+    let found = M::Entity::find()
+        .filter(M::id_column().eq(id))
         .one(&write.txn)
-        .await?
-        .map(|o| o.code)
-        .unwrap_or_default())
+        .await?;
+    Ok(found.and_then(|row| row.audit_code()).unwrap_or_default())
 }
 
 async fn apply_indicators(

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use entity::enums::{
-    FundingSource, IndicatorDirection, IndicatorValueKind, LegalActKind, PlanItemKind, PlanLevel,
-    ResponsibilityRole, Sex,
+    FundingSource, IndicatorDirection, IndicatorValueKind, LegalActKind, PlanActRole, PlanItemKind,
+    PlanLevel, ResponsibilityRole, Sex,
 };
 use serde::de::DeserializeOwned;
 
@@ -15,7 +15,7 @@ use super::{
     report::{Problem, ProblemCode},
     sheets::{Sheet, SheetName},
 };
-use crate::domain::{bilingual::Bilingual, numbering::ItemNumber, validation};
+use crate::domain::{bilingual::Bilingual, numbering::ItemNumber, validation, write::plan_acts::NewPlanAct};
 
 /// The `plan` sheet: the plan and its approving act.
 #[derive(Debug, Clone, Default)]
@@ -38,29 +38,10 @@ pub struct PlanRow {
     pub owner: Option<String>,
     /// Where the record is taken from.
     pub source_document: Option<String>,
-    /// The approving act.
-    pub act: Option<ActRow>,
+    /// The approving act, to record against the plan with this sheet's code.
+    pub act: Option<NewPlanAct>,
     /// The row number of each field.
     pub rows: BTreeMap<String, usize>,
-}
-
-/// The act approving the plan.
-#[derive(Debug, Clone)]
-pub struct ActRow {
-    /// Order, resolution, decision...
-    pub kind: LegalActKind,
-    /// Number as cited.
-    pub number: String,
-    /// Date.
-    pub adopted_on: NaiveDate,
-    /// Ukrainian title.
-    pub title_uk: Option<String>,
-    /// English title.
-    pub title_en: Option<String>,
-    /// Where the official text is published.
-    pub url: Option<String>,
-    /// Issuer's code or identifier (the plan's owner when empty).
-    pub issuer: Option<String>,
 }
 
 /// A financing line of an item.
@@ -456,7 +437,9 @@ fn plan_sheet(sheet: &Sheet, problems: &mut Vec<Problem>) -> PlanRow {
             }),
         };
         if let (Some(kind), Some(number), Some(adopted_on)) = (kind, number, date) {
-            plan.act = Some(ActRow {
+            plan.act = Some(NewPlanAct {
+                plan: plan.code.clone().unwrap_or_default(),
+                role: PlanActRole::Approves,
                 kind,
                 number,
                 adopted_on,

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entity::{enums::PlanItemStatus, plan, plan_item};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::{
     parse::Parsed,
     report::{Problem, ProblemCode},
 };
+use crate::domain::lookup::rows_where;
 use crate::{
     domain::{
         lookup, numbering::CODE_SEPARATOR, plan_items::find_plan_item_by_code, plans::find_plan_by_code,
@@ -32,6 +33,14 @@ pub struct Resolved {
     pub implements: HashMap<String, (Uuid, String)>,
     /// The plan's items (active and withdrawn) by number.
     pub existing_items: BTreeMap<String, plan_item::Model>,
+}
+
+impl Resolved {
+    /// Whether the plan has an active item numbered `number`.
+    fn has_active_item(&self, number: &str) -> bool {
+        let item = self.existing_items.get(number);
+        item.is_some_and(|i| i.status == PlanItemStatus::Active)
+    }
 }
 
 fn last_segment(number: &str) -> u32 {
@@ -111,11 +120,7 @@ pub async fn resolve(
             if let Some(parent) = plan.parent_plan_id {
                 parent_plan = plan::Entity::find_by_id(parent).one(db).await?.map(|p| p.code);
             }
-            for item in plan_item::Entity::find()
-                .filter(plan_item::Column::PlanId.eq(plan.id))
-                .all(db)
-                .await?
-            {
+            for item in rows_where(db, plan_item::Column::PlanId, plan.id).await? {
                 resolved.existing_items.insert(item.number.clone(), item);
             }
         }
@@ -196,11 +201,7 @@ pub async fn resolve(
     let numbers: BTreeSet<String> = parsed.items.iter().map(|i| i.number.to_string()).collect();
     for indicator in &parsed.indicators {
         let number = indicator.item.to_string();
-        let active = resolved
-            .existing_items
-            .get(&number)
-            .is_some_and(|i| i.status == PlanItemStatus::Active);
-        if !numbers.contains(&number) && !active {
+        if !numbers.contains(&number) && !resolved.has_active_item(&number) {
             problems.push(Problem::cell(
                 "indicators",
                 indicator.row,
@@ -242,13 +243,11 @@ fn check_numbering(parsed: &Parsed, resolved: &Resolved, problems: &mut Vec<Prob
     }
     for item in &parsed.items {
         let number = item.number.to_string();
+        let problem = |code, uk, en| Problem::cell("items", item.row, Some("number"), code, uk, en);
         if let Some(existing) = resolved.existing_items.get(&number)
             && existing.status == PlanItemStatus::Withdrawn
         {
-            problems.push(Problem::cell(
-                "items",
-                item.row,
-                Some("number"),
+            problems.push(problem(
                 ProblemCode::DuplicateNumber,
                 format!("пункт {number} відкликано; номер відкликаного пункту не використовують знову"),
                 format!("the item {number} is withdrawn; a withdrawn item's number is never used again"),
@@ -256,15 +255,8 @@ fn check_numbering(parsed: &Parsed, resolved: &Resolved, problems: &mut Vec<Prob
         }
         if let Some(parent) = item.number.parent() {
             let parent = parent.to_string();
-            let active_in_plan = resolved
-                .existing_items
-                .get(&parent)
-                .is_some_and(|p| p.status == PlanItemStatus::Active);
-            if !in_file.contains_key(&parent) && !active_in_plan {
-                problems.push(Problem::cell(
-                    "items",
-                    item.row,
-                    Some("number"),
+            if !in_file.contains_key(&parent) && !resolved.has_active_item(&parent) {
+                problems.push(problem(
                     ProblemCode::MissingParent,
                     format!("пункту {parent}, до якого належить {number}, немає ні у файлі, ні серед чинних пунктів плану"),
                     format!("the parent {parent} of {number} is neither in the file nor an active item of the plan"),
@@ -285,10 +277,7 @@ fn check_numbering(parsed: &Parsed, resolved: &Resolved, problems: &mut Vec<Prob
                 format!("{parent}.")
             };
             let missing = format!("{prefix}{}", previous + 1);
-            problems.push(Problem::cell(
-                "items",
-                item.row,
-                Some("number"),
+            problems.push(problem(
                 ProblemCode::SkippedNumber,
                 format!("нумерацію пропущено: немає пункту {missing} перед {number}"),
                 format!("the numbering skips {missing}: there is no item {missing} before {number}"),
