@@ -132,8 +132,9 @@ impl DatabaseHealth {
 
     /// Pings the database (within a short timeout) and records the result.
     pub async fn probe(&self) -> bool {
+        // Boxed: the driver's future is large, and every request's future awaits this one.
         let answered = matches!(
-            tokio::time::timeout(PROBE_TIMEOUT, self.inner.db.ping()).await,
+            tokio::time::timeout(PROBE_TIMEOUT, Box::pin(self.inner.db.ping())).await,
             Ok(Ok(()))
         );
         if answered {

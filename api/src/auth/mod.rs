@@ -93,7 +93,8 @@ impl Authenticator {
         });
         let record = match kept {
             Some(record) => record,
-            None => self.read_record(claims.jti, sequence).await?,
+            // Boxed: the query's future is large, and every request awaits this function.
+            None => Box::pin(self.read_record(claims.jti, sequence)).await?,
         };
         // Expiry is a matter of time, not of writes: checked on every use.
         if record.organisation_id != claims.org || !is_active(&record) {

@@ -441,10 +441,14 @@ impl Loaders {
 }
 
 /// Loads the rows grouped under `key` (empty when there are none).
+///
+/// Here and below, the DataLoader's future is boxed: it is large, and a resolver's future is
+/// as large as the largest future it awaits, so every field of its type would carry it, to be
+/// allocated and copied for each field resolved, even when the rows come from memory.
 pub async fn group<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Vec<Row<E>>, ApiError> {
     match loader {
         Group::Memory(grouped) => Ok(grouped.get(&key).cloned().collect()),
-        Group::Database(loader) => Ok(loader.load_one(key).await?.unwrap_or_default()),
+        Group::Database(loader) => Ok(Box::pin(loader.load_one(key)).await?.unwrap_or_default()),
     }
 }
 
@@ -459,7 +463,7 @@ pub async fn groups<E: Readable>(
             .map(|key| (key, grouped.get(&key).cloned().collect::<Vec<_>>()))
             .filter(|(_, rows)| !rows.is_empty())
             .collect()),
-        Group::Database(loader) => Ok(loader.load_many(keys).await?),
+        Group::Database(loader) => Ok(Box::pin(loader.load_many(keys)).await?),
     }
 }
 
@@ -467,8 +471,7 @@ pub async fn groups<E: Readable>(
 pub async fn one<E: Readable>(loader: &Group<E>, key: Uuid) -> Result<Option<Row<E>>, ApiError> {
     match loader {
         Group::Memory(grouped) => Ok(grouped.get(&key).next().cloned()),
-        Group::Database(loader) => Ok(loader
-            .load_one(key)
+        Group::Database(loader) => Ok(Box::pin(loader.load_one(key))
             .await?
             .and_then(|rows| rows.into_iter().next())),
     }

@@ -1,11 +1,12 @@
 //! The GraphQL API: the schema, its limits and its own description (`schema`, `limits`,
-//! `description`), the query entry points (`query`), the live change feed (`subscription`), the
+//! `description`), documents parsed once per thread (`documents`), the query entry points (`query`), the live change feed (`subscription`), the
 //! output types (`types`), global IDs (`node_id`) and the reader's language (`language`).
 //! Resolvers stay thin: they read arguments, call `domain::`, and convert what comes back.
 
 pub mod context;
 pub mod cost;
 pub mod description;
+pub mod documents;
 pub mod errors;
 pub mod language;
 pub mod limits;

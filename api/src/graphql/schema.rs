@@ -89,25 +89,28 @@ impl Schemas {
     /// push out the costs of queries.
     pub async fn execute_once(&self, request: impl Into<async_graphql::Request>) -> async_graphql::Response {
         let request = request.into();
-        self.for_query(&request.query).execute(request).await
+        Box::pin(self.for_query(&request.query).execute(request)).await
     }
 
     /// Runs `request`: through the plain schema with the kept cost when the same request was
     /// measured before, else through the schema [`Self::for_query`] picks, keeping the cost it
     /// reports.
+    ///
+    /// The executor's future is boxed: it is many kilobytes, and every future awaiting it inline
+    /// would carry it, to be copied each time one of them is moved (into a task, a timeout, a box).
     pub async fn execute(&self, request: impl Into<async_graphql::Request>) -> async_graphql::Response {
         let request = request.into();
         let schema = self.for_query(&request.query);
         if !std::ptr::eq(schema, &self.measuring) {
-            return schema.execute(request).await;
+            return Box::pin(schema.execute(request)).await;
         }
         let Some(key) = KnownCosts::key(&request) else {
-            return schema.execute(request).await;
+            return Box::pin(schema.execute(request)).await;
         };
         if let Some(cost) = self.costs.get(&key) {
-            return cost.report(self.plain.execute(request).await);
+            return cost.report(Box::pin(self.plain.execute(request)).await);
         }
-        let response = schema.execute(request).await;
+        let response = Box::pin(schema.execute(request)).await;
         if let Some(cost) = Cost::reported(&response) {
             self.costs.insert(key, cost);
         }

@@ -174,7 +174,7 @@ pub fn parse_failure(request: &mut async_graphql::Request) -> Option<ServerError
     if crate::graphql::limits::check_text(&request.query).is_err() {
         return None;
     }
-    request.parsed_query().err()
+    crate::graphql::documents::parse(request).err()
 }
 
 /// The answer to a document that does not parse: `GRAPHQL_PARSE_FAILED`, no `data`, 400 for

@@ -20,7 +20,7 @@ use async_graphql::parser::types::OperationType;
 use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
 use axum::{
     Extension,
-    extract::{ConnectInfo, State},
+    extract::{ConnectInfo, FromRequest, State},
     http::{HeaderMap, Method, header::ACCEPT_LANGUAGE},
     response::Response,
 };
@@ -35,7 +35,7 @@ pub async fn graphql(
     headers: HeaderMap,
     connection: Option<Extension<ConnectInfo<SocketAddr>>>,
     Extension(health): Extension<DatabaseHealth>,
-    request: Result<GraphQLRequest, GraphQLRejection>,
+    ReadRequest(request): ReadRequest,
 ) -> Response {
     let started = Instant::now();
     let refuse = |refusal: Refusal| {
@@ -66,7 +66,10 @@ pub async fn graphql(
     let operation = operation::of(&mut request);
     // While the database is known to be away, fail at once rather than wait for the pool.
     let (outcome, response) = if health.is_available() {
-        let answering = answer(&state, &health, &method, &headers, connection, request, operation);
+        // Boxed, so that this future (moved into the router's own boxes) stays small.
+        let answering = Box::pin(answer(
+            &state, &health, &method, &headers, connection, request, operation,
+        ));
         // Dropping the answer on timeout rolls back any write it had begun.
         match tokio::time::timeout(state.http.request_timeout, answering).await {
             Ok(answered) => answered,
@@ -82,6 +85,24 @@ pub async fn graphql(
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// The GraphQL request async-graphql-axum reads from the HTTP request, or why it could not.
+///
+/// Read behind a box: the reader's future (a multipart reader among others) is many kilobytes,
+/// and axum keeps every extractor's future inside the handler's, which the router's layers move
+/// and box for every request.
+pub struct ReadRequest(Result<GraphQLRequest, GraphQLRejection>);
+
+impl<S: Send + Sync> FromRequest<S> for ReadRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let read = Box::pin(<Result<GraphQLRequest, GraphQLRejection>>::from_request(
+            request, state,
+        ));
+        Ok(Self(read.await?))
+    }
 }
 
 /// Checks the method and the text, identifies the caller, and answers: anonymous queries from the
