@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use super::alignment::{self, Alignment, RegionalPlan};
-use crate::domain::lookup::rows_where;
+use crate::domain::lookup::{rows_among, rows_with};
 use crate::error::ApiResult;
 
 /// How far a region has localized a national plan (or an item of it).
@@ -80,9 +80,8 @@ async fn acts_of(
         .filter(plan_legal_act::Column::Role.is_in(roles.iter().copied()))
         .all(db)
         .await?;
-    let acts: HashMap<Uuid, legal_act::Model> = legal_act::Entity::find()
-        .filter(legal_act::Column::Id.is_in(links.iter().map(|a| a.legal_act_id)))
-        .all(db)
+    let act_ids = links.iter().map(|a| a.legal_act_id);
+    let acts: HashMap<Uuid, legal_act::Model> = rows_among(db, legal_act::Column::Id, act_ids, None)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
@@ -166,7 +165,7 @@ pub async fn plan_coverage(
         .cloned();
     let national_dates: Vec<NaiveDate> = national_acts.iter().map(|(_, act)| act.adopted_on).collect();
     let states: Vec<region_plan_state::Model> =
-        rows_where(db, region_plan_state::Column::PlanId, national.id).await?;
+        rows_with(db, region_plan_state::Column::PlanId, national.id, None).await?;
     let mut community: Vec<(Uuid, Option<Uuid>)> = plan::Entity::find()
         .select_only()
         .column(plan::Column::Id)

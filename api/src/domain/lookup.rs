@@ -1,9 +1,13 @@
 //! Resolving the codes clients use (plan codes, item codes, ISO region codes, organisation codes
 //! and identifiers, target group codes) to keys. An unknown code resolves to `None`: as a filter it
-//! matches nothing, as a single lookup it gives null.
+//! matches nothing, as a single lookup it gives null. Also the plain queries every room shares:
+//! the rows that meet a condition (`rows_where`), whose column is a value (`rows_with`) or one of
+//! several (`rows_among`).
 
 use entity::{organisation, organisation_identifier, plan, plan_item, region, target_group, vocabulary};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::IntoCondition,
+};
 use uuid::Uuid;
 
 use crate::error::ApiResult;
@@ -111,16 +115,47 @@ pub async fn descendant_item_ids_of(db: &impl ConnectionTrait, roots: Vec<Uuid>)
     Ok(found)
 }
 
-/// The rows of the table of `column` whose `column` equals `value`.
-pub async fn rows_where<C>(
+/// A row of the table `C` is a column of.
+type RowOf<C> = <<C as ColumnTrait>::EntityName as EntityTrait>::Model;
+
+/// The rows of `E` that meet `condition`, by `order` (ascending) where one is given.
+pub async fn rows_where<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    condition: impl IntoCondition,
+    order: Option<E::Column>,
+) -> ApiResult<Vec<E::Model>> {
+    let mut select = E::find().filter(condition);
+    if let Some(order) = order {
+        select = select.order_by_asc(order);
+    }
+    Ok(select.all(db).await?)
+}
+
+/// The rows of `column`'s table whose `column` is `value`, by `order` where one is given.
+pub async fn rows_with<C>(
     db: &impl ConnectionTrait,
     column: C,
     value: impl Into<sea_orm::Value>,
-) -> ApiResult<Vec<<C::EntityName as EntityTrait>::Model>>
+    order: Option<C>,
+) -> ApiResult<Vec<RowOf<C>>>
 where
-    C: ColumnTrait<EntityName: EntityTrait>,
+    C: ColumnTrait<EntityName: EntityTrait<Column = C>>,
 {
-    Ok(C::EntityName::find().filter(column.eq(value)).all(db).await?)
+    rows_where::<C::EntityName>(db, column.eq(value), order).await
+}
+
+/// The rows of `column`'s table whose `column` is one of `values`, by `order` where one is given.
+pub async fn rows_among<C, V>(
+    db: &impl ConnectionTrait,
+    column: C,
+    values: impl IntoIterator<Item = V>,
+    order: Option<C>,
+) -> ApiResult<Vec<RowOf<C>>>
+where
+    C: ColumnTrait<EntityName: EntityTrait<Column = C>>,
+    V: Into<sea_orm::Value>,
+{
+    rows_where::<C::EntityName>(db, column.is_in(values), order).await
 }
 
 /// `column = key`, or a condition no row meets when the code behind `key` was unknown.

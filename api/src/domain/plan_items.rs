@@ -9,6 +9,8 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+use uuid::Uuid;
+
 use super::{
     lookup,
     pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
@@ -177,4 +179,15 @@ pub async fn find_plan_item_by_code(
     code: &str,
 ) -> ApiResult<Option<plan_item::Model>> {
     lookup::by_code::<plan_item::Entity>(db, plan_item::Column::Code, code).await
+}
+
+/// The items of the plan with key `plan`, by sort key.
+pub async fn items_of_plan(db: &impl ConnectionTrait, plan: Uuid) -> ApiResult<Vec<plan_item::Model>> {
+    lookup::rows_with(
+        db,
+        plan_item::Column::PlanId,
+        plan,
+        Some(plan_item::Column::SortKey),
+    )
+    .await
 }

@@ -366,11 +366,13 @@ pub async fn summarize(
         .all(db)
         .await?;
     let funder_ids: HashSet<Uuid> = funder_links.iter().map(|(_, org)| *org).collect();
-    let funders = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(funder_ids))
-        .order_by_asc(organisation::Column::Code)
-        .all(db)
-        .await?;
+    let funders = lookup::rows_among(
+        db,
+        organisation::Column::Id,
+        funder_ids,
+        Some(organisation::Column::Code),
+    )
+    .await?;
     summary.by_funder = group_totals(funders, |o| o.id, &funder_links, &links);
     Ok(summary)
 }
@@ -387,10 +389,7 @@ async fn load_with_ancestors(
         if wanted.is_empty() {
             break;
         }
-        let found = plan_item::Entity::find()
-            .filter(plan_item::Column::Id.is_in(wanted.drain()))
-            .all(db)
-            .await?;
+        let found = lookup::rows_among(db, plan_item::Column::Id, wanted.drain(), None).await?;
         for item in found {
             if let Some(parent) = item.parent_id {
                 wanted.insert(parent);

@@ -11,7 +11,7 @@ use super::{
     lookup,
     pagination::{KeyKind, KeyValue, Page, PageRequest, paginate},
 };
-use crate::domain::lookup::rows_where;
+use crate::domain::lookup::{rows_among, rows_with};
 use crate::error::ApiResult;
 
 /// Narrows `targetGroups`; empty fields match everything.
@@ -94,12 +94,10 @@ pub struct EditionMember {
 /// The groups of edition `edition`, in its order: those first published in it and those it
 /// carries over from earlier editions.
 pub async fn edition_members(db: &impl ConnectionTrait, edition: Uuid) -> ApiResult<Vec<EditionMember>> {
-    let own = rows_where(db, target_group::Column::VocabularyId, edition).await?;
-    let rows = rows_where(db, vocabulary_carry_over::Column::VocabularyId, edition).await?;
-    let groups = target_group::Entity::find()
-        .filter(target_group::Column::Id.is_in(rows.iter().map(|r| r.target_group_id)))
-        .all(db)
-        .await?;
+    let own = rows_with(db, target_group::Column::VocabularyId, edition, None).await?;
+    let rows = rows_with(db, vocabulary_carry_over::Column::VocabularyId, edition, None).await?;
+    let group_ids = rows.iter().map(|r| r.target_group_id);
+    let groups = rows_among(db, target_group::Column::Id, group_ids, None).await?;
     let carried = rows.into_iter().map(|row| {
         let group = groups.iter().find(|g| g.id == row.target_group_id).cloned();
         (row, group)

@@ -245,15 +245,6 @@ pub async fn by_ids<M: Row>(
     by_id(db, M::Entity::find().filter(M::id_column().is_in(ids))).await
 }
 
-/// The rows of `E` whose `column` is one of `keys`.
-pub async fn rows_with<E: EntityTrait>(
-    db: &DatabaseConnection,
-    column: E::Column,
-    keys: impl IntoIterator<Item = Uuid>,
-) -> ApiResult<Vec<E::Model>> {
-    Ok(E::find().filter(column.is_in(keys)).all(db).await?)
-}
-
 /// The status cell of a row: `WITHDRAWN` or `ACTIVE`.
 pub fn status(withdrawn: bool) -> Cell {
     Cell::from(if withdrawn { "WITHDRAWN" } else { "ACTIVE" })

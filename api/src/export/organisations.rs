@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 
 use entity::{organisation, organisation_identifier, organisation_succession, region};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
 use super::{Cell, ExportFilter, RowWriter, by_id, by_ids, joined, keyset::Pages, status};
@@ -48,11 +46,13 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     });
     while let Some(page) = pages.next(db).await? {
         let ids: Vec<Uuid> = page.iter().map(|o| o.id).collect();
-        let identifiers = organisation_identifier::Entity::find()
-            .filter(organisation_identifier::Column::OrganisationId.is_in(ids.clone()))
-            .order_by_asc(organisation_identifier::Column::Identifier)
-            .all(db)
-            .await?;
+        let identifiers = lookup::rows_among(
+            db,
+            organisation_identifier::Column::OrganisationId,
+            ids.clone(),
+            Some(organisation_identifier::Column::Identifier),
+        )
+        .await?;
         let successions = organisation_succession::Entity::find()
             .filter(
                 Condition::any()

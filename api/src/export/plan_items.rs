@@ -7,10 +7,10 @@ use entity::{
     enums::PlanItemStatus, organisation, plan, plan_item, plan_item_target_group, responsibility,
     target_group,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, RowWriter, by_id, by_ids, joined, keyset::Pages, rows_with};
+use super::{Cell, ExportFilter, RowWriter, by_id, by_ids, joined, keyset::Pages};
 use crate::{
     domain::{lookup, plan_items},
     error::ApiResult,
@@ -71,22 +71,20 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
         let parent_ids: BTreeSet<Uuid> = items.iter().filter_map(|i| i.parent_id).collect();
         let parents: HashMap<Uuid, plan_item::Model> = by_ids(db, parent_ids).await?;
         let responsibilities =
-            rows_with::<responsibility::Entity>(db, responsibility::Column::PlanItemId, ids.clone()).await?;
+            lookup::rows_among(db, responsibility::Column::PlanItemId, ids.clone(), None).await?;
         let organisations: HashMap<Uuid, organisation::Model> =
             by_ids(db, responsibilities.iter().map(|r| r.organisation_id)).await?;
-        let group_links = rows_with::<plan_item_target_group::Entity>(
-            db,
-            plan_item_target_group::Column::PlanItemId,
-            ids.clone(),
-        )
-        .await?;
+        let group_links =
+            lookup::rows_among(db, plan_item_target_group::Column::PlanItemId, ids.clone(), None).await?;
         let groups: HashMap<Uuid, target_group::Model> =
             by_ids(db, group_links.iter().map(|l| l.target_group_id)).await?;
-        let funding = entity::funding_line::Entity::find()
-            .filter(entity::funding_line::Column::PlanItemId.is_in(ids))
-            .order_by_asc(entity::funding_line::Column::Source)
-            .all(db)
-            .await?;
+        let funding = lookup::rows_among(
+            db,
+            entity::funding_line::Column::PlanItemId,
+            ids,
+            Some(entity::funding_line::Column::Source),
+        )
+        .await?;
         for item in items {
             let mut bodies: Vec<(&organisation::Model, &str)> = responsibilities
                 .iter()

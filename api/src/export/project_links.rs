@@ -11,10 +11,10 @@ use entity::{
     organisation, plan_item, project_dac_purpose, project_link, project_participant, project_plan_item,
     project_region, region,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use uuid::Uuid;
 
-use super::{Cell, ExportFilter, Lang, RowWriter, by_id, by_ids, joined, keyset::Pages, rows_with, status};
+use super::{Cell, ExportFilter, Lang, RowWriter, by_id, by_ids, joined, keyset::Pages, status};
 use crate::{
     domain::{
         codelists, lookup,
@@ -107,33 +107,28 @@ pub async fn export(db: &DatabaseConnection, filter: &ExportFilter, out: &mut Ro
     while let Some(page) = pages.next(db).await? {
         let ids: Vec<Uuid> = page.iter().map(|l| l.id).collect();
         let item_links =
-            rows_with::<project_plan_item::Entity>(db, project_plan_item::Column::ProjectLinkId, ids.clone())
-                .await?;
+            lookup::rows_among(db, project_plan_item::Column::ProjectLinkId, ids.clone(), None).await?;
         let items: HashMap<Uuid, plan_item::Model> =
             by_ids(db, item_links.iter().map(|l| l.plan_item_id)).await?;
         let goal_codes: BTreeSet<String> = items.values().map(|i| strategic_goal_code(&i.code)).collect();
-        let goals: HashMap<String, plan_item::Model> = plan_item::Entity::find()
-            .filter(plan_item::Column::Code.is_in(goal_codes))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|g| (g.code.clone(), g))
-            .collect();
-        let participants = rows_with::<project_participant::Entity>(
-            db,
-            project_participant::Column::ProjectLinkId,
-            ids.clone(),
-        )
-        .await?;
+        let goals: HashMap<String, plan_item::Model> =
+            lookup::rows_among(db, plan_item::Column::Code, goal_codes, None)
+                .await?
+                .into_iter()
+                .map(|g| (g.code.clone(), g))
+                .collect();
+        let participants =
+            lookup::rows_among(db, project_participant::Column::ProjectLinkId, ids.clone(), None).await?;
         let organisations: HashMap<Uuid, organisation::Model> =
             by_ids(db, participants.iter().map(|p| p.organisation_id)).await?;
-        let purposes = project_dac_purpose::Entity::find()
-            .filter(project_dac_purpose::Column::ProjectLinkId.is_in(ids.clone()))
-            .order_by_asc(project_dac_purpose::Column::Code)
-            .all(db)
-            .await?;
-        let link_regions =
-            rows_with::<project_region::Entity>(db, project_region::Column::ProjectLinkId, ids).await?;
+        let purposes = lookup::rows_among(
+            db,
+            project_dac_purpose::Column::ProjectLinkId,
+            ids.clone(),
+            Some(project_dac_purpose::Column::Code),
+        )
+        .await?;
+        let link_regions = lookup::rows_among(db, project_region::Column::ProjectLinkId, ids, None).await?;
         let participants = by_link(&participants, |p| p.project_link_id);
         let purposes = by_link(&purposes, |p| p.project_link_id);
         let link_regions = by_link(&link_regions, |r| r.project_link_id);

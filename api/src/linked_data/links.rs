@@ -3,8 +3,7 @@
 
 use entity::{enums::PlanItemStatus, organisation, plan, plan_item, project_link, region, target_group};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::IntoCondition,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::IntoCondition,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -13,54 +12,7 @@ use super::{
     resource::{Link, Table, Texts},
     uri::PublicUrl,
 };
-use crate::error::ApiResult;
-
-/// A row of the table `C` is a column of.
-type RowOf<C> = <<C as ColumnTrait>::EntityName as EntityTrait>::Model;
-
-/// The rows of `column`'s table whose `column` is `key`, by `order` where one is given.
-pub async fn rows_with<C>(
-    db: &impl ConnectionTrait,
-    column: C,
-    key: Uuid,
-    order: Option<C>,
-) -> ApiResult<Vec<RowOf<C>>>
-where
-    C: ColumnTrait,
-    C::EntityName: EntityTrait,
-{
-    rows_where(db, column.eq(key), order).await
-}
-
-/// The rows of `column`'s table whose `column` is one of `keys`, by `order` where one is given.
-pub async fn rows_among<C>(
-    db: &impl ConnectionTrait,
-    column: C,
-    keys: impl IntoIterator<Item = Uuid>,
-    order: Option<C>,
-) -> ApiResult<Vec<RowOf<C>>>
-where
-    C: ColumnTrait,
-    C::EntityName: EntityTrait,
-{
-    rows_where(db, column.is_in(keys), order).await
-}
-
-async fn rows_where<C>(
-    db: &impl ConnectionTrait,
-    condition: impl IntoCondition,
-    order: Option<C>,
-) -> ApiResult<Vec<RowOf<C>>>
-where
-    C: ColumnTrait,
-    C::EntityName: EntityTrait,
-{
-    let mut select = <C::EntityName as EntityTrait>::find().filter(condition);
-    if let Some(order) = order {
-        select = select.order_by_asc(order);
-    }
-    Ok(select.all(db).await?)
-}
+use crate::{domain::lookup::rows_among, error::ApiResult};
 
 /// How many active project links `links` selects (a condition on `project_link::Column::Id`).
 pub async fn count_active_projects(db: &impl ConnectionTrait, links: impl IntoCondition) -> ApiResult<u64> {

@@ -11,14 +11,19 @@ use uuid::Uuid;
 
 use super::{
     links::{
-        graphql_query, item_link, item_links, item_table, plan_link, role_links, rows_among, rows_with,
-        sdg_uri, target_group_link,
+        graphql_query, item_link, item_links, item_table, plan_link, role_links, sdg_uri, target_group_link,
     },
     read_plans::count_projects,
     resource::{Kind, Link, Resource, Table, Texts},
     uri::PublicUrl,
 };
-use crate::{domain::plan_items::find_plan_item_by_code, error::ApiResult};
+use crate::{
+    domain::{
+        lookup::{rows_among, rows_with},
+        plan_items::find_plan_item_by_code,
+    },
+    error::ApiResult,
+};
 
 /// The item with canonical `code`: its path up, children, indicators, bodies and localizations.
 pub async fn read_item(

@@ -11,8 +11,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::{
     address::Address,
     links::{
-        count_active_projects, item_link, item_links, organisation_link, plan_link, region_link, rows_among,
-        rows_with, target_group_link,
+        count_active_projects, item_link, item_links, organisation_link, plan_link, region_link,
+        target_group_link,
     },
     read_items::{read_indicator, read_item},
     read_plans::read_plan,
@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     domain::{
+        lookup::{rows_among, rows_with},
         organisations::{find_organisation, find_region_by_code},
         target_groups::find_target_group_by_code,
     },

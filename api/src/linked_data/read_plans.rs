@@ -8,12 +8,19 @@ use uuid::Uuid;
 use super::{
     links::{
         count_active_projects, graphql_query, item_link, item_table, organisation_link, plan_link,
-        region_link, rows_among, rows_with,
+        region_link,
     },
     resource::{Kind, Resource, Texts},
     uri::PublicUrl,
 };
-use crate::{domain::plans::find_plan_by_code, error::ApiResult};
+use crate::{
+    domain::{
+        lookup::{rows_among, rows_with},
+        plan_items::items_of_plan,
+        plans::find_plan_by_code,
+    },
+    error::ApiResult,
+};
 
 /// The plan with `code`, its strategic goals and (as CSV) all its items.
 pub async fn read_plan(
@@ -96,13 +103,7 @@ pub async fn read_plan(
         "Regional and other plans",
         localizing.iter().map(|p| plan_link(base, p)).collect(),
     );
-    let items = rows_with(
-        db,
-        plan_item::Column::PlanId,
-        plan.id,
-        Some(plan_item::Column::SortKey),
-    )
-    .await?;
+    let items = items_of_plan(db, plan.id).await?;
     resource.narrower = items
         .iter()
         .filter(|i| i.parent_id.is_none())

@@ -6,11 +6,14 @@ use entity::{project_link, project_participant, project_plan_item, project_regio
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{
-    links::{item_links, region_link, role_links, rows_among, rows_with},
+    links::{item_links, region_link, role_links},
     resource::{Kind, Resource, Texts},
     uri::PublicUrl,
 };
-use crate::error::ApiResult;
+use crate::{
+    domain::lookup::{rows_among, rows_with},
+    error::ApiResult,
+};
 
 /// The project link with IATI identifier (or registry id) `key`.
 pub async fn read_project(

@@ -2,13 +2,13 @@
 //! in Ukrainian and English, description, category (the parent's code) and status, so that a
 //! donor can tag an activity `<tag vocabulary="99" vocabulary-uri="…/vocabulary/<plan>" code="3.1.12">`.
 
-use entity::{enums::PlanItemStatus, enums::VocabularyStatus, plan_item, target_group};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{enums::PlanItemStatus, enums::VocabularyStatus, target_group};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use super::{resource::Texts, uri::PublicUrl};
 use crate::{
-    domain::{plans::find_plan_by_code, target_groups::find_vocabulary_by_code},
+    domain::{plan_items::items_of_plan, plans::find_plan_by_code, target_groups::find_vocabulary_by_code},
     error::ApiResult,
 };
 
@@ -51,11 +51,7 @@ pub async fn read_codelist(
     code: &str,
 ) -> ApiResult<Option<Codelist>> {
     if let Some(plan) = find_plan_by_code(db, code).await? {
-        let items = plan_item::Entity::find()
-            .filter(plan_item::Column::PlanId.eq(plan.id))
-            .order_by_asc(plan_item::Column::SortKey)
-            .all(db)
-            .await?;
+        let items = items_of_plan(db, plan.id).await?;
         let numbers: std::collections::HashMap<uuid::Uuid, &str> =
             items.iter().map(|i| (i.id, i.number.as_str())).collect();
         return Ok(Some(Codelist {

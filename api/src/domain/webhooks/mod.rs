@@ -26,7 +26,7 @@ use super::{
     validation,
     write::{Patch, rows::Edit},
 };
-use crate::domain::lookup::rows_where;
+use crate::domain::lookup::rows_with;
 use crate::domain::write::rows::new_row;
 use crate::error::{ApiError, ApiResult};
 
@@ -345,7 +345,7 @@ pub async fn rotate_webhook_secret(
     }
     let stored = load_for_change(write, id).await?;
     let until = write.now + Duration::seconds(overlap_seconds);
-    let signing = rows_where(&write.txn, webhook_secret::Column::EndpointId, id).await?;
+    let signing = rows_with(&write.txn, webhook_secret::Column::EndpointId, id, None).await?;
     for secret in signing {
         if secret.expires_at.is_none_or(|expires| expires > until) {
             let mut expiring = secret.clone();

@@ -7,7 +7,10 @@ use uuid::Uuid;
 
 use super::Webhook;
 use crate::{
-    domain::access::{Actor, Scope},
+    domain::{
+        access::{Actor, Scope},
+        lookup::rows_among,
+    },
     error::ApiResult,
 };
 
@@ -31,10 +34,7 @@ pub async fn list_webhooks(
         .all(db)
         .await?;
     let ids: Vec<Uuid> = endpoints.iter().map(|e| e.id).collect();
-    let cursors = webhook_cursor::Entity::find()
-        .filter(webhook_cursor::Column::Id.is_in(ids))
-        .all(db)
-        .await?;
+    let cursors = rows_among(db, webhook_cursor::Column::Id, ids, None).await?;
     Ok(endpoints
         .into_iter()
         .map(|endpoint| Webhook {

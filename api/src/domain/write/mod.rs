@@ -67,8 +67,15 @@ pub type Patch<T> = Option<Option<T>>;
 
 /// Rows that are withdrawn with a time and a reason instead of being deleted.
 pub trait Withdrawable: Audited {
+    /// The row's version.
+    fn version(&self) -> i32 {
+        let (_, _, version) = self.stamps();
+        version
+    }
     /// When the row was withdrawn, if it was.
     fn withdrawn_at(&self) -> Option<DateTime<Utc>>;
+    /// Why the row was withdrawn, if it was.
+    fn withdrawal_reason(&self) -> Option<&str>;
     /// Marks the row withdrawn at `now` for `reason`.
     fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>);
 }
@@ -78,6 +85,10 @@ macro_rules! withdrawable {
         impl Withdrawable for entity::$module::Model {
             fn withdrawn_at(&self) -> Option<DateTime<Utc>> {
                 self.withdrawn_at
+            }
+
+            fn withdrawal_reason(&self) -> Option<&str> {
+                self.withdrawal_reason.as_deref()
             }
 
             fn mark_withdrawn(&mut self, reason: String, now: DateTime<Utc>) {

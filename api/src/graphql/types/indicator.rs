@@ -71,11 +71,7 @@ impl Indicator {
 
     #[graphql(flatten)]
     async fn withdrawal_fields(&self) -> IndicatorWithdrawal<'_> {
-        IndicatorWithdrawal::new(
-            self.0.version,
-            self.0.withdrawn_at,
-            self.0.withdrawal_reason.as_deref(),
-        )
+        IndicatorWithdrawal::of(&*self.0)
     }
 
     /// The plan item it measures.
@@ -129,11 +125,7 @@ impl IndicatorValue {
 
     #[graphql(flatten)]
     async fn withdrawal_fields(&self) -> IndicatorValueWithdrawal<'_> {
-        IndicatorValueWithdrawal::new(
-            self.0.version,
-            self.0.withdrawn_at,
-            self.0.withdrawal_reason.as_deref(),
-        )
+        IndicatorValueWithdrawal::of(&*self.0)
     }
 
     /// Baseline, target or actual.

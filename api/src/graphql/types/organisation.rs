@@ -55,11 +55,7 @@ impl Organisation {
 
     #[graphql(flatten)]
     async fn withdrawal_fields(&self) -> Withdrawal<'_> {
-        Withdrawal::new(
-            self.0.version,
-            self.0.withdrawn_at,
-            self.0.withdrawal_reason.as_deref(),
-        )
+        Withdrawal::of(&*self.0)
     }
 
     #[graphql(flatten)]

@@ -98,11 +98,7 @@ impl ProjectLink {
 
     #[graphql(flatten)]
     async fn withdrawal_fields(&self) -> Withdrawal<'_> {
-        Withdrawal::new(
-            self.0.version,
-            self.0.withdrawn_at,
-            self.0.withdrawal_reason.as_deref(),
-        )
+        Withdrawal::of(&*self.0)
     }
 
     /// OECD DAC purpose codes, e.g. `15170` (women's rights organisations).

@@ -5,6 +5,8 @@
 use async_graphql::Object;
 use chrono::{DateTime, Utc};
 
+use crate::domain::write::Withdrawable;
+
 /// Declares `$fields`, the `version`, `withdrawnAt` and `withdrawalReason` fields of a record that
 /// is withdrawn rather than deleted, with the doc written for `withdrawnAt` (a macro, as
 /// `bilingual_fields!` is, because a field's doc cannot be an argument).
@@ -18,16 +20,12 @@ macro_rules! withdrawal_fields {
         }
 
         impl<'a> $fields<'a> {
-            /// The fields of a record at `version`, withdrawn at `withdrawn_at` for `withdrawal_reason`.
-            pub fn new(
-                version: i32,
-                withdrawn_at: Option<DateTime<Utc>>,
-                withdrawal_reason: Option<&'a str>,
-            ) -> Self {
+            /// The fields of `record`.
+            pub fn of(record: &'a impl Withdrawable) -> Self {
                 Self {
-                    version,
-                    withdrawn_at,
-                    withdrawal_reason,
+                    version: record.version(),
+                    withdrawn_at: record.withdrawn_at(),
+                    withdrawal_reason: record.withdrawal_reason(),
                 }
             }
         }

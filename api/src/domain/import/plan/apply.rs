@@ -19,7 +19,7 @@ use super::{
     report::{Outcome, RowReport},
     resolve::Resolved,
 };
-use crate::domain::lookup::rows_where;
+use crate::domain::lookup::{rows_among, rows_with};
 use crate::domain::write::rows::new_row;
 use crate::{
     domain::{
@@ -157,11 +157,9 @@ async fn apply_plan(
             .into_iter()
             .map(|link| link.legal_act_id)
             .collect();
-        let recorded = legal_act::Entity::find()
-            .filter(legal_act::Column::Id.is_in(approving))
-            .all(&write.txn)
+        let recorded = rows_among(&write.txn, legal_act::Column::Id, approving, None)
             .await
-            .map_err(|e| fail()(e.into()))?
+            .map_err(fail())?
             .into_iter()
             .any(|a| a.number == act.number && a.adopted_on == act.adopted_on);
         if !recorded {
@@ -212,7 +210,7 @@ fn link_changes<'a, T: Ord>(
 
 async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Relations> {
     let db = &write.txn;
-    let mut funding: Vec<FundingRow> = rows_where(db, funding_line::Column::PlanItemId, item)
+    let mut funding: Vec<FundingRow> = rows_with(db, funding_line::Column::PlanItemId, item, None)
         .await?
         .into_iter()
         .map(|f| FundingRow {
@@ -224,21 +222,26 @@ async fn stored_relations(write: &WriteTransaction, item: Uuid) -> ApiResult<Rel
         .collect();
     funding.sort();
     Ok(Relations {
-        responsibilities: rows_where(db, responsibility::Column::PlanItemId, item)
+        responsibilities: rows_with(db, responsibility::Column::PlanItemId, item, None)
             .await?
             .into_iter()
             .map(|r| (r.organisation_id, r.role))
             .collect(),
-        target_groups: rows_where(db, plan_item_target_group::Column::PlanItemId, item)
+        target_groups: rows_with(db, plan_item_target_group::Column::PlanItemId, item, None)
             .await?
             .into_iter()
             .map(|l| l.target_group_id)
             .collect(),
-        implements: rows_where(db, plan_item_implementation::Column::ImplementingItemId, item)
-            .await?
-            .into_iter()
-            .map(|l| l.implemented_item_id)
-            .collect(),
+        implements: rows_with(
+            db,
+            plan_item_implementation::Column::ImplementingItemId,
+            item,
+            None,
+        )
+        .await?
+        .into_iter()
+        .map(|l| l.implemented_item_id)
+        .collect(),
         funding,
     })
 }
@@ -385,11 +388,9 @@ async fn apply_indicators(
             outcome,
         });
     }
-    let items: BTreeMap<Uuid, String> = plan_item::Entity::find()
-        .filter(plan_item::Column::PlanId.eq(plan.id))
-        .all(&write.txn)
+    let items: BTreeMap<Uuid, String> = rows_with(&write.txn, plan_item::Column::PlanId, plan.id, None)
         .await
-        .map_err(|e| at("indicators", None)(e.into()))?
+        .map_err(at("indicators", None))?
         .into_iter()
         .map(|i| (i.id, i.code))
         .collect();

@@ -12,7 +12,7 @@ use super::{
     parse::Parsed,
     report::{Problem, ProblemCode},
 };
-use crate::domain::lookup::rows_where;
+use crate::domain::lookup::rows_with;
 use crate::{
     domain::{
         lookup, numbering::CODE_SEPARATOR, plan_items::find_plan_item_by_code, plans::find_plan_by_code,
@@ -120,7 +120,7 @@ pub async fn resolve(
             if let Some(parent) = plan.parent_plan_id {
                 parent_plan = plan::Entity::find_by_id(parent).one(db).await?.map(|p| p.code);
             }
-            for item in rows_where(db, plan_item::Column::PlanId, plan.id).await? {
+            for item in rows_with(db, plan_item::Column::PlanId, plan.id, None).await? {
                 resolved.existing_items.insert(item.number.clone(), item);
             }
         }
