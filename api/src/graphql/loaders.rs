@@ -193,7 +193,7 @@ impl Regions {
     pub async fn all(&self) -> Result<Vec<Row<region::Entity>>, ApiError> {
         match self {
             Self::Memory(regions) => Ok(regions.as_ref().clone()),
-            Self::Database(loader) => Ok(loader.load_one(()).await?.unwrap_or_default()),
+            Self::Database(loader) => Ok(Box::pin(loader.load_one(())).await?.unwrap_or_default()),
         }
     }
 }
