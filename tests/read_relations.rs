@@ -210,3 +210,64 @@ async fn texts_answer_in_the_argument_language_then_accept_language_with_fallbac
     );
     assert_eq!(english.data()["targetGroup"]["label"], "Veterans");
 }
+
+/// Lists of objects read from the read model resolve field after field in place
+/// (`graphql::object_list`); the database path resolves them with async-graphql's executor. Both
+/// answer alike: aliases, a field selected twice (merged), fragment spreads and inline fragments
+/// (on the type and on an interface it implements), `__typename`, arguments, nested lists, and a
+/// field that still reads the database (`localizationCoverage`) inside a list.
+#[tokio::test]
+async fn lists_resolved_in_place_answer_as_the_executor_does() {
+    let query = r#"query($code: String!) {
+        plan(code: $code) {
+            goals {
+                __typename code
+                children { code }
+                children { title kids: children(includeWithdrawn: true) { code ...Item } }
+                ... on Node { id }
+                ... on PlanItem { number }
+                indicators { code values(sex: F) { value sex } all: values { kind } }
+            }
+        }
+        plans(first: 10) { nodes { code localizationCoverage { region { code } status } } }
+        nothing: plan(code: "FX-NONE") { goals { code } }
+    }
+    fragment Item on PlanItem { kind targetGroups { code __typename } responsibilities { role organisation { code } } }"#;
+    let variables = json!({ "code": NATIONAL });
+    let app = TestApp::with_fixture().await;
+    let from_memory = app.without_response_cache();
+    let in_place = from_memory
+        .anonymous()
+        .graphql_request(query, variables.clone())
+        .send()
+        .await;
+    let from_database = from_memory.reading_the_database();
+    let by_executor = from_database
+        .anonymous()
+        .graphql_request(query, variables)
+        .send()
+        .await;
+
+    let (in_place_text, in_place) = (in_place.text(), in_place.json());
+    assert!(in_place["errors"].is_null(), "{in_place}");
+    assert_eq!(in_place, by_executor.json());
+    let goal = &in_place["data"]["plan"]["goals"][0];
+    assert_eq!(goal["__typename"], "PlanItem");
+    assert!(
+        goal["children"][0]["code"].is_string() && goal["children"][0]["title"].is_string(),
+        "{goal}"
+    );
+    assert!(goal["children"][0]["kids"].is_array(), "{goal}");
+    assert!(goal["id"].is_string() && goal["number"] == "1", "{goal}");
+    // Fields answer in the order the query selects them.
+    let order = [
+        "\"__typename\"",
+        "\"code\"",
+        "\"children\"",
+        "\"id\"",
+        "\"number\"",
+        "\"indicators\"",
+    ]
+    .map(|key| in_place_text.find(key).unwrap_or(usize::MAX));
+    assert!(order.is_sorted(), "{order:?} in {in_place_text}");
+}

@@ -65,12 +65,15 @@ pub async fn related<E: Readable, T>(
 
 /// The rows with key `key` in the group `pick` chooses, in their stored order, each as `wrap`
 /// makes it: what every to-many relation without a filter answers.
-pub async fn related_all<E: Readable, T>(
+pub async fn related_all<E: Readable, T, C>(
     ctx: &Context<'_>,
     key: uuid::Uuid,
     pick: fn(&Loaders) -> &Group<E>,
     wrap: impl FnMut(Row<E>) -> T,
-) -> async_graphql::Result<Vec<T>> {
+) -> async_graphql::Result<C>
+where
+    C: FromIterator<T>,
+{
     Ok(group(pick(loaders(ctx)?), key)
         .await?
         .into_iter()
@@ -80,11 +83,11 @@ pub async fn related_all<E: Readable, T>(
 
 /// `rows` as `wrap` makes them, without the withdrawn ones unless `include_withdrawn`: what every
 /// relation with an `includeWithdrawn` argument answers.
-pub fn in_force<M: Withdrawable, T>(
+pub fn in_force<M: Withdrawable, T, C: FromIterator<T>>(
     rows: impl IntoIterator<Item = Arc<M>>,
     include_withdrawn: bool,
     wrap: fn(Arc<M>) -> T,
-) -> Vec<T> {
+) -> C {
     rows.into_iter()
         .filter(|row| include_withdrawn || row.withdrawn_at().is_none())
         .map(wrap)

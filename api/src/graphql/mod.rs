@@ -14,6 +14,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod natural_keys;
 pub mod node_id;
+pub mod object_list;
 pub mod query;
 pub mod schema;
 pub mod subscription;

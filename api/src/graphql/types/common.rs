@@ -72,9 +72,9 @@ macro_rules! connection_type {
         #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
             /// The objects of this page, each with its cursor.
-            pub edges: Vec<$edge>,
+            pub edges: $crate::graphql::object_list::ObjectList<$edge>,
             /// The objects of this page, without cursors.
-            pub nodes: Vec<$node>,
+            pub nodes: $crate::graphql::object_list::ObjectList<$node>,
             /// Where this page lies in the whole list.
             pub page_info: async_graphql::connection::PageInfo,
             /// How many objects the whole list has (across all pages) with the filters given.
@@ -108,7 +108,7 @@ macro_rules! connection_type {
                         start_cursor: edges.first().map(|edge| edge.cursor.clone()),
                         end_cursor: edges.last().map(|edge| edge.cursor.clone()),
                     },
-                    edges,
+                    edges: edges.into(),
                     total_count: page.total_count,
                 }
             }

@@ -1,6 +1,7 @@
 //! `Indicator` and its values.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{indicator, indicator_value};
 use std::sync::Arc;
@@ -92,7 +93,7 @@ impl Indicator {
 
         #[graphql(desc = "Only values of this kind.")] kind: Option<IndicatorValueKind>,
         #[graphql(desc = "Only values for this sex (F, M or T for total).")] sex: Option<Sex>,
-    ) -> Result<Vec<IndicatorValue>> {
+    ) -> Result<ObjectList<IndicatorValue>> {
         let values = group(&loaders(ctx)?.values_by_indicator, self.0.id).await?;
         let kind = kind.map(entity::enums::IndicatorValueKind::from);
         let sex = sex.map(entity::enums::Sex::from);

@@ -1,6 +1,7 @@
 //! `Organisation`: a body that owns plans, carries out items, funds or implements projects.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{organisation, organisation_name};
 use std::sync::Arc;
@@ -64,7 +65,7 @@ impl Organisation {
     }
 
     /// Every name the organisation has had, oldest first: by dates where known, the current name last.
-    async fn name_history(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationName>> {
+    async fn name_history(&self, ctx: &Context<'_>) -> Result<ObjectList<OrganisationName>> {
         let mut names = group(&loaders(ctx)?.names_by_organisation, self.0.id).await?;
         let is_current = |n: &organisation_name::Model| {
             n.valid_until.is_none() && n.name_uk == self.0.name_uk && n.name_en == self.0.name_en
@@ -111,7 +112,7 @@ impl Organisation {
     }
 
     /// Bodies whose functions this organisation took over.
-    async fn predecessors(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
+    async fn predecessors(&self, ctx: &Context<'_>) -> Result<ObjectList<Organisation>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.successions_by_successor, self.0.id).await?;
         Ok(
@@ -124,7 +125,7 @@ impl Organisation {
     }
 
     /// Bodies that took over this organisation's functions.
-    async fn successors(&self, ctx: &Context<'_>) -> Result<Vec<Organisation>> {
+    async fn successors(&self, ctx: &Context<'_>) -> Result<ObjectList<Organisation>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.successions_by_predecessor, self.0.id).await?;
         Ok(many(&loaders.organisations, links.iter().map(|l| l.successor_id))
@@ -144,7 +145,7 @@ impl Organisation {
             desc = "Also return withdrawn plans (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Plan>> {
+    ) -> Result<ObjectList<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_owner, self.0.id).await?;
         Ok(in_force(plans, include_withdrawn, Plan))
     }

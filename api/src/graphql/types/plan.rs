@@ -1,6 +1,7 @@
 //! `Plan`, its legal acts, and the acts themselves.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -111,7 +112,7 @@ impl Plan {
             desc = "Also return withdrawn plans (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Plan>> {
+    ) -> Result<ObjectList<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_parent, self.0.id).await?;
         Ok(in_force(plans, include_withdrawn, Plan))
     }
@@ -131,13 +132,13 @@ impl Plan {
             desc = "Also return withdrawn plans (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Plan>> {
+    ) -> Result<ObjectList<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_superseded, self.0.id).await?;
         Ok(in_force(plans, include_withdrawn, Plan))
     }
 
     /// The legal acts that approve, amend or repeal the plan, by date.
-    async fn legal_acts(&self, ctx: &Context<'_>) -> Result<Vec<PlanLegalAct>> {
+    async fn legal_acts(&self, ctx: &Context<'_>) -> Result<ObjectList<PlanLegalAct>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.plan_acts_by_plan, self.0.id).await?;
         let acts = many(&loaders.legal_acts, links.iter().map(|l| l.legal_act_id)).await?;
@@ -154,7 +155,7 @@ impl Plan {
                 .cmp(&b.act.adopted_on)
                 .then(a.act.number.cmp(&b.act.number))
         });
-        Ok(result)
+        Ok(result.into())
     }
 
     /// The plan's strategic goals, by number: the top of its tree. Follow `children` for the rest.
@@ -168,7 +169,7 @@ impl Plan {
             desc = "Also return withdrawn goals (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<PlanItem>> {
+    ) -> Result<ObjectList<PlanItem>> {
         let goals = group(&loaders(ctx)?.goals_by_plan, self.0.id).await?;
         live_items(ctx, goals, include_withdrawn).await
     }
@@ -179,7 +180,7 @@ impl Plan {
     /// figures as the `coverage` export and the `/coverage/<plan code>` page). Withdrawn regional
     /// plans and withdrawn items count for nothing (and a withdrawn national plan is localized by
     /// no region). Empty for other levels.
-    async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<Vec<RegionLocalization>> {
+    async fn localization_coverage(&self, ctx: &Context<'_>) -> Result<ObjectList<RegionLocalization>> {
         Ok(crate::domain::coverage::plan_coverage(db(ctx)?, &self.0)
             .await?
             .into_iter()

@@ -2,6 +2,7 @@
 //! responsibilities.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -164,13 +165,13 @@ impl PlanItem {
             desc = "Also return withdrawn items (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<PlanItem>> {
+    ) -> Result<ObjectList<PlanItem>> {
         let children = group(&loaders(ctx)?.items_by_parent, self.0.id).await?;
         live_items(ctx, children, include_withdrawn).await
     }
 
     /// The path from the strategic goal down to this item's parent (empty for a strategic goal).
-    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<ObjectList<PlanItem>> {
         let loaders = loaders(ctx)?;
         let mut path = Vec::new();
         let mut next = self.0.parent_id;
@@ -186,7 +187,7 @@ impl PlanItem {
             }
         }
         path.reverse();
-        Ok(path)
+        Ok(path.into())
     }
 
     /// The indicators that measure the item, by code; withdrawn indicators are left out unless
@@ -199,7 +200,7 @@ impl PlanItem {
             desc = "Also return withdrawn indicators (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Indicator>> {
+    ) -> Result<ObjectList<Indicator>> {
         let indicators = group(&loaders(ctx)?.indicators_by_item, self.0.id).await?;
         Ok(in_force(indicators, include_withdrawn, Indicator))
     }
@@ -214,7 +215,7 @@ impl PlanItem {
             desc = "Also return withdrawn groups (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<TargetGroup>> {
+    ) -> Result<ObjectList<TargetGroup>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.target_group_links_by_item, self.0.id).await?;
         let mut groups = many(&loaders.target_groups, links.iter().map(|l| l.target_group_id)).await?;
@@ -224,12 +225,12 @@ impl PlanItem {
     }
 
     /// Who carries the item out, and in what role.
-    async fn responsibilities(&self, ctx: &Context<'_>) -> Result<Vec<Responsibility>> {
+    async fn responsibilities(&self, ctx: &Context<'_>) -> Result<ObjectList<Responsibility>> {
         related_all(ctx, self.0.id, |l| &l.responsibilities_by_item, Responsibility).await
     }
 
     /// The item's sources of financing with their estimated amounts.
-    async fn funding(&self, ctx: &Context<'_>) -> Result<Vec<FundingLine>> {
+    async fn funding(&self, ctx: &Context<'_>) -> Result<ObjectList<FundingLine>> {
         related_all(ctx, self.0.id, |l| &l.funding_by_item, FundingLine).await
     }
 
@@ -244,7 +245,7 @@ impl PlanItem {
             desc = "Also return withdrawn items (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<PlanItem>> {
+    ) -> Result<ObjectList<PlanItem>> {
         let links = group(&loaders(ctx)?.implemented_by_item, self.0.id).await?;
         let ids = links.iter().map(|l| l.implemented_item_id);
         live_items_by_code(ctx, ids, include_withdrawn).await
@@ -261,7 +262,7 @@ impl PlanItem {
             desc = "Also return withdrawn items (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<PlanItem>> {
+    ) -> Result<ObjectList<PlanItem>> {
         let links = group(&loaders(ctx)?.localizations_by_item, self.0.id).await?;
         let ids = links.iter().map(|l| l.implementing_item_id);
         live_items_by_code(ctx, ids, include_withdrawn).await
@@ -368,7 +369,7 @@ pub async fn live_items(
     ctx: &Context<'_>,
     items: Vec<Row<plan_item::Entity>>,
     include_withdrawn: bool,
-) -> Result<Vec<PlanItem>> {
+) -> Result<ObjectList<PlanItem>> {
     Ok(live_only(ctx, items, include_withdrawn)
         .await?
         .into_iter()
@@ -382,7 +383,7 @@ async fn live_items_by_code(
     ctx: &Context<'_>,
     ids: impl IntoIterator<Item = uuid::Uuid>,
     include_withdrawn: bool,
-) -> Result<Vec<PlanItem>> {
+) -> Result<ObjectList<PlanItem>> {
     let mut items = many(&loaders(ctx)?.plan_items, ids).await?;
     items.sort_by(|a, b| a.code.cmp(&b.code));
     live_items(ctx, items, include_withdrawn).await

@@ -1,6 +1,7 @@
 //! `ProjectLink`: a donor or partner project linked to plan items.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use async_graphql::{Context, ID, Object, Result};
 use entity::{project_link, project_participant};
 use std::sync::Arc;
@@ -118,12 +119,12 @@ impl ProjectLink {
     }
 
     /// Participating organisations with their IATI roles.
-    async fn participants(&self, ctx: &Context<'_>) -> Result<Vec<ProjectParticipant>> {
+    async fn participants(&self, ctx: &Context<'_>) -> Result<ObjectList<ProjectParticipant>> {
         related_all(ctx, self.0.id, |l| &l.participants_by_project, ProjectParticipant).await
     }
 
     /// The regions the project works in, by code.
-    async fn regions(&self, ctx: &Context<'_>) -> Result<Vec<Region>> {
+    async fn regions(&self, ctx: &Context<'_>) -> Result<ObjectList<Region>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.regions_by_project, self.0.id).await?;
         let mut regions = many(&loaders.regions, links.iter().map(|l| l.region_id)).await?;
@@ -132,7 +133,7 @@ impl ProjectLink {
     }
 
     /// The plan items the project contributes to, by code.
-    async fn plan_items(&self, ctx: &Context<'_>) -> Result<Vec<PlanItem>> {
+    async fn plan_items(&self, ctx: &Context<'_>) -> Result<ObjectList<PlanItem>> {
         let loaders = loaders(ctx)?;
         let links = group(&loaders.items_by_project, self.0.id).await?;
         let mut items = many(&loaders.plan_items, links.iter().map(|l| l.plan_item_id)).await?;

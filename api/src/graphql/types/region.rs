@@ -1,6 +1,7 @@
 //! `Region`: a first-level subdivision of Ukraine.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use async_graphql::{Context, ID, Object, Result};
 use entity::region;
 use std::sync::Arc;
@@ -60,7 +61,7 @@ impl Region {
             desc = "Also return withdrawn plans (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Plan>> {
+    ) -> Result<ObjectList<Plan>> {
         let plans = group(&loaders(ctx)?.plans_by_region, self.0.id).await?;
         Ok(in_force(plans, include_withdrawn, Plan))
     }

@@ -1,6 +1,7 @@
 //! `TargetGroup` and its `Vocabulary`.
 
 use crate::domain::entity_type::EntityType;
+use crate::graphql::object_list::ObjectList;
 use crate::read_model::table::Row;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use entity::{target_group, vocabulary};
@@ -91,7 +92,7 @@ impl TargetGroup {
 
     /// Every edition of the vocabulary the group is in: the one it was first published in and
     /// those that carry it over unchanged, oldest first.
-    async fn editions(&self, ctx: &Context<'_>) -> Result<Vec<Vocabulary>> {
+    async fn editions(&self, ctx: &Context<'_>) -> Result<ObjectList<Vocabulary>> {
         let loaders = loaders(ctx)?;
         let carried = group(&loaders.carry_overs_by_group, self.0.id).await?;
         let mut editions = many(
@@ -104,7 +105,7 @@ impl TargetGroup {
     }
 
     /// The groups this one replaces: groups of earlier editions renamed into it or replaced by it.
-    async fn replaces(&self, ctx: &Context<'_>) -> Result<Vec<TargetGroup>> {
+    async fn replaces(&self, ctx: &Context<'_>) -> Result<ObjectList<TargetGroup>> {
         let mut groups = group(&loaders(ctx)?.groups_replaced_by, self.0.id).await?;
         groups.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(groups.into_iter().map(TargetGroup).collect())
@@ -157,7 +158,7 @@ impl TargetGroup {
             desc = "Also return withdrawn indicators (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<Indicator>> {
+    ) -> Result<ObjectList<Indicator>> {
         let loaders = loaders(ctx)?;
         let items = live_only(ctx, self.items(ctx).await?, include_withdrawn).await?;
         let batches = groups(&loaders.indicators_by_item, items.iter().map(|i| i.id)).await?;
@@ -238,7 +239,7 @@ impl Vocabulary {
             desc = "Also return withdrawn groups (left out by default). Default false."
         )]
         include_withdrawn: bool,
-    ) -> Result<Vec<VocabularyEntry>> {
+    ) -> Result<ObjectList<VocabularyEntry>> {
         let loaders = loaders(ctx)?;
         let own = group(&loaders.target_groups_by_vocabulary, self.0.id).await?;
         let carried = group(&loaders.carry_overs_by_vocabulary, self.0.id).await?;
@@ -264,7 +265,7 @@ impl Vocabulary {
             .collect();
         entries
             .sort_by(|a, b| (a.position, &a.target_group.0.code).cmp(&(b.position, &b.target_group.0.code)));
-        Ok(entries)
+        Ok(entries.into())
     }
 
     /// The address of this vocabulary as an IATI codelist (XML, JSON, CSV), to write as the
