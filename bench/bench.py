@@ -119,8 +119,8 @@ class Server:
     def __init__(self, env, data_dir, name):
         self.port = free_port()
         self.env = dict(env, NAP_BIND=f"127.0.0.1:{self.port}", NAP_SEED_ON_START="never",
-                        NAP_LOG="warn", NAP_RATE_LIMIT_PER_ADDRESS="1000000",
-                        NAP_RATE_LIMIT_PER_TOKEN="1000000")
+                        NAP_LOG="warn", NAP_RATE_LIMIT_PER_ADDRESS="1000000000",
+                        NAP_RATE_LIMIT_PER_TOKEN="1000000000")
         self.log = open(data_dir / f"server-{name}.log", "w")
         started = time.monotonic()
         self.process = subprocess.Popen([str(BINARY), "serve"], env=self.env, stdout=self.log,

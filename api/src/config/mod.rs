@@ -345,9 +345,9 @@ impl Config {
             cors_origins: setting(env, "NAP_CORS_ORIGINS", list(origin))?.unwrap_or_default(),
             cors_any_origin_anonymous: setting(env, "NAP_CORS_ANONYMOUS_ANY_ORIGIN", true_or_false)?
                 .unwrap_or(defaults.cors_any_origin_anonymous),
-            rate_per_token: setting(env, "NAP_RATE_LIMIT_PER_TOKEN", whole_number(1..=1_000_000))?
+            rate_per_token: setting(env, "NAP_RATE_LIMIT_PER_TOKEN", whole_number(1..=1_000_000_000))?
                 .unwrap_or(defaults.rate_per_token),
-            rate_per_address: setting(env, "NAP_RATE_LIMIT_PER_ADDRESS", whole_number(1..=1_000_000))?
+            rate_per_address: setting(env, "NAP_RATE_LIMIT_PER_ADDRESS", whole_number(1..=1_000_000_000))?
                 .unwrap_or(defaults.rate_per_address),
             trusted_proxies: setting(env, "NAP_TRUSTED_PROXIES", list(str::parse))?.unwrap_or_default(),
             response_cache_bytes: setting(
