@@ -43,10 +43,11 @@ async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
     let page = client.get("/graphiql").send().await;
     assert_eq!(page.status, 200);
     assert!(page.text().contains("graphiql"), "{}", page.text());
-    // The binary allocates with mimalloc, and says so.
+    // The binary allocates with mimalloc, with the purge delay it sets itself when the
+    // environment names none (it runs itself again with it), and says so.
     let metrics = client.get("/metrics").send().await.text();
     let build_info = format!(
-        "nap_build_info{{version=\"{}\",allocator=\"mimalloc\"}} 1\n",
+        "nap_build_info{{version=\"{}\",allocator=\"mimalloc, purge delay 10 ms\"}} 1\n",
         env!("CARGO_PKG_VERSION")
     );
     assert!(metrics.contains(&build_info), "no {build_info} in {metrics}");
