@@ -15,7 +15,8 @@
 //! A read that does wait (one that still goes to the database) switches the list back to
 //! concurrency: the object that waits and every object after it resolve together, so their reads
 //! share batches as before. Requests that read the database (mutations, or every read when the
-//! read model is over its memory limit) use async-graphql's executor throughout.
+//! read model is over its memory limit), and lists of an interface or union type, use
+//! async-graphql's executor throughout.
 
 use std::{
     borrow::Cow,
@@ -29,7 +30,7 @@ use async_graphql::{
     ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
     indexmap::{IndexMap, map::Entry},
     parser::types::{Field, Selection, SelectionSet},
-    registry::Registry,
+    registry::{MetaType, Registry},
     resolver_utils::resolve_list,
 };
 use futures_util::future::join_all;
@@ -69,7 +70,7 @@ impl<T: ContainerType + Send + Sync> OutputType for ObjectList<T> {
 
     async fn resolve(&self, ctx: &ContextSelectionSet<'_>, field: &Positioned<Field>) -> ServerResult<Value> {
         // Boxed (and its type erased) because an object's fields may hold lists of objects again.
-        let resolving: Resolving<'_> = if reads_wait(ctx) {
+        let resolving: Resolving<'_> = if reads_wait(ctx) || !is_object_type::<T>(ctx) {
             Box::pin(resolve_list(ctx, field, &self.0, Some(self.0.len())))
         } else {
             Box::pin(resolve_in_place(ctx, &self.0))
@@ -86,6 +87,15 @@ fn reads_wait(ctx: &ContextSelectionSet<'_>) -> bool {
         || ctx
             .data_opt::<Arc<Loaders>>()
             .is_none_or(|loaders| loaders.lookups.is_none())
+}
+
+/// Whether `T` is an object type: an interface or a union answers for objects of several types,
+/// whose fragments apply differently, and is left to async-graphql's executor.
+fn is_object_type<T: OutputType>(ctx: &ContextSelectionSet<'_>) -> bool {
+    matches!(
+        ctx.schema_env.registry.types.get(T::type_name().as_ref()),
+        Some(MetaType::Object { .. })
+    )
 }
 
 /// The objects one after another, until one waits: then it and the rest together.
