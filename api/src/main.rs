@@ -167,17 +167,6 @@ enum MigrateAction {
 }
 
 fn main() -> ExitCode {
-    apply_allocator_settings();
-    run_command_line()
-}
-
-#[tokio::main]
-async fn run_command_line() -> ExitCode {
-    let allocator = match std::env::var("MIMALLOC_PURGE_DELAY") {
-        Ok(delay) => format!("mimalloc, purge delay {delay} ms"),
-        Err(_) => "mimalloc".to_owned(),
-    };
-    nap_registry::metrics::set_allocator(allocator.leak());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -188,6 +177,20 @@ async fn run_command_line() -> ExitCode {
             }
         }
     };
+    // Only the server runs long enough for the allocator's settings to matter.
+    if matches!(cli.command, None | Some(Command::Serve)) {
+        apply_allocator_settings();
+    }
+    run_command_line(cli)
+}
+
+#[tokio::main]
+async fn run_command_line(cli: Cli) -> ExitCode {
+    let allocator = match std::env::var("MIMALLOC_PURGE_DELAY") {
+        Ok(delay) => format!("mimalloc, purge delay {delay} ms"),
+        Err(_) => "mimalloc".to_owned(),
+    };
+    nap_registry::metrics::set_allocator(allocator.leak());
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => failed(&error),
