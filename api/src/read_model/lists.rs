@@ -31,8 +31,19 @@ use crate::{
 
 /// Keys by code and the lists in their list order, built once per snapshot.
 pub struct Lookups {
-    items: Arc<Table<plan_item::Entity>>,
+    catalogue: Arc<Catalogue>,
     links: Arc<Table<project_link::Entity>>,
+    /// Positions of the project links by id.
+    links_in_order: Vec<u32>,
+}
+
+/// The lookups over plans, items, regions, target groups and organisations: kept from one
+/// snapshot to the next while none of those tables changes (a project link's write changes none).
+pub struct Catalogue {
+    /// The highest generation of the tables it was built over (a table read again gets a
+    /// generation higher than every earlier one, so a change of any of them changes this).
+    generation: u64,
+    items: Arc<Table<plan_item::Entity>>,
     plan_ids: HashMap<String, Uuid>,
     item_ids: HashMap<String, Uuid>,
     region_ids: HashMap<String, Uuid>,
@@ -48,8 +59,6 @@ pub struct Lookups {
     withdrawn_plans: HashSet<Uuid>,
     /// Each plan's region.
     plan_regions: HashMap<Uuid, Option<Uuid>>,
-    /// Positions of the project links by id.
-    links_in_order: Vec<u32>,
 }
 
 fn positions_sorted_by<M, K: Ord>(rows: &[M], key: impl Fn(&M) -> K) -> Vec<u32> {
@@ -62,12 +71,25 @@ fn by_code<M>(rows: &[M], code: impl Fn(&M) -> &str, id: impl Fn(&M) -> Uuid) ->
     rows.iter().map(|row| (code(row).to_owned(), id(row))).collect()
 }
 
-impl Lookups {
-    /// The lookups over `tables`.
-    pub fn build(tables: &Tables) -> Self {
+impl Catalogue {
+    /// The generation of the catalogue `tables` hold.
+    fn generation_of(tables: &Tables) -> u64 {
+        [
+            tables.get::<plan::Entity>().generation,
+            tables.get::<plan_item::Entity>().generation,
+            tables.get::<region::Entity>().generation,
+            tables.get::<target_group::Entity>().generation,
+            tables.get::<organisation::Entity>().generation,
+            tables.get::<organisation_identifier::Entity>().generation,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or_default()
+    }
+
+    fn build(tables: &Tables) -> Self {
         let plans: Arc<Table<plan::Entity>> = tables.get();
         let items: Arc<Table<plan_item::Entity>> = tables.get();
-        let links: Arc<Table<project_link::Entity>> = tables.get();
         let regions: Arc<Table<region::Entity>> = tables.get();
         let groups: Arc<Table<target_group::Entity>> = tables.get();
         let organisations: Arc<Table<organisation::Entity>> = tables.get();
@@ -85,6 +107,7 @@ impl Lookups {
             items_by_plan.entry(plan).or_default().push(position);
         }
         Self {
+            generation: Self::generation_of(tables),
             withdrawn_plans: plans
                 .rows
                 .iter()
@@ -99,20 +122,35 @@ impl Lookups {
             region_ids: by_code(&regions.rows, |r| &r.code, |r| r.id),
             target_group_ids: by_code(&groups.rows, |g| &g.code, |g| g.id),
             organisation_ids,
-            links_in_order: positions_sorted_by(&links.rows, |l| l.id),
             items,
+        }
+    }
+}
+
+impl Lookups {
+    /// The lookups over `tables`, keeping `previous`'s catalogue when its tables did not change.
+    pub fn build(tables: &Tables, previous: Option<&Self>) -> Self {
+        let generation = Catalogue::generation_of(tables);
+        let catalogue = match previous.filter(|p| p.catalogue.generation == generation) {
+            Some(previous) => Arc::clone(&previous.catalogue),
+            None => Arc::new(Catalogue::build(tables)),
+        };
+        let links: Arc<Table<project_link::Entity>> = tables.get();
+        Self {
+            catalogue,
+            links_in_order: positions_sorted_by(&links.rows, |l| l.id),
             links,
         }
     }
 
     /// The plan with `code`.
     pub fn plan(&self, code: &str) -> Option<Uuid> {
-        self.plan_ids.get(code).copied()
+        self.catalogue.plan_ids.get(code).copied()
     }
 
     /// The plan item with canonical `code`.
     pub fn plan_item(&self, code: &str) -> Option<Uuid> {
-        self.item_ids.get(code).copied()
+        self.catalogue.item_ids.get(code).copied()
     }
 
     /// `planItems`: a page of the items matching `filter`, by sort key then code; `None` when the
@@ -126,18 +164,19 @@ impl Lookups {
         if filter.search.is_some() {
             return None;
         }
+        let catalogue = &*self.catalogue;
         // A code that names nothing matches nothing (`Some(None)`).
         let plan = filter.plan.as_deref().map(|code| self.plan(code));
         let parent = filter.parent.as_deref().map(|code| self.plan_item(code));
         let region = filter
             .region
             .as_deref()
-            .map(|code| self.region_ids.get(code).copied());
-        let (withdrawn_plans, plan_regions) = (&self.withdrawn_plans, &self.plan_regions);
+            .map(|code| catalogue.region_ids.get(code).copied());
+        let (withdrawn_plans, plan_regions) = (&catalogue.withdrawn_plans, &catalogue.plan_regions);
         let serving = match &filter.target_group {
             Some(code) => Some(item_set(
                 &loaders.item_links_by_target_group,
-                self.target_group_ids.get(code.as_str()).copied(),
+                catalogue.target_group_ids.get(code.as_str()).copied(),
                 |link| Some(link.plan_item_id),
             )?),
             None => None,
@@ -147,7 +186,7 @@ impl Lookups {
             let keep = |r: &entity::responsibility::Model| role.is_none_or(|role| r.role == role);
             Some(match &filter.organisation {
                 Some(code) => {
-                    let organisation = self.organisation_ids.get(code.as_str()).copied();
+                    let organisation = catalogue.organisation_ids.get(code.as_str()).copied();
                     item_set(&loaders.responsibilities_by_organisation, organisation, |r| {
                         keep(r).then_some(r.plan_item_id)
                     })?
@@ -156,7 +195,8 @@ impl Lookups {
                     let Group::Memory(by_item) = &loaders.responsibilities_by_item else {
                         return None;
                     };
-                    self.items
+                    catalogue
+                        .items
                         .rows
                         .iter()
                         .filter(|item| by_item.get(&item.id).any(|r| keep(r)))
@@ -186,13 +226,13 @@ impl Lookups {
         };
         // Items of one plan are listed apart: look only at those.
         let candidates = match plan {
-            Some(Some(plan)) => self.items_by_plan.get(&plan).map_or(&[][..], Vec::as_slice),
+            Some(Some(plan)) => catalogue.items_by_plan.get(&plan).map_or(&[][..], Vec::as_slice),
             Some(None) => &[][..],
-            None => &self.items_in_order,
+            None => &catalogue.items_in_order,
         };
         let rows: Vec<&Row<plan_item::Entity>> = candidates
             .iter()
-            .map(|&p| &self.items.rows[p as usize])
+            .map(|&p| &catalogue.items.rows[p as usize])
             .filter(|item| matches(item))
             .collect();
         Some(
@@ -220,7 +260,7 @@ impl Lookups {
         let with_role = |code: &str, role: ParticipantRole| {
             item_set(
                 &loaders.participants_by_organisation,
-                self.organisation_ids.get(code).copied(),
+                self.catalogue.organisation_ids.get(code).copied(),
                 |p| (p.role == role).then_some(p.project_link_id),
             )
         };
@@ -235,7 +275,7 @@ impl Lookups {
         let in_region = match &filter.region {
             Some(code) => Some(item_set(
                 &loaders.projects_by_region,
-                self.region_ids.get(code.as_str()).copied(),
+                self.catalogue.region_ids.get(code.as_str()).copied(),
                 |r| Some(r.project_link_id),
             )?),
             None => None,

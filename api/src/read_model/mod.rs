@@ -236,6 +236,9 @@ impl ReadModel {
             db: &self.db,
             tables: &snapshot.tables,
             previous: previous.map(|p| &p.groupings),
+            previous_lookups: previous
+                .and_then(|p| p.loaders.as_ref())
+                .and_then(|loaders| loaders.lookups.as_deref()),
             built: RefCell::new(Groupings::new()),
             bytes: RefCell::new(0),
         };
@@ -266,12 +269,13 @@ impl ReadModel {
     }
 }
 
-/// Builds loaders over a snapshot's tables, reusing the previous snapshot's groupings of tables
-/// that did not change.
+/// Builds loaders over a snapshot's tables, reusing the previous snapshot's groupings and lookups
+/// of tables that did not change.
 struct MemorySource<'a> {
     db: &'a DatabaseConnection,
     tables: &'a tables::Tables,
     previous: Option<&'a Groupings>,
+    previous_lookups: Option<&'a lists::Lookups>,
     built: RefCell<Groupings>,
     bytes: RefCell<usize>,
 }
@@ -317,6 +321,9 @@ impl Source for MemorySource<'_> {
     }
 
     fn lookups(&self) -> Option<Arc<lists::Lookups>> {
-        Some(Arc::new(lists::Lookups::build(self.tables)))
+        Some(Arc::new(lists::Lookups::build(
+            self.tables,
+            self.previous_lookups,
+        )))
     }
 }

@@ -80,13 +80,31 @@ pub struct Grouped<E: Readable> {
     table: Arc<Table<E>>,
     /// Positions of the rows by key. The keys are the registry's own ids, not chosen by clients,
     /// so a fast hash serves (every relation a query follows is a lookup here).
-    groups: HashMap<Uuid, Vec<u32>, foldhash::fast::RandomState>,
+    groups: HashMap<Uuid, Positions, foldhash::fast::RandomState>,
+}
+
+/// The positions of one group's rows in its table, in order. Most groups (every grouping by id,
+/// and most of a project link's rows) hold one row, kept in place: no allocation of its own, so a
+/// snapshot rebuilt after each write allocates, and leaves behind, a fraction of what a list per
+/// key would.
+enum Positions {
+    One(u32),
+    Many(Box<[u32]>),
+}
+
+impl Positions {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Self::One(position) => std::slice::from_ref(position),
+            Self::Many(positions) => positions,
+        }
+    }
 }
 
 impl<E: Readable> Grouped<E> {
     /// Groups `table` as `grouping` says.
     pub fn build(table: Arc<Table<E>>, grouping: &Grouping<E>) -> Self {
-        let mut keyed: HashMap<Uuid, Vec<(Vec<Value>, u32)>> = HashMap::new();
+        let mut keyed: HashMap<Uuid, Vec<u32>, foldhash::fast::RandomState> = HashMap::default();
         for (position, row) in table.rows.iter().enumerate() {
             if grouping.keep.is_some_and(|keep| !keep(row)) {
                 continue;
@@ -94,17 +112,27 @@ impl<E: Readable> Grouped<E> {
             let Value::Uuid(Some(key)) = row.get(grouping.column) else {
                 continue;
             };
-            let sort_key = grouping.order.iter().map(|column| row.get(*column)).collect();
             let Ok(position) = u32::try_from(position) else {
                 unreachable!("a table of more than 4 billion rows")
             };
-            keyed.entry(key).or_default().push((sort_key, position));
+            keyed.entry(key).or_default().push(position);
         }
+        let sort_key = |position: &u32| -> Vec<Value> {
+            let row = &table.rows[*position as usize];
+            grouping.order.iter().map(|column| row.get(*column)).collect()
+        };
         let groups = keyed
             .into_iter()
-            .map(|(key, mut rows)| {
-                rows.sort_by(|(a, _), (b, _)| compare_keys(a, b));
-                (key, rows.into_iter().map(|(_, position)| position).collect())
+            .map(|(key, mut positions)| {
+                let positions = match positions.as_mut_slice() {
+                    [one] => Positions::One(*one),
+                    many => {
+                        // Rows of equal keys keep the table's order, as the stable sort did before.
+                        many.sort_by_cached_key(|position| SortKey(sort_key(position)));
+                        Positions::Many(positions.into_boxed_slice())
+                    }
+                };
+                (key, positions)
             })
             .collect();
         Self { table, groups }
@@ -114,14 +142,45 @@ impl<E: Readable> Grouped<E> {
     pub fn get(&self, key: &Uuid) -> impl Iterator<Item = &Row<E>> {
         self.groups
             .get(key)
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Positions::as_slice)
+            .iter()
             .map(|&position| &self.table.rows[position as usize])
     }
 
     /// Estimated bytes of the grouping itself (the rows are counted with their table).
     pub fn bytes(&self) -> usize {
-        self.groups.len() * 64 + self.groups.values().map(Vec::len).sum::<usize>() * 4
+        let listed: usize = self
+            .groups
+            .values()
+            .map(|positions| match positions {
+                Positions::One(_) => 0,
+                Positions::Many(positions) => positions.len() * 4 + 16,
+            })
+            .sum();
+        self.groups.capacity() * (size_of::<Uuid>() + size_of::<Positions>() + 1) + listed
+    }
+}
+
+/// A row's sort key, ordered as the database orders it.
+struct SortKey(Vec<Value>);
+
+impl PartialEq for SortKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for SortKey {}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_keys(&self.0, &other.0)
     }
 }
 
