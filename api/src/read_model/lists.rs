@@ -39,7 +39,7 @@ pub struct Lookups {
 
 /// The lookups over plans, items, regions, target groups and organisations: kept from one
 /// snapshot to the next while none of those tables changes (a project link's write changes none).
-pub struct Catalogue {
+struct Catalogue {
     /// The highest generation of the tables it was built over (a table read again gets a
     /// generation higher than every earlier one, so a change of any of them changes this).
     generation: u64,
@@ -87,7 +87,7 @@ impl Catalogue {
         .unwrap_or_default()
     }
 
-    fn build(tables: &Tables) -> Self {
+    fn build(tables: &Tables, generation: u64) -> Self {
         let plans: Arc<Table<plan::Entity>> = tables.get();
         let items: Arc<Table<plan_item::Entity>> = tables.get();
         let regions: Arc<Table<region::Entity>> = tables.get();
@@ -107,7 +107,7 @@ impl Catalogue {
             items_by_plan.entry(plan).or_default().push(position);
         }
         Self {
-            generation: Self::generation_of(tables),
+            generation,
             withdrawn_plans: plans
                 .rows
                 .iter()
@@ -133,7 +133,7 @@ impl Lookups {
         let generation = Catalogue::generation_of(tables);
         let catalogue = match previous.filter(|p| p.catalogue.generation == generation) {
             Some(previous) => Arc::clone(&previous.catalogue),
-            None => Arc::new(Catalogue::build(tables)),
+            None => Arc::new(Catalogue::build(tables, generation)),
         };
         let links: Arc<Table<project_link::Entity>> = tables.get();
         Self {

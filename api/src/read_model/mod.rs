@@ -235,10 +235,7 @@ impl ReadModel {
         let source = MemorySource {
             db: &self.db,
             tables: &snapshot.tables,
-            previous: previous.map(|p| &p.groupings),
-            previous_lookups: previous
-                .and_then(|p| p.loaders.as_ref())
-                .and_then(|loaders| loaders.lookups.as_deref()),
+            previous,
             built: RefCell::new(Groupings::new()),
             bytes: RefCell::new(0),
         };
@@ -274,8 +271,7 @@ impl ReadModel {
 struct MemorySource<'a> {
     db: &'a DatabaseConnection,
     tables: &'a tables::Tables,
-    previous: Option<&'a Groupings>,
-    previous_lookups: Option<&'a lists::Lookups>,
+    previous: Option<&'a Snapshot>,
     built: RefCell<Groupings>,
     bytes: RefCell<usize>,
 }
@@ -292,7 +288,7 @@ impl MemorySource<'_> {
         let key = (TypeId::of::<E>(), format!("{name}|{}", grouping.keep.is_some()));
         let reused = self
             .previous
-            .and_then(|previous| previous.get(&key))
+            .and_then(|previous| previous.groupings.get(&key))
             .filter(|(generation, _)| *generation == table.generation)
             .and_then(|(_, any)| Arc::clone(any).downcast::<Grouped<E>>().ok());
         let grouped = reused.unwrap_or_else(|| Arc::new(Grouped::build(Arc::clone(&table), grouping)));
@@ -321,9 +317,10 @@ impl Source for MemorySource<'_> {
     }
 
     fn lookups(&self) -> Option<Arc<lists::Lookups>> {
-        Some(Arc::new(lists::Lookups::build(
-            self.tables,
-            self.previous_lookups,
-        )))
+        let previous = self
+            .previous
+            .and_then(|p| p.loaders.as_ref())
+            .and_then(|loaders| loaders.lookups.as_deref());
+        Some(Arc::new(lists::Lookups::build(self.tables, previous)))
     }
 }

@@ -117,19 +117,21 @@ impl<E: Readable> Grouped<E> {
             };
             keyed.entry(key).or_default().push(position);
         }
-        let sort_key = |position: &u32| -> Vec<Value> {
-            let row = &table.rows[*position as usize];
+        let sort_key = |position: u32| -> Vec<Value> {
+            let row = &table.rows[position as usize];
             grouping.order.iter().map(|column| row.get(*column)).collect()
         };
         let groups = keyed
             .into_iter()
-            .map(|(key, mut positions)| {
-                let positions = match positions.as_mut_slice() {
+            .map(|(key, positions)| {
+                let positions = match positions.as_slice() {
                     [one] => Positions::One(*one),
                     many => {
-                        // Rows of equal keys keep the table's order, as the stable sort did before.
-                        many.sort_by_cached_key(|position| SortKey(sort_key(position)));
-                        Positions::Many(positions.into_boxed_slice())
+                        let mut sorted: Vec<(Vec<Value>, u32)> =
+                            many.iter().map(|&p| (sort_key(p), p)).collect();
+                        // Stable: rows of equal keys keep the table's order.
+                        sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b));
+                        Positions::Many(sorted.into_iter().map(|(_, position)| position).collect())
                     }
                 };
                 (key, positions)
@@ -158,29 +160,6 @@ impl<E: Readable> Grouped<E> {
             })
             .sum();
         self.groups.capacity() * (size_of::<Uuid>() + size_of::<Positions>() + 1) + listed
-    }
-}
-
-/// A row's sort key, ordered as the database orders it.
-struct SortKey(Vec<Value>);
-
-impl PartialEq for SortKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other).is_eq()
-    }
-}
-
-impl Eq for SortKey {}
-
-impl PartialOrd for SortKey {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for SortKey {
-    fn cmp(&self, other: &Self) -> Ordering {
-        compare_keys(&self.0, &other.0)
     }
 }
 
