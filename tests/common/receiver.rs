@@ -9,7 +9,15 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{Router, body::Bytes, http::HeaderMap, http::StatusCode, response::IntoResponse};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{ConnectInfo, connect_info::Connected},
+    http::HeaderMap,
+    http::StatusCode,
+    response::IntoResponse,
+    serve::IncomingStream,
+};
 use nap_registry::{AppState, app, config::WebhookSettings, linked_data::PublicUrl, webhooks};
 use serde_json::Value;
 use tokio::sync::watch;
@@ -36,6 +44,23 @@ pub struct Received {
     pub json: Value,
     /// The status the receiver answered with (0 for a hang: it answers too late).
     pub answered: u16,
+    /// When the connection it came on was opened: a request a killed sender wrote before it died
+    /// can still be read after it, on a connection opened before the kill.
+    pub connection_opened: Instant,
+}
+
+/// What the receiver knows of a connection: when it was accepted.
+#[derive(Debug, Clone, Copy)]
+struct Connection {
+    opened: Instant,
+}
+
+impl Connected<IncomingStream<'_, tokio::net::TcpListener>> for Connection {
+    fn connect_info(_: IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Self {
+            opened: Instant::now(),
+        }
+    }
 }
 
 impl Received {
@@ -65,7 +90,8 @@ impl Receiver {
     pub async fn start() -> Self {
         let script = Arc::new(Mutex::new(Script::default()));
         let shared = Arc::clone(&script);
-        let router = Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
+        let router = Router::new().fallback(
+            move |ConnectInfo(connection): ConnectInfo<Connection>, headers: HeaderMap, body: Bytes| {
             let script = Arc::clone(&shared);
             async move {
                 let body = String::from_utf8_lossy(&body).into_owned();
@@ -88,6 +114,7 @@ impl Receiver {
                         json: serde_json::from_str(&body).unwrap_or(Value::Null),
                         body,
                         answered,
+                        connection_opened: connection.opened,
                     });
                     reply
                 };
@@ -103,7 +130,9 @@ impl Receiver {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.unwrap();
+            axum::serve(listener, router.into_make_service_with_connect_info::<Connection>())
+                .await
+                .unwrap();
         });
         Self {
             address,
@@ -142,8 +171,22 @@ impl Receiver {
 
     /// Waits until `count` requests have been accepted and returns them.
     pub async fn wait_for_accepted(&self, count: usize) -> Vec<Received> {
+        self.wait_for_accepted_on_connections_since(count, None).await
+    }
+
+    /// Waits until `count` requests on connections opened after `since` (all, for `None`) have
+    /// been accepted and returns those requests.
+    pub async fn wait_for_accepted_on_connections_since(
+        &self,
+        count: usize,
+        since: Option<Instant>,
+    ) -> Vec<Received> {
         eventually(&format!("{count} accepted deliveries"), || async {
-            let accepted = self.accepted();
+            let accepted: Vec<Received> = self
+                .accepted()
+                .into_iter()
+                .filter(|r| since.is_none_or(|since| r.connection_opened > since))
+                .collect();
             (accepted.len() >= count).then_some(accepted)
         })
         .await
