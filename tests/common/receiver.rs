@@ -12,10 +12,10 @@ use std::{
 use axum::{
     Router,
     body::Bytes,
-    extract::{ConnectInfo, connect_info::Connected},
+    extract::{ConnectInfo, State, connect_info::Connected},
     http::HeaderMap,
     http::StatusCode,
-    response::IntoResponse,
+    response::{IntoResponse, Response},
     serve::IncomingStream,
 };
 use nap_registry::{AppState, app, config::WebhookSettings, linked_data::PublicUrl, webhooks};
@@ -89,50 +89,16 @@ impl Receiver {
     /// Starts a receiver that answers 204 unless told otherwise.
     pub async fn start() -> Self {
         let script = Arc::new(Mutex::new(Script::default()));
-        let shared = Arc::clone(&script);
-        let router = Router::new().fallback(
-            move |ConnectInfo(connection): ConnectInfo<Connection>, headers: HeaderMap, body: Bytes| {
-            let script = Arc::clone(&shared);
-            async move {
-                let body = String::from_utf8_lossy(&body).into_owned();
-                let reply = {
-                    let mut script = script.lock().unwrap();
-                    let reply = script
-                        .next
-                        .pop_front()
-                        .or(script.otherwise)
-                        .unwrap_or(Reply::Status(204));
-                    let answered = match reply {
-                        Reply::Status(status) => status,
-                        Reply::Hang(_) => 0,
-                    };
-                    script.received.push(Received {
-                        headers: headers
-                            .iter()
-                            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-                            .collect(),
-                        json: serde_json::from_str(&body).unwrap_or(Value::Null),
-                        body,
-                        answered,
-                        connection_opened: connection.opened,
-                    });
-                    reply
-                };
-                match reply {
-                    Reply::Status(status) => StatusCode::from_u16(status).unwrap().into_response(),
-                    Reply::Hang(duration) => {
-                        tokio::time::sleep(duration).await;
-                        StatusCode::OK.into_response()
-                    }
-                }
-            }
-        });
+        let router = Router::new().fallback(answer).with_state(Arc::clone(&script));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<Connection>())
-                .await
-                .unwrap();
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<Connection>(),
+            )
+            .await
+            .unwrap();
         });
         Self {
             address,
@@ -190,6 +156,46 @@ impl Receiver {
             (accepted.len() >= count).then_some(accepted)
         })
         .await
+    }
+}
+
+/// Records a request and answers it as the script says.
+async fn answer(
+    State(script): State<Arc<Mutex<Script>>>,
+    ConnectInfo(connection): ConnectInfo<Connection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = String::from_utf8_lossy(&body).into_owned();
+    let reply = {
+        let mut script = script.lock().unwrap();
+        let reply = script
+            .next
+            .pop_front()
+            .or(script.otherwise)
+            .unwrap_or(Reply::Status(204));
+        let answered = match reply {
+            Reply::Status(status) => status,
+            Reply::Hang(_) => 0,
+        };
+        script.received.push(Received {
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+                .collect(),
+            json: serde_json::from_str(&body).unwrap_or(Value::Null),
+            body,
+            answered,
+            connection_opened: connection.opened,
+        });
+        reply
+    };
+    match reply {
+        Reply::Status(status) => StatusCode::from_u16(status).unwrap().into_response(),
+        Reply::Hang(duration) => {
+            tokio::time::sleep(duration).await;
+            StatusCode::OK.into_response()
+        }
     }
 }
 
