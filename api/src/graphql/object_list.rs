@@ -21,6 +21,7 @@
 use std::{
     borrow::Cow,
     future::{Future, poll_fn},
+    hash::{BuildHasher, RandomState},
     pin::{Pin, pin},
     sync::Arc,
     task::Poll,
@@ -28,7 +29,10 @@ use std::{
 
 use async_graphql::{
     ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
-    indexmap::{IndexMap, map::Entry},
+    indexmap::{
+        IndexMap,
+        map::{Entry, RawEntryApiV1, raw_entry_v1::RawEntryMut},
+    },
     parser::types::{Field, Selection, SelectionSet},
     registry::{MetaType, Registry},
     resolver_utils::resolve_list,
@@ -104,9 +108,9 @@ async fn resolve_in_place<T: ContainerType + Send + Sync>(
     objects: &[T],
 ) -> ServerResult<Value> {
     // Every object of the list has the same type, so the same fields.
-    let mut fields = Vec::new();
-    selected_fields(ctx, ctx.item, &T::type_name(), &mut fields);
-    let fields = fields.as_slice();
+    let mut selected = Vec::new();
+    selected_fields(ctx, ctx.item, &T::type_name(), &mut selected);
+    let fields = &Fields::new(selected);
     let mut values = Vec::with_capacity(objects.len());
     for (index, object) in objects.iter().enumerate() {
         let ctx_index = ctx.with_index(index);
@@ -128,27 +132,64 @@ async fn resolve_in_place<T: ContainerType + Send + Sync>(
     Ok(Value::List(values))
 }
 
+/// The fields selected on every object of a list, with their answer keys hashed once for the
+/// whole list: each object's answer is a map built with the same hasher, so each key's hash is
+/// worked out once per list, not once per object.
+struct Fields<'a> {
+    hasher: RandomState,
+    fields: Vec<SelectedField<'a>>,
+}
+
+struct SelectedField<'a> {
+    field: &'a Positioned<Field>,
+    key: Name,
+    key_hash: u64,
+}
+
+impl<'a> Fields<'a> {
+    fn new(fields: Vec<&'a Positioned<Field>>) -> Self {
+        let hasher = RandomState::new();
+        let fields = fields
+            .into_iter()
+            .map(|field| {
+                let key = field.node.response_key().node.clone();
+                let key_hash = hasher.hash_one(&key);
+                SelectedField { field, key, key_hash }
+            })
+            .collect();
+        Self { hasher, fields }
+    }
+}
+
 /// One object's `fields`, one after another, as async-graphql's `resolve_container` answers
 /// them.
 async fn resolve_object<T: ContainerType>(
     ctx: &ContextSelectionSet<'_>,
-    fields: &[&Positioned<Field>],
+    fields: &Fields<'_>,
     object: &T,
 ) -> Value {
-    let mut answer = IndexMap::with_capacity(fields.len());
-    for field in fields {
-        let key = field.node.response_key().node.clone();
-        if field.node.name.node == "__typename" {
-            merge(
-                &mut answer,
-                key,
-                Value::String(object.introspection_type_name().into_owned()),
-            );
-            continue;
-        }
-        match object.resolve_field(&ctx.with_field(field)).await {
-            Ok(value) => merge(&mut answer, key, value.unwrap_or_default()),
-            Err(error) => ctx.add_error(error),
+    let mut answer = IndexMap::with_capacity_and_hasher(fields.fields.len(), fields.hasher.clone());
+    for selected in &fields.fields {
+        let field = selected.field;
+        let value = if field.node.name.node == "__typename" {
+            Value::String(object.introspection_type_name().into_owned())
+        } else {
+            match object.resolve_field(&ctx.with_field(field)).await {
+                Ok(value) => value.unwrap_or_default(),
+                Err(error) => {
+                    ctx.add_error(error);
+                    continue;
+                }
+            }
+        };
+        match answer
+            .raw_entry_mut_v1()
+            .from_hash(selected.key_hash, |key| *key == selected.key)
+        {
+            RawEntryMut::Vacant(entry) => {
+                entry.insert_hashed_nocheck(selected.key_hash, selected.key.clone(), value);
+            }
+            RawEntryMut::Occupied(entry) => merge_into(entry.into_mut(), value),
         }
     }
     if answer.is_empty() {
@@ -200,14 +241,17 @@ fn selected_fields<'a>(
 }
 
 /// Adds `value` under `key`, merging it into an object already there (a field selected twice).
-fn merge(answer: &mut IndexMap<Name, Value>, key: Name, value: Value) {
-    let present = match answer.entry(key) {
+fn merge<S: BuildHasher>(answer: &mut IndexMap<Name, Value, S>, key: Name, value: Value) {
+    match answer.entry(key) {
         Entry::Vacant(entry) => {
             entry.insert(value);
-            return;
         }
-        Entry::Occupied(entry) => entry.into_mut(),
-    };
+        Entry::Occupied(entry) => merge_into(entry.into_mut(), value),
+    }
+}
+
+/// Merges `value` into `present`, the value of a field selected twice.
+fn merge_into(present: &mut Value, value: Value) {
     match (present, value) {
         (Value::Object(present), Value::Object(value)) => merge_all(present, value),
         (Value::List(present), Value::List(value)) => {
@@ -221,7 +265,7 @@ fn merge(answer: &mut IndexMap<Name, Value>, key: Name, value: Value) {
     }
 }
 
-fn merge_all(answer: &mut IndexMap<Name, Value>, values: IndexMap<Name, Value>) {
+fn merge_all<S: BuildHasher>(answer: &mut IndexMap<Name, Value, S>, values: IndexMap<Name, Value>) {
     for (key, value) in values {
         merge(answer, key, value);
     }
