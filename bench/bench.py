@@ -47,7 +47,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from measure import Sample, log, memory, metrics, oha_binary, reset_peak, row, run_oha, table
+from measure import Sample, log, memory, metrics, oha_binary, reset_peak, resident_parts, row, run_oha, table
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TARGET_DIR = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", "target"))
@@ -323,6 +323,7 @@ def bench_engine(engine, args, oha):
                 rows = bench_server(server, args, oha, found, token, work)
                 sections.append({"engine": engine, "cache": mode, "rows": rows, "cold_start_s": server.cold_start_s,
                                  "ready_rss_mb": server.ready_rss_mb, "end_rss_mb": memory(server.pid)[1],
+                                 "end_rss_parts_mb": resident_parts(server.pid),
                                  "allocator": metrics(server.port).allocator})
             finally:
                 server.stop()
@@ -465,7 +466,9 @@ def main():
             f"on ({args.response_cache_bytes} bytes)" if args.response_cache_bytes else "on (default size)")
         report += [f"## {section['engine']}, response cache {cache}", "",
                    f"Cold start (spawn to the first 200 of /readyz): {section['cold_start_s']:.2f} s, RSS then "
-                   f"{section['ready_rss_mb']:.1f} MB; RSS at the end {section['end_rss_mb']:.1f} MB.", "",
+                   f"{section['ready_rss_mb']:.1f} MB; RSS at the end {section['end_rss_mb']:.1f} MB "
+                   f"({section['end_rss_parts_mb'][0]:.1f} MB anonymous, {section['end_rss_parts_mb'][1]:.1f} MB "
+                   "file-backed: the binary's pages).", "",
                    table(section["rows"]), ""]
     report += ["## Targets (issue 13)", "", targets_table(target_checks(sections, args.size)), ""]
     text = "\n".join(report)

@@ -91,6 +91,18 @@ def reset_peak(pid):
         log(f"cannot reset the peak RSS, rows show the peak since start: {error}")
 
 
+def resident_parts(pid):
+    """The resident set split, MB: anonymous (the heap and stacks) and file-backed (the binary's
+    pages), so that a high RSS says which of them grew."""
+    values = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(("RssAnon:", "RssFile:")):
+                name, amount, _unit = line.split()
+                values[name.rstrip(":")] = int(amount) / 1024
+    return values.get("RssAnon", 0.0), values.get("RssFile", 0.0)
+
+
 def memory(pid):
     """Peak (since the last reset) and current resident set size, MB."""
     values = {}
