@@ -17,7 +17,8 @@ concurrency and duration, one row per query shape:
   mix        Q1-Q4 mixed, read only
   Q5         the same mix with a writer updating a project link five times a second; after each
              acknowledged update the writer reads the link back anonymously (through the response
-             cache) and counts a stale read if the answer predates the update
+             cache) and counts a stale read if the answer predates the update; its read share of
+             the mix is measured in alternating 2 s slices (mix, then mix with the writer, 4 times)
 
 It prints a table per engine and cache mode (requests/s, p50 and p99 latency, server CPU ms per
 request, errors, server peak and final RSS, SQL statements per request), then which of issue 13's
@@ -236,6 +237,24 @@ class Writer(threading.Thread):
             self.stop_event.wait(self.interval)
 
 
+def interleaved_read_share(server, oha, urls, connections, token, found, work, rounds=4, seconds=2):
+    """Q5's read throughput as a share of the read-only mix's, measured in alternating short slices
+    (the mix, then the mix with the writer), so that the machine's speed, which drifts over a run,
+    weighs on both sides alike; also the writer's writes, stale reads and errors in its slices."""
+    mix = q5 = 0.0
+    writes = stale = errors = 0
+    for _ in range(rounds):
+        mix += run_oha(oha, urls, connections, f"{seconds}s", work)["summary"]["requestsPerSec"]
+        writer = Writer(server.port, token, found["link"], interval=0.2)
+        writer.start()
+        q5 += run_oha(oha, urls, connections, f"{seconds}s", work)["summary"]["requestsPerSec"]
+        writer.stop_event.set()
+        writer.join()
+        found["link"]["version"] = writer.version
+        writes, stale, errors = writes + writer.writes, stale + writer.stale, errors + writer.errors
+    return (q5 / mix if mix else None), writes, stale, errors
+
+
 def row_urls(port, found):
     """The URLs of each row (one, or many picked at random), and whether it sends the token."""
     one = {
@@ -283,12 +302,15 @@ def bench_server(server, args, oha, found, token, work):
             after = Sample(server.port, server.pid)
             result = row(ROWS[key], connections, report, server.pid, before, after, extra)
             if writer:
-                result.update(stale=writer.stale, writer_errors=writer.errors)
+                share, writes, stale, errors = interleaved_read_share(server, oha, targets, connections, token,
+                                                                      found, work)
+                writes, stale, errors = writes + writer.writes, stale + writer.stale, errors + writer.errors
+                result.update(stale=stale, writer_errors=errors, read_share=share)
                 mix = next((r for r in rows if r["query"] == "mix" and r["connections"] == connections), None)
-                share = f"; reads {result['rps'] / mix['rps']:.0%} of mix" if mix and mix["rps"] else ""
-                result["read_share"] = result["rps"] / mix["rps"] if mix and mix["rps"] else None
-                result["extra"] = (f"{writer.writes} writes, {writer.stale} stale reads, {writer.errors} writer "
-                                   f"errors{share}; CPU and SQL/req include the writer's requests")
+                rows_share = f", the rows {result['rps'] / mix['rps']:.0%}" if mix and mix["rps"] else ""
+                share_note = f"; reads {share:.0%} of mix (alternating 2 s slices{rows_share})" if share else ""
+                result["extra"] = (f"{writes} writes, {stale} stale reads, {errors} writer errors{share_note}; "
+                                   "CPU and SQL/req include the writer's requests")
             rows.append(result)
             log(table(rows[-1:]).splitlines()[-1])
     return rows
