@@ -91,27 +91,26 @@ def reset_peak(pid):
         log(f"cannot reset the peak RSS, rows show the peak since start: {error}")
 
 
-def resident_parts(pid):
-    """The resident set split, MB: anonymous (the heap and stacks) and file-backed (the binary's
-    pages), so that a high RSS says which of them grew."""
+def status_mb(pid, *names):
+    """Memory figures of `/proc/<pid>/status` (kB there), in MB, in the order named."""
     values = {}
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith(("RssAnon:", "RssFile:")):
-                name, amount, _unit = line.split()
-                values[name.rstrip(":")] = int(amount) / 1024
-    return values.get("RssAnon", 0.0), values.get("RssFile", 0.0)
+            name, _, rest = line.partition(":")
+            if name in names:
+                values[name] = int(rest.split()[0]) / 1024
+    return tuple(values.get(name, 0.0) for name in names)
+
+
+def resident_parts(pid):
+    """The resident set split, MB: anonymous (the heap and stacks) and file-backed (the binary's
+    pages), so that a high RSS says which of them grew."""
+    return status_mb(pid, "RssAnon", "RssFile")
 
 
 def memory(pid):
     """Peak (since the last reset) and current resident set size, MB."""
-    values = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith(("VmHWM:", "VmRSS:")):
-                name, amount, _unit = line.split()
-                values[name.rstrip(":")] = int(amount) / 1024
-    return values.get("VmHWM", 0.0), values.get("VmRSS", 0.0)
+    return status_mb(pid, "VmHWM", "VmRSS")
 
 
 class Sample:
