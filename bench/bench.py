@@ -87,6 +87,9 @@ TARGET_CONNECTIONS = 32
 MEDIUM_RSS_MB = 64
 NATIONAL_COLD_START_S = 5.0
 Q5_READ_SHARE = 0.8
+# Q5's read share of the mix: this many rounds of a slice of the mix, then one with the writer.
+SHARE_ROUNDS = 4
+SHARE_SLICE_S = 2
 
 
 def free_port():
@@ -202,12 +205,25 @@ class Writer(threading.Thread):
     """Updates one project link a few times a second; after each acknowledged update reads it
     back anonymously and counts a stale read if the answer is older than the update."""
 
-    def __init__(self, port, token, link, interval):
+    def __init__(self, port, token, link, interval=0.2):
         super().__init__(daemon=True)
         self.port, self.token, self.link, self.interval = port, token, link, interval
         self.stop_event = threading.Event()
         self.writes = self.stale = self.errors = 0
         self.version = link["version"]
+
+    @classmethod
+    def started(cls, port, token, found):
+        """A writer updating the discovered link, running."""
+        writer = cls(port, token, found["link"])
+        writer.start()
+        return writer
+
+    def finish(self, found):
+        """Stops the writer and hands the link's version it reached on to the next one."""
+        self.stop_event.set()
+        self.join()
+        found["link"]["version"] = self.version
 
     def run(self):
         version = self.link["version"]
@@ -237,22 +253,18 @@ class Writer(threading.Thread):
             self.stop_event.wait(self.interval)
 
 
-def interleaved_read_share(server, oha, urls, connections, token, found, work, rounds=4, seconds=2):
+def interleaved_read_share(server, oha, urls, connections, token, found, work):
     """Q5's read throughput as a share of the read-only mix's, measured in alternating short slices
     (the mix, then the mix with the writer), so that the machine's speed, which drifts over a run,
-    weighs on both sides alike; also the writer's writes, stale reads and errors in its slices."""
+    weighs on both sides alike; also the writers of those slices, whose counts join the row's."""
     mix = q5 = 0.0
-    writes = stale = errors = 0
-    for _ in range(rounds):
-        mix += run_oha(oha, urls, connections, f"{seconds}s", work)["summary"]["requestsPerSec"]
-        writer = Writer(server.port, token, found["link"], interval=0.2)
-        writer.start()
-        q5 += run_oha(oha, urls, connections, f"{seconds}s", work)["summary"]["requestsPerSec"]
-        writer.stop_event.set()
-        writer.join()
-        found["link"]["version"] = writer.version
-        writes, stale, errors = writes + writer.writes, stale + writer.stale, errors + writer.errors
-    return (q5 / mix if mix else None), writes, stale, errors
+    writers = []
+    for _ in range(SHARE_ROUNDS):
+        mix += run_oha(oha, urls, connections, f"{SHARE_SLICE_S}s", work)["summary"]["requestsPerSec"]
+        writers.append(Writer.started(server.port, token, found))
+        q5 += run_oha(oha, urls, connections, f"{SHARE_SLICE_S}s", work)["summary"]["requestsPerSec"]
+        writers[-1].finish(found)
+    return (q5 / mix if mix else None), writers
 
 
 def row_urls(port, found):
@@ -290,25 +302,23 @@ def bench_server(server, args, oha, found, token, work):
             before = Sample(server.port, server.pid)
             writer = None
             if key == "Q5":
-                writer = Writer(server.port, token, found["link"], interval=0.2)
-                writer.start()
+                writer = Writer.started(server.port, token, found)
             report = run_oha(oha, targets, connections, args.duration, work, headers, args.compressed)
             extra = f"{len(targets)} URLs" if len(targets) > 1 and key not in ("MIX", "Q5") else ""
             extra = "a bearer token on every request" if authenticated else extra
             if writer:
-                writer.stop_event.set()
-                writer.join()
-                found["link"]["version"] = writer.version
+                writer.finish(found)
             after = Sample(server.port, server.pid)
             result = row(ROWS[key], connections, report, server.pid, before, after, extra)
             if writer:
-                share, writes, stale, errors = interleaved_read_share(server, oha, targets, connections, token,
-                                                                      found, work)
-                writes, stale, errors = writes + writer.writes, stale + writer.stale, errors + writer.errors
+                share, slice_writers = interleaved_read_share(server, oha, targets, connections, token, found, work)
+                writers = [writer, *slice_writers]
+                writes, stale, errors = (sum(w.writes for w in writers), sum(w.stale for w in writers),
+                                         sum(w.errors for w in writers))
                 result.update(stale=stale, writer_errors=errors, read_share=share)
                 mix = next((r for r in rows if r["query"] == "mix" and r["connections"] == connections), None)
                 rows_share = f", the rows {result['rps'] / mix['rps']:.0%}" if mix and mix["rps"] else ""
-                share_note = f"; reads {share:.0%} of mix (alternating 2 s slices{rows_share})" if share else ""
+                share_note = f"; reads {share:.0%} of mix (alternating {SHARE_SLICE_S} s slices{rows_share})" if share else ""
                 result["extra"] = (f"{writes} writes, {stale} stale reads, {errors} writer errors{share_note}; "
                                    "CPU and SQL/req include the writer's requests")
             rows.append(result)
