@@ -5,19 +5,12 @@
 use std::{
     path::Path,
     process::{Command, Stdio},
-    sync::{
-        Arc,
-        atomic::{AtomicI64, Ordering},
-    },
     time::{Duration, Instant},
 };
 
 use serde_json::json;
 
-use crate::common::{
-    Client,
-    server::{BINARY, Registry, Server, command, tempdir},
-};
+use crate::common::server::{BINARY, Server, command, tempdir};
 
 #[tokio::test]
 async fn serve_with_no_configuration_creates_migrates_seeds_and_answers() {
@@ -262,127 +255,4 @@ async fn sigterm_stops_the_server_cleanly_with_exit_code_zero() {
     assert!(status.success(), "exit status {status}");
     assert!(!server.answers().await, "it no longer accepts connections");
     std::fs::remove_dir_all(&directory).ok();
-}
-
-/// Two instances of the service on one database, as behind a load balancer: a write through one
-/// is seen at once by a read through the other, although the other keeps answers in memory.
-#[tokio::test]
-async fn two_servers_on_one_database_never_serve_a_stale_read() {
-    let registry = Registry::seeded().await;
-    let token = registry.organisation_with_token("two-ngo", "projects:write");
-    let writer = registry.serve(|_| {}).await;
-    let reader = registry.serve(|_| {}).await;
-    let (writer, reader) = (writer.client().bearer(&token), reader.client());
-    for round in 0..10 {
-        // Read twice through the reader, so the answer is kept there.
-        let (first, kept) = (link_count(&reader).await, link_count(&reader).await);
-        assert_eq!(first, kept);
-        create_link(&writer, &format!("Round {round}")).await;
-        assert_eq!(
-            link_count(&reader).await,
-            kept + 1,
-            "round {round}: the reader served an answer older than an acknowledged write"
-        );
-    }
-}
-
-/// Three instances on one database and writers working at the same time: after each acknowledged
-/// write, a read through every other instance (each keeping its answers in memory, each read
-/// again and again) counts at least every link whose write was acknowledged before the read
-/// began, and finds the link just written. On PostgreSQL each writer writes through its own
-/// instance; on SQLite (one file, one writing process) they all write through the first, and the
-/// other two read.
-#[tokio::test]
-async fn three_servers_with_concurrent_writers_never_serve_a_stale_read() {
-    const WRITERS: usize = 3;
-    const ROUNDS: usize = 8;
-    let registry = Registry::seeded().await;
-    let servers = [
-        registry.serve(|_| {}).await,
-        registry.serve(|_| {}).await,
-        registry.serve(|_| {}).await,
-    ];
-    let readers: Vec<Client> = servers.iter().map(Server::client).collect();
-    let before = link_count(&readers[0]).await;
-    // Writes acknowledged so far, by any writer.
-    let acknowledged = Arc::new(AtomicI64::new(0));
-    let writers = (0..WRITERS).map(|writer| {
-        let token = registry.organisation_with_token(&format!("writer-{writer}"), "projects:write");
-        let through = if registry.is_postgres() { writer } else { 0 };
-        let client = servers[through].client().bearer(&token);
-        let others: Vec<(usize, Client)> = readers
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| *index != through)
-            .map(|(index, reader)| (index, reader.clone()))
-            .collect();
-        let acknowledged = Arc::clone(&acknowledged);
-        tokio::spawn(async move {
-            for round in 0..ROUNDS {
-                let title = format!("Writer {writer} round {round}");
-                let id = create_link(&client, &title).await;
-                let floor = acknowledged.fetch_add(1, Ordering::SeqCst) + 1;
-                for (index, reader) in &others {
-                    let count = link_count(reader).await;
-                    assert!(
-                        count >= before + floor,
-                        "instance {index} counted {count} links after {floor} acknowledged writes \
-                         (and {before} before them): a stale read"
-                    );
-                    assert_eq!(
-                        link_title(reader, &id).await,
-                        title,
-                        "instance {index} did not see the link writer {writer} just wrote through instance {through}"
-                    );
-                }
-            }
-        })
-    });
-    for writer in writers.collect::<Vec<_>>() {
-        writer.await.expect("a writer failed");
-    }
-    let total = before + i64::try_from(WRITERS * ROUNDS).unwrap_or(i64::MAX);
-    for reader in &readers {
-        assert_eq!(link_count(reader).await, total);
-    }
-}
-
-/// How many project links `reader` counts (the same query each time, so the instance keeps it).
-async fn link_count(reader: &Client) -> i64 {
-    let answer = reader
-        .graphql("{ projectLinks(first: 1) { totalCount } }", json!({}))
-        .await;
-    answer.body["data"]["projectLinks"]["totalCount"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("{}", answer.body))
-}
-
-/// The English title of the project link `id`, as `reader` answers it.
-async fn link_title(reader: &Client, id: &str) -> String {
-    let answer = reader
-        .graphql(
-            "query($id: ID!) { node(id: $id) { ... on ProjectLink { titles { en } } } }",
-            json!({ "id": id }),
-        )
-        .await;
-    answer.body["data"]["node"]["titles"]["en"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", answer.body))
-        .to_owned()
-}
-
-/// Creates a project link titled `title` through `writer` and answers its ID, once acknowledged.
-async fn create_link(writer: &Client, title: &str) -> String {
-    let created = writer
-        .graphql(
-            "mutation($title: String!) { createProjectLink(input: { titleEn: $title }) { projectLink { id } } }",
-            json!({ "title": title }),
-        )
-        .await;
-    assert_eq!(created.status, 200, "{}", created.body);
-    assert!(created.body.get("errors").is_none(), "{}", created.body);
-    created.body["data"]["createProjectLink"]["projectLink"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", created.body))
-        .to_owned()
 }

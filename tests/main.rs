@@ -23,6 +23,7 @@ mod federation;
 mod http_protocol;
 mod iati_import;
 mod iati_vocabulary;
+mod instances;
 mod integrator_protocol;
 mod linked_data;
 mod linked_data_browser;

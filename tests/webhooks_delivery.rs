@@ -20,8 +20,6 @@ use crate::{
 };
 
 const OWNER: &str = "fx-ngo";
-const CREATE_PROJECT: &str =
-    "mutation($title: String!) { createProjectLink(input: { titleEn: $title }) { projectLink { id } } }";
 const STATE: &str = "query($id: ID!) { webhook(id: $id) { status disabledReason lastDeliveredSequence failedAttempts deliveries(first: 100) { sequence messageId attempt delivered statusCode latencyMs error } } changesHead { sequence } }";
 
 /// Verifies a delivery as the Standard Webhooks specification says, written out here apart from
@@ -55,16 +53,6 @@ async fn create_webhook(client: &Client, input: Value) -> (Value, String) {
     )
 }
 
-async fn create_project(client: &Client, title: &str) -> String {
-    client
-        .graphql(CREATE_PROJECT, json!({ "title": title }))
-        .await
-        .data()["createProjectLink"]["projectLink"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn state(client: &Client, id: &Value) -> Value {
     client.graphql(STATE, json!({ "id": id })).await.data().clone()
 }
@@ -93,7 +81,7 @@ async fn deliveries_are_signed_in_order_and_only_of_public_changes() {
     let (id, secret) = create_webhook(&owner, json!({ "url": receiver.url() })).await;
     let mut projects = Vec::new();
     for round in 0..4 {
-        projects.push(create_project(&owner, &format!("Project {round}")).await);
+        projects.push(owner.create_project_link(&format!("Project {round}")).await);
         if round == 1 {
             // A private change in between: issuing a token is not in the public feed.
             owner
@@ -166,7 +154,7 @@ async fn deliveries_are_signed_in_order_and_only_of_public_changes() {
         .as_str()
         .unwrap()
         .to_owned();
-    create_project(&owner, "After the rotation").await;
+    owner.create_project_link("After the rotation").await;
     let delivery = receiver.wait_for_accepted(5).await.pop().unwrap();
     assert_eq!(delivery.header("webhook-signature").split(' ').count(), 2);
     assert!(verifies(&second, &delivery) && verifies(&secret, &delivery));
@@ -177,7 +165,7 @@ async fn deliveries_are_signed_in_order_and_only_of_public_changes() {
         .as_str()
         .unwrap()
         .to_owned();
-    create_project(&owner, "After the second rotation").await;
+    owner.create_project_link("After the second rotation").await;
     let delivery = receiver.wait_for_accepted(6).await.pop().unwrap();
     assert!(verifies(&third, &delivery));
     assert!(!verifies(&second, &delivery) && !verifies(&secret, &delivery));
@@ -200,8 +188,8 @@ async fn deliveries_are_retried_after_500s_and_timeouts() {
             .await,
     );
     let (id, secret) = create_webhook(&owner, json!({ "url": receiver.url() })).await;
-    create_project(&owner, "Retried").await;
-    create_project(&owner, "Queued behind it").await;
+    owner.create_project_link("Retried").await;
+    owner.create_project_link("Queued behind it").await;
     let accepted = receiver.wait_for_accepted(2).await;
     let received = receiver.received();
     assert_eq!(received.len(), 5, "{received:?}");
@@ -260,7 +248,7 @@ async fn an_endpoint_failing_for_the_whole_retry_period_is_disabled_and_resumes_
             .await,
     );
     let (id, _) = create_webhook(&owner, json!({ "url": receiver.url() })).await;
-    let first = create_project(&owner, "Undeliverable for now").await;
+    let first = owner.create_project_link("Undeliverable for now").await;
     let disabled = eventually("the webhook to be disabled", || async {
         let state = state(&owner, &id).await;
         (state["webhook"]["status"] == "DISABLED").then_some(state)
@@ -273,7 +261,7 @@ async fn an_endpoint_failing_for_the_whole_retry_period_is_disabled_and_resumes_
     );
     // Nothing is sent while it is disabled; changes wait.
     let tried = receiver.received().len();
-    let second = create_project(&owner, "Made while disabled").await;
+    let second = owner.create_project_link("Made while disabled").await;
     receiver.reply_always(Reply::Status(204));
     let version = owner
         .graphql(
@@ -335,9 +323,9 @@ async fn filters_choose_the_changes_an_endpoint_receives() {
     let by_region = Receiver::start().await;
     let (region_id, _) =
         create_webhook(&manager, json!({ "url": by_region.url(), "regions": ["UA-46"] })).await;
-    let own = create_project(&manager, "The NGO's project").await;
+    let own = manager.create_project_link("The NGO's project").await;
     let donor = service.bearer(&app.token_for("fx-donor-b", &[Scope::ProjectsWrite]).await);
-    let donors = create_project(&donor, "The donor's project").await;
+    let donors = donor.create_project_link("The donor's project").await;
     let editor = service.bearer(&app.token_for("rma-ua-46", &[Scope::PlansWrite]).await);
     editor
         .graphql(
@@ -397,7 +385,7 @@ async fn a_host_resolving_to_a_private_address_is_not_delivered_to() {
     );
     let url = format!("http://localhost:{}/hook", receiver.address.port());
     let (id, _) = create_webhook(&owner, json!({ "url": url })).await;
-    create_project(&owner, "Not for localhost").await;
+    owner.create_project_link("Not for localhost").await;
     let state = eventually("a refused attempt", || async {
         let state = state(&owner, &id).await;
         (!state["webhook"]["deliveries"].as_array().unwrap().is_empty()).then_some(state)

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 
 use crate::{
     common::{
-        Client,
         receiver::{Received, Receiver, Reply, eventually},
         server::{self, Server},
     },
@@ -42,19 +41,6 @@ impl Registry {
     }
 }
 
-async fn create_project(client: &Client, title: &str) -> String {
-    let created = client
-        .graphql(
-            "mutation($title: String!) { createProjectLink(input: { titleEn: $title }) { projectLink { id } } }",
-            json!({ "title": title }),
-        )
-        .await;
-    created.data()["createProjectLink"]["projectLink"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 fn entity_ids(requests: &[Received]) -> Vec<String> {
     requests
         .iter()
@@ -75,7 +61,11 @@ async fn a_change_committed_before_a_kill_9_is_delivered_after_the_restart() {
     created.data();
     let mut projects = Vec::new();
     for round in 0..3 {
-        projects.push(create_project(&client, &format!("Before the crash {round}")).await);
+        projects.push(
+            client
+                .create_project_link(&format!("Before the crash {round}"))
+                .await,
+        );
     }
     // The changes are committed and being tried: the server is killed before any is delivered.
     eventually("a delivery attempt", || async {
@@ -116,7 +106,7 @@ async fn two_servers_on_postgres_deliver_each_change_once() {
     let mut projects = Vec::new();
     for round in 0..20 {
         let client = if round % 2 == 0 { &one } else { &two };
-        projects.push(create_project(client, &format!("Project {round}")).await);
+        projects.push(client.create_project_link(&format!("Project {round}")).await);
     }
     receiver.wait_for_accepted(20).await;
     eventually("both servers to be done", || async {

@@ -112,6 +112,22 @@ impl Client {
         self.get(path)
     }
 
+    /// Creates a project link titled `title` in English through this caller and answers its
+    /// global ID; the write must succeed.
+    pub async fn create_project_link(&self, title: &str) -> String {
+        let created = self
+            .graphql(
+                "mutation($title: String!) { createProjectLink(input: { titleEn: $title }) { projectLink { id } } }",
+                serde_json::json!({ "title": title }),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.body);
+        created.data()["createProjectLink"]["projectLink"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", created.body))
+            .to_owned()
+    }
+
     /// The text of `/metrics`.
     pub async fn metrics(&self) -> String {
         self.get("/metrics").send().await.text()
