@@ -6,11 +6,17 @@
 
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{Client, TestApp};
 use nap_registry::reference_data::{self, SyntheticSize};
 
 const PLAN_TREE: &str = r#"query($code: String!) { plan(code: $code) { code goals { code title children { code title
     children { code title indicators { code name unit values { kind value sex periodStartYear } } targetGroups { code label } } } } } }"#;
+
+/// `app` with the synthetic dataset of `size` loaded.
+async fn synthetic(app: TestApp, size: SyntheticSize) -> TestApp {
+    reference_data::load_synthetic(&app.db, size).await.unwrap();
+    app
+}
 
 fn count_objects(value: &Value) -> usize {
     match value {
@@ -34,10 +40,11 @@ async fn read_model_gauge(app: &TestApp, name: &str) -> i64 {
 #[tokio::test]
 async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
     let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
-    let medium = TestApp::migrated().await.reading_the_database();
-    reference_data::load_synthetic(&medium.db, SyntheticSize::MEDIUM)
-        .await
-        .unwrap();
+    let medium = synthetic(
+        TestApp::migrated().await.reading_the_database(),
+        SyntheticSize::MEDIUM,
+    )
+    .await;
     let (large, large_statements) = medium.graphql_counting(PLAN_TREE, variables.clone()).await;
     let objects = count_objects(large.data());
     assert!(
@@ -45,10 +52,11 @@ async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
         "the medium tree should return over 1,000 objects, got {objects}"
     );
 
-    let small = TestApp::migrated().await.reading_the_database();
-    reference_data::load_synthetic(&small.db, SyntheticSize::SMALL)
-        .await
-        .unwrap();
+    let small = synthetic(
+        TestApp::migrated().await.reading_the_database(),
+        SyntheticSize::SMALL,
+    )
+    .await;
     let (small, small_statements) = small.graphql_counting(PLAN_TREE, variables).await;
     assert!(count_objects(small.data()) < objects / 10);
 
@@ -67,10 +75,11 @@ async fn the_whole_plan_tree_costs_the_same_few_statements_at_any_size() {
 
 #[tokio::test]
 async fn a_page_of_tasks_with_groups_and_organisations_costs_a_fixed_number_of_statements() {
-    let app = TestApp::migrated().await.reading_the_database();
-    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
-        .await
-        .unwrap();
+    let app = synthetic(
+        TestApp::migrated().await.reading_the_database(),
+        SyntheticSize::SMALL,
+    )
+    .await;
     let q = r#"query($first: Int!) { planItems(filter: {kind: TASK}, first: $first) { totalCount nodes { code
         targetGroups { code } responsibilities { role organisation { code name } } } } }"#;
     let (_, few) = app.graphql_counting(q, json!({ "first": 2 })).await;
@@ -81,10 +90,11 @@ async fn a_page_of_tasks_with_groups_and_organisations_costs_a_fixed_number_of_s
 
 #[tokio::test]
 async fn a_funders_page_of_links_with_item_goals_costs_a_fixed_number_of_statements() {
-    let app = TestApp::migrated().await.reading_the_database();
-    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
-        .await
-        .unwrap();
+    let app = synthetic(
+        TestApp::migrated().await.reading_the_database(),
+        SyntheticSize::SMALL,
+    )
+    .await;
     let q = r#"query($first: Int!) { projectLinks(first: $first) { totalCount nodes { title
         planItems { code ancestors { kind title } } } } }"#;
     let (_, few) = app.graphql_counting(q, json!({ "first": 2 })).await;
@@ -96,10 +106,11 @@ async fn a_funders_page_of_links_with_item_goals_costs_a_fixed_number_of_stateme
 
 #[tokio::test]
 async fn queries_read_the_registry_from_memory_with_one_statement_at_any_size() {
-    let app = TestApp::migrated().await.without_response_cache();
-    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
-        .await
-        .unwrap();
+    let app = synthetic(
+        TestApp::migrated().await.without_response_cache(),
+        SyntheticSize::SMALL,
+    )
+    .await;
     let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
     let (_, building) = app.graphql_counting(PLAN_TREE, variables.clone()).await;
     assert!(building > 20, "the first query reads every table: {building}");
@@ -149,10 +160,7 @@ async fn queries_read_the_registry_from_memory_with_one_statement_at_any_size() 
 
 #[tokio::test]
 async fn a_read_model_over_its_memory_limit_steps_aside_and_the_database_answers_the_same() {
-    let app = TestApp::migrated().await;
-    reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
-        .await
-        .unwrap();
+    let app = synthetic(TestApp::migrated().await, SyntheticSize::SMALL).await;
     let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
     let in_memory = app.without_response_cache();
     let from_memory = in_memory.graphql(PLAN_TREE, variables.clone()).await;
@@ -175,4 +183,105 @@ async fn a_read_model_over_its_memory_limit_steps_aside_and_the_database_answers
         metrics.contains(r#"nap_read_model{value="in_memory"} 1"#),
         "{metrics}"
     );
+}
+
+/// Every value of every indicator of the synthetic plan, withdrawn ones too.
+const PLAN_VALUES: &str = r#"query($code: String!) { plan(code: $code) { goals { children { children {
+    indicators { id values(includeWithdrawn: true) { id version value source withdrawnAt } } } } } } }"#;
+
+/// The first object in `value` (depth first) with `key` equal to `wanted` (any value when `None`).
+fn find_object<'a>(value: &'a Value, key: &str, wanted: Option<&Value>) -> Option<&'a Value> {
+    match value {
+        Value::Object(map) => {
+            if map
+                .get(key)
+                .is_some_and(|found| wanted.is_none_or(|w| w == found))
+            {
+                return Some(value);
+            }
+            map.values().find_map(|v| find_object(v, key, wanted))
+        }
+        Value::Array(items) => items.iter().find_map(|v| find_object(v, key, wanted)),
+        _ => None,
+    }
+}
+
+/// Reads every value through the read model, checks that catching up read one row and that the
+/// answer is the database's, and answers the value `id` as the read model shows it.
+async fn caught_up_by_one_row(
+    app: &TestApp,
+    database: &Client,
+    variables: &Value,
+    id: &Value,
+    after: &str,
+) -> Value {
+    let from_memory = app.graphql(PLAN_VALUES, variables.clone()).await;
+    let rows_read = read_model_gauge(app, "rows_read").await;
+    assert_eq!(rows_read, 1, "rows read to catch up after the value was {after}");
+    let from_database = database.graphql(PLAN_VALUES, variables.clone()).await;
+    assert_eq!(
+        from_memory.data(),
+        from_database.data(),
+        "after the value was {after}, the read model answers otherwise than the database"
+    );
+    find_object(from_memory.data(), "id", Some(id))
+        .unwrap_or_else(|| panic!("the value {id} is not in {}", from_memory.body))
+        .clone()
+}
+
+/// Recording, correcting and withdrawing an indicator value: the catch-up after these writes
+/// reads that value's row alone, and the read model then answers exactly what the database does.
+#[tokio::test]
+async fn an_indicator_value_write_is_caught_up_by_its_row_alone() {
+    let app = synthetic(
+        TestApp::migrated().await.without_response_cache(),
+        SyntheticSize::SMALL,
+    )
+    .await;
+    let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
+    let database = app.with_http(nap_registry::config::HttpSettings {
+        response_cache_bytes: 0,
+        read_model_bytes: 0,
+        ..Default::default()
+    });
+    let tree = app.graphql(PLAN_VALUES, variables.clone()).await;
+    let indicator = find_object(tree.data(), "values", None).expect("an indicator")["id"].clone();
+    let admin = app
+        .token_for("syn-org-0001", &[nap_registry::domain::access::Scope::Admin])
+        .await;
+    let writer = app.bearer(&admin);
+    let created = writer
+        .graphql(
+            r#"mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) {
+                indicatorValue { id version } } }"#,
+            json!({ "input": { "indicator": indicator, "kind": "ACTUAL", "periodStartYear": 2024,
+                "periodEndYear": 2024, "value": 42.0, "sex": "T" } }),
+        )
+        .await;
+    let created = created.data()["createIndicatorValue"]["indicatorValue"].clone();
+    let id = &created["id"];
+    // Recorded, then corrected before anything reads: one catch-up reads the one row both wrote.
+    writer
+        .graphql(
+            r#"mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) {
+                indicatorValue { version } } }"#,
+            json!({ "input": { "id": id, "version": created["version"], "value": 43.5, "source": "Corrected" } }),
+        )
+        .await
+        .data();
+    let shown = caught_up_by_one_row(&app, &database, &variables, id, "recorded and corrected").await;
+    assert_eq!(
+        (shown["value"].as_f64(), shown["source"].as_str()),
+        (Some(43.5), Some("Corrected"))
+    );
+    writer
+        .graphql(
+            r#"mutation($input: WithdrawInput!) { withdrawIndicatorValue(input: $input) {
+                indicatorValue { version } } }"#,
+            json!({ "input": { "id": id, "version": shown["version"], "reason": "Counted twice" } }),
+        )
+        .await
+        .data();
+    let shown = caught_up_by_one_row(&app, &database, &variables, id, "withdrawn").await;
+    assert!(shown["withdrawnAt"].is_string(), "{shown}");
 }

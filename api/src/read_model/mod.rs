@@ -15,9 +15,10 @@
 //!   the snapshot's sequence name the kinds of object written (`tables::touched_by`), and only
 //!   those tables are read, in one transaction that also reads the sequence (so the snapshot is
 //!   exactly "every write up to N"). Where every write of a kind changes only rows belonging to
-//!   the object written (project links: `tables::owned_rows`), only those objects' rows are read
-//!   and put in place of the rows held for them. Groupings over unchanged tables are kept. When
-//!   the snapshot is far behind, or an event names something unknown, every table is read again.
+//!   the object written (project links, indicator values: `tables::owned_rows`), only those
+//!   objects' rows are read and put in place of the rows held for them. Groupings over unchanged
+//!   tables are kept. When the snapshot is far behind, or an event names something unknown,
+//!   every table is read again.
 //! - **Memory.** The snapshot's size is estimated as it is built; above `NAP_READ_MODEL_BYTES`
 //!   the read model steps aside and queries read the database through batched DataLoaders (slower,
 //!   equally fresh), until a later snapshot fits again.

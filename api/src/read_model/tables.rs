@@ -91,7 +91,7 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
             "indicator",
         ],
         EntityType::Indicator => &["indicator", "indicator_value", "responsibility"],
-        EntityType::IndicatorValue => &["indicator", "indicator_value"],
+        EntityType::IndicatorValue => &["indicator_value"],
         EntityType::TargetGroup | EntityType::Vocabulary => &[
             "target_group",
             "vocabulary",
@@ -123,9 +123,11 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
 /// For a type whose every write changes, in each table [`touched_by`] names, only rows belonging
 /// to the object written: the column of each such table that holds the object's id. A write of a
 /// project link replaces its own participants, purposes, budgets, regions and plan items and
-/// nothing else, so catching up after it reads just those rows.
+/// nothing else, and a write of an indicator value (recording, correcting or withdrawing it)
+/// changes that value's row alone, so catching up after either reads just those rows.
 fn owned_rows(entity_type: EntityType) -> &'static [(&'static str, &'static str)] {
     match entity_type {
+        EntityType::IndicatorValue => &[("indicator_value", "id")],
         EntityType::ProjectLink => &[
             ("project_link", "id"),
             ("project_participant", "project_link_id"),
