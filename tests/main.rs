@@ -40,6 +40,7 @@ mod plans;
 mod query_cost;
 mod read_cache;
 mod read_entry_points;
+mod read_model_catch_up;
 mod read_relations;
 mod reference_data;
 mod reference_data_edits;

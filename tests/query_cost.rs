@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Client, TestApp};
+use crate::common::TestApp;
 use nap_registry::reference_data::{self, SyntheticSize};
 
 const PLAN_TREE: &str = r#"query($code: String!) { plan(code: $code) { code goals { code title children { code title
@@ -183,105 +183,4 @@ async fn a_read_model_over_its_memory_limit_steps_aside_and_the_database_answers
         metrics.contains(r#"nap_read_model{value="in_memory"} 1"#),
         "{metrics}"
     );
-}
-
-/// Every value of every indicator of the synthetic plan, withdrawn ones too.
-const PLAN_VALUES: &str = r#"query($code: String!) { plan(code: $code) { goals { children { children {
-    indicators { id values(includeWithdrawn: true) { id version value source withdrawnAt } } } } } } }"#;
-
-/// The first object in `value` (depth first) with `key` equal to `wanted` (any value when `None`).
-fn find_object<'a>(value: &'a Value, key: &str, wanted: Option<&Value>) -> Option<&'a Value> {
-    match value {
-        Value::Object(map) => {
-            if map
-                .get(key)
-                .is_some_and(|found| wanted.is_none_or(|w| w == found))
-            {
-                return Some(value);
-            }
-            map.values().find_map(|v| find_object(v, key, wanted))
-        }
-        Value::Array(items) => items.iter().find_map(|v| find_object(v, key, wanted)),
-        _ => None,
-    }
-}
-
-/// Reads every value through the read model, checks that catching up read one row and that the
-/// answer is the database's, and answers the value `id` as the read model shows it.
-async fn caught_up_by_one_row(
-    app: &TestApp,
-    database: &Client,
-    variables: &Value,
-    id: &Value,
-    after: &str,
-) -> Value {
-    let from_memory = app.graphql(PLAN_VALUES, variables.clone()).await;
-    let rows_read = read_model_gauge(app, "rows_read").await;
-    assert_eq!(rows_read, 1, "rows read to catch up after the value was {after}");
-    let from_database = database.graphql(PLAN_VALUES, variables.clone()).await;
-    assert_eq!(
-        from_memory.data(),
-        from_database.data(),
-        "after the value was {after}, the read model answers otherwise than the database"
-    );
-    find_object(from_memory.data(), "id", Some(id))
-        .unwrap_or_else(|| panic!("the value {id} is not in {}", from_memory.body))
-        .clone()
-}
-
-/// Recording, correcting and withdrawing an indicator value: the catch-up after these writes
-/// reads that value's row alone, and the read model then answers exactly what the database does.
-#[tokio::test]
-async fn an_indicator_value_write_is_caught_up_by_its_row_alone() {
-    let app = synthetic(
-        TestApp::migrated().await.without_response_cache(),
-        SyntheticSize::SMALL,
-    )
-    .await;
-    let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
-    let database = app.with_http(nap_registry::config::HttpSettings {
-        response_cache_bytes: 0,
-        read_model_bytes: 0,
-        ..Default::default()
-    });
-    let tree = app.graphql(PLAN_VALUES, variables.clone()).await;
-    let indicator = find_object(tree.data(), "values", None).expect("an indicator")["id"].clone();
-    let admin = app
-        .token_for("syn-org-0001", &[nap_registry::domain::access::Scope::Admin])
-        .await;
-    let writer = app.bearer(&admin);
-    let created = writer
-        .graphql(
-            r#"mutation($input: CreateIndicatorValueInput!) { createIndicatorValue(input: $input) {
-                indicatorValue { id version } } }"#,
-            json!({ "input": { "indicator": indicator, "kind": "ACTUAL", "periodStartYear": 2024,
-                "periodEndYear": 2024, "value": 42.0, "sex": "T" } }),
-        )
-        .await;
-    let created = created.data()["createIndicatorValue"]["indicatorValue"].clone();
-    let id = &created["id"];
-    // Recorded, then corrected before anything reads: one catch-up reads the one row both wrote.
-    writer
-        .graphql(
-            r#"mutation($input: UpdateIndicatorValueInput!) { updateIndicatorValue(input: $input) {
-                indicatorValue { version } } }"#,
-            json!({ "input": { "id": id, "version": created["version"], "value": 43.5, "source": "Corrected" } }),
-        )
-        .await
-        .data();
-    let shown = caught_up_by_one_row(&app, &database, &variables, id, "recorded and corrected").await;
-    assert_eq!(
-        (shown["value"].as_f64(), shown["source"].as_str()),
-        (Some(43.5), Some("Corrected"))
-    );
-    writer
-        .graphql(
-            r#"mutation($input: WithdrawInput!) { withdrawIndicatorValue(input: $input) {
-                indicatorValue { version } } }"#,
-            json!({ "input": { "id": id, "version": shown["version"], "reason": "Counted twice" } }),
-        )
-        .await
-        .data();
-    let shown = caught_up_by_one_row(&app, &database, &variables, id, "withdrawn").await;
-    assert!(shown["withdrawnAt"].is_string(), "{shown}");
 }

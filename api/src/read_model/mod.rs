@@ -15,7 +15,7 @@
 //!   the snapshot's sequence name the kinds of object written (`tables::touched_by`), and only
 //!   those tables are read, in one transaction that also reads the sequence (so the snapshot is
 //!   exactly "every write up to N"). Where every write of a kind changes only rows belonging to
-//!   the object written (project links, indicator values: `tables::owned_rows`), only those
+//!   the object written (project links, indicators, their values: `tables::owned_rows`), only those
 //!   objects' rows are read and put in place of the rows held for them. Groupings over unchanged
 //!   tables are kept. When the snapshot is far behind, or an event names something unknown,
 //!   every table is read again.

@@ -90,7 +90,7 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
             "project_plan_item",
             "indicator",
         ],
-        EntityType::Indicator => &["indicator", "indicator_value", "responsibility"],
+        EntityType::Indicator => &["indicator"],
         EntityType::IndicatorValue => &["indicator_value"],
         EntityType::TargetGroup | EntityType::Vocabulary => &[
             "target_group",
@@ -123,10 +123,12 @@ pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
 /// For a type whose every write changes, in each table [`touched_by`] names, only rows belonging
 /// to the object written: the column of each such table that holds the object's id. A write of a
 /// project link replaces its own participants, purposes, budgets, regions and plan items and
-/// nothing else, and a write of an indicator value (recording, correcting or withdrawing it)
-/// changes that value's row alone, so catching up after either reads just those rows.
+/// nothing else; a write of an indicator or of an indicator value (creating, changing or
+/// withdrawing it) changes that indicator's or value's row alone (values are objects of their
+/// own). So catching up after these reads just those rows.
 fn owned_rows(entity_type: EntityType) -> &'static [(&'static str, &'static str)] {
     match entity_type {
+        EntityType::Indicator => &[("indicator", "id")],
         EntityType::IndicatorValue => &[("indicator_value", "id")],
         EntityType::ProjectLink => &[
             ("project_link", "id"),
