@@ -86,8 +86,11 @@ impl Registry {
     /// row and that the answer is the database's, and answers the object `id` as it is shown.
     async fn caught_up_by_one_row(&self, id: &Value, after: &str) -> Value {
         let from_memory = self.app.graphql(PLAN_INDICATORS, self.variables.clone()).await;
-        let metrics = self.app.anonymous().metrics().await;
-        let rows_read = crate::common::metric_value(&metrics, r#"nap_read_model{value="rows_read"}"#);
+        let rows_read = self
+            .app
+            .anonymous()
+            .metric(r#"nap_read_model{value="rows_read"}"#)
+            .await;
         assert_eq!(rows_read, 1.0, "rows read to catch up after it was {after}");
         let from_database = self
             .database
