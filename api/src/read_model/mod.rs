@@ -11,14 +11,13 @@
 //!   it runs). When the snapshot is older, the query waits while the snapshot catches up. Every
 //!   write, on whichever instance, moves that sequence in its own transaction, so no query misses
 //!   a write acknowledged before it began, however many instances share the database.
-//! - **Catching up.** The tables a write may have touched are read again: the audit events since
-//!   the snapshot's sequence name the kinds of object written (`tables::touched_by`), and only
-//!   those tables are read, in one transaction that also reads the sequence (so the snapshot is
-//!   exactly "every write up to N"). Where every write of a kind changes only rows belonging to
-//!   the object written (project links, indicators, their values: `tables::owned_rows`), only those
-//!   objects' rows are read and put in place of the rows held for them. Groupings over unchanged
-//!   tables are kept. When the snapshot is far behind, or an event names something unknown,
-//!   every table is read again.
+//! - **Catching up.** Only what the writes since the snapshot's sequence may have changed is
+//!   read again: the audit events after that sequence name the objects written, and for each kind
+//!   `tables::written_by` says which tables its writes change and which rows (those belonging to
+//!   the object written, or for a plan's legal acts, any). Those rows are read, in one transaction
+//!   that also reads the sequence (so the snapshot is exactly "every write up to N"), and put in
+//!   place of the rows held for the same objects. Groupings over unchanged tables are kept. When
+//!   the snapshot is far behind, or an event names something unknown, every table is read again.
 //! - **Memory.** The snapshot's size is estimated as it is built; above `NAP_READ_MODEL_BYTES`
 //!   the read model steps aside and queries read the database through batched DataLoaders (slower,
 //!   equally fresh), until a later snapshot fits again.

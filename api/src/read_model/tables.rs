@@ -44,6 +44,17 @@ macro_rules! tables {
                 other => unreachable!("the read model holds no table `{other}`"),
             }
         }
+
+        /// Whether the table of entity module `name` is held and has a UUID column `column`.
+        #[cfg(test)]
+        fn has_uuid_column(name: &str, column: &str) -> bool {
+            match name {
+                $(stringify!($module) => column
+                    .parse::<entity::$module::Column>()
+                    .is_ok_and(|c| *c.def().get_column_type() == sea_orm::ColumnType::Uuid),)+
+                _ => false,
+            }
+        }
     };
 }
 
@@ -74,71 +85,73 @@ tables!(
     project_plan_item,
 );
 
-/// The tables a write of an object of type `entity_type` may change: the object's own table and
-/// every table its writes (including links, withdrawals and renames) insert into, update or
-/// delete from. `None` for a type the read model does not know: then every table is read again.
-pub fn touched_by(entity_type: &str) -> Option<&'static [&'static str]> {
-    Some(match EntityType::parse(entity_type)? {
-        EntityType::Plan => &["plan", "plan_legal_act", "legal_act", "plan_item"],
-        EntityType::PlanItem => &[
-            "plan",
-            "plan_item",
-            "funding_line",
-            "responsibility",
-            "plan_item_target_group",
-            "plan_item_implementation",
-            "project_plan_item",
-            "indicator",
-        ],
-        EntityType::Indicator => &["indicator"],
-        EntityType::IndicatorValue => &["indicator_value"],
-        EntityType::TargetGroup | EntityType::Vocabulary => &[
-            "target_group",
-            "vocabulary",
-            "vocabulary_carry_over",
-            "plan_item_target_group",
-        ],
-        EntityType::Organisation => &[
-            "organisation",
-            "organisation_name",
-            "organisation_identifier",
-            "organisation_succession",
-            "responsibility",
-            "project_participant",
-        ],
-        EntityType::Region => &["region"],
-        EntityType::ProjectLink => &[
-            "project_link",
-            "project_participant",
-            "project_dac_purpose",
-            "project_budget",
-            "project_region",
-            "project_plan_item",
-        ],
-        EntityType::LegalAct => &["legal_act", "plan_legal_act"],
-        EntityType::ApiToken | EntityType::Webhook => &[],
-    })
+/// Which rows of one table a write may change.
+#[derive(Debug, Clone, Copy)]
+enum Written {
+    /// Only rows belonging to the object written: those whose column of this name holds its id.
+    OwnedBy(&'static str),
+    /// Any row: the write may add rows that no column ties to the object written.
+    Any,
 }
 
-/// For a type whose every write changes, in each table [`touched_by`] names, only rows belonging
-/// to the object written: the column of each such table that holds the object's id. A write of a
-/// project link replaces its own participants, purposes, budgets, regions and plan items and
-/// nothing else; a write of an indicator or of an indicator value (creating, changing or
-/// withdrawing it) changes that indicator's or value's row alone (values are objects of their
-/// own). So catching up after these reads just those rows.
-fn owned_rows(entity_type: EntityType) -> &'static [(&'static str, &'static str)] {
+use Written::{Any, OwnedBy};
+
+/// The tables a write of an object of type `entity_type` may change (its own table and every
+/// table its writes, links and withdrawals included, insert into, update or delete from), and
+/// which of their rows. Each kind is written only through the write paths of `domain::write`,
+/// the imports (which call them) and the reference data loader, each recording one audit event
+/// per object written; what those paths write decides this list:
+///
+/// - A plan: its row, its acts' links (`plan_id`), and a legal act it records (a new row no
+///   column ties to the plan, so any row of that small table). Region states are not held.
+/// - A plan item: its row, and its funding lines, responsibilities, target-group links and
+///   `implements` links (the links it owns: `implementing_item_id`). Its plan is not changed, nor
+///   are its indicators (objects of their own).
+/// - An indicator, an indicator value, a target group, a region, a legal act: its row alone (a
+///   target group's replacement or withdrawal changes only its own row; regions and legal acts
+///   are written only by the loader, each as an object of its own).
+/// - A vocabulary edition: its row and the groups it carries over (`vocabulary_id`).
+/// - An organisation: its row, names, identifiers, and the successions it is the predecessor in
+///   (its withdrawal's). The responsibilities and project participants naming it are unchanged.
+/// - A project link: its row, participants, purposes, budgets, regions and plan items.
+fn written_by(entity_type: EntityType) -> &'static [(&'static str, Written)] {
     match entity_type {
-        EntityType::Indicator => &[("indicator", "id")],
-        EntityType::IndicatorValue => &[("indicator_value", "id")],
-        EntityType::ProjectLink => &[
-            ("project_link", "id"),
-            ("project_participant", "project_link_id"),
-            ("project_dac_purpose", "project_link_id"),
-            ("project_budget", "project_link_id"),
-            ("project_region", "project_link_id"),
-            ("project_plan_item", "project_link_id"),
+        EntityType::Plan => &[
+            ("plan", OwnedBy("id")),
+            ("plan_legal_act", OwnedBy("plan_id")),
+            ("legal_act", Any),
         ],
-        _ => &[],
+        EntityType::PlanItem => &[
+            ("plan_item", OwnedBy("id")),
+            ("funding_line", OwnedBy("plan_item_id")),
+            ("responsibility", OwnedBy("plan_item_id")),
+            ("plan_item_target_group", OwnedBy("plan_item_id")),
+            ("plan_item_implementation", OwnedBy("implementing_item_id")),
+        ],
+        EntityType::Indicator => &[("indicator", OwnedBy("id"))],
+        EntityType::IndicatorValue => &[("indicator_value", OwnedBy("id"))],
+        EntityType::TargetGroup => &[("target_group", OwnedBy("id"))],
+        EntityType::Vocabulary => &[
+            ("vocabulary", OwnedBy("id")),
+            ("vocabulary_carry_over", OwnedBy("vocabulary_id")),
+        ],
+        EntityType::Organisation => &[
+            ("organisation", OwnedBy("id")),
+            ("organisation_name", OwnedBy("organisation_id")),
+            ("organisation_identifier", OwnedBy("organisation_id")),
+            ("organisation_succession", OwnedBy("predecessor_id")),
+        ],
+        EntityType::Region => &[("region", OwnedBy("id"))],
+        EntityType::ProjectLink => &[
+            ("project_link", OwnedBy("id")),
+            ("project_participant", OwnedBy("project_link_id")),
+            ("project_dac_purpose", OwnedBy("project_link_id")),
+            ("project_budget", OwnedBy("project_link_id")),
+            ("project_region", OwnedBy("project_link_id")),
+            ("project_plan_item", OwnedBy("project_link_id")),
+        ],
+        EntityType::LegalAct => &[("legal_act", OwnedBy("id"))],
+        EntityType::ApiToken | EntityType::Webhook => &[],
     }
 }
 
@@ -206,17 +219,16 @@ pub async fn touched_since(txn: &DatabaseTransaction, from: i64, to: i64) -> Api
     }
     let mut changed = Changed::new();
     for (entity_type, id) in &written {
-        let (Some(parsed), Some(tables)) = (EntityType::parse(entity_type), touched_by(entity_type)) else {
+        let Some(entity_type) = EntityType::parse(entity_type) else {
             return Ok(None);
         };
-        let owned = owned_rows(parsed);
-        for &table in tables {
-            let reread = match owned.iter().find(|(name, _)| *name == table) {
-                Some(&(_, column)) => Reread::Owned {
+        for &(table, rows) in written_by(entity_type) {
+            let reread = match rows {
+                OwnedBy(column) => Reread::Owned {
                     column,
                     ids: BTreeSet::from([*id]),
                 },
-                None => Reread::Whole,
+                Any => Reread::Whole,
             };
             match changed.get_mut(table) {
                 Some(held) => held.merge(reread),
@@ -317,5 +329,25 @@ impl Tables {
     /// Estimated bytes of every table.
     pub fn bytes(&self) -> usize {
         self.by_type.values().map(|(_, bytes)| bytes).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_a_write_may_change_is_held_and_owned_rows_are_named_by_a_uuid_column() {
+        for &kind in EntityType::ALL {
+            for &(table, rows) in written_by(kind) {
+                assert!(ALL.contains(&table), "{kind} writes `{table}`, which is not held");
+                if let OwnedBy(column) = rows {
+                    assert!(
+                        has_uuid_column(table, column),
+                        "{kind}: `{table}` has no UUID column `{column}`"
+                    );
+                }
+            }
+        }
     }
 }
