@@ -144,9 +144,13 @@ async fn queries_read_the_registry_from_memory_with_one_statement_at_any_size() 
         .await
         .data();
     let (_, catching_up) = app.graphql_counting(links, Value::Null).await;
+    // Debug builds check each catch-up against a whole read (the `read_model` module's docs): a
+    // full read's statements less the sequence, which both share.
+    let check = if cfg!(debug_assertions) { building - 1 } else { 0 };
     assert!(
-        (2..building).contains(&catching_up),
-        "{catching_up} statements to catch up after a write of one link (a full read costs {building})"
+        (2..building).contains(&(catching_up - check)),
+        "{catching_up} statements to catch up after a write of one link, {check} of them the \
+         debug build's check (a full read costs {building})"
     );
     // Of the tables a link's write touches, only that link's rows are read again.
     let rows_read = read_model_gauge(&app, "rows_read").await;

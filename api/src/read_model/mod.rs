@@ -18,6 +18,8 @@
 //!   that also reads the sequence (so the snapshot is exactly "every write up to N"), and put in
 //!   place of the rows held for the same objects. Groupings over unchanged tables are kept. When
 //!   the snapshot is far behind, or an event names something unknown, every table is read again.
+//!   Debug builds, and so every test, read every table again after each catch-up and check that
+//!   the rows are the same.
 //! - **Memory.** The snapshot's size is estimated as it is built; above `NAP_READ_MODEL_BYTES`
 //!   the read model steps aside and queries read the database through batched DataLoaders (slower,
 //!   equally fresh), until a later snapshot fits again.
@@ -218,6 +220,20 @@ impl ReadModel {
             .map(|p| p.tables.clone())
             .unwrap_or_default();
         let rows_read = tables.read(&txn, changed.as_ref()).await?;
+        // Debug builds (every test) check each catch-up against a whole read of the same moment,
+        // so a write path changing rows that `tables::written_by` does not name fails its tests.
+        #[cfg(debug_assertions)]
+        if changed.is_some() {
+            let mut whole = tables::Tables::default();
+            whole.read(&txn, None).await?;
+            let differing = tables.differing_from(&whole);
+            assert!(
+                differing.is_empty(),
+                "catching up from {} to {sequence} left {differing:?} unlike the database: a write \
+                 changed rows that `tables::written_by` does not name",
+                previous.map_or(0, |p| p.sequence)
+            );
+        }
         txn.commit().await?;
         let mut snapshot = Snapshot {
             sequence,

@@ -45,6 +45,25 @@ macro_rules! tables {
             }
         }
 
+        /// The rows of the table of entity module `name` in `tables`, each as JSON, sorted: two
+        /// reads of the table hold the same rows when these are equal.
+        #[cfg(debug_assertions)]
+        fn rows_as_json(name: &str, tables: &Tables) -> Vec<String> {
+            match name {
+                $(stringify!($module) => {
+                    let table = tables.get::<entity::$module::Entity>();
+                    let mut rows: Vec<String> = table
+                        .rows
+                        .iter()
+                        .map(|row| serde_json::to_string(&**row).unwrap_or_default())
+                        .collect();
+                    rows.sort_unstable();
+                    rows
+                })+
+                other => unreachable!("the read model holds no table `{other}`"),
+            }
+        }
+
         /// Whether the table of entity module `name` is held and has a UUID column `column`.
         #[cfg(test)]
         fn has_uuid_column(name: &str, column: &str) -> bool {
@@ -324,6 +343,15 @@ impl Tables {
                 unreachable!("the read model holds every table the loaders read, each under its own type")
             }
         }
+    }
+
+    /// The tables whose rows differ from those of `other` (both read in full or caught up).
+    #[cfg(debug_assertions)]
+    pub fn differing_from(&self, other: &Self) -> Vec<&'static str> {
+        ALL.iter()
+            .copied()
+            .filter(|name| rows_as_json(name, self) != rows_as_json(name, other))
+            .collect()
     }
 
     /// Estimated bytes of every table.
