@@ -155,7 +155,14 @@ impl ResponseCache {
 
     /// Keeps `body` as the answer for `key` at `sequence`, making room as needed. Answers larger
     /// than a quarter of the limit are not kept.
-    pub fn insert(&self, key: CacheKey, sequence: i64, body: Bytes) {
+    ///
+    /// A kept answer is copied into an allocation of its own length: a serialized answer is
+    /// written into a buffer grown by doubling, up to twice its length, and `Bytes` made from it
+    /// keeps the whole buffer. Copied, the bytes counted against the limit are the bytes held.
+    pub fn insert(&self, key: CacheKey, sequence: i64, body: &[u8]) {
+        // Copied before the lock is taken, so no other request waits on the copy.
+        let kept =
+            (body.len() + ENTRY_OVERHEAD <= self.limit_bytes / 4).then(|| Bytes::copy_from_slice(body));
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if sequence > entries.newest_sequence {
             // Answers of earlier sequences can never be served again.
@@ -173,14 +180,14 @@ impl ResponseCache {
             return;
         }
         entries.clock += 1;
+        let Some(body) = kept else {
+            return;
+        };
         let entry = Entry {
             sequence,
             body,
             last_used: entries.clock,
         };
-        if entry.cost() > self.limit_bytes / 4 {
-            return;
-        }
         entries.remove(&key);
         while entries.bytes + entry.cost() > self.limit_bytes {
             let Some(oldest) = entries.by_use.first_key_value().map(|(_, key)| *key) else {
@@ -228,7 +235,7 @@ impl ResponseCache {
         }
         match computed {
             Ok(body) => {
-                self.insert(key, sequence, body.clone());
+                self.insert(key, sequence, &body);
                 Answer::Computed(body)
             }
             Err(other) => Answer::NotKept(other),
@@ -357,12 +364,12 @@ mod tests {
     #[test]
     fn serves_only_the_current_sequence() {
         let cache = ResponseCache::new(1 << 20);
-        cache.insert(key(1), 5, Bytes::from_static(b"five"));
+        cache.insert(key(1), 5, b"five");
         assert_eq!(cache.get(&key(1), 5).as_deref(), Some(&b"five"[..]));
         assert_eq!(cache.get(&key(1), 6), None);
-        cache.insert(key(2), 6, Bytes::from_static(b"six"));
+        cache.insert(key(2), 6, b"six");
         assert_eq!(cache.size().entries, 1, "older answers are dropped");
-        cache.insert(key(1), 5, Bytes::from_static(b"late"));
+        cache.insert(key(1), 5, b"late");
         assert_eq!(
             cache.get(&key(1), 5),
             None,
@@ -376,16 +383,16 @@ mod tests {
         let limit = 3 * (100 + ENTRY_OVERHEAD) + 10;
         let cache = ResponseCache::new(limit * 2);
         for n in 0..3 {
-            cache.insert(key(n), 1, body.clone());
+            cache.insert(key(n), 1, &body);
         }
         let cache_small = ResponseCache::new(limit);
         // 100-byte bodies are more than a quarter of `limit`: not kept.
-        cache_small.insert(key(0), 1, body.clone());
+        cache_small.insert(key(0), 1, &body);
         assert_eq!(cache_small.size().entries, 0);
 
         assert!(cache.get(&key(0), 1).is_some());
         for n in 3..8 {
-            cache.insert(key(n), 1, body.clone());
+            cache.insert(key(n), 1, &body);
             assert!(cache.size().bytes <= limit * 2);
         }
         assert!(cache.get(&key(0), 1).is_some(), "recently used answers stay");
