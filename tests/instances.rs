@@ -107,6 +107,52 @@ async fn three_servers_with_concurrent_writers_never_serve_a_stale_read() {
 async fn an_instance_learns_of_another_instances_write_before_any_read() {
     let registry = Registry::seeded().await;
     let token = registry.organisation_with_token("notified-ngo", "projects:write");
+    let (_servers, writer, follower) = writer_and_follower(&registry, &token).await;
+    let before = read_model_sequence(&follower).await;
+    hears_a_link_written(&writer, &follower, before).await;
+}
+
+/// The same for a plan import, which writes many objects in one step of the sequence: once the
+/// follower is known to be listening (it heard a link written), it hears the import.
+#[tokio::test]
+async fn an_instance_learns_of_another_instances_plan_import_before_any_read() {
+    let registry = Registry::seeded().await;
+    let token = registry.run(&[
+        "token",
+        "issue",
+        "--org",
+        "ministry-of-social-policy",
+        "--scopes",
+        "registry:admin",
+        "--ttl",
+        "1d",
+        "--label",
+        "importer",
+    ]);
+    let (_servers, writer, follower) = writer_and_follower(&registry, token.trim()).await;
+    let before = read_model_sequence(&follower).await;
+    hears_a_link_written(&writer, &follower, before).await;
+    let report = crate::plan_import::upload(
+        &writer,
+        "UA-NAP-2021-2025",
+        &crate::plan_import::national_files(),
+        json!({}),
+        "en",
+    )
+    .await;
+    let imported = report["data"]["importPlan"]["sequence"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("the import was not applied: {report}"));
+    assert!(
+        heard(&follower, imported).await,
+        "the follower's read model stayed at sequence {} after an import elsewhere reached {imported}",
+        read_model_sequence(&follower).await
+    );
+}
+
+/// Two serving processes over `registry`: a writer (its client bearing `token`) and an anonymous
+/// follower that polls for changes only every 300 s on PostgreSQL (every second on SQLite).
+async fn writer_and_follower(registry: &Registry, token: &str) -> ([Server; 2], Client, Client) {
     let poll_seconds = if registry.is_postgres() { "300" } else { "1" };
     let writer = registry.serve(|_| {}).await;
     let follower = registry
@@ -114,32 +160,44 @@ async fn an_instance_learns_of_another_instances_write_before_any_read() {
             command.env("NAP_CHANGE_POLL_SECONDS", poll_seconds);
         })
         .await;
-    let (writer, follower) = (writer.client().bearer(&token), follower.client());
-    let before = read_model_sequence(&follower).await;
-    // The follower may answer before its listener is connected, so a write may go unheard; one
-    // of three, each given ten seconds, must be heard.
+    let clients = (writer.client().bearer(token), follower.client());
+    ([writer, follower], clients.0, clients.1)
+}
+
+/// Writes project links through `writer` until `follower`'s read model, read from nothing but its
+/// metrics, reaches a write's sequence. The follower may answer before its listener is connected,
+/// so a write may go unheard; one of three, each given ten seconds, must be heard.
+async fn hears_a_link_written(writer: &Client, follower: &Client, before: f64) {
     for round in 0..3 {
         writer.create_project_link(&format!("Announced {round}")).await;
         // A read through the writer brings its read model up to the write.
-        link_count(&writer).await;
-        let written = read_model_sequence(&writer).await;
+        link_count(writer).await;
+        let written = read_model_sequence(writer).await;
         assert!(
             written > before,
             "the write did not move the sequence past {before}"
         );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            // Only /metrics is asked, which reads nothing: the announcement alone moves it.
-            if read_model_sequence(&follower).await >= written {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        if heard(follower, written).await {
+            return;
         }
     }
     panic!(
         "the follower's read model stayed at sequence {} after three writes elsewhere",
-        read_model_sequence(&follower).await
+        read_model_sequence(follower).await
     );
+}
+
+/// Whether `follower`'s read model reaches `sequence` within ten seconds. Only /metrics is asked,
+/// which reads nothing: the announcement (or the poll) alone moves it.
+async fn heard(follower: &Client, sequence: f64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if read_model_sequence(follower).await >= sequence {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
 }
 
 /// The change sequence `instance`'s read model shows, from its metrics (which read nothing).

@@ -183,6 +183,7 @@ impl WriteTransaction {
         }
         let count = events.len();
         insert_events(&self.txn, events.into_iter().map(|(_, row)| row).collect()).await?;
+        announce(&self.txn, self.sequence).await?;
         self.txn.commit().await?;
         Ok(count)
     }
