@@ -258,3 +258,66 @@ async fn synthetic_load_records_one_event_per_row() {
     assert_eq!(report.events, inserted);
     assert_eq!(audit_event_count(&app).await, u64::try_from(inserted).unwrap());
 }
+
+/// A shipped change that moves a row to another owner (an identifier from one organisation to
+/// another) is recorded on the new owner only; the read model still drops the row from the old
+/// one, whose own row the loader leaves alone here (it was edited through the API).
+#[tokio::test]
+async fn an_identifier_moved_to_another_organisation_by_the_files_leaves_the_first_in_every_read() {
+    const TWO: &str = r#"{ un: organisation(identifier: "un-women-ukraine") { code identifiers }
+        ministry: organisation(identifier: "ministry-of-social-policy") { code identifiers } }"#;
+    let app = TestApp::seeded().await.without_response_cache();
+    let database = app.with_http(nap_registry::config::HttpSettings {
+        response_cache_bytes: 0,
+        read_model_bytes: 0,
+        ..Default::default()
+    });
+    let before = app.graphql(TWO, json!({})).await;
+    assert_eq!(before.data()["un"]["identifiers"], json!(["XM-DAC-41146"]));
+    let un = app
+        .graphql(
+            r#"{ organisation(identifier: "un-women-ukraine") { id version } }"#,
+            json!({}),
+        )
+        .await
+        .data()["organisation"]
+        .clone();
+    app.as_org("ministry-of-social-policy", &[Scope::Admin])
+        .await
+        .graphql(
+            "mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { organisation { version } } }",
+            json!({ "input": { "id": un["id"], "version": un["version"], "nameEn": "UN Women (edited)" } }),
+        )
+        .await
+        .data();
+    // The read model catches up with the edit before the load.
+    app.graphql(TWO, json!({})).await.data();
+
+    let mut shipped = canonical_dataset().unwrap();
+    let ministry = shipped
+        .organisations
+        .iter()
+        .find(|o| o.code == "ministry-of-social-policy")
+        .unwrap()
+        .id;
+    let identifier = shipped
+        .organisation_identifiers
+        .iter_mut()
+        .find(|i| i.identifier == "XM-DAC-41146")
+        .unwrap();
+    identifier.organisation_id = ministry;
+    shipped.load(&app.db).await.unwrap();
+
+    let from_memory = app.graphql(TWO, json!({})).await;
+    let from_database = database.graphql(TWO, json!({})).await;
+    assert_eq!(from_memory.data(), from_database.data());
+    assert_eq!(from_memory.data()["un"]["identifiers"], json!([]));
+    assert!(
+        from_memory.data()["ministry"]["identifiers"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("XM-DAC-41146")),
+        "{}",
+        from_memory.body
+    );
+}

@@ -2,7 +2,7 @@
 
 use std::{
     any::TypeId,
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -280,9 +280,17 @@ async fn read_table<E: Readable>(
                 .all(txn)
                 .await?;
             let read = fresh.len();
-            let kept = held.rows.iter().filter(
-                |row| !matches!(row.get(column), sea_orm::Value::Uuid(Some(owner)) if ids.contains(&owner)),
-            );
+            // A row read again replaces the held one with its key even when it was held under
+            // another owner (the reference data may move an identifier to another organisation,
+            // recording the change on the new one only).
+            let Ok(key) = "id".parse::<E::Column>() else {
+                unreachable!("every table the read model holds is keyed by `id`")
+            };
+            let fresh_keys: HashSet<Uuid> = fresh.iter().filter_map(|row| uuid_in::<E>(row, key)).collect();
+            let kept = held.rows.iter().filter(|row| {
+                !uuid_in::<E>(row, column).is_some_and(|owner| ids.contains(&owner))
+                    && !uuid_in::<E>(row, key).is_some_and(|id| fresh_keys.contains(&id))
+            });
             let rows: Vec<Row<E>> = kept.cloned().chain(fresh.into_iter().map(Arc::new)).collect();
             (rows, read)
         }
@@ -295,6 +303,14 @@ async fn read_table<E: Readable>(
     let table = Table::<E>::new(rows, generation);
     let bytes = table.bytes;
     Ok((TypeId::of::<E>(), Arc::new(table), bytes, read))
+}
+
+/// The UUID `row` holds in `column`, if it holds one.
+fn uuid_in<E: Readable>(row: &E::Model, column: E::Column) -> Option<Uuid> {
+    match row.get(column) {
+        sea_orm::Value::Uuid(Some(id)) => Some(id),
+        _ => None,
+    }
 }
 
 /// The tables of one snapshot.
@@ -363,6 +379,13 @@ impl Tables {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_held_table_is_keyed_by_a_uuid_id() {
+        for &table in ALL {
+            assert!(has_uuid_column(table, "id"), "`{table}` has no UUID column `id`");
+        }
+    }
 
     #[test]
     fn every_table_a_write_may_change_is_held_and_owned_rows_are_named_by_a_uuid_column() {
