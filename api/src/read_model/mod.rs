@@ -13,7 +13,7 @@
 //!   a write acknowledged before it began, however many instances share the database.
 //! - **Catching up.** Only what the writes since the snapshot's sequence may have changed is
 //!   read again: the audit events after that sequence name the objects written, and for each kind
-//!   `tables::written_by` says which tables its writes change and which rows (those belonging to
+//!   `changes::written_by` says which tables its writes change and which rows (those belonging to
 //!   the object written, or for a plan's legal acts, any). Those rows are read, in one transaction
 //!   that also reads the sequence (so the snapshot is exactly "every write up to N"), and put in
 //!   place of the rows held for the same objects. Groupings over unchanged tables are kept. When
@@ -24,6 +24,7 @@
 //!   the read model steps aside and queries read the database through batched DataLoaders (slower,
 //!   equally fresh), until a later snapshot fits again.
 
+mod changes;
 pub mod lists;
 pub mod table;
 mod tables;
@@ -211,8 +212,8 @@ impl ReadModel {
                 over_limit_since: Some(since),
             });
         }
-        let changed: Option<tables::Changed> = match previous.filter(|p| p.over_limit_since.is_none()) {
-            Some(previous) => tables::touched_since(&txn, previous.sequence, sequence).await?,
+        let changed: Option<changes::Changed> = match previous.filter(|p| p.over_limit_since.is_none()) {
+            Some(previous) => changes::touched_since(&txn, previous.sequence, sequence).await?,
             None => None,
         };
         let mut tables = previous
@@ -221,7 +222,7 @@ impl ReadModel {
             .unwrap_or_default();
         let rows_read = tables.read(&txn, changed.as_ref()).await?;
         // Debug builds (every test) check each catch-up against a whole read of the same moment,
-        // so a write path changing rows that `tables::written_by` does not name fails its tests.
+        // so a write path changing rows that `changes::written_by` does not name fails its tests.
         #[cfg(debug_assertions)]
         if changed.is_some() {
             let mut whole = tables::Tables::default();
@@ -230,7 +231,7 @@ impl ReadModel {
             assert!(
                 differing.is_empty(),
                 "catching up from {} to {sequence} left {differing:?} unlike the database: a write \
-                 changed rows that `tables::written_by` does not name",
+                 changed rows that `changes::written_by` does not name",
                 previous.map_or(0, |p| p.sequence)
             );
         }
