@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use crate::common::{Client, TestApp};
 use nap_registry::{
-    config::HttpSettings,
     domain::access::Scope,
     reference_data::{self, SyntheticSize},
 };
@@ -53,11 +52,7 @@ impl Registry {
         reference_data::load_synthetic(&app.db, SyntheticSize::SMALL)
             .await
             .unwrap();
-        let database = app.with_http(HttpSettings {
-            response_cache_bytes: 0,
-            read_model_bytes: 0,
-            ..Default::default()
-        });
+        let database = app.database_reader();
         let writer = app.bearer(&app.token_for("syn-org-0001", &[Scope::Admin]).await);
         let variables = json!({ "code": reference_data::synthetic::SYNTHETIC_PLAN_CODE });
         let first_read = app

@@ -267,11 +267,7 @@ async fn an_identifier_moved_to_another_organisation_by_the_files_leaves_the_fir
     const TWO: &str = r#"{ un: organisation(identifier: "un-women-ukraine") { code identifiers }
         ministry: organisation(identifier: "ministry-of-social-policy") { code identifiers } }"#;
     let app = TestApp::seeded().await.without_response_cache();
-    let database = app.with_http(nap_registry::config::HttpSettings {
-        response_cache_bytes: 0,
-        read_model_bytes: 0,
-        ..Default::default()
-    });
+    let database = app.database_reader();
     let before = app.graphql(TWO, json!({})).await;
     assert_eq!(before.data()["un"]["identifiers"], json!(["XM-DAC-41146"]));
     let un = app

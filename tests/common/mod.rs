@@ -64,6 +64,15 @@ pub fn test_token_service_for(seed: u8, audience: &str) -> TokenService {
     TokenService::new(keys, "nap-1325-registry".to_owned(), audience.to_owned())
 }
 
+/// Settings under which every answer is read from the database.
+fn reading_the_database() -> nap_registry::config::HttpSettings {
+    nap_registry::config::HttpSettings {
+        response_cache_bytes: 0,
+        read_model_bytes: 0,
+        ..Default::default()
+    }
+}
+
 impl TestApp {
     /// A migrated database with the canonical reference data.
     pub async fn seeded() -> Self {
@@ -183,11 +192,13 @@ impl TestApp {
     /// The same app reading every query from the database: no response cache, no read model
     /// (the path mutations take, and queries when the read model is over its memory limit).
     pub fn reading_the_database(self) -> Self {
-        self.with_settings(nap_registry::config::HttpSettings {
-            response_cache_bytes: 0,
-            read_model_bytes: 0,
-            ..Default::default()
-        })
+        self.with_settings(reading_the_database())
+    }
+
+    /// A client of another router on this app's database that reads the database alone (no
+    /// response cache, no read model): what the read model's answers are compared with.
+    pub fn database_reader(&self) -> Client {
+        self.with_http(reading_the_database())
     }
 
     fn with_settings(mut self, http: nap_registry::config::HttpSettings) -> Self {
