@@ -9,6 +9,7 @@ use nap_registry::{
     domain::{
         access::{Actor, Scope, parse_scopes},
         audit::WriteTransaction,
+        bilingual::Bilingual,
         write::{self, organisations::NewOrganisation, tokens::record_token},
     },
     error::ApiError,
@@ -62,8 +63,7 @@ pub async fn org(db: &DatabaseConnection, action: OrgAction) -> anyhow::Result<(
             let new = NewOrganisation {
                 code: args.code,
                 kind,
-                name_uk: args.name_uk,
-                name_en: args.name_en,
+                name: Bilingual::new(args.name_uk, args.name_en),
                 identifiers: args.identifiers,
                 region: args.region,
             };

@@ -1,6 +1,7 @@
 //! What resolvers take from the request context: the database, the request's loaders (and the
 //! to-one relations read through them), and the reader's language.
 
+use crate::domain::bilingual::BilingualPatch;
 use std::sync::Arc;
 
 use async_graphql::{Context, MaybeUndefined};
@@ -36,6 +37,14 @@ pub fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),
         MaybeUndefined::Value(value) => Some(Some(value)),
+    }
+}
+
+/// The changes a mutation's `{field}Uk` and `{field}En` arguments ask of a text.
+pub fn patch_texts(uk: MaybeUndefined<String>, en: MaybeUndefined<String>) -> BilingualPatch {
+    BilingualPatch {
+        uk: patch(uk),
+        en: patch(en),
     }
 }
 

@@ -17,10 +17,8 @@ pub struct NewIndicator {
     pub plan_item: String,
     /// Code within the item, e.g. `I1`.
     pub code: String,
-    /// Ukrainian name.
-    pub name_uk: Option<String>,
-    /// English name.
-    pub name_en: Option<String>,
+    /// Names.
+    pub name: Bilingual,
     /// Unit.
     pub unit: String,
     /// Direction.
@@ -47,12 +45,7 @@ pub async fn create_indicator(
             format!("{} already has an indicator `{code}`", item.code),
         ));
     }
-    let name = Bilingual::given(
-        "input.name",
-        2000,
-        input.name_uk.as_deref(),
-        input.name_en.as_deref(),
-    )?;
+    let name = input.name.checked("input.name", 2000)?;
     let mut model = new_row!(indicator::Model {
         id: new_id(),
         plan_item_id: item.id,
@@ -80,10 +73,8 @@ pub async fn create_indicator(
 /// Changes to an indicator; fields left out keep their values.
 #[derive(Debug, Clone, Default)]
 pub struct IndicatorChanges {
-    /// Ukrainian name.
-    pub name_uk: Patch<String>,
-    /// English name.
-    pub name_en: Patch<String>,
+    /// Names.
+    pub name: BilingualPatch,
     /// Unit.
     pub unit: Option<String>,
     /// Direction.
@@ -121,14 +112,11 @@ pub async fn update_indicator(
             "the indicator is withdrawn; withdrawn indicators are not changed",
         ));
     }
-    let name = Bilingual::new(after.name_uk.take(), after.name_en.take()).patched(
-        "input.name",
-        2000,
-        changes.name_uk,
-        changes.name_en,
-    )?;
+    let row = &mut *after;
+    let name = changes
+        .name
+        .apply("input.name", 2000, &mut row.name_uk, &mut row.name_en)?;
     name.required("input.nameUk", "name")?;
-    (after.name_uk, after.name_en) = (name.uk, name.en);
     if let Some(unit) = changes.unit {
         after.unit = validation::text("input.unit", &unit, 100)?;
     }

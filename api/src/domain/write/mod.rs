@@ -46,7 +46,7 @@ mod prelude {
         domain::{
             access::Scope,
             audit::{Action, WriteTransaction},
-            bilingual::Bilingual,
+            bilingual::{Bilingual, BilingualPatch},
             ids::new_id,
             search, validation,
         },

@@ -16,10 +16,8 @@ pub struct NewOrganisation {
     pub code: String,
     /// Kind of body.
     pub kind: OrganisationKind,
-    /// Ukrainian name.
-    pub name_uk: Option<String>,
-    /// English name.
-    pub name_en: Option<String>,
+    /// Names.
+    pub name: Bilingual,
     /// Org-id identifiers.
     pub identifiers: Vec<String>,
     /// ISO code of the region it serves.
@@ -127,12 +125,7 @@ pub async fn create_organisation(
         Some(code) => Some(region_by_code(&write.txn, "input.region", code).await?),
         None => None,
     };
-    let name = Bilingual::given(
-        "input.name",
-        500,
-        input.name_uk.as_deref(),
-        input.name_en.as_deref(),
-    )?;
+    let name = input.name.checked("input.name", 500)?;
     name.required("input.nameUk", "name")?;
     let mut model = new_row!(organisation::Model {
         id: new_id(),
@@ -166,10 +159,8 @@ pub async fn create_organisation(
 pub struct OrganisationChanges {
     /// Kind.
     pub kind: Option<OrganisationKind>,
-    /// New Ukrainian name.
-    pub name_uk: Patch<String>,
-    /// New English name.
-    pub name_en: Patch<String>,
+    /// New names.
+    pub name: BilingualPatch,
     /// ISO region code.
     pub region: Patch<String>,
     /// Identifiers to add.
@@ -218,8 +209,7 @@ pub async fn update_organisation(
     let name = Bilingual::new(after.name_uk.clone(), after.name_en.clone()).patched(
         "input.name",
         500,
-        changes.name_uk,
-        changes.name_en,
+        changes.name,
     )?;
     name.required("input.nameUk", "name")?;
     if let Some(region) = changes.region {

@@ -23,10 +23,8 @@ pub struct NewPlanAct {
     pub number: String,
     /// The act's date.
     pub adopted_on: NaiveDate,
-    /// Ukrainian title.
-    pub title_uk: Option<String>,
-    /// English title.
-    pub title_en: Option<String>,
+    /// Titles.
+    pub title: Bilingual,
     /// Where the official text is published.
     pub url: Option<String>,
     /// The issuing body's code or identifier (the plan's owner when left out).
@@ -61,8 +59,7 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
         .as_deref()
         .map(|u| validation::url("input.act.url", u))
         .transpose()?;
-    let title_uk = validation::optional_text("input.act.titleUk", input.title_uk.as_deref(), 1000)?;
-    let title_en = validation::optional_text("input.act.titleEn", input.title_en.as_deref(), 1000)?;
+    let title = input.title.clone().checked("input.act.title", 1000)?;
     let issuer_id = match &input.issuer {
         Some(key) => organisation_by_key(db, "input.act.issuer", key).await?.id,
         None => before.owner_organisation_id,
@@ -100,8 +97,8 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
                 kind: input.kind,
                 number,
                 adopted_on: input.adopted_on,
-                title_uk,
-                title_en,
+                title_uk: title.uk,
+                title_en: title.en,
                 url,
                 amends_id: None,
             });

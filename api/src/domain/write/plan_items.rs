@@ -13,14 +13,10 @@ pub struct NewPlanItem {
     pub plan: String,
     /// Number, e.g. `3.1.12`; its parent `3.1` must exist and be active.
     pub number: String,
-    /// Ukrainian title.
-    pub title_uk: Option<String>,
-    /// English title.
-    pub title_en: Option<String>,
-    /// Ukrainian description.
-    pub description_uk: Option<String>,
-    /// English description.
-    pub description_en: Option<String>,
+    /// Titles.
+    pub title: Bilingual,
+    /// Descriptions.
+    pub description: Bilingual,
     /// First year of its time frame.
     pub start_year: Option<i32>,
     /// Last year of its time frame.
@@ -116,18 +112,8 @@ pub async fn create_plan_item(
         }
     };
     check_time_frame(input.start_year, input.end_year)?;
-    let title = Bilingual::given(
-        "input.title",
-        2000,
-        input.title_uk.as_deref(),
-        input.title_en.as_deref(),
-    )?;
-    let description = Bilingual::given(
-        "input.description",
-        20_000,
-        input.description_uk.as_deref(),
-        input.description_en.as_deref(),
-    )?;
+    let title = input.title.checked("input.title", 2000)?;
+    let description = input.description.checked("input.description", 20_000)?;
     let mut model = new_row!(plan_item::Model {
         id: new_id(),
         plan_id: plan.id,
@@ -155,14 +141,10 @@ pub async fn create_plan_item(
 /// Changes to a plan item; fields left out keep their values. The number never changes.
 #[derive(Debug, Clone, Default)]
 pub struct PlanItemChanges {
-    /// Ukrainian title.
-    pub title_uk: Patch<String>,
-    /// English title.
-    pub title_en: Patch<String>,
-    /// Ukrainian description.
-    pub description_uk: Patch<String>,
-    /// English description.
-    pub description_en: Patch<String>,
+    /// Titles.
+    pub title: BilingualPatch,
+    /// Descriptions.
+    pub description: BilingualPatch,
     /// First year of the time frame.
     pub start_year: Patch<i32>,
     /// Last year of the time frame.
@@ -183,19 +165,16 @@ pub async fn update_plan_item(
             "the item is withdrawn; withdrawn items are not changed",
         ));
     }
-    let title = Bilingual::new(after.title_uk.take(), after.title_en.take()).patched(
-        "input.title",
-        2000,
-        changes.title_uk,
-        changes.title_en,
-    )?;
-    let description = Bilingual::new(after.description_uk.take(), after.description_en.take()).patched(
+    let row = &mut *after;
+    let title = changes
+        .title
+        .apply("input.title", 2000, &mut row.title_uk, &mut row.title_en)?;
+    changes.description.apply(
         "input.description",
         20_000,
-        changes.description_uk,
-        changes.description_en,
+        &mut row.description_uk,
+        &mut row.description_en,
     )?;
-    (after.description_uk, after.description_en) = (description.uk, description.en);
     if let Some(v) = changes.start_year {
         after.start_year = v;
     }
@@ -204,7 +183,6 @@ pub async fn update_plan_item(
     }
     check_time_frame(after.start_year, after.end_year)?;
     title.required("input.titleUk", "title")?;
-    (after.title_uk, after.title_en) = (title.uk, title.en);
     after.search_text = search::plan_item_text(&after);
     write.save(after, Action::Update).await
 }

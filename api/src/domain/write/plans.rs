@@ -15,10 +15,8 @@ pub struct NewPlan {
     pub code: String,
     /// Level.
     pub level: PlanLevel,
-    /// Ukrainian title.
-    pub title_uk: Option<String>,
-    /// English title.
-    pub title_en: Option<String>,
+    /// Titles.
+    pub title: Bilingual,
     /// First year.
     pub start_year: i32,
     /// Last year.
@@ -117,12 +115,7 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
         }
         None => None,
     };
-    let title = Bilingual::given(
-        "input.title",
-        1000,
-        input.title_uk.as_deref(),
-        input.title_en.as_deref(),
-    )?;
+    let title = input.title.checked("input.title", 1000)?;
     let model = new_row!(plan::Model {
         id: new_id(),
         code,
@@ -150,10 +143,8 @@ pub async fn create_plan(write: &mut WriteTransaction, input: NewPlan) -> ApiRes
 /// Changes to a plan; fields left out keep their values.
 #[derive(Debug, Clone, Default)]
 pub struct PlanChanges {
-    /// Ukrainian title.
-    pub title_uk: Patch<String>,
-    /// English title.
-    pub title_en: Patch<String>,
+    /// Titles.
+    pub title: BilingualPatch,
     /// First year.
     pub start_year: Option<i32>,
     /// Last year.
@@ -172,13 +163,10 @@ pub async fn update_plan(
     changes: PlanChanges,
 ) -> ApiResult<plan::Model> {
     let mut after = Edit::based_on(editable_plan(write, id).await?, version)?;
-    let title = Bilingual::new(after.title_uk.take(), after.title_en.take()).patched(
-        "input.title",
-        1000,
-        changes.title_uk,
-        changes.title_en,
-    )?;
-    (after.title_uk, after.title_en) = (title.uk, title.en);
+    let row = &mut *after;
+    changes
+        .title
+        .apply("input.title", 1000, &mut row.title_uk, &mut row.title_en)?;
     after.start_year = changes.start_year.unwrap_or(after.start_year);
     after.end_year = changes.end_year.unwrap_or(after.end_year);
     validation::period(

@@ -21,10 +21,8 @@ pub struct BudgetInput {
 /// The fields of a project link.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectLinkFields {
-    /// Ukrainian title.
-    pub title_uk: Patch<String>,
-    /// English title.
-    pub title_en: Patch<String>,
+    /// Titles.
+    pub title: BilingualPatch,
     /// IATI activity identifier.
     pub iati_identifier: Patch<String>,
     /// Budget.
@@ -51,14 +49,11 @@ async fn apply(
     fields: &ProjectLinkFields,
 ) -> ApiResult<()> {
     let db = &write.txn;
-    let title = Bilingual::new(link.title_uk.take(), link.title_en.take()).patched(
-        "input.title",
-        1000,
-        fields.title_uk.clone(),
-        fields.title_en.clone(),
-    )?;
+    let title = fields
+        .title
+        .clone()
+        .apply("input.title", 1000, &mut link.title_uk, &mut link.title_en)?;
     title.required("input.titleEn", "title")?;
-    (link.title_uk, link.title_en) = (title.uk, title.en);
     if let Some(v) = &fields.iati_identifier {
         link.iati_identifier = match v {
             Some(text) => {

@@ -11,14 +11,10 @@ pub struct NewTargetGroup {
     pub vocabulary: String,
     /// Stable code.
     pub code: String,
-    /// Ukrainian label.
-    pub label_uk: Option<String>,
-    /// English label.
-    pub label_en: Option<String>,
-    /// Ukrainian description.
-    pub description_uk: Option<String>,
-    /// English description.
-    pub description_en: Option<String>,
+    /// Labels.
+    pub label: Bilingual,
+    /// Descriptions.
+    pub description: Bilingual,
 }
 
 /// Creates a target group at the end of its vocabulary (an edition: see `super::vocabulary_editions`).
@@ -48,18 +44,8 @@ pub async fn create_target_group(
         .map(|m| i64::from(m.position))
         .max()
         .unwrap_or(0);
-    let label = Bilingual::given(
-        "input.label",
-        500,
-        input.label_uk.as_deref(),
-        input.label_en.as_deref(),
-    )?;
-    let description = Bilingual::given(
-        "input.description",
-        5000,
-        input.description_uk.as_deref(),
-        input.description_en.as_deref(),
-    )?;
+    let label = input.label.checked("input.label", 500)?;
+    let description = input.description.checked("input.description", 5000)?;
     let model = new_row!(target_group::Model {
         id: new_id(),
         vocabulary_id: vocabulary.id,
@@ -79,14 +65,10 @@ pub async fn create_target_group(
 /// Changes to a target group's texts.
 #[derive(Debug, Clone, Default)]
 pub struct TargetGroupChanges {
-    /// Ukrainian label.
-    pub label_uk: Patch<String>,
-    /// English label.
-    pub label_en: Patch<String>,
-    /// Ukrainian description.
-    pub description_uk: Patch<String>,
-    /// English description.
-    pub description_en: Patch<String>,
+    /// Labels.
+    pub label: BilingualPatch,
+    /// Descriptions.
+    pub description: BilingualPatch,
 }
 
 /// Changes a target group's texts based on `version`.
@@ -98,21 +80,17 @@ pub async fn update_target_group(
 ) -> ApiResult<target_group::Model> {
     write.actor.require(Scope::Admin)?;
     let mut after = write.edit::<target_group::Model>(id, version).await?;
-    let label = Bilingual::new(after.label_uk.take(), after.label_en.take()).patched(
-        "input.label",
-        500,
-        changes.label_uk,
-        changes.label_en,
-    )?;
+    let row = &mut *after;
+    let label = changes
+        .label
+        .apply("input.label", 500, &mut row.label_uk, &mut row.label_en)?;
     label.required("input.labelUk", "label")?;
-    let description = Bilingual::new(after.description_uk.take(), after.description_en.take()).patched(
+    changes.description.apply(
         "input.description",
         5000,
-        changes.description_uk,
-        changes.description_en,
+        &mut row.description_uk,
+        &mut row.description_en,
     )?;
-    (after.label_uk, after.label_en) = (label.uk, label.en);
-    (after.description_uk, after.description_en) = (description.uk, description.en);
     write.save(after, Action::Update).await
 }
 

@@ -21,10 +21,8 @@ pub struct NewEdition {
     pub code: String,
     /// Edition label, e.g. `2026`.
     pub edition: String,
-    /// Ukrainian title.
-    pub title_uk: Option<String>,
-    /// English title.
-    pub title_en: Option<String>,
+    /// Titles.
+    pub title: Bilingual,
     /// Where the list is published.
     pub source_document: Option<String>,
     /// Code of the edition it follows.
@@ -86,12 +84,7 @@ pub async fn create_vocabulary_edition(
         ));
     }
     let edition = validation::text("input.edition", &input.edition, 64)?;
-    let title = Bilingual::given(
-        "input.title",
-        1000,
-        input.title_uk.as_deref(),
-        input.title_en.as_deref(),
-    )?;
+    let title = input.title.clone().checked("input.title", 1000)?;
     title.required("input.titleUk", "title")?;
     let source_document = match &input.source_document {
         Some(text) => Some(validation::text("input.sourceDocument", text, 2000)?),

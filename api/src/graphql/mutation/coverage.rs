@@ -1,6 +1,7 @@
 //! `recordPlanAct` and `recordRegionPlanState`: what coverage needs recorded about regional plans
 //! (their approving and amending acts) and about regions without one (no plan, not applicable).
 
+use crate::domain::bilingual::Bilingual;
 use async_graphql::{Context, InputObject, Object, Result};
 
 use super::{in_write, plans::PlanPayload};
@@ -83,8 +84,7 @@ impl CoverageMutation {
             kind: act.kind.into(),
             number: act.number,
             adopted_on: act.adopted_on.0,
-            title_uk: act.title_uk,
-            title_en: act.title_en,
+            title: Bilingual::new(act.title_uk, act.title_en),
             url: act.url,
             issuer: act.issuer,
         };

@@ -1,6 +1,8 @@
 //! Indicators and their values.
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
@@ -132,8 +134,7 @@ impl IndicatorMutation {
         let new = NewIndicator {
             plan_item: input.plan_item,
             code: input.code,
-            name_uk: input.name_uk,
-            name_en: input.name_en,
+            name: Bilingual::new(input.name_uk, input.name_en),
             unit: input.unit,
             direction: input.direction.into(),
             sdg_indicator: input.sdg_indicator,
@@ -150,8 +151,7 @@ impl IndicatorMutation {
     ) -> Result<IndicatorPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Indicator)?;
         let changes = IndicatorChanges {
-            name_uk: patch(input.name_uk),
-            name_en: patch(input.name_en),
+            name: patch_texts(input.name_uk, input.name_en),
             unit: input.unit,
             direction: input.direction.map(Into::into),
             sdg_indicator: patch(input.sdg_indicator),

@@ -1,6 +1,8 @@
 //! Organisations (registry administrators only).
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
@@ -91,8 +93,7 @@ impl OrganisationMutation {
         let new = NewOrganisation {
             code: input.code,
             kind: input.kind.into(),
-            name_uk: input.name_uk,
-            name_en: input.name_en,
+            name: Bilingual::new(input.name_uk, input.name_en),
             identifiers: input.identifiers,
             region: input.region,
         };
@@ -108,8 +109,7 @@ impl OrganisationMutation {
         let id = decode_as("input.id", &input.id, EntityType::Organisation)?;
         let changes = OrganisationChanges {
             kind: input.kind.map(Into::into),
-            name_uk: patch(input.name_uk),
-            name_en: patch(input.name_en),
+            name: patch_texts(input.name_uk, input.name_en),
             region: patch(input.region),
             add_identifiers: input.add_identifiers,
             name_effective_on: input.name_effective_on.map(|d| d.0),

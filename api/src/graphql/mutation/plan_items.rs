@@ -1,6 +1,8 @@
 //! `createPlanItem`, `updatePlanItem`, `withdrawPlanItem`.
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
@@ -84,10 +86,8 @@ impl PlanItemMutation {
         let new = NewPlanItem {
             plan: input.plan,
             number: input.number,
-            title_uk: input.title_uk,
-            title_en: input.title_en,
-            description_uk: input.description_uk,
-            description_en: input.description_en,
+            title: Bilingual::new(input.title_uk, input.title_en),
+            description: Bilingual::new(input.description_uk, input.description_en),
             start_year: input.start_year,
             end_year: input.end_year,
         };
@@ -102,10 +102,8 @@ impl PlanItemMutation {
     ) -> Result<PlanItemPayload> {
         let id = decode_as("input.id", &input.id, EntityType::PlanItem)?;
         let changes = PlanItemChanges {
-            title_uk: patch(input.title_uk),
-            title_en: patch(input.title_en),
-            description_uk: patch(input.description_uk),
-            description_en: patch(input.description_en),
+            title: patch_texts(input.title_uk, input.title_en),
+            description: patch_texts(input.description_uk, input.description_en),
             start_year: patch(input.start_year),
             end_year: patch(input.end_year),
         };

@@ -1,6 +1,8 @@
 //! `createPlan`, `updatePlan`, `withdrawPlan`.
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
@@ -100,8 +102,7 @@ impl PlanMutation {
         let new = NewPlan {
             code: input.code,
             level: input.level.into(),
-            title_uk: input.title_uk,
-            title_en: input.title_en,
+            title: Bilingual::new(input.title_uk, input.title_en),
             start_year: input.start_year,
             end_year: input.end_year,
             status: input.status.map(Into::into),
@@ -122,8 +123,7 @@ impl PlanMutation {
     ) -> Result<PlanPayload> {
         let id = decode_as("input.id", &input.id, EntityType::Plan)?;
         let changes = PlanChanges {
-            title_uk: patch(input.title_uk),
-            title_en: patch(input.title_en),
+            title: patch_texts(input.title_uk, input.title_en),
             start_year: input.start_year,
             end_year: input.end_year,
             status: input.status.map(Into::into),

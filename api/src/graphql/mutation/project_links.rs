@@ -1,6 +1,8 @@
 //! Project links (by the organisations that own them).
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
@@ -141,8 +143,7 @@ impl ProjectLinkMutation {
         #[graphql(desc = "The new link.")] input: CreateProjectLinkInput,
     ) -> Result<ProjectLinkPayload> {
         let fields = ProjectLinkFields {
-            title_uk: Some(input.title_uk),
-            title_en: Some(input.title_en),
+            title: Bilingual::new(input.title_uk, input.title_en).into(),
             iati_identifier: Some(input.iati_identifier),
             budget: Some(input.budget.map(budget)),
             start_date: Some(input.start_date.map(|d| d.0)),
@@ -172,8 +173,7 @@ impl ProjectLinkMutation {
     ) -> Result<ProjectLinkPayload> {
         let id = decode_as("input.id", &input.id, EntityType::ProjectLink)?;
         let fields = ProjectLinkFields {
-            title_uk: patch(input.title_uk),
-            title_en: patch(input.title_en),
+            title: patch_texts(input.title_uk, input.title_en),
             iati_identifier: patch(input.iati_identifier),
             budget: patch(input.budget).map(|b| b.map(budget)),
             start_date: patch(input.start_date).map(|d| d.map(|d| d.0)),

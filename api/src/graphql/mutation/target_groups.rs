@@ -1,12 +1,14 @@
 //! The target-group vocabulary (registry administrators only).
 
+use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
+use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
     domain::write::target_groups::{self, NewTargetGroup, TargetGroupChanges},
-    graphql::{context::patch, node_id::decode_as, types::target_group::TargetGroup},
+    graphql::{node_id::decode_as, types::target_group::TargetGroup},
 };
 
 /// A new target group, added at the end of its vocabulary.
@@ -76,10 +78,8 @@ impl TargetGroupMutation {
         let new = NewTargetGroup {
             vocabulary: input.vocabulary,
             code: input.code,
-            label_uk: input.label_uk,
-            label_en: input.label_en,
-            description_uk: input.description_uk,
-            description_en: input.description_en,
+            label: Bilingual::new(input.label_uk, input.label_en),
+            description: Bilingual::new(input.description_uk, input.description_en),
         };
         Ok(in_write!(ctx, |write| target_groups::create_target_group(&mut write, new)).into())
     }
@@ -92,10 +92,8 @@ impl TargetGroupMutation {
     ) -> Result<TargetGroupPayload> {
         let id = decode_as("input.id", &input.id, EntityType::TargetGroup)?;
         let changes = TargetGroupChanges {
-            label_uk: patch(input.label_uk),
-            label_en: patch(input.label_en),
-            description_uk: patch(input.description_uk),
-            description_en: patch(input.description_en),
+            label: patch_texts(input.label_uk, input.label_en),
+            description: patch_texts(input.description_uk, input.description_en),
         };
         Ok(in_write!(ctx, |write| target_groups::update_target_group(
             &mut write,

@@ -2,6 +2,7 @@
 //! carried over and replaced. Groups are added to an edition with `createTargetGroup`; a rename is
 //! a new group with the new wording that replaces the old one.
 
+use crate::domain::bilingual::Bilingual;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 use super::{in_write, payload};
@@ -85,8 +86,7 @@ impl VocabularyEditionMutation {
         let new = NewEdition {
             code: input.code,
             edition: input.edition,
-            title_uk: input.title_uk,
-            title_en: input.title_en,
+            title: Bilingual::new(input.title_uk, input.title_en),
             source_document: input.source_document,
             previous_edition: input.previous_edition,
             carry_over_all: input.carry_over_all,

@@ -10,7 +10,7 @@ use super::{
     reader::Activity,
     resolve::{Resolved, resolve},
 };
-use crate::domain::write::rows::new_row;
+use crate::domain::{bilingual::Bilingual, write::rows::new_row};
 use crate::{
     domain::{
         access::Actor,
@@ -36,8 +36,7 @@ fn fields(resolved: &Resolved) -> ProjectLinkFields {
         _ => None,
     };
     ProjectLinkFields {
-        title_uk: Some(resolved.title_uk.clone()),
-        title_en: Some(resolved.title_en.clone()),
+        title: Bilingual::new(resolved.title_uk.clone(), resolved.title_en.clone()).into(),
         iati_identifier: Some(Some(resolved.identifier.clone())),
         budget: Some(budget),
         start_date: Some(resolved.start_date),

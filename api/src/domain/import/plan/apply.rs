@@ -124,8 +124,7 @@ async fn apply_plan(
                 NewPlan {
                     code: plan_code.to_owned(),
                     level: sheet.level.unwrap_or(PlanLevel::Regional),
-                    title_uk: sheet.title.uk.clone(),
-                    title_en: sheet.title.en.clone(),
+                    title: sheet.title.clone(),
                     start_year: sheet.start_year.unwrap_or_default(),
                     end_year: sheet.end_year.unwrap_or_default(),
                     status: None,
@@ -288,10 +287,8 @@ async fn apply_item(
                 (existing.clone(), stored, Outcome::Unchanged)
             } else {
                 let changes = PlanItemChanges {
-                    title_uk: Some(row.title.uk.clone()),
-                    title_en: Some(row.title.en.clone()),
-                    description_uk: Some(row.description.uk.clone()),
-                    description_en: Some(row.description.en.clone()),
+                    title: row.title.clone().into(),
+                    description: row.description.clone().into(),
                     start_year: Some(row.start_year),
                     end_year: Some(row.end_year),
                 };
@@ -305,10 +302,8 @@ async fn apply_item(
                 NewPlanItem {
                     plan: plan.code.clone(),
                     number: row.number.to_string(),
-                    title_uk: row.title.uk.clone(),
-                    title_en: row.title.en.clone(),
-                    description_uk: row.description.uk.clone(),
-                    description_en: row.description.en.clone(),
+                    title: row.title.clone(),
+                    description: row.description.clone(),
                     start_year: row.start_year,
                     end_year: row.end_year,
                 },
@@ -457,8 +452,7 @@ async fn apply_indicator(
                 NewIndicator {
                     plan_item: item_code.to_owned(),
                     code: row.code.clone(),
-                    name_uk: row.name.uk.clone(),
-                    name_en: row.name.en.clone(),
+                    name: row.name.clone(),
                     unit: row.unit.clone(),
                     direction: row.direction,
                     sdg_indicator: row.sdg_indicator.clone(),
@@ -480,8 +474,7 @@ async fn apply_indicator(
                 (existing, Outcome::Unchanged)
             } else {
                 let changes = IndicatorChanges {
-                    name_uk: Some(row.name.uk.clone()),
-                    name_en: Some(row.name.en.clone()),
+                    name: row.name.clone().into(),
                     unit: Some(row.unit.clone()),
                     direction: Some(row.direction),
                     sdg_indicator: Some(row.sdg_indicator.clone()),

@@ -443,8 +443,10 @@ fn plan_sheet(sheet: &Sheet, problems: &mut Vec<Problem>) -> PlanRow {
                 kind,
                 number,
                 adopted_on,
-                title_uk: at("act_title_uk").text("act_title_uk", 1000, problems),
-                title_en: at("act_title_en").text("act_title_en", 1000, problems),
+                title: Bilingual::new(
+                    at("act_title_uk").text("act_title_uk", 1000, problems),
+                    at("act_title_en").text("act_title_en", 1000, problems),
+                ),
                 url: at("act_url").get("act_url").map(str::to_owned),
                 issuer: at("act_issuer").get("act_issuer").map(str::to_owned),
             });
