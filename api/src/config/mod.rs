@@ -5,18 +5,23 @@
 //! (or the flag it came from). Every variable is documented in `.env.example` and the README.
 
 pub mod address_range;
+mod database_url;
+mod error;
+mod http;
 mod parse;
 pub mod persisted_queries;
 pub mod webhooks;
 
 use std::{
-    ffi::OsString,
     net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
 
 pub use address_range::AddressRange;
+pub use database_url::DatabaseUrl;
+pub use error::ConfigError;
+pub use http::{HttpSettings, SubscriptionSettings};
 use parse::{
     DEFAULT_BIND, DEFAULT_LOG, database_url, existing_file, list, log_filter, one_of, one_word, origin,
     socket_address, true_or_false, whole_number,
@@ -86,172 +91,6 @@ pub struct Config {
 
 /// The default of `NAP_IATI_MAX_FILE_BYTES`: 200 MiB, above the largest donor files published.
 pub const DEFAULT_IATI_MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
-
-/// Limits and cross-origin rules of the HTTP endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpSettings {
-    /// Longest a request may take before it is answered 408.
-    pub request_timeout: Duration,
-    /// Largest request body accepted; larger ones are answered 413.
-    pub max_body_bytes: usize,
-    /// Largest plan import file (`importPlan` upload, `import plan` files together); a
-    /// multipart GraphQL request may be this much larger than `max_body_bytes`.
-    pub import_max_bytes: usize,
-    /// Origins allowed to call the API from a browser (CORS); empty allows none.
-    pub cors_origins: Vec<String>,
-    /// Whether any origin may make anonymous requests from a browser (no `Authorization`);
-    /// requests with a token are still allowed only from `cors_origins`.
-    pub cors_any_origin_anonymous: bool,
-    /// GraphQL requests per minute per organisation token.
-    pub rate_per_token: u32,
-    /// GraphQL requests per minute per client address without a token.
-    pub rate_per_address: u32,
-    /// Proxies whose `X-Forwarded-For` names the client address (empty: the TCP peer counts).
-    pub trusted_proxies: Vec<AddressRange>,
-    /// Most bytes of serialized responses kept in the response cache (0 turns it off).
-    pub response_cache_bytes: usize,
-    /// Most bytes the read model may hold (0 turns it off: queries read the database).
-    pub read_model_bytes: usize,
-    /// Most client connections served at once; over it, only health checks are answered (from a
-    /// small reserve of further connections) and other connections are closed.
-    pub max_connections: usize,
-    /// Longest a connection may take to send a complete request head, whether it is new or idle
-    /// after an answer; then it is closed.
-    pub idle_timeout: Duration,
-    /// Persisted queries: automatic, allow-list only, or off.
-    pub persisted_queries: persisted_queries::Settings,
-    /// Limits of GraphQL subscriptions over WebSocket.
-    pub subscriptions: SubscriptionSettings,
-}
-
-/// Limits of GraphQL subscriptions over WebSocket, and how changes are followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubscriptionSettings {
-    /// Most subscriptions running at once on one WebSocket connection
-    /// (`NAP_SUBSCRIPTIONS_PER_CONNECTION`).
-    pub per_connection: usize,
-    /// Most WebSocket connections open at once from one client address
-    /// (`NAP_WEBSOCKETS_PER_CLIENT`).
-    pub connections_per_client: usize,
-    /// How often the change sequence is read when no notification announces a change
-    /// (`NAP_CHANGE_POLL_SECONDS`).
-    pub poll_interval: Duration,
-}
-
-impl Default for SubscriptionSettings {
-    fn default() -> Self {
-        Self {
-            per_connection: 16,
-            connections_per_client: 8,
-            poll_interval: crate::change_notify::DEFAULT_POLL_INTERVAL,
-        }
-    }
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            request_timeout: Duration::from_secs(10),
-            max_body_bytes: 256 * 1024,
-            import_max_bytes: 4 * 1024 * 1024,
-            cors_origins: Vec::new(),
-            cors_any_origin_anonymous: false,
-            rate_per_token: 6_000,
-            rate_per_address: 600,
-            trusted_proxies: Vec::new(),
-            response_cache_bytes: 16 * 1024 * 1024,
-            read_model_bytes: crate::read_model::DEFAULT_LIMIT_BYTES,
-            max_connections: 512,
-            idle_timeout: Duration::from_secs(10),
-            persisted_queries: persisted_queries::Settings::default(),
-            subscriptions: SubscriptionSettings::default(),
-        }
-    }
-}
-
-/// A configuration value that could not be used; the message names the variable or flag.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid {source_name}: {message}")]
-pub struct ConfigError {
-    /// The variable (or flag) the value came from, e.g. `NAP_BIND` or `--bind`.
-    pub source_name: String,
-    /// What is wrong with it.
-    pub message: String,
-}
-
-impl ConfigError {
-    /// The configuration error a command-line parse `error` stands for: a value of one of the
-    /// [`ConfigFlags`] that its parser refused, named by its flag when `args` give the flag, else
-    /// by its variable. `None` for any other error (clap explains those itself).
-    pub fn from_clap(error: &clap::Error, command: &clap::Command, args: &[OsString]) -> Option<Self> {
-        use clap::error::{ContextKind, ContextValue, ErrorKind};
-        if error.kind() != ErrorKind::ValueValidation {
-            return None;
-        }
-        let Some(ContextValue::String(argument)) = error.get(ContextKind::InvalidArg) else {
-            return None;
-        };
-        // `--bind <BIND>`
-        let flag = argument.split_whitespace().next()?;
-        let variable = command
-            .get_arguments()
-            .find(|arg| {
-                arg.get_long()
-                    .is_some_and(|long| flag.strip_prefix("--") == Some(long))
-            })?
-            .get_env()?
-            .to_str()?;
-        let given = args
-            .iter()
-            .filter_map(|arg| arg.to_str())
-            .any(|arg| arg == flag || arg.strip_prefix(flag).is_some_and(|rest| rest.starts_with('=')));
-        Some(Self {
-            source_name: if given { flag } else { variable }.to_owned(),
-            message: std::error::Error::source(error)?.to_string(),
-        })
-    }
-}
-
-/// The database the registry runs on, with a `Debug` that hides any password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct DatabaseUrl(String);
-
-impl DatabaseUrl {
-    /// The URL as given, password included: pass it to the driver, never to a log.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether this is the embedded SQLite backend.
-    pub fn is_sqlite(&self) -> bool {
-        self.0.starts_with("sqlite:")
-    }
-
-    /// The URL with any password replaced by `***`, safe to log.
-    pub fn redacted(&self) -> String {
-        match (self.0.find("://"), self.0.find('@')) {
-            (Some(scheme_end), Some(at)) if at > scheme_end => {
-                let credentials = &self.0[scheme_end + 3..at];
-                match credentials.find(':') {
-                    Some(colon) => format!(
-                        "{}{}:***{}",
-                        &self.0[..scheme_end + 3],
-                        &credentials[..colon],
-                        &self.0[at..]
-                    ),
-                    None => self.0.clone(),
-                }
-            }
-            _ => self.0.clone(),
-        }
-    }
-}
-
-impl std::fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.redacted())
-    }
-}
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -549,7 +388,7 @@ mod tests {
             &["nap-registry", "--bind=nowhere"][..],
         ] {
             let error = Cli::try_parse_from(args).unwrap_err();
-            let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let args: Vec<std::ffi::OsString> = args.iter().map(std::ffi::OsString::from).collect();
             let error = ConfigError::from_clap(&error, &Cli::command(), &args).expect("a value error");
             assert_eq!(error.source_name, "--bind");
             assert!(
