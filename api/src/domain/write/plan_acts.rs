@@ -59,7 +59,7 @@ pub async fn record_plan_act(write: &mut WriteTransaction, input: NewPlanAct) ->
         .as_deref()
         .map(|u| validation::url("input.act.url", u))
         .transpose()?;
-    let title = input.title.clone().checked("input.act.title", 1000)?;
+    let title = input.title.checked("input.act.title", 1000)?;
     let issuer_id = match &input.issuer {
         Some(key) => organisation_by_key(db, "input.act.issuer", key).await?.id,
         None => before.owner_organisation_id,

@@ -84,7 +84,7 @@ pub async fn create_vocabulary_edition(
         ));
     }
     let edition = validation::text("input.edition", &input.edition, 64)?;
-    let title = input.title.clone().checked("input.title", 1000)?;
+    let title = input.title.checked("input.title", 1000)?;
     title.required("input.titleUk", "title")?;
     let source_document = match &input.source_document {
         Some(text) => Some(validation::text("input.sourceDocument", text, 2000)?),
