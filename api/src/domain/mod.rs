@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod change_feed;
 pub mod codelists;
 pub mod coverage;
+pub mod donor_dashboard;
 pub mod entity_type;
 pub mod ids;
 pub mod import;

@@ -115,7 +115,7 @@ impl ProjectLinkQuery {
     ) -> Result<ProjectLinkSummary> {
         let filter = Filter::from(filter.unwrap_or_default());
         Ok(ProjectLinkSummary(
-            project_links::summarize(db(ctx)?, &filter).await?,
+            crate::domain::donor_dashboard::summarize(db(ctx)?, &filter).await?,
         ))
     }
 }

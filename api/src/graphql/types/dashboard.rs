@@ -3,7 +3,7 @@
 use async_graphql::{Object, SimpleObject};
 
 use super::{common::Money, organisation::Organisation, plan_item::PlanItem, region::Region};
-use crate::domain::project_links::{ProjectLinkSummary as Summary, Totals};
+use crate::domain::donor_dashboard::{ProjectLinkSummary as Summary, Totals};
 
 /// Project link totals: how many links, and their budgets per currency.
 #[derive(SimpleObject)]
