@@ -1,7 +1,6 @@
 //! What resolvers take from the request context: the database, the request's loaders (and the
 //! to-one relations read through them), and the reader's language.
 
-use crate::domain::bilingual::BilingualPatch;
 use std::sync::Arc;
 
 use async_graphql::{Context, MaybeUndefined};
@@ -15,6 +14,7 @@ use crate::{
     auth::TokenService,
     domain::{
         access::Actor,
+        bilingual::BilingualPatch,
         write::{Patch, Withdrawable},
     },
     error::ApiError,

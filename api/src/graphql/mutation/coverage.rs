@@ -1,14 +1,16 @@
 //! `recordPlanAct` and `recordRegionPlanState`: what coverage needs recorded about regional plans
 //! (their approving and amending acts) and about regions without one (no plan, not applicable).
 
-use crate::domain::bilingual::Bilingual;
 use async_graphql::{Context, InputObject, Object, Result};
 
 use super::{in_write, plans::PlanPayload};
 use crate::{
-    domain::write::{
-        plan_acts::{self, NewPlanAct},
-        region_states::{self, RegionStateInput},
+    domain::{
+        bilingual::Bilingual,
+        write::{
+            plan_acts::{self, NewPlanAct},
+            region_states::{self, RegionStateInput},
+        },
     },
     graphql::types::{
         common::Date,

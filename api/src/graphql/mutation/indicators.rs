@@ -1,14 +1,13 @@
 //! Indicators and their values.
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
+use crate::domain::bilingual::Bilingual;
 use crate::domain::write::indicators::{self, IndicatorChanges, NewIndicator, NewIndicatorValue};
 use crate::graphql::{
-    context::patch,
+    context::{patch, patch_texts},
     node_id::decode_as,
     types::{
         enums::{IndicatorDirection, IndicatorValueKind, Sex},

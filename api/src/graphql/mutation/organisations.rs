@@ -1,15 +1,16 @@
 //! Organisations (registry administrators only).
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::organisations::{self, NewOrganisation, OrganisationChanges},
+    domain::{
+        bilingual::Bilingual,
+        write::organisations::{self, NewOrganisation, OrganisationChanges},
+    },
     graphql::{
-        context::patch,
+        context::{patch, patch_texts},
         node_id::decode_as,
         types::{common::Date, enums::OrganisationKind, organisation::Organisation},
     },

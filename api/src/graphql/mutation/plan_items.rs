@@ -1,14 +1,19 @@
 //! `createPlanItem`, `updatePlanItem`, `withdrawPlanItem`.
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::plan_items::{self, NewPlanItem, PlanItemChanges},
-    graphql::{context::patch, node_id::decode_as, types::plan_item::PlanItem},
+    domain::{
+        bilingual::Bilingual,
+        write::plan_items::{self, NewPlanItem, PlanItemChanges},
+    },
+    graphql::{
+        context::{patch, patch_texts},
+        node_id::decode_as,
+        types::plan_item::PlanItem,
+    },
 };
 
 /// A new item of a plan you may edit. The number gives its kind and parent.

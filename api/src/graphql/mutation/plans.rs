@@ -1,15 +1,16 @@
 //! `createPlan`, `updatePlan`, `withdrawPlan`.
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::plans::{self, NewPlan, PlanChanges},
+    domain::{
+        bilingual::Bilingual,
+        write::plans::{self, NewPlan, PlanChanges},
+    },
     graphql::{
-        context::patch,
+        context::{patch, patch_texts},
         node_id::decode_as,
         types::{
             enums::{PlanLevel, PlanStatus},

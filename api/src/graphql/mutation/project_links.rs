@@ -1,15 +1,16 @@
 //! Project links (by the organisations that own them).
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::project_links::{self, BudgetInput, ProjectLinkFields},
+    domain::{
+        bilingual::Bilingual,
+        write::project_links::{self, BudgetInput, ProjectLinkFields},
+    },
     graphql::{
-        context::patch,
+        context::{patch, patch_texts},
         node_id::decode_as,
         types::{common::Date, enums::ParticipantRole, project_link::ProjectLink},
     },

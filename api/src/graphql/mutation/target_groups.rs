@@ -1,14 +1,15 @@
 //! The target-group vocabulary (registry administrators only).
 
-use crate::domain::bilingual::Bilingual;
 use crate::domain::entity_type::EntityType;
-use crate::graphql::context::patch_texts;
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::target_groups::{self, NewTargetGroup, TargetGroupChanges},
-    graphql::{node_id::decode_as, types::target_group::TargetGroup},
+    domain::{
+        bilingual::Bilingual,
+        write::target_groups::{self, NewTargetGroup, TargetGroupChanges},
+    },
+    graphql::{context::patch_texts, node_id::decode_as, types::target_group::TargetGroup},
 };
 
 /// A new target group, added at the end of its vocabulary.

@@ -2,12 +2,14 @@
 //! carried over and replaced. Groups are added to an edition with `createTargetGroup`; a rename is
 //! a new group with the new wording that replaces the old one.
 
-use crate::domain::bilingual::Bilingual;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 use super::{in_write, payload};
 use crate::{
-    domain::write::vocabulary_editions::{self, NewEdition},
+    domain::{
+        bilingual::Bilingual,
+        write::vocabulary_editions::{self, NewEdition},
+    },
     graphql::types::target_group::{TargetGroup, Vocabulary},
 };
 
