@@ -57,6 +57,7 @@ fn a_bad_setting_stops_start_up_naming_the_variable() {
     ] {
         let output = command(&directory)
             .env(variable, value)
+            .env("RUST_BACKTRACE", "1")
             .output()
             .expect("run nap-registry");
         assert!(!output.status.success(), "{variable}={value} was accepted");
@@ -65,11 +66,49 @@ fn a_bad_setting_stops_start_up_naming_the_variable() {
             stderr.contains(&format!("invalid {variable}")),
             "{variable}: {stderr}"
         );
+        // One line, even with RUST_BACKTRACE set: no stack backtrace for a bad setting.
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{variable}: {stderr}");
+        assert!(
+            !stderr.to_lowercase().contains("backtrace"),
+            "{variable}: {stderr}"
+        );
     }
     assert!(
         !directory.join("data").exists(),
         "a refused start-up created files"
     );
+    std::fs::remove_dir_all(&directory).ok();
+}
+
+#[test]
+fn a_database_failure_names_its_cause_in_one_line() {
+    let directory = tempdir();
+    // Nothing listens on port 1.
+    let output = command(&directory)
+        .args(["migrate", "up"])
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/postgres")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("run nap-registry");
+    assert!(
+        !output.status.success(),
+        "a migration without a database succeeded"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(last.starts_with("error: "), "{stderr}");
+    // The operator sees which database and the driver's own error, not a bare "internal error".
+    assert!(
+        last.contains("cannot connect to postgres://postgres@127.0.0.1:1/postgres: connection error"),
+        "the cause is lost: {stderr}"
+    );
+    assert!(!last.contains("internal error"), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("backtrace"), "{stderr}");
     std::fs::remove_dir_all(&directory).ok();
 }
 
